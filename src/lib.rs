@@ -1,0 +1,13 @@
+//! gamelan: a terminal rehearsal console for on-call teams. The library holds everything; the
+//! binary only parses arguments. See DESIGN notes in the README for the shape: a pure drill
+//! core ([`drill`]) fed by inputs, with thin shells (terminal, recording) around it.
+
+pub mod config;
+pub mod diag;
+pub mod drill;
+pub mod fnv;
+pub mod headless;
+pub mod scenario;
+pub mod app;
+pub mod cli;
+pub mod ui;

@@ -1,0 +1,3 @@
+//! Drawing: pure functions from drill state to a ratatui buffer.
+
+pub mod theme;
