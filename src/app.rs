@@ -1,18 +1,223 @@
-//! The interactive shell (placeholder while the console is being written).
+//! The local terminal shell: raw mode and the alternate screen, one `tokio::select!` over key
+//! presses, metronome beats and the pulse, and a redraw only when something changed.
 
 use crate::config::{Paths, Settings};
-use crate::scenario::Entry;
-use color_eyre::eyre::{Result, bail};
+use crate::drill::{Drill, SeatId};
+use crate::record;
+use crate::room::Room;
+use crate::scenario::{Catalogue, Entry};
+use crate::seat::SeatSession;
+use crate::ui::lobby::{Lobby, LobbyCommand};
+use crate::ui::theme::{self, Theme};
+use color_eyre::eyre::{Result, eyre};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use std::path::PathBuf;
+use tokio::time::{Instant, sleep_until};
+/// The local terminal's seat.
+pub const LOCAL_SEAT: SeatId = 0;
 
-/// Installs color-eyre's report and panic hooks.
+/// Installs color-eyre's report and panic hooks. Call before the terminal is set up, so that
+/// ratatui's own hook (installed later) restores the terminal before the report prints.
 pub fn install_hooks() -> Result<()> {
     color_eyre::install()
 }
 
-pub fn lobby(_paths: &Paths, _settings: &Settings, _theme: Option<&str>) -> Result<()> {
-    bail!("the lobby is not built yet")
+fn theme_for(paths: &Paths, settings: &Settings, flag: Option<&str>) -> (Theme, Option<String>) {
+    let (theme, problems) = theme::resolve(flag, settings.theme.as_deref(), &paths.themes());
+    let notice = problems
+        .first()
+        .map(|d| format!("{d} (using {})", theme.name()));
+    (theme, notice)
 }
 
-pub fn play(_paths: &Paths, _settings: &Settings, _theme: Option<&str>, _entry: Entry, _seed: u64, _tempo: Option<u32>) -> Result<()> {
-    bail!("the console is not built yet")
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Runs `f` with the terminal in raw mode on the alternate screen, and restores it afterwards
+/// whatever `f` returns.
+fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Result<T> {
+    let mut terminal = ratatui::try_init()?;
+    let result = f(&mut terminal);
+    ratatui::restore();
+    result
+}
+
+/// `gamelan`: the lobby, then drills, until the user quits.
+pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Result<()> {
+    let (theme, notice) = theme_for(paths, settings, theme_flag);
+    let mut lobby = Lobby::new(Catalogue::load(Some(&paths.scenarios())));
+    let rt = runtime()?;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            loop {
+                term.draw(|f| {
+                    let area = f.area();
+                    lobby.draw(f.buffer_mut(), area, &theme);
+                })?;
+                let Some(ev) = events.next().await else {
+                    return Ok(());
+                };
+                if let TermEvent::Key(k) = ev? {
+                    match lobby.on_key(k) {
+                        Some(LobbyCommand::Quit) => return Ok(()),
+                        Some(LobbyCommand::Start(i)) => {
+                            let entry = lobby.catalogue.entries[i].clone();
+                            play_one(
+                                term,
+                                &mut events,
+                                paths,
+                                entry,
+                                1,
+                                settings.tempo,
+                                None,
+                                &theme,
+                                notice.clone(),
+                            )
+                            .await?;
+                        }
+                        None => {}
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// `gamelan play SCENARIO`: one drill in this terminal, recorded to `record` (default: the
+/// data directory's recordings folder).
+pub fn play(
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    entry: Entry,
+    seed: u64,
+    tempo: Option<u32>,
+    record: Option<PathBuf>,
+) -> Result<()> {
+    let (theme, notice) = theme_for(paths, settings, theme_flag);
+    let rt = runtime()?;
+    let mut saved = None;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            saved = play_one(
+                term,
+                &mut events,
+                paths,
+                entry,
+                seed,
+                tempo.or(settings.tempo),
+                record,
+                &theme,
+                notice,
+            )
+            .await?;
+            Ok(())
+        })
+    })?;
+    if let Some(p) = saved {
+        eprintln!(
+            "recorded to {} (gamelan debrief {} · gamelan replay {})",
+            p.display(),
+            p.display(),
+            p.display()
+        );
+    }
+    Ok(())
+}
+
+/// Plays one drill in a room with the local terminal as its only seat; returns where the
+/// recording went.
+#[allow(clippy::too_many_arguments)]
+async fn play_one(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    paths: &Paths,
+    entry: Entry,
+    seed: u64,
+    tempo: Option<u32>,
+    record: Option<PathBuf>,
+    theme: &Theme,
+    notice: Option<String>,
+) -> Result<Option<PathBuf>> {
+    let mut drill = Drill::new(entry.scenario.clone(), seed);
+    if let Some(bpm) = tempo {
+        drill.bpm = bpm.clamp(10, 600);
+    }
+    let name = std::env::var("USER").unwrap_or_else(|_| "you".into());
+    let header = record::Header::for_drill(
+        &drill,
+        vec![record::SeatEntry {
+            seat: LOCAL_SEAT,
+            name: name.clone(),
+            role: None,
+        }],
+    );
+    let path = record.unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
+    let (recorder, notice) = match record::Recorder::create(&path, &header) {
+        Ok(r) => (Some(r), notice),
+        Err(e) => (None, Some(format!("not recording: {e}"))),
+    };
+    let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
+    let room = Room::spawn(entry.scenario.meta.id.clone(), drill, recorder);
+    let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
+    let mut session = SeatSession::new(room.clone(), seat);
+    session.chrome.notice = notice;
+    let result = run_local(term, events, &mut session, theme).await;
+    room.close("the host quit").await;
+    result.map(|()| saved)
+}
+
+/// Drives the local terminal as a seat until it leaves.
+async fn run_local(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    session: &mut SeatSession,
+    theme: &Theme,
+) -> Result<()> {
+    let mut state_rx = session.room.state();
+    let mut dirty = true;
+    loop {
+        let state = state_rx.borrow_and_update().clone();
+        if dirty {
+            term.draw(|f| {
+                let area = f.area();
+                session.draw(f.buffer_mut(), area, theme, &state);
+            })?;
+            dirty = false;
+        }
+        let wake = session.wakeup();
+        tokio::select! {
+            ev = events.next() => {
+                let Some(ev) = ev else { return Ok(()) };
+                match ev? {
+                    TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+                        if session.on_key(k, &state).await {
+                            return Ok(());
+                        }
+                        dirty = true;
+                    }
+                    TermEvent::Resize(..) => dirty = true,
+                    _ => {}
+                }
+            }
+            changed = state_rx.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+                session.observe(&state_rx.borrow());
+                dirty = true;
+            }
+            _ = sleep_until(wake.unwrap_or_else(Instant::now)), if wake.is_some() => {
+                session.on_wakeup();
+                dirty = true;
+            }
+        }
+    }
 }

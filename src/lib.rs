@@ -2,12 +2,18 @@
 //! binary only parses arguments. See DESIGN notes in the README for the shape: a pure drill
 //! core ([`drill`]) fed by inputs, with thin shells (terminal, recording) around it.
 
+pub mod app;
+pub mod cli;
 pub mod config;
+pub mod debrief;
 pub mod diag;
 pub mod drill;
 pub mod fnv;
 pub mod headless;
+pub mod metronome;
+pub mod record;
+pub mod room;
 pub mod scenario;
-pub mod app;
-pub mod cli;
+pub mod seat;
 pub mod ui;
+pub mod vista;

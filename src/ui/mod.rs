@@ -1,3 +1,11 @@
-//! Drawing: pure functions from drill state to a ratatui buffer.
+//! Drawing: pure functions from drill state and a seat's view to a ratatui buffer.
 
+pub mod console;
+pub mod document;
+pub mod help;
+pub mod layout;
+pub mod lobby;
+pub mod seat;
+pub mod text;
 pub mod theme;
+pub mod timeline;

@@ -1,0 +1,148 @@
+//! Seats: terminals attached to a room. A seat session holds one participant's view state and
+//! turns their keys into room inputs; the local terminal, a joined terminal (Unix socket) and
+//! an SSH channel all use it, and differ only in how bytes reach the screen.
+
+pub mod keys;
+pub mod remote;
+
+use crate::drill::{Action, Drill, SeatId};
+use crate::room::{Room, RoomState};
+use crate::ui::console::{self, Chrome};
+use crate::ui::document::Document;
+use crate::ui::seat::{Command, Mode, SeatView};
+use crate::ui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How long the pulse stays lit after a beat.
+pub const PULSE: Duration = Duration::from_millis(150);
+
+/// One participant's session in a room.
+pub struct SeatSession {
+    pub room: Room,
+    pub seat: SeatId,
+    pub view: SeatView,
+    pub chrome: Chrome,
+    pub document: Option<Document>,
+    seen_log: usize,
+    last_beat: u64,
+    pulse_until: Option<Instant>,
+}
+
+impl SeatSession {
+    pub fn new(room: Room, seat: SeatId) -> SeatSession {
+        let state = room.state();
+        let state = state.borrow();
+        let mut view = SeatView::new(seat);
+        if state.started {
+            view.mode = Mode::Playing;
+        }
+        SeatSession {
+            seen_log: state.drill.log.len(),
+            last_beat: state.drill.beat,
+            room: room.clone(),
+            seat,
+            view,
+            chrome: Chrome::default(),
+            document: None,
+            pulse_until: None,
+        }
+    }
+
+    fn may_conduct(&self, drill: &Drill) -> bool {
+        drill
+            .seats
+            .iter()
+            .find(|s| s.id == self.seat)
+            .is_some_and(|s| match &s.role {
+                None => true,
+                Some(r) => drill.scenario.role(r).is_some_and(|r| r.facilitator),
+            })
+    }
+
+    /// Takes in a new room state: flashes this seat's rejected inputs, lights the pulse on a
+    /// new beat, leaves the briefing once the room has started.
+    pub fn observe(&mut self, state: &RoomState) {
+        let drill = &state.drill;
+        if self.seen_log <= drill.log.len() {
+            self.view.observe(&drill.log[self.seen_log..]);
+        }
+        self.seen_log = drill.log.len();
+        if drill.beat != self.last_beat {
+            self.last_beat = drill.beat;
+            self.chrome.pulse = true;
+            self.pulse_until = Some(Instant::now() + PULSE);
+        }
+        if state.started && self.view.mode == Mode::Briefing {
+            self.view.mode = Mode::Playing;
+        }
+        self.chrome.notice = state.notice.clone().or_else(|| self.chrome.notice.take());
+    }
+
+    /// When the seat next needs a redraw on its own (the pulse going dark).
+    pub fn wakeup(&self) -> Option<Instant> {
+        self.pulse_until
+    }
+
+    pub fn on_wakeup(&mut self) {
+        self.chrome.pulse = false;
+        self.pulse_until = None;
+    }
+
+    /// Handles a key; returns true when the seat leaves.
+    pub async fn on_key(&mut self, key: KeyEvent, state: &RoomState) -> bool {
+        if let Some(doc) = &mut self.document {
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => doc.scroll_by(-1),
+                KeyCode::Down | KeyCode::Char('j') => doc.scroll_by(1),
+                KeyCode::PageUp => doc.scroll_by(-10),
+                KeyCode::PageDown | KeyCode::Char(' ') => doc.scroll_by(10),
+                KeyCode::Char('q') | KeyCode::Esc => self.document = None,
+                _ => {}
+            }
+            return false;
+        }
+        let drill = &state.drill;
+        for cmd in self.view.on_key(key, drill) {
+            match cmd {
+                Command::Quit => {
+                    let _ = self.room.send(self.seat, Action::Leave).await;
+                    return true;
+                }
+                Command::Start => {
+                    if self.may_conduct(drill) {
+                        self.view.mode = Mode::Playing;
+                        self.room.start().await;
+                    } else {
+                        self.view.mode = Mode::Briefing;
+                        self.view.flash = Some(crate::ui::seat::Flash {
+                            text: "waiting for the facilitator to start".into(),
+                            error: false,
+                        });
+                    }
+                }
+                Command::Drill(a) => {
+                    if self.room.send(self.seat, a).await.is_err() {
+                        return true;
+                    }
+                }
+                Command::Debrief => {
+                    let body = crate::headless::outcome_markdown(drill);
+                    self.document = Some(Document::new("debrief", body, "↑↓ scroll · q back"));
+                }
+            }
+        }
+        false
+    }
+
+    /// Draws this seat's frame.
+    pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme, state: &RoomState) {
+        match &self.document {
+            Some(doc) => doc.draw(buf, area, theme),
+            None => console::draw(buf, area, &state.drill, &self.view, theme, &self.chrome),
+        }
+    }
+}

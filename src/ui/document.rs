@@ -1,0 +1,98 @@
+//! A full-screen, scrollable text document (the debrief, the outcome) with a key legend.
+
+use super::console::block;
+use super::text::{fit, wrap};
+use super::theme::{Meaning, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+
+/// A document being read, and where.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub body: String,
+    pub scroll: usize,
+    /// Shown on the bottom line (keys, or the result of the last save).
+    pub footer: String,
+}
+
+impl Document {
+    pub fn new(
+        title: impl Into<String>,
+        body: impl Into<String>,
+        footer: impl Into<String>,
+    ) -> Document {
+        Document {
+            title: title.into(),
+            body: body.into(),
+            scroll: 0,
+            footer: footer.into(),
+        }
+    }
+
+    pub fn scroll_by(&mut self, lines: isize) {
+        self.scroll = self.scroll.saturating_add_signed(lines);
+    }
+
+    pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
+        if area.width < 4 || area.height < 3 {
+            return;
+        }
+        let body_area = Rect {
+            height: area.height - 1,
+            ..area
+        };
+        let inner = block(buf, body_area, self.title.clone(), true, theme);
+        let lines = wrap(&self.body, inner.width.saturating_sub(1).max(1) as usize);
+        let max_scroll = lines.len().saturating_sub(inner.height as usize);
+        let scroll = self.scroll.min(max_scroll);
+        for (n, l) in lines
+            .iter()
+            .skip(scroll)
+            .take(inner.height as usize)
+            .enumerate()
+        {
+            let st = if l.starts_with('#') {
+                theme.style(Meaning::Title).add_modifier(Modifier::BOLD)
+            } else if l.starts_with('|') {
+                theme.style(Meaning::Muted)
+            } else {
+                theme.style(Meaning::Text)
+            };
+            buf.set_stringn(
+                inner.x + 1,
+                inner.y + n as u16,
+                l,
+                inner.width.saturating_sub(1) as usize,
+                st,
+            );
+        }
+        let status = Rect {
+            y: area.bottom() - 1,
+            height: 1,
+            ..area
+        };
+        buf.set_style(status, theme.style(Meaning::Status));
+        let pos = format!(
+            " {}/{} ",
+            (scroll + inner.height as usize).min(lines.len()),
+            lines.len()
+        );
+        buf.set_stringn(
+            status.x,
+            status.y,
+            fit(&format!(" {}", self.footer), area.width as usize),
+            area.width as usize,
+            theme.style(Meaning::Status),
+        );
+        if pos.len() as u16 + 10 < area.width {
+            buf.set_string(
+                status.right() - pos.len() as u16,
+                status.y,
+                &pos,
+                theme.style(Meaning::Muted),
+            );
+        }
+    }
+}
