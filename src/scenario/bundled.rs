@@ -7,7 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const BUNDLED: &[(&str, &str)] = &[
-    ("bad-deploy.toml", include_str!("../../scenarios/bad-deploy.toml")),
+    (
+        "bad-deploy.toml",
+        include_str!("../../scenarios/bad-deploy.toml"),
+    ),
+    (
+        "cert-expiry.toml",
+        include_str!("../../scenarios/cert-expiry.toml"),
+    ),
+    (
+        "queue-backlog.toml",
+        include_str!("../../scenarios/queue-backlog.toml"),
+    ),
 ];
 
 /// Where a scenario came from.
@@ -45,9 +56,13 @@ pub fn bundled() -> Vec<Entry> {
     BUNDLED
         .iter()
         .map(|(name, src)| {
-            let scenario = load_str(src, &format!("scenarios/{name}"))
-                .unwrap_or_else(|d| panic!("bundled scenario is invalid:\n{}", crate::diag::render(&d)));
-            Entry { scenario: Arc::new(scenario), origin: Origin::Bundled }
+            let scenario = load_str(src, &format!("scenarios/{name}")).unwrap_or_else(|d| {
+                panic!("bundled scenario is invalid:\n{}", crate::diag::render(&d))
+            });
+            Entry {
+                scenario: Arc::new(scenario),
+                origin: Origin::Bundled,
+            }
         })
         .collect()
 }
@@ -56,9 +71,14 @@ impl Catalogue {
     /// Bundled scenarios plus every `*.toml` in `user_dir`; a user file with the same id as a
     /// bundled one replaces it.
     pub fn load(user_dir: Option<&Path>) -> Catalogue {
-        let mut cat = Catalogue { entries: bundled(), problems: Vec::new() };
+        let mut cat = Catalogue {
+            entries: bundled(),
+            problems: Vec::new(),
+        };
         let Some(dir) = user_dir else { return cat };
-        let Ok(read) = std::fs::read_dir(dir) else { return cat };
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return cat;
+        };
         let mut files: Vec<PathBuf> = read
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -68,7 +88,10 @@ impl Catalogue {
             match load_file(&path) {
                 Ok(s) => {
                     cat.entries.retain(|e| e.scenario.meta.id != s.meta.id);
-                    cat.entries.push(Entry { scenario: Arc::new(s), origin: Origin::File(path) });
+                    cat.entries.push(Entry {
+                        scenario: Arc::new(s),
+                        origin: Origin::File(path),
+                    });
                 }
                 Err(d) => cat.problems.extend(d),
             }
@@ -87,10 +110,20 @@ pub fn find(catalogue: &Catalogue, arg: &str) -> Result<Entry, Vec<Diagnostic>> 
     let path = Path::new(arg);
     if path.exists() || arg.ends_with(".toml") {
         let scenario = load_file(path)?;
-        return Ok(Entry { scenario: Arc::new(scenario), origin: Origin::File(path.to_path_buf()) });
+        return Ok(Entry {
+            scenario: Arc::new(scenario),
+            origin: Origin::File(path.to_path_buf()),
+        });
     }
     catalogue.get(arg).cloned().ok_or_else(|| {
-        let ids: Vec<&str> = catalogue.entries.iter().map(|e| e.scenario.meta.id.as_str()).collect();
-        vec![Diagnostic::whole(arg, format!("no such scenario; known: {}", ids.join(", ")))]
+        let ids: Vec<&str> = catalogue
+            .entries
+            .iter()
+            .map(|e| e.scenario.meta.id.as_str())
+            .collect();
+        vec![Diagnostic::whole(
+            arg,
+            format!("no such scenario; known: {}", ids.join(", ")),
+        )]
     })
 }

@@ -1,0 +1,395 @@
+//! `gamelan check`: every bundled scenario passes, and every malformed fixture in
+//! tests/fixtures/bad/ fails with each of its problems at the right file:line:col.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn check(files: &[&str]) -> Output {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-home");
+    Command::new(env!("CARGO_BIN_EXE_gamelan"))
+        .arg("check")
+        .args(files)
+        .current_dir(root())
+        .env("GAMELAN_CONFIG_DIR", home.join("config"))
+        .env("GAMELAN_DATA_DIR", home.join("data"))
+        .env("GAMELAN_RUNTIME_DIR", home.join("run"))
+        .env("RUST_BACKTRACE", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the gamelan binary")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `*.toml` files directly under `dir` (relative to the repository root), sorted.
+fn tomls(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| format!("{dir}/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_scenario_file_passes() {
+    let files = tomls("scenarios");
+    assert!(files.len() >= 3, "{files:?}");
+    let args: Vec<&str> = files.iter().map(String::as_str).collect();
+    let out = check(&args);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in &files {
+        assert!(
+            text.contains(&format!("{f}: ok (")),
+            "no `ok` line for {f}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_scenario_file_is_bundled_and_every_bundled_scenario_loads() {
+    let bundled: Vec<String> = gamelan::scenario::bundled()
+        .iter()
+        .map(|e| e.scenario.meta.id.clone())
+        .collect();
+    for f in tomls("scenarios") {
+        let s = gamelan::scenario::load_file(&root().join(&f))
+            .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
+        assert!(
+            bundled.contains(&s.meta.id),
+            "{f} (`{}`) is not in the BUNDLED list",
+            s.meta.id
+        );
+        assert_eq!(
+            Path::new(&f).file_stem().unwrap().to_string_lossy(),
+            s.meta.id,
+            "{f}: file name and id differ"
+        );
+    }
+}
+
+/// What `gamelan check` must say about each fixture: (line, column, part of the message).
+/// Positions are 1-based; column counts characters. `exact` means no other problem may be
+/// reported for that file.
+struct Expect {
+    file: &'static str,
+    problems: &'static [(usize, usize, &'static str)],
+    exact: bool,
+}
+
+const BAD: &[Expect] = &[
+    Expect {
+        file: "syntax.toml",
+        problems: &[(8, 14, "")],
+        exact: true,
+    },
+    Expect {
+        file: "unknown-field.toml",
+        problems: &[(20, 1, "in signals[0]: unknown field `colour`")],
+        exact: false,
+    },
+    Expect {
+        file: "unknown-section.toml",
+        problems: &[(28, 2, "unknown section `scoring`")],
+        exact: true,
+    },
+    Expect {
+        file: "wrong-type.toml",
+        problems: &[(
+            8,
+            15,
+            "in [scenario]: invalid type: string \"four\", expected u32",
+        )],
+        exact: true,
+    },
+    Expect {
+        file: "missing-scenario.toml",
+        problems: &[(1, 1, "missing the [scenario] section")],
+        exact: true,
+    },
+    Expect {
+        file: "alert-missing-signal.toml",
+        problems: &[(25, 10, "no signal named `latency` (known: errors)")],
+        exact: true,
+    },
+    Expect {
+        file: "inject-past-end.toml",
+        problems: &[(
+            25,
+            6,
+            "inject `late` at 5:1 (beat 16) is past the end of the timeline (beat 15)",
+        )],
+        exact: true,
+    },
+    Expect {
+        file: "cue-keys.toml",
+        problems: &[
+            (30, 7, "key `q` is reserved by the console"),
+            (35, 7, "key `a` is bound to two cues"),
+        ],
+        exact: true,
+    },
+    Expect {
+        file: "clear-unknown-source.toml",
+        problems: &[(27, 39, "no inject or cue named `release` to clear")],
+        exact: true,
+    },
+    Expect {
+        file: "objective-two-measures.toml",
+        problems: &[(
+            15,
+            1,
+            "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`",
+        )],
+        exact: true,
+    },
+    Expect {
+        file: "many-refs.toml",
+        problems: &[
+            (23, 19, "no cue named `rollbak` (known: rollback)"),
+            (33, 10, "no signal named `latency` (known: errors)"),
+            (43, 16, "no cue named `deploy`"),
+            (44, 38, "no signal named `error_rate`"),
+            (50, 10, "no role named `operater` (known: operator)"),
+            (51, 13, "no cue named `investigate`"),
+            (
+                52,
+                12,
+                "no runbook page named `rollback-page` (none are defined)",
+            ),
+            (53, 39, "no inject or cue named `relase` to clear"),
+            (58, 9, "no cue named `restart-db`"),
+            (59, 12, "no signal named `db_cpu`"),
+        ],
+        exact: true,
+    },
+];
+
+/// Lines of `check` output that report a problem in `file` (`file:line:col: message`).
+fn problems<'a>(text: &'a str, file: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{file}:")))
+        .collect()
+}
+
+#[test]
+fn every_fixture_has_expectations() {
+    let listed: Vec<String> = BAD
+        .iter()
+        .map(|e| format!("tests/fixtures/bad/{}", e.file))
+        .collect();
+    for f in tomls("tests/fixtures/bad") {
+        assert!(listed.contains(&f), "{f} has no entry in BAD");
+    }
+}
+
+#[test]
+fn malformed_fixtures_fail_with_every_problem_at_its_position() {
+    for e in BAD {
+        let file = format!("tests/fixtures/bad/{}", e.file);
+        let out = check(&[&file]);
+        let text = stdout(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{file} passed `gamelan check`:\n{text}"
+        );
+        assert!(!text.contains(": ok ("), "{file}: {text}");
+        let found = problems(&text, &file);
+        for (line, col, what) in e.problems {
+            let prefix = format!("{file}:{line}:{col}: ");
+            assert!(
+                found
+                    .iter()
+                    .any(|l| l.starts_with(&prefix) && l.contains(what)),
+                "{file}: expected `{prefix}{what}`, got:\n{text}"
+            );
+        }
+        if e.exact {
+            assert_eq!(
+                found.len(),
+                e.problems.len(),
+                "{file}: unexpected problems:\n{text}"
+            );
+        }
+        assert!(
+            stderr.contains(&format!("{} problem(s) found", found.len())),
+            "{file}: the summary should count {} problem(s):\n{stderr}",
+            found.len()
+        );
+    }
+}
+
+#[test]
+fn all_reference_errors_are_reported_not_just_the_first() {
+    let file = "tests/fixtures/bad/many-refs.toml";
+    let text = stdout(&check(&[file]));
+    let found = problems(&text, file);
+    assert_eq!(found.len(), 10, "{text}");
+    // In file order, so an author can fix them top to bottom.
+    let lines: Vec<usize> = found
+        .iter()
+        .map(|l| l.split(':').nth(1).unwrap().parse().unwrap())
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted, "{text}");
+}
+
+#[test]
+fn good_and_bad_files_together() {
+    let good = "scenarios/bad-deploy.toml";
+    let bad = "tests/fixtures/bad/cue-keys.toml";
+    let out = check(&[good, bad]);
+    let text = stdout(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("{good}: ok (bad-deploy: ")),
+        "{text}"
+    );
+    assert_eq!(problems(&text, bad).len(), 2, "{text}");
+}
+
+#[test]
+fn a_missing_file_is_reported_by_name() {
+    let out = check(&["tests/fixtures/bad/does-not-exist.toml"]);
+    assert!(!out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("tests/fixtures/bad/does-not-exist.toml: cannot read"),
+        "{text}"
+    );
+}
+
+// ---- docs/scenario-format.md stays true ----
+
+/// The fenced block that follows `<!-- example: NAME -->` in the format documentation.
+fn doc_example(name: &str) -> String {
+    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
+    let marker = format!("<!-- example: {name} -->");
+    let after = &doc[doc
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no `{marker}` in the docs"))
+        + marker.len()..];
+    let fence = after.find("```").expect("a fenced block after the marker");
+    let body = &after[fence..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").expect("a closing fence")].to_string()
+}
+
+#[test]
+fn the_documented_example_passes_check_and_its_script_wins() {
+    use gamelan::drill::{Drill, Status, Verdict};
+    let src = doc_example("scenario");
+    let sc = gamelan::scenario::load_str(&src, "docs example")
+        .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
+    // It uses every section.
+    assert!(sc.roles.iter().any(|r| r.facilitator));
+    assert!(!sc.objectives.is_empty() && !sc.alerts.is_empty() && !sc.injects.is_empty());
+    assert!(!sc.runbook.is_empty() && !sc.hints.is_empty() && !sc.red_herrings.is_empty());
+    assert!(!sc.debrief.questions.is_empty() && !sc.debrief.decisions.is_empty());
+    assert!(sc.targets.resolve_minutes.is_some());
+
+    let script = gamelan::headless::parse_script(&doc_example("script"), "docs script", &sc)
+        .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
+    let sc = std::sync::Arc::new(sc);
+    for seed in 1..=20 {
+        let mut drill = Drill::new(sc.clone(), seed);
+        gamelan::headless::run(&mut drill, &script, None);
+        assert_eq!(
+            drill.status,
+            Status::Ended("resolved".into()),
+            "seed {seed}"
+        );
+        assert!(
+            drill
+                .objectives
+                .iter()
+                .all(|v| matches!(v, Verdict::Met(_))),
+            "seed {seed}: {:?}",
+            drill.objectives
+        );
+    }
+}
+
+#[test]
+fn effect_defaults_are_the_documented_ones() {
+    use gamelan::scenario::{Effect, Op};
+    let src = r#"
+[scenario]
+id = "defaults"
+title = "t"
+summary = "s"
+difficulty = "intro"
+duration_minutes = 1
+length_bars = 2
+
+[tempo]
+bpm = 60
+beats_per_bar = 4
+story_seconds_per_beat = 30
+
+[[signals]]
+id = "s"
+name = "s"
+baseline = 1
+healthy = [0, 2]
+
+[[injects]]
+id = "i"
+at = 0
+persona = "p"
+text = "t"
+effects = [
+  { kind = "step", signal = "s", by = 1 },
+  { kind = "ramp", signal = "s", by = 2 },
+  { kind = "spike", signal = "s", by = 3 },
+  { kind = "multiply", signal = "s", factor = 2 },
+  { kind = "clear", source = "i" },
+  { kind = "ramp", signal = "s", by = 2, over = 6, for_beats = 5 },
+]
+
+[[cues]]
+id = "c"
+key = "x"
+label = "c"
+"#;
+    let sc = gamelan::scenario::load_str(src, "defaults")
+        .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
+    let shape = |signal, op, attack, sustain, release| Effect::Shape {
+        signal,
+        op,
+        attack,
+        sustain,
+        release,
+    };
+    assert_eq!(
+        sc.injects[0].effects,
+        vec![
+            shape(0, Op::Add(1.0), 0, None, 0),
+            shape(0, Op::Add(2.0), 4, None, 0),
+            shape(0, Op::Add(3.0), 0, Some(1), 3),
+            shape(0, Op::Mul(2.0), 0, None, 0),
+            Effect::Clear {
+                source: Some(gamelan::scenario::EffectOrigin::Inject(0)),
+                signal: None,
+                release: 4
+            },
+            shape(0, Op::Add(2.0), 6, Some(5), 0),
+        ]
+    );
+}
