@@ -24,15 +24,22 @@ pub fn install_hooks() -> Result<()> {
     color_eyre::install()
 }
 
-fn theme_for(paths: &Paths, settings: &Settings, flag: Option<&str>) -> (Theme, Option<String>) {
-    let (theme, problems) = theme::resolve(flag, settings.theme.as_deref(), &paths.themes());
+pub fn theme_for(
+    paths: &Paths,
+    settings: &Settings,
+    flag: Option<&str>,
+) -> (Theme, Option<String>) {
+    // An explicit --theme wins over NO_COLOR (no-color.org: arguments override the variable).
+    let no_color = theme::no_color_requested() && flag.is_none();
+    let (theme, problems) =
+        theme::resolve_with(flag, settings.theme.as_deref(), &paths.themes(), no_color);
     let notice = problems
         .first()
         .map(|d| format!("{d} (using {})", theme.name()));
     (theme, notice)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
@@ -40,7 +47,13 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Runs `f` with the terminal in raw mode on the alternate screen, and restores it afterwards
 /// whatever `f` returns.
-fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Result<T> {
+pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Result<T> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        color_eyre::eyre::bail!(
+            "gamelan's console needs a terminal; for scripts use `gamelan play SCENARIO --headless --cues FILE`"
+        );
+    }
     let mut terminal = ratatui::try_init()?;
     let result = f(&mut terminal);
     ratatui::restore();
@@ -132,7 +145,7 @@ pub fn play(
     Ok(())
 }
 
-/// Plays one drill in a room with the local terminal as its only seat; returns where the
+/// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
 /// recording went.
 #[allow(clippy::too_many_arguments)]
 async fn play_one(
@@ -150,7 +163,7 @@ async fn play_one(
     if let Some(bpm) = tempo {
         drill.bpm = bpm.clamp(10, 600);
     }
-    let name = std::env::var("USER").unwrap_or_else(|_| "you".into());
+    let name = local_name();
     let header = record::Header::for_drill(
         &drill,
         vec![record::SeatEntry {
@@ -164,8 +177,27 @@ async fn play_one(
         Ok(r) => (Some(r), notice),
         Err(e) => (None, Some(format!("not recording: {e}"))),
     };
+    run_drill(term, events, drill, recorder, theme, notice).await
+}
+
+/// The local user's seat name.
+pub fn local_name() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "you".into())
+}
+
+/// Runs `drill` live in a room with the local terminal as a seat, recording to `recorder`;
+/// returns where the recording went.
+pub async fn run_drill(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    drill: Drill,
+    recorder: Option<record::Recorder>,
+    theme: &Theme,
+    notice: Option<String>,
+) -> Result<Option<PathBuf>> {
+    let name = local_name();
     let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
-    let room = Room::spawn(entry.scenario.meta.id.clone(), drill, recorder);
+    let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
@@ -175,7 +207,7 @@ async fn play_one(
 }
 
 /// Drives the local terminal as a seat until it leaves.
-async fn run_local(
+pub async fn run_local(
     term: &mut DefaultTerminal,
     events: &mut EventStream,
     session: &mut SeatSession,

@@ -26,19 +26,32 @@ pub type SeatId = u32;
 pub enum Action {
     /// The metronome: advance one beat.
     Tick,
-    Cue { cue: String },
-    Note { text: String },
+    Cue {
+        cue: String,
+    },
+    Note {
+        text: String,
+    },
     Pause,
     Resume,
-    Tempo { bpm: u32 },
+    Tempo {
+        bpm: u32,
+    },
     /// Reveal the next rung of the hint ladder.
     Hint,
     /// Fire a contingency inject by hand.
-    Fire { inject: String },
+    Fire {
+        inject: String,
+    },
     /// A seat joins; `role: None` plays every role (a solo player).
-    Join { name: String, role: Option<String> },
+    Join {
+        name: String,
+        role: Option<String>,
+    },
     Leave,
-    End { reason: String },
+    End {
+        reason: String,
+    },
 }
 
 /// An action from a seat.
@@ -59,24 +72,70 @@ impl Input {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    InjectFired { inject: usize, by_hand: bool },
-    InjectSkipped { inject: usize },
-    AlertFiring { alert: usize },
-    AlertResolved { alert: usize },
-    CueApplied { seat: SeatId, cue: usize },
-    CueLanded { seat: SeatId, cue: usize },
-    Marked { mark: Mark },
-    Note { seat: SeatId, text: String },
-    Hint { seat: SeatId, index: usize },
-    HerringFollowed { seat: SeatId, herring: usize },
-    Objective { objective: usize, met: bool },
-    Paused { seat: SeatId },
-    Resumed { seat: SeatId },
-    Tempo { seat: SeatId, bpm: u32 },
-    Joined { seat: SeatId },
-    Left { seat: SeatId },
-    Rejected { seat: SeatId, what: String, reason: String },
-    Ended { reason: String },
+    InjectFired {
+        inject: usize,
+        by_hand: bool,
+    },
+    InjectSkipped {
+        inject: usize,
+    },
+    AlertFiring {
+        alert: usize,
+    },
+    AlertResolved {
+        alert: usize,
+    },
+    CueApplied {
+        seat: SeatId,
+        cue: usize,
+    },
+    CueLanded {
+        seat: SeatId,
+        cue: usize,
+    },
+    Marked {
+        mark: Mark,
+    },
+    Note {
+        seat: SeatId,
+        text: String,
+    },
+    Hint {
+        seat: SeatId,
+        index: usize,
+    },
+    HerringFollowed {
+        seat: SeatId,
+        herring: usize,
+    },
+    Objective {
+        objective: usize,
+        met: bool,
+    },
+    Paused {
+        seat: SeatId,
+    },
+    Resumed {
+        seat: SeatId,
+    },
+    Tempo {
+        seat: SeatId,
+        bpm: u32,
+    },
+    Joined {
+        seat: SeatId,
+    },
+    Left {
+        seat: SeatId,
+    },
+    Rejected {
+        seat: SeatId,
+        what: String,
+        reason: String,
+    },
+    Ended {
+        reason: String,
+    },
 }
 
 /// One event at the beat it happened.
@@ -175,7 +234,11 @@ impl Drill {
             signals: s
                 .signals
                 .iter()
-                .map(|sig| SignalState { value: sig.baseline, history: VecDeque::with_capacity(HISTORY), bad: 0.0 })
+                .map(|sig| SignalState {
+                    value: sig.baseline,
+                    history: VecDeque::with_capacity(HISTORY),
+                    bad: 0.0,
+                })
                 .collect(),
             effects: Vec::new(),
             alerts: vec![AlertState::default(); s.alerts.len()],
@@ -223,14 +286,20 @@ impl Drill {
             None => true,
             Some(r) => self.scenario.role(r).is_some_and(|r| r.facilitator),
         };
-        if matches!(self.status, Status::Ended(_)) && !matches!(input.action, Action::Note { .. } | Action::Leave) {
+        if matches!(self.status, Status::Ended(_))
+            && !matches!(input.action, Action::Note { .. } | Action::Leave)
+        {
             return self.reject(seat, "input", "the drill has ended");
         }
         match &input.action {
             Action::Tick | Action::Join { .. } => {}
             Action::Cue { cue } => self.cue(seat, cue),
             Action::Note { text } => {
-                let text: String = text.chars().filter(|c| !c.is_control()).take(2000).collect();
+                let text: String = text
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(2000)
+                    .collect();
                 self.push(Event::Note { seat, text });
             }
             Action::Leave => {
@@ -239,7 +308,11 @@ impl Drill {
                 }
                 self.push(Event::Left { seat });
             }
-            _ if !facilitator => self.reject(seat, action_name(&input.action), "only a facilitator can do that"),
+            _ if !facilitator => self.reject(
+                seat,
+                action_name(&input.action),
+                "only a facilitator can do that",
+            ),
             Action::Pause => {
                 if self.status == Status::Running {
                     self.status = Status::Paused;
@@ -254,7 +327,10 @@ impl Drill {
             }
             Action::Tempo { bpm } => {
                 self.bpm = (*bpm).clamp(10, 600);
-                self.push(Event::Tempo { seat, bpm: self.bpm });
+                self.push(Event::Tempo {
+                    seat,
+                    bpm: self.bpm,
+                });
             }
             Action::Hint => self.hint(seat),
             Action::Fire { inject } => self.fire_by_hand(seat, inject),
@@ -263,11 +339,18 @@ impl Drill {
     }
 
     fn push(&mut self, event: Event) {
-        self.log.push(LogEntry { beat: self.beat, event });
+        self.log.push(LogEntry {
+            beat: self.beat,
+            event,
+        });
     }
 
     fn reject(&mut self, seat: SeatId, what: &str, reason: &str) {
-        self.push(Event::Rejected { seat, what: what.to_string(), reason: reason.to_string() });
+        self.push(Event::Rejected {
+            seat,
+            what: what.to_string(),
+            reason: reason.to_string(),
+        });
     }
 
     fn join(&mut self, seat: SeatId, name: &str, role: Option<&str>) {
@@ -277,7 +360,12 @@ impl Drill {
             return self.reject(seat, "join", &format!("no role `{r}` in this scenario"));
         }
         let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
-        let info = SeatInfo { id: seat, name, role: role.map(str::to_string), present: true };
+        let info = SeatInfo {
+            id: seat,
+            name,
+            role: role.map(str::to_string),
+            present: true,
+        };
         match self.seats.iter_mut().find(|s| s.id == seat) {
             Some(s) => *s = info,
             None => self.seats.push(info),
@@ -288,7 +376,12 @@ impl Drill {
     /// Everything that happens on the current beat, in a fixed order.
     fn play_beat(&mut self) {
         let beat = self.beat;
-        let due: Vec<PendingCue> = self.pending.iter().filter(|p| p.land <= beat).cloned().collect();
+        let due: Vec<PendingCue> = self
+            .pending
+            .iter()
+            .filter(|p| p.land <= beat)
+            .cloned()
+            .collect();
         self.pending.retain(|p| p.land > beat);
         for p in due {
             self.land(p.seat, p.cue);
@@ -297,7 +390,9 @@ impl Drill {
             let inj = &self.scenario.injects[i];
             if !self.injects_done[i] && !inj.contingency && inj.at == Some(beat) {
                 self.injects_done[i] = true;
-                let fire = inj.when.is_none_or(|c| self.cue_done_by(c.cue, c.by.unwrap_or(beat)) == c.done);
+                let fire = inj
+                    .when
+                    .is_none_or(|c| self.cue_done_by(c.cue, c.by.unwrap_or(beat)) == c.done);
                 if fire {
                     self.fire(i, false);
                 } else {
@@ -321,7 +416,11 @@ impl Drill {
             let noise = self.rng.gauss() * def.noise;
             let target = effects::shape(def.baseline, &self.effects, i, beat) + noise;
             let st = &mut self.signals[i];
-            let value = if beat == 0 { target } else { st.value + (target - st.value) * (1.0 - def.inertia) };
+            let value = if beat == 0 {
+                target
+            } else {
+                st.value + (target - st.value) * (1.0 - def.inertia)
+            };
             st.value = value.clamp(def.min, def.max);
             if st.history.len() == HISTORY {
                 st.history.pop_front();
@@ -330,7 +429,9 @@ impl Drill {
             if let Some(slo) = def.slo {
                 st.bad += match slo.measure {
                     crate::scenario::SloMeasure::Ratio => (st.value / 100.0).clamp(0.0, 1.0),
-                    crate::scenario::SloMeasure::Healthy => f64::from(u8::from(!def.is_healthy(st.value))),
+                    crate::scenario::SloMeasure::Healthy => {
+                        f64::from(u8::from(!def.is_healthy(st.value)))
+                    }
                 };
             }
         }
@@ -370,15 +471,35 @@ impl Drill {
             return self.reject(seat, id, "no such cue in this scenario");
         };
         let cue = &scenario.cues[ci];
-        let role = self.seats.iter().find(|s| s.id == seat).and_then(|s| s.role.clone());
+        let role = self
+            .seats
+            .iter()
+            .find(|s| s.id == seat)
+            .and_then(|s| s.role.clone());
         if let Some(role) = &role
             && !cue.roles.is_empty()
             && !cue.roles.contains(role)
         {
-            return self.reject(seat, id, &format!("only {} can do this", cue.roles.join(" or ")));
+            return self.reject(
+                seat,
+                id,
+                &format!("only {} can do this", cue.roles.join(" or ")),
+            );
+        }
+        if let Some(busy) = cue
+            .requires
+            .iter()
+            .find(|r| self.pending.iter().any(|p| p.cue == **r))
+        {
+            let label = &scenario.cues[*busy].label;
+            return self.reject(seat, id, &format!("waiting for `{label}` to finish"));
         }
         if let Some(missing) = cue.requires.iter().find(|r| self.cues_done[**r].is_none()) {
-            return self.reject(seat, id, &format!("needs `{}` first", scenario.cues[*missing].label));
+            return self.reject(
+                seat,
+                id,
+                &format!("needs `{}` first", scenario.cues[*missing].label),
+            );
         }
         if !cue.repeatable && self.cues_done[ci].is_some() {
             return self.reject(seat, id, "already done");
@@ -394,7 +515,11 @@ impl Drill {
         if cue.delay_beats == 0 {
             self.land(seat, ci);
         } else {
-            self.pending.push(PendingCue { land: self.beat + u64::from(cue.delay_beats), cue: ci, seat });
+            self.pending.push(PendingCue {
+                land: self.beat + u64::from(cue.delay_beats),
+                cue: ci,
+                seat,
+            });
         }
     }
 
@@ -438,7 +563,9 @@ impl Drill {
                 self.injects_done[i] = true;
                 self.fire(i, true);
             }
-            Some(i) if self.scenario.injects[i].contingency => self.reject(seat, id, "already fired"),
+            Some(i) if self.scenario.injects[i].contingency => {
+                self.reject(seat, id, "already fired")
+            }
             Some(_) => self.reject(seat, id, "only contingency injects can be fired by hand"),
             None => self.reject(seat, id, "no such inject"),
         }
@@ -448,7 +575,13 @@ impl Drill {
         let beat = self.beat;
         for e in effects {
             match *e {
-                Effect::Shape { signal, op, attack, sustain, release } => self.effects.push(ActiveEffect {
+                Effect::Shape {
+                    signal,
+                    op,
+                    attack,
+                    sustain,
+                    release,
+                } => self.effects.push(ActiveEffect {
                     origin,
                     signal,
                     op,
@@ -457,9 +590,14 @@ impl Drill {
                     end: sustain.map(|s| beat + u64::from(attack) + u64::from(s)),
                     release,
                 }),
-                Effect::Clear { source, signal, release } => {
+                Effect::Clear {
+                    source,
+                    signal,
+                    release,
+                } => {
                     for a in &mut self.effects {
-                        let matches = source.is_none_or(|s| s == a.origin) && signal.is_none_or(|s| s == a.signal);
+                        let matches = source.is_none_or(|s| s == a.origin)
+                            && signal.is_none_or(|s| s == a.signal);
                         if matches && a.origin != origin {
                             a.clear(beat, release);
                         }
@@ -472,7 +610,10 @@ impl Drill {
     fn hint(&mut self, seat: SeatId) {
         match self.scenario.hints.get(self.hints_shown) {
             Some(h) if h.after <= self.beat => {
-                self.push(Event::Hint { seat, index: self.hints_shown });
+                self.push(Event::Hint {
+                    seat,
+                    index: self.hints_shown,
+                });
                 self.hints_shown += 1;
             }
             Some(h) => {
@@ -499,7 +640,9 @@ impl Drill {
             if self.objectives[i] != Verdict::Pending {
                 continue;
             }
-            let within = |done: Option<u64>, by: Option<u64>| done.is_some_and(|d| by.is_none_or(|by| d <= by));
+            let within = |done: Option<u64>, by: Option<u64>| {
+                done.is_some_and(|d| by.is_none_or(|by| d <= by))
+            };
             let late = |by: Option<u64>| by.is_some_and(|by| beat > by);
             let mut when = beat;
             let verdict = match o.measure {
@@ -533,9 +676,8 @@ impl Drill {
                         None
                     }
                 }
-                Measure::HealthyBy { signal, by } => {
-                    (beat >= by || at_end).then(|| scenario.signals[signal].is_healthy(self.signals[signal].value))
-                }
+                Measure::HealthyBy { signal, by } => (beat >= by || at_end)
+                    .then(|| scenario.signals[signal].is_healthy(self.signals[signal].value)),
                 Measure::BudgetLeft { signal, min } => {
                     let left = self.budget_left(signal).unwrap_or(1.0);
                     if left < min {
@@ -548,7 +690,11 @@ impl Drill {
                 }
             };
             if let Some(met) = verdict {
-                self.objectives[i] = if met { Verdict::Met(when) } else { Verdict::Missed(beat) };
+                self.objectives[i] = if met {
+                    Verdict::Met(when)
+                } else {
+                    Verdict::Missed(beat)
+                };
                 self.push(Event::Objective { objective: i, met });
             }
         }
@@ -579,7 +725,10 @@ impl Drill {
 
     /// Seat name for display.
     pub fn seat_name(&self, seat: SeatId) -> &str {
-        self.seats.iter().find(|s| s.id == seat).map_or("?", |s| s.name.as_str())
+        self.seats
+            .iter()
+            .find(|s| s.id == seat)
+            .map_or("?", |s| s.name.as_str())
     }
 
     /// A fingerprint of the whole state: equal hashes mean equal drills.
@@ -590,10 +739,15 @@ impl Drill {
 
     /// Non-surprise injects still to come, in timeline order.
     pub fn upcoming(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
-        self.scenario.injects.iter().enumerate().filter_map(move |(i, inj)| {
-            let at = inj.at?;
-            (!self.injects_done[i] && !inj.surprise && !inj.contingency && at > self.beat).then_some((at, i))
-        })
+        self.scenario
+            .injects
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, inj)| {
+                let at = inj.at?;
+                (!self.injects_done[i] && !inj.surprise && !inj.contingency && at > self.beat)
+                    .then_some((at, i))
+            })
     }
 }
 

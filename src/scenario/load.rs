@@ -13,11 +13,22 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// Keys the console keeps for itself; a cue cannot take them.
-pub const RESERVED_KEYS: &[char] = &[' ', '+', '-', '=', '?', 'q', 'n', 'h', 't', 'c'];
+pub const RESERVED_KEYS: &[char] = &[' ', '+', '-', '=', '?', 'q', 'n', 'h', 't', 'c', '[', ']'];
 
 const SECTIONS: &[&str] = &[
-    "scenario", "tempo", "targets", "roles", "objectives", "signals", "alerts", "injects", "cues",
-    "runbook", "hints", "red_herrings", "debrief",
+    "scenario",
+    "tempo",
+    "targets",
+    "roles",
+    "objectives",
+    "signals",
+    "alerts",
+    "injects",
+    "cues",
+    "runbook",
+    "hints",
+    "red_herrings",
+    "debrief",
 ];
 
 /// Reads and validates a scenario file.
@@ -30,17 +41,28 @@ pub fn load_file(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
 
 /// Validates scenario source text; `file` names it in diagnostics.
 pub fn load_str(src: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    let mut cx = Cx { file, src, diags: Vec::new() };
+    let mut cx = Cx {
+        file,
+        src,
+        diags: Vec::new(),
+    };
     let (doc, errors) = DeTable::parse_recoverable(src);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|e| Diagnostic::from_toml(file, src, e)).collect());
+        return Err(errors
+            .iter()
+            .map(|e| Diagnostic::from_toml(file, src, e))
+            .collect());
     }
     let doc = doc.into_inner();
     for (key, _) in doc.iter() {
         if !SECTIONS.contains(&key.get_ref().as_ref()) {
             cx.err(
                 key.span(),
-                format!("unknown section `{}`; expected one of: {}", key.get_ref(), SECTIONS.join(", ")),
+                format!(
+                    "unknown section `{}`; expected one of: {}",
+                    key.get_ref(),
+                    SECTIONS.join(", ")
+                ),
             );
         }
     }
@@ -93,11 +115,13 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::at(self.file, self.src, Some(span), msg));
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, Some(span), msg));
     }
 
     fn whole(&mut self, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::at(self.file, self.src, None, msg));
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, None, msg));
     }
 
     fn value<T: DeserializeOwned>(&mut self, v: &Spanned<DeValue<'_>>, what: &str) -> Option<T> {
@@ -106,17 +130,30 @@ impl Cx<'_> {
             Ok(t) => Some(t),
             Err(e) => {
                 let at = e.span().unwrap_or(span);
-                self.err(at, format!("in {what}: {}", e.message().trim().replace('\n', " ")));
+                self.err(
+                    at,
+                    format!("in {what}: {}", e.message().trim().replace('\n', " ")),
+                );
                 None
             }
         }
     }
 
-    fn table<T: DeserializeOwned>(&mut self, doc: &DeTable<'_>, key: &str, required: bool) -> Option<T> {
+    fn table<T: DeserializeOwned>(
+        &mut self,
+        doc: &DeTable<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<T> {
         match doc.get(key) {
-            Some(v) if matches!(v.get_ref(), DeValue::Table(_)) => self.value(v, &format!("[{key}]")),
+            Some(v) if matches!(v.get_ref(), DeValue::Table(_)) => {
+                self.value(v, &format!("[{key}]"))
+            }
             Some(v) => {
-                self.err(v.span(), format!("`{key}` must be a table: write it as [{key}]"));
+                self.err(
+                    v.span(),
+                    format!("`{key}` must be a table: write it as [{key}]"),
+                );
                 None
             }
             None => {
@@ -129,9 +166,14 @@ impl Cx<'_> {
     }
 
     fn array<T: DeserializeOwned>(&mut self, doc: &DeTable<'_>, key: &str) -> Vec<Spanned<T>> {
-        let Some(v) = doc.get(key) else { return Vec::new() };
+        let Some(v) = doc.get(key) else {
+            return Vec::new();
+        };
         let DeValue::Array(items) = v.get_ref() else {
-            self.err(v.span(), format!("`{key}` must be an array of tables: write each entry as [[{key}]]"));
+            self.err(
+                v.span(),
+                format!("`{key}` must be an array of tables: write each entry as [[{key}]]"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -149,7 +191,11 @@ impl Cx<'_> {
             Ok(b) => {
                 self.err(
                     p.span(),
-                    format!("{what} at {} (beat {b}) is past the end of the timeline (beat {})", p.get_ref(), length.saturating_sub(1)),
+                    format!(
+                        "{what} at {} (beat {b}) is past the end of the timeline (beat {})",
+                        p.get_ref(),
+                        length.saturating_sub(1)
+                    ),
                 );
                 None
             }
@@ -163,8 +209,15 @@ impl Cx<'_> {
     fn lookup(&mut self, r: &Ref, ids: &[&str], kind: &str) -> Option<usize> {
         let found = ids.iter().position(|id| id == r.get_ref());
         if found.is_none() {
-            let known = if ids.is_empty() { "none are defined".to_string() } else { format!("known: {}", ids.join(", ")) };
-            self.err(r.span(), format!("no {kind} named `{}` ({known})", r.get_ref()));
+            let known = if ids.is_empty() {
+                "none are defined".to_string()
+            } else {
+                format!("known: {}", ids.join(", "))
+            };
+            self.err(
+                r.span(),
+                format!("no {kind} named `{}` ({known})", r.get_ref()),
+            );
         }
         found
     }
@@ -187,10 +240,16 @@ impl Cx<'_> {
             return None;
         };
         if tempo.bpm == 0 || tempo.bpm > 600 {
-            self.whole(format!("[tempo] bpm must be between 1 and 600, not {}", tempo.bpm));
+            self.whole(format!(
+                "[tempo] bpm must be between 1 and 600, not {}",
+                tempo.bpm
+            ));
         }
         if tempo.beats_per_bar == 0 || tempo.beats_per_bar > 16 {
-            self.whole(format!("[tempo] beats_per_bar must be between 1 and 16, not {}", tempo.beats_per_bar));
+            self.whole(format!(
+                "[tempo] beats_per_bar must be between 1 and 16, not {}",
+                tempo.beats_per_bar
+            ));
         }
         if tempo.story_seconds_per_beat == 0 {
             self.whole("[tempo] story_seconds_per_beat must be at least 1");
@@ -198,8 +257,16 @@ impl Cx<'_> {
         if meta.length_bars == 0 {
             self.whole("[scenario] length_bars must be at least 1");
         }
-        if meta.id.is_empty() || !meta.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.whole(format!("[scenario] id `{}` must be letters, digits, - or _", meta.id));
+        if meta.id.is_empty()
+            || !meta
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            self.whole(format!(
+                "[scenario] id `{}` must be letters, digits, - or _",
+                meta.id
+            ));
         }
         let bpb = tempo.beats_per_bar.max(1);
         let length = u64::from(meta.length_bars) * u64::from(bpb);
@@ -219,13 +286,29 @@ impl Cx<'_> {
             self.whole("a scenario needs at least one [[cues]] entry");
         }
 
-        let signal_ids: Vec<&str> = raw.signals.iter().map(|s| s.get_ref().id.as_str()).collect();
+        let signal_ids: Vec<&str> = raw
+            .signals
+            .iter()
+            .map(|s| s.get_ref().id.as_str())
+            .collect();
         let cue_ids: Vec<&str> = raw.cues.iter().map(|s| s.get_ref().id.as_str()).collect();
-        let inject_ids: Vec<&str> = raw.injects.iter().map(|s| s.get_ref().id.as_str()).collect();
-        let page_ids: Vec<&str> = raw.runbook.iter().map(|s| s.get_ref().id.as_str()).collect();
+        let inject_ids: Vec<&str> = raw
+            .injects
+            .iter()
+            .map(|s| s.get_ref().id.as_str())
+            .collect();
+        let page_ids: Vec<&str> = raw
+            .runbook
+            .iter()
+            .map(|s| s.get_ref().id.as_str())
+            .collect();
         let role_ids: Vec<&str> = raw.roles.iter().map(|s| s.get_ref().id.as_str()).collect();
 
-        let signals = raw.signals.iter().map(|s| self.signal(s, length, bpb)).collect();
+        let signals = raw
+            .signals
+            .iter()
+            .map(|s| self.signal(s, length, bpb))
+            .collect();
         let alerts = raw
             .alerts
             .iter()
@@ -233,7 +316,10 @@ impl Cx<'_> {
                 let d = a.get_ref();
                 let signal = self.lookup(&d.signal, &signal_ids, "signal").unwrap_or(0);
                 if d.for_beats == 0 {
-                    self.err(a.span(), format!("alert `{}`: for_beats must be at least 1", d.id));
+                    self.err(
+                        a.span(),
+                        format!("alert `{}`: for_beats must be at least 1", d.id),
+                    );
                 }
                 Alert {
                     id: d.id.clone(),
@@ -247,7 +333,11 @@ impl Cx<'_> {
                 }
             })
             .collect();
-        let ids = Ids { signals: &signal_ids, cues: &cue_ids, injects: &inject_ids };
+        let ids = Ids {
+            signals: &signal_ids,
+            cues: &cue_ids,
+            injects: &inject_ids,
+        };
         let injects = raw
             .injects
             .iter()
@@ -257,14 +347,20 @@ impl Cx<'_> {
                     (Some(p), _) => self.pos(p, bpb, length, &format!("inject `{}`", d.id)),
                     (None, true) => None,
                     (None, false) => {
-                        self.err(i.span(), format!("inject `{}` needs `at` (or `contingency = true`)", d.id));
+                        self.err(
+                            i.span(),
+                            format!("inject `{}` needs `at` (or `contingency = true`)", d.id),
+                        );
                         None
                     }
                 };
                 let when = d.when.as_ref().map(|c| Condition {
                     cue: self.lookup(&c.cue, &cue_ids, "cue").unwrap_or(0),
                     done: c.done,
-                    by: c.by.as_ref().and_then(|p| self.pos(p, bpb, length, "condition")),
+                    by: c
+                        .by
+                        .as_ref()
+                        .and_then(|p| self.pos(p, bpb, length, "condition")),
                 });
                 Inject {
                     id: d.id.clone(),
@@ -275,12 +371,17 @@ impl Cx<'_> {
                     surprise: d.surprise,
                     contingency: d.contingency,
                     when,
-                    effects: self.effects(&d.effects, &ids, &format!("inject `{}`", d.id), i.span()),
+                    effects: self.effects(
+                        &d.effects,
+                        &ids,
+                        &format!("inject `{}`", d.id),
+                        i.span(),
+                    ),
                 }
             })
             .collect();
         let mut keys = HashSet::new();
-        let cues = raw
+        let cues: Vec<Cue> = raw
             .cues
             .iter()
             .map(|c| {
@@ -289,8 +390,16 @@ impl Cx<'_> {
                 for r in &d.roles {
                     self.lookup(r, &role_ids, "role");
                 }
-                let requires = d.requires.iter().filter_map(|r| self.lookup(r, &cue_ids, "cue")).collect();
-                let reveals = d.reveals.iter().filter_map(|r| self.lookup(r, &page_ids, "runbook page")).collect();
+                let requires = d
+                    .requires
+                    .iter()
+                    .filter_map(|r| self.lookup(r, &cue_ids, "cue"))
+                    .collect();
+                let reveals = d
+                    .reveals
+                    .iter()
+                    .filter_map(|r| self.lookup(r, &page_ids, "runbook page"))
+                    .collect();
                 Cue {
                     id: d.id.clone(),
                     key,
@@ -306,13 +415,29 @@ impl Cx<'_> {
                 }
             })
             .collect();
+        self.requires_cycles(&raw.cues, &cues);
         let objectives = raw
             .objectives
             .iter()
             .filter_map(|o| {
                 let d = o.get_ref();
                 let measure = self.measure(&d.measure, o.span(), &ids, bpb, length)?;
-                Some(Objective { id: d.id.clone(), text: d.text.clone(), measure })
+                if let Measure::BudgetLeft { signal, .. } = measure
+                    && raw.signals[signal].get_ref().slo.is_none()
+                {
+                    self.err(
+                        o.span(),
+                        format!(
+                            "objective `{}`: signal `{}` has no `slo`, so it has no error budget",
+                            d.id, signal_ids[signal]
+                        ),
+                    );
+                }
+                Some(Objective {
+                    id: d.id.clone(),
+                    text: d.text.clone(),
+                    measure,
+                })
             })
             .collect();
         let hints = raw
@@ -322,7 +447,11 @@ impl Cx<'_> {
                 let d = h.get_ref();
                 Hint {
                     text: d.text.clone(),
-                    after: d.after.as_ref().and_then(|p| self.pos(p, bpb, length, "hint")).unwrap_or(0),
+                    after: d
+                        .after
+                        .as_ref()
+                        .and_then(|p| self.pos(p, bpb, length, "hint"))
+                        .unwrap_or(0),
                 }
             })
             .collect();
@@ -334,8 +463,16 @@ impl Cx<'_> {
                 RedHerring {
                     id: d.id.clone(),
                     text: d.text.clone(),
-                    cues: d.cues.iter().filter_map(|c| self.lookup(c, &cue_ids, "cue")).collect(),
-                    signals: d.signals.iter().filter_map(|c| self.lookup(c, &signal_ids, "signal")).collect(),
+                    cues: d
+                        .cues
+                        .iter()
+                        .filter_map(|c| self.lookup(c, &cue_ids, "cue"))
+                        .collect(),
+                    signals: d
+                        .signals
+                        .iter()
+                        .filter_map(|c| self.lookup(c, &signal_ids, "signal"))
+                        .collect(),
                 }
             })
             .collect();
@@ -367,17 +504,49 @@ impl Cx<'_> {
         })
     }
 
+    /// A cue that (through `requires`) needs itself can never be pressed.
+    fn requires_cycles(&mut self, raw: &[Spanned<model::CueDef>], cues: &[Cue]) {
+        for (start, c) in cues.iter().enumerate() {
+            let mut seen = vec![false; cues.len()];
+            let mut stack: Vec<usize> = c.requires.clone();
+            while let Some(n) = stack.pop() {
+                if n == start {
+                    self.err(raw[start].span(), format!("cue `{}` requires itself (through `requires`), so it can never be used", c.id));
+                    break;
+                }
+                if n < cues.len() && !std::mem::replace(&mut seen[n], true) {
+                    stack.extend(&cues[n].requires);
+                }
+            }
+        }
+    }
+
     fn signal(&mut self, s: &Spanned<model::SignalDef>, length: u64, bpb: u32) -> Signal {
         let d = s.get_ref();
         let (lo, hi) = (d.healthy[0], d.healthy[1]);
         if lo > hi {
-            self.err(s.span(), format!("signal `{}`: healthy range [{lo}, {hi}] is upside down", d.id));
+            self.err(
+                s.span(),
+                format!(
+                    "signal `{}`: healthy range [{lo}, {hi}] is upside down",
+                    d.id
+                ),
+            );
         }
         if !(0.0..1.0).contains(&d.inertia) {
-            self.err(s.span(), format!("signal `{}`: inertia must be in [0, 1), not {}", d.id, d.inertia));
+            self.err(
+                s.span(),
+                format!(
+                    "signal `{}`: inertia must be in [0, 1), not {}",
+                    d.id, d.inertia
+                ),
+            );
         }
         if d.noise < 0.0 {
-            self.err(s.span(), format!("signal `{}`: noise cannot be negative", d.id));
+            self.err(
+                s.span(),
+                format!("signal `{}`: noise cannot be negative", d.id),
+            );
         }
         let (min, max) = (d.min.unwrap_or(f64::MIN), d.max.unwrap_or(f64::MAX));
         if min > max {
@@ -385,12 +554,21 @@ impl Cx<'_> {
         }
         let slo = d.slo.as_ref().map(|slo| {
             if !(0.0 < slo.target && slo.target < 100.0) {
-                self.err(s.span(), format!("signal `{}`: SLO target must be a percentage below 100, like 99.9", d.id));
+                self.err(
+                    s.span(),
+                    format!(
+                        "signal `{}`: SLO target must be a percentage below 100, like 99.9",
+                        d.id
+                    ),
+                );
             }
             Slo {
                 target: slo.target,
                 measure: slo.measure,
-                window_beats: slo.window_bars.map_or(length, |b| u64::from(b) * u64::from(bpb)).max(1),
+                window_beats: slo
+                    .window_bars
+                    .map_or(length, |b| u64::from(b) * u64::from(bpb))
+                    .max(1),
             }
         });
         Signal {
@@ -414,25 +592,51 @@ impl Cx<'_> {
         match (chars.next(), chars.next()) {
             (Some(c), None) if !c.is_control() => {
                 if RESERVED_KEYS.contains(&c) {
-                    self.err(key.span(), format!("key `{c}` is reserved by the console; pick another"));
+                    self.err(
+                        key.span(),
+                        format!("key `{c}` is reserved by the console; pick another"),
+                    );
                 } else if !seen.insert(c) {
                     self.err(key.span(), format!("key `{c}` is bound to two cues"));
                 }
                 c
             }
             _ => {
-                self.err(key.span(), format!("a cue key must be one printable character, not `{}`", key.get_ref()));
+                self.err(
+                    key.span(),
+                    format!(
+                        "a cue key must be one printable character, not `{}`",
+                        key.get_ref()
+                    ),
+                );
                 '\0'
             }
         }
     }
 
-    fn effects(&mut self, defs: &[model::EffectDef], ids: &Ids<'_>, owner: &str, span: Range<usize>) -> Vec<Effect> {
-        defs.iter().filter_map(|d| self.effect(d, ids, owner, span.clone())).collect()
+    fn effects(
+        &mut self,
+        defs: &[model::EffectDef],
+        ids: &Ids<'_>,
+        owner: &str,
+        span: Range<usize>,
+    ) -> Vec<Effect> {
+        defs.iter()
+            .filter_map(|d| self.effect(d, ids, owner, span.clone()))
+            .collect()
     }
 
-    fn effect(&mut self, d: &model::EffectDef, ids: &Ids<'_>, owner: &str, span: Range<usize>) -> Option<Effect> {
-        let signal = d.signal.as_ref().and_then(|s| self.lookup(s, ids.signals, "signal"));
+    fn effect(
+        &mut self,
+        d: &model::EffectDef,
+        ids: &Ids<'_>,
+        owner: &str,
+        span: Range<usize>,
+    ) -> Option<Effect> {
+        let signal = d
+            .signal
+            .as_ref()
+            .and_then(|s| self.lookup(s, ids.signals, "signal"));
         if d.kind == EffectKind::Clear {
             let source = d.source.as_ref().and_then(|s| {
                 let name = s.get_ref().as_str();
@@ -441,34 +645,58 @@ impl Cx<'_> {
                 } else if let Some(i) = ids.cues.iter().position(|x| *x == name) {
                     Some(EffectOrigin::Cue(i))
                 } else {
-                    self.err(s.span(), format!("no inject or cue named `{name}` to clear"));
+                    self.err(
+                        s.span(),
+                        format!("no inject or cue named `{name}` to clear"),
+                    );
                     None
                 }
             });
             if d.source.is_none() && d.signal.is_none() {
-                self.err(span, format!("{owner}: a `clear` effect needs `source` or `signal`"));
+                self.err(
+                    span,
+                    format!("{owner}: a `clear` effect needs `source` or `signal`"),
+                );
                 return None;
             }
-            return Some(Effect::Clear { source, signal, release: d.over.unwrap_or(4) });
+            return Some(Effect::Clear {
+                source,
+                signal,
+                release: d.over.unwrap_or(4),
+            });
         }
         if d.signal.is_none() {
-            self.err(span, format!("{owner}: a `{:?}` effect needs `signal`", d.kind).to_lowercase());
+            self.err(
+                span,
+                format!("{owner}: a `{}` effect needs `signal`", kind_name(d.kind)),
+            );
             return None;
         }
         if d.source.is_some() {
-            self.err(span.clone(), format!("{owner}: only `clear` effects take `source`"));
+            self.err(
+                span.clone(),
+                format!("{owner}: only `clear` effects take `source`"),
+            );
         }
         let signal = signal?;
         let need_by = |cx: &mut Self| {
             d.by.or_else(|| {
-                cx.err(span.clone(), format!("{owner}: a {:?} effect needs `by`", d.kind).to_lowercase());
+                cx.err(
+                    span.clone(),
+                    format!("{owner}: a `{}` effect needs `by`", kind_name(d.kind)),
+                );
                 None
             })
         };
         let (op, attack, sustain, release) = match d.kind {
             EffectKind::Step => (Op::Add(need_by(self)?), 0, d.for_beats, 0),
             EffectKind::Ramp => (Op::Add(need_by(self)?), d.over.unwrap_or(4), d.for_beats, 0),
-            EffectKind::Spike => (Op::Add(need_by(self)?), 0, Some(d.for_beats.unwrap_or(1)), d.over.unwrap_or(3)),
+            EffectKind::Spike => (
+                Op::Add(need_by(self)?),
+                0,
+                Some(d.for_beats.unwrap_or(1)),
+                d.over.unwrap_or(3),
+            ),
             EffectKind::Multiply => {
                 let Some(f) = d.factor else {
                     self.err(span, format!("{owner}: a multiply effect needs `factor`"));
@@ -478,7 +706,13 @@ impl Cx<'_> {
             }
             EffectKind::Clear => unreachable!("handled above"),
         };
-        Some(Effect::Shape { signal, op, attack, sustain, release })
+        Some(Effect::Shape {
+            signal,
+            op,
+            attack,
+            sustain,
+            release,
+        })
     }
 
     fn measure(
@@ -489,20 +723,38 @@ impl Cx<'_> {
         bpb: u32,
         length: u64,
     ) -> Option<Measure> {
-        let by = m.by.as_ref().and_then(|p| self.pos(p, bpb, length, "objective"));
-        let set = [m.mark.is_some(), m.cue.is_some(), m.avoid_cue.is_some(), m.signal.is_some()];
+        let by =
+            m.by.as_ref()
+                .and_then(|p| self.pos(p, bpb, length, "objective"));
+        let set = [
+            m.mark.is_some(),
+            m.cue.is_some(),
+            m.avoid_cue.is_some(),
+            m.signal.is_some(),
+        ];
         if set.iter().filter(|x| **x).count() != 1 {
-            self.err(span, "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`");
+            self.err(
+                span,
+                "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`",
+            );
             return None;
         }
         if let Some(mark) = &m.mark {
-            return Some(Measure::MarkBy { mark: *mark.get_ref(), by });
+            return Some(Measure::MarkBy {
+                mark: *mark.get_ref(),
+                by,
+            });
         }
         if let Some(c) = &m.cue {
-            return Some(Measure::CueBy { cue: self.lookup(c, ids.cues, "cue")?, by });
+            return Some(Measure::CueBy {
+                cue: self.lookup(c, ids.cues, "cue")?,
+                by,
+            });
         }
         if let Some(c) = &m.avoid_cue {
-            return Some(Measure::AvoidCue { cue: self.lookup(c, ids.cues, "cue")? });
+            return Some(Measure::AvoidCue {
+                cue: self.lookup(c, ids.cues, "cue")?,
+            });
         }
         let s = m.signal.as_ref()?;
         let signal = self.lookup(s, ids.signals, "signal")?;
@@ -510,7 +762,10 @@ impl Cx<'_> {
             (Some(by), None) => Some(Measure::HealthyBy { signal, by }),
             (None, Some(min)) => Some(Measure::BudgetLeft { signal, min }),
             _ => {
-                self.err(span, "a signal measure needs either `by` (healthy by then) or `budget_left`");
+                self.err(
+                    span,
+                    "a signal measure needs either `by` (healthy by then) or `budget_left`",
+                );
                 None
             }
         }
@@ -526,4 +781,70 @@ struct Ids<'a> {
 /// FNV-1a 64-bit of the text, as 16 hex digits: stable across platforms and releases.
 pub fn content_hash(src: &str) -> String {
     format!("{:016x}", crate::fnv::fnv1a(src.as_bytes()))
+}
+
+fn kind_name(kind: EffectKind) -> &'static str {
+    match kind {
+        EffectKind::Step => "step",
+        EffectKind::Ramp => "ramp",
+        EffectKind::Spike => "spike",
+        EffectKind::Multiply => "multiply",
+        EffectKind::Clear => "clear",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BAD_DEPLOY: &str = include_str!("../../scenarios/bad-deploy.toml");
+
+    fn problems(src: &str) -> Vec<String> {
+        load_str(src, "t.toml")
+            .map(|_| Vec::new())
+            .unwrap_or_else(|d| d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn budget_objective_needs_an_slo() {
+        let src = BAD_DEPLOY.replace(
+            "measure = { signal = \"error_ratio\", budget_left = 0.4 }",
+            "measure = { signal = \"rps\", budget_left = 0.4 }",
+        );
+        let p = problems(&src);
+        assert!(
+            p.iter().any(|m| m.contains("signal `rps` has no `slo`")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn requires_cycles_and_bracket_keys_are_errors() {
+        let src = BAD_DEPLOY
+            .replace("requires = [\"logs\"]", "requires = [\"hotfix\"]")
+            .replace("key = \"s\"", "key = \"[\"");
+        let p = problems(&src);
+        assert!(
+            p.iter().any(|m| m.contains("cue `hotfix` requires itself")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|m| m.contains("key `[` is reserved")), "{p:?}");
+    }
+
+    #[test]
+    fn effect_errors_keep_the_owner_id_as_written() {
+        let src = BAD_DEPLOY
+            .replace("id = \"release\"", "id = \"Release\"")
+            .replace("source = \"release\"", "source = \"Release\"")
+            .replace(
+                "{ kind = \"ramp\", signal = \"error_ratio\", by = 5.5, over = 6 }",
+                "{ kind = \"ramp\", signal = \"error_ratio\", over = 6 }",
+            );
+        let p = problems(&src);
+        assert!(
+            p.iter()
+                .any(|m| m.contains("inject `Release`: a `ramp` effect needs `by`")),
+            "{p:?}"
+        );
+    }
 }

@@ -39,6 +39,7 @@ pub fn draw(
     theme: &Theme,
     chrome: &Chrome,
 ) {
+    buf.set_style(area, theme.style(Meaning::Text));
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(buf, area, theme);
         return;

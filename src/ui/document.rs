@@ -5,7 +5,6 @@ use super::text::{fit, wrap};
 use super::theme::{Meaning, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 
 /// A document being read, and where.
 #[derive(Debug, Clone)]
@@ -36,6 +35,7 @@ impl Document {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
+        buf.set_style(area, theme.style(Meaning::Text));
         if area.width < 4 || area.height < 3 {
             return;
         }
@@ -54,7 +54,7 @@ impl Document {
             .enumerate()
         {
             let st = if l.starts_with('#') {
-                theme.style(Meaning::Title).add_modifier(Modifier::BOLD)
+                theme.style(Meaning::Title)
             } else if l.starts_with('|') {
                 theme.style(Meaning::Muted)
             } else {

@@ -56,6 +56,7 @@ impl Lobby {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
+        buf.set_style(area, theme.style(Meaning::Text));
         if area.width < 20 || area.height < 6 {
             buf.set_stringn(
                 area.x,

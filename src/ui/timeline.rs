@@ -124,14 +124,12 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
     let info_y = r.y + 3;
     if let Some(g) = &chrome.ghost {
         let gs = theme.style(Meaning::Ghost);
-        let label = format!("ghost {} ", clean(&g.label));
-        buf.set_stringn(
-            r.x,
-            info_y,
-            fit(&label, (r.width / 4) as usize),
-            (r.width / 4) as usize,
-            gs,
+        let label = fit(
+            &format!(" ghost: {} (d a m r marks, ▵ cues)", clean(&g.label)),
+            (r.width / 2) as usize,
         );
+        let lw = super::text::width(&label) as u16;
+        buf.set_string(r.right() - lw, info_y, &label, gs);
         for b in &g.cues {
             buf[(col(*b), info_y)].set_char('▵').set_style(gs);
         }
