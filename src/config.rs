@@ -25,11 +25,22 @@ impl Paths {
         };
         let uid_dir = std::env::temp_dir().join(format!("gamelan-{}", user_tag()));
         Paths {
-            config: pick("GAMELAN_CONFIG_DIR", dirs.as_ref().map(|d| d.config_dir().to_path_buf()), "config"),
-            data: pick("GAMELAN_DATA_DIR", dirs.as_ref().map(|d| d.data_dir().to_path_buf()), "data"),
+            config: pick(
+                "GAMELAN_CONFIG_DIR",
+                dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
+                "config",
+            ),
+            data: pick(
+                "GAMELAN_DATA_DIR",
+                dirs.as_ref().map(|d| d.data_dir().to_path_buf()),
+                "data",
+            ),
             runtime: std::env::var_os("GAMELAN_RUNTIME_DIR")
                 .map(PathBuf::from)
-                .or_else(|| dirs.as_ref().and_then(|d| d.runtime_dir().map(Path::to_path_buf)))
+                .or_else(|| {
+                    dirs.as_ref()
+                        .and_then(|d| d.runtime_dir().map(Path::to_path_buf))
+                })
                 .unwrap_or(uid_dir),
         }
     }
@@ -71,7 +82,10 @@ impl Settings {
         match std::fs::read_to_string(path) {
             Ok(src) => parse_toml(&path.display().to_string(), &src),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(e) => Err(vec![Diagnostic::whole(&path.display().to_string(), format!("cannot read: {e}"))]),
+            Err(e) => Err(vec![Diagnostic::whole(
+                &path.display().to_string(),
+                format!("cannot read: {e}"),
+            )]),
         }
     }
 }

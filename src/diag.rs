@@ -18,19 +18,39 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at a byte span of `src`.
-    pub fn at(file: &str, src: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &str,
+        src: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, col) = span.map_or((1, 1), |s| line_col(src, s.start));
-        Diagnostic { file: file.to_string(), line, col, message: message.into() }
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            col,
+            message: message.into(),
+        }
     }
 
     /// A diagnostic about the file as a whole (unreadable, missing).
     pub fn whole(file: &str, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_string(), line: 0, col: 0, message: message.into() }
+        Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+        }
     }
 
     /// Builds a diagnostic from a TOML error, trimming the parser's own source excerpt.
     pub fn from_toml(file: &str, src: &str, err: &toml::de::Error) -> Self {
-        Diagnostic::at(file, src, err.span(), err.message().trim().replace('\n', " "))
+        Diagnostic::at(
+            file,
+            src,
+            err.span(),
+            err.message().trim().replace('\n', " "),
+        )
     }
 }
 
@@ -39,14 +59,22 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )
         }
     }
 }
 
 /// Joins diagnostics one per line, for error messages and the status line.
 pub fn render(diags: &[Diagnostic]) -> String {
-    diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// 1-based line and character column of a byte offset.
@@ -68,7 +96,10 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 pub fn parse_toml<T: DeserializeOwned>(file: &str, src: &str) -> Result<T, Vec<Diagnostic>> {
     let (_, errors) = toml::de::DeTable::parse_recoverable(src);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|e| Diagnostic::from_toml(file, src, e)).collect());
+        return Err(errors
+            .iter()
+            .map(|e| Diagnostic::from_toml(file, src, e))
+            .collect());
     }
     toml::from_str(src).map_err(|e| vec![Diagnostic::from_toml(file, src, &e)])
 }
@@ -95,6 +126,12 @@ mod tests {
         }
         let errs = parse_toml::<T>("t.toml", "a = 1\nb = 2\n").unwrap_err();
         assert_eq!(errs[0].line, 2, "{errs:?}");
-        assert!(errs[0].to_string().starts_with("t.toml:2:1: unknown field `b`"), "{}", errs[0]);
+        assert!(
+            errs[0]
+                .to_string()
+                .starts_with("t.toml:2:1: unknown field `b`"),
+            "{}",
+            errs[0]
+        );
     }
 }

@@ -133,6 +133,27 @@ impl Core {
     }
 
     fn join(&mut self, name: String, role: Option<String>) -> Result<SeatId, String> {
+        let name = crate::drill::seat_name(&name);
+        if let Some(r) = &role
+            && self.drill.scenario.role(r).is_none()
+        {
+            let known: Vec<&str> = self
+                .drill
+                .scenario
+                .roles
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
+            return Err(format!(
+                "no role `{r}` in this scenario (roles: {})",
+                known.join(", ")
+            ));
+        }
+        if self.drill.seats.iter().any(|s| s.present && s.name == name) {
+            return Err(format!(
+                "`{name}` is already in this drill; pick another name"
+            ));
+        }
         let returning = self
             .drill
             .seats

@@ -42,7 +42,8 @@ impl ActiveEffect {
 
     /// True once the effect no longer contributes and never will again.
     pub fn finished(&self, beat: u64) -> bool {
-        self.end.is_some_and(|end| beat >= end + u64::from(self.release))
+        self.end
+            .is_some_and(|end| beat >= end + u64::from(self.release))
     }
 
     /// Ends the hold now and fades over `release` beats (no-op if already fading sooner).
@@ -72,7 +73,15 @@ mod tests {
     use super::*;
 
     fn effect(attack: u32, end: Option<u64>, release: u32) -> ActiveEffect {
-        ActiveEffect { origin: EffectOrigin::Inject(0), signal: 0, op: Op::Add(10.0), start: 10, attack, end, release }
+        ActiveEffect {
+            origin: EffectOrigin::Inject(0),
+            signal: 0,
+            op: Op::Add(10.0),
+            start: 10,
+            attack,
+            end,
+            release,
+        }
     }
 
     #[test]

@@ -303,10 +303,11 @@ impl Drill {
                 self.push(Event::Note { seat, text });
             }
             Action::Leave => {
-                if let Some(s) = self.seats.iter_mut().find(|s| s.id == seat) {
+                // Idempotent: a seat that already left stays gone, silently.
+                if let Some(s) = self.seats.iter_mut().find(|s| s.id == seat && s.present) {
                     s.present = false;
+                    self.push(Event::Left { seat });
                 }
-                self.push(Event::Left { seat });
             }
             _ if !facilitator => self.reject(
                 seat,
@@ -336,6 +337,10 @@ impl Drill {
             Action::Fire { inject } => self.fire_by_hand(seat, inject),
             Action::End { reason } => self.end(reason.clone()),
         }
+        // A cue or mark can meet an objective at once; judge it at this beat, not the next.
+        if !self.is_ended() {
+            self.evaluate_objectives(false);
+        }
     }
 
     fn push(&mut self, event: Event) {
@@ -359,7 +364,7 @@ impl Drill {
         {
             return self.reject(seat, "join", &format!("no role `{r}` in this scenario"));
         }
-        let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
+        let name = seat_name(name);
         let info = SeatInfo {
             id: seat,
             name,
@@ -749,6 +754,12 @@ impl Drill {
                     .then_some((at, i))
             })
     }
+}
+
+/// A seat's name as the drill keeps it: no control characters, at most 64 characters.
+/// Transports use it too, so a returning seat's name matches the stored one.
+pub fn seat_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 fn action_name(action: &Action) -> &'static str {

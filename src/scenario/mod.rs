@@ -7,7 +7,7 @@ mod load;
 pub mod model;
 pub mod position;
 
-pub use bundled::{bundled, find, Catalogue, Entry, Origin};
+pub use bundled::{Catalogue, Entry, Origin, bundled, find};
 pub use load::{load_file, load_str};
 pub use model::{
     Channel, DebriefDef, DecisionRow, Difficulty, Direction, Mark, Meta, RoleDef, RunbookPage,
@@ -65,7 +65,8 @@ impl Scenario {
 
     /// The number of bars on the timeline.
     pub fn bars(&self) -> u64 {
-        self.length_beats.div_ceil(u64::from(self.tempo.beats_per_bar))
+        self.length_beats
+            .div_ceil(u64::from(self.tempo.beats_per_bar))
     }
 
     /// A target for a lifecycle mark, in story minutes.
@@ -187,9 +188,19 @@ pub enum EffectOrigin {
 pub enum Effect {
     /// Shapes a signal with an envelope: rises over `attack` beats, holds for `sustain` beats
     /// (forever when `None`), then fades over `release` beats.
-    Shape { signal: usize, op: Op, attack: u32, sustain: Option<u32>, release: u32 },
+    Shape {
+        signal: usize,
+        op: Op,
+        attack: u32,
+        sustain: Option<u32>,
+        release: u32,
+    },
     /// Ends the running effects of `source` (or every effect on `signal`), fading over `release`.
-    Clear { source: Option<EffectOrigin>, signal: Option<usize>, release: u32 },
+    Clear {
+        source: Option<EffectOrigin>,
+        signal: Option<usize>,
+        release: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]

@@ -109,7 +109,9 @@ pub struct MeasureDef {
 }
 
 /// The incident lifecycle marks, in their usual order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mark {
     Detected,
@@ -119,7 +121,12 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub const ALL: [Mark; 4] = [Mark::Detected, Mark::Acknowledged, Mark::Mitigated, Mark::Resolved];
+    pub const ALL: [Mark; 4] = [
+        Mark::Detected,
+        Mark::Acknowledged,
+        Mark::Mitigated,
+        Mark::Resolved,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {

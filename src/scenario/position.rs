@@ -39,14 +39,12 @@ impl Position {
     pub fn parse(text: &str) -> Result<Position, String> {
         let text = text.trim();
         if let Some((bar, beat)) = text.split_once(':') {
-            let bar = bar
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{text}` is not a position: expected \"bar:beat\", e.g. \"3:2\""))?;
-            let beat = beat
-                .trim()
-                .parse()
-                .map_err(|_| format!("`{text}` is not a position: expected \"bar:beat\", e.g. \"3:2\""))?;
+            let bar = bar.trim().parse().map_err(|_| {
+                format!("`{text}` is not a position: expected \"bar:beat\", e.g. \"3:2\"")
+            })?;
+            let beat = beat.trim().parse().map_err(|_| {
+                format!("`{text}` is not a position: expected \"bar:beat\", e.g. \"3:2\"")
+            })?;
             Ok(Position::BarBeat { bar, beat })
         } else {
             text.parse().map(Position::Beat).map_err(|_| {
@@ -74,7 +72,9 @@ impl<'de> Deserialize<'de> for Position {
             Text(String),
         }
         match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("expected a beat number or a \"bar:beat\" string such as \"3:2\"")
+            serde::de::Error::custom(
+                "expected a beat number or a \"bar:beat\" string such as \"3:2\"",
+            )
         })? {
             Raw::Int(b) => Ok(Position::Beat(b)),
             Raw::Text(t) => Position::parse(&t).map_err(serde::de::Error::custom),

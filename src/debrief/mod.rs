@@ -1,0 +1,659 @@
+//! The debrief: the after-action report of one drill, as a fold over its log.
+//!
+//! [`build`] is pure (a drill and the seats in, a [`Debrief`] out), so the console can show it
+//! the moment a drill ends and `gamelan debrief` can print it from a recording. [`markdown`]
+//! renders it for people; the JSON form is the same struct through serde.
+
+use crate::drill::{Drill, Event, SeatId, Status, Verdict};
+use crate::headless::story_clock;
+use crate::record::SeatEntry;
+use crate::scenario::{DecisionRow, Mark, Scenario, Severity};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Every note that starts with this marker becomes an action item.
+pub const ACTION_MARKER: &str = "TODO:";
+
+/// The after-action report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Debrief {
+    pub scenario: ScenarioInfo,
+    /// When the drill started (RFC 3339), if known (from a recording's header).
+    pub started: Option<String>,
+    pub seed: u64,
+    pub outcome: Outcome,
+    pub seats: Vec<SeatRow>,
+    pub objectives: Vec<ObjectiveRow>,
+    /// Time to detect, acknowledge, mitigate and resolve.
+    pub times: Vec<TimeRow>,
+    pub timeline: Vec<TimelineRow>,
+    pub red_herrings: Vec<HerringRow>,
+    pub hints: Vec<HintRow>,
+    /// Rungs on the scenario's hint ladder.
+    pub hints_available: usize,
+    pub notes: Vec<NoteRow>,
+    /// Notes that start with `TODO:`, without the marker.
+    pub action_items: Vec<NoteRow>,
+    /// The scenario's hot-wash questions.
+    pub questions: Vec<String>,
+    /// The scenario's Decision Requirements Table, with a column for what the team did.
+    pub decisions: Vec<DecisionFill>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioInfo {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub difficulty: String,
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// `running`, `paused` or `ended`.
+    pub status: String,
+    /// Why it ended (`resolved`, `time`, or a facilitator's reason).
+    pub reason: Option<String>,
+    pub beat: u64,
+    pub bar_beat: String,
+    pub story_time: String,
+    pub objectives_met: usize,
+    pub objectives_total: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeatRow {
+    pub seat: SeatId,
+    pub name: String,
+    /// Role id; `None` plays every role.
+    pub role: Option<String>,
+    /// The role's display name.
+    pub role_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveRow {
+    pub id: String,
+    pub text: String,
+    /// `met`, `missed` or `pending`.
+    pub verdict: String,
+    /// The beat it was met or missed.
+    pub beat: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimeRow {
+    pub mark: Mark,
+    /// Beat the mark was reached.
+    pub beat: Option<u64>,
+    /// Story minutes from the start of the drill.
+    pub minutes: Option<f64>,
+    pub target_minutes: Option<u32>,
+    /// `on target`, `late`, `missed`, `not reached` (drill still running) or empty (no target).
+    pub verdict: String,
+}
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineRow {
+    pub beat: u64,
+    pub bar_beat: String,
+    pub story_time: String,
+    /// The seat that did it; `None` for the simulated world.
+    pub seat: Option<String>,
+    /// `inject`, `inject skipped`, `alert`, `alert resolved`, `cue`, `cue landed`, `rejected`,
+    /// `mark`, `note`, `hint`, `red herring`, `objective`, `paused`, `resumed`, `tempo`,
+    /// `joined`, `left`, `ended`.
+    pub kind: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HerringRow {
+    pub id: String,
+    pub text: String,
+    /// The beat it was first followed.
+    pub followed: Option<u64>,
+    /// The seat that followed it.
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HintRow {
+    pub beat: u64,
+    pub seat: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteRow {
+    pub beat: u64,
+    pub bar_beat: String,
+    pub story_time: String,
+    pub seat: String,
+    pub text: String,
+}
+
+/// A Decision Requirements Table row ready to fill in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionFill {
+    pub decision: String,
+    pub why_difficult: String,
+    pub cues: String,
+    pub strategy: String,
+    pub novice_error: String,
+    /// Empty: the team fills it in during the hot wash.
+    pub what_we_did: String,
+}
+
+/// Builds the report of `drill` (the scenario is the drill's). `seats` adds seats known
+/// outside the drill, such as a recording header's; seats that joined the drill take
+/// precedence.
+pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
+    let s: &Scenario = &drill.scenario;
+    let mut seat_rows: Vec<SeatRow> = drill
+        .seats
+        .iter()
+        .map(|x| seat_row(s, x.id, &x.name, x.role.as_deref()))
+        .collect();
+    for e in seats {
+        if !seat_rows.iter().any(|r| r.seat == e.seat) {
+            seat_rows.push(seat_row(s, e.seat, &e.name, e.role.as_deref()));
+        }
+    }
+    let seat_name = |id: SeatId| {
+        seat_rows
+            .iter()
+            .find(|r| r.seat == id)
+            .map_or_else(|| format!("seat {id}"), |r| r.name.clone())
+    };
+    let at = |beat: u64| (s.bar_beat(beat), story_clock(s.story_seconds(beat)));
+
+    let (status, reason) = match &drill.status {
+        Status::Running => ("running", None),
+        Status::Paused => ("paused", None),
+        Status::Ended(r) => ("ended", Some(r.clone())),
+    };
+    let objectives: Vec<ObjectiveRow> = s
+        .objectives
+        .iter()
+        .zip(&drill.objectives)
+        .map(|(o, v)| {
+            let (verdict, beat) = match v {
+                Verdict::Met(b) => ("met", Some(*b)),
+                Verdict::Missed(b) => ("missed", Some(*b)),
+                Verdict::Pending => ("pending", None),
+            };
+            ObjectiveRow {
+                id: o.id.clone(),
+                text: o.text.clone(),
+                verdict: verdict.into(),
+                beat,
+            }
+        })
+        .collect();
+    let (bar_beat, story_time) = at(drill.beat);
+    let outcome = Outcome {
+        status: status.into(),
+        reason,
+        beat: drill.beat,
+        bar_beat,
+        story_time,
+        objectives_met: objectives.iter().filter(|o| o.verdict == "met").count(),
+        objectives_total: objectives.len(),
+    };
+
+    let times = Mark::ALL
+        .iter()
+        .map(|&mark| {
+            let beat = drill.marks[mark.index()];
+            let target = s.target_minutes(mark);
+            let verdict = match (beat, target) {
+                (Some(b), Some(t)) if s.story_seconds(b) <= u64::from(t) * 60 => "on target",
+                (Some(_), Some(_)) => "late",
+                (None, Some(_)) if drill.is_ended() => "missed",
+                (None, Some(_)) => "not reached",
+                _ => "",
+            };
+            TimeRow {
+                mark,
+                beat,
+                minutes: beat.map(|b| s.story_seconds(b) as f64 / 60.0),
+                target_minutes: target,
+                verdict: verdict.into(),
+            }
+        })
+        .collect();
+
+    let mut timeline = Vec::new();
+    let mut hints = Vec::new();
+    let mut notes = Vec::new();
+    let mut herring_by: Vec<Option<String>> = vec![None; s.red_herrings.len()];
+    for entry in &drill.log {
+        let (seat, kind, what): (Option<SeatId>, &str, String) = match &entry.event {
+            Event::InjectFired { inject, by_hand } => {
+                let i = &s.injects[*inject];
+                let hand = if *by_hand { " (fired by hand)" } else { "" };
+                (
+                    None,
+                    "inject",
+                    format!("{} on {}: {}{hand}", i.persona, i.channel.label(), i.text),
+                )
+            }
+            Event::InjectSkipped { inject } => (
+                None,
+                "inject skipped",
+                format!(
+                    "`{}` did not fire: its condition was not met",
+                    s.injects[*inject].id
+                ),
+            ),
+            Event::AlertFiring { alert } => {
+                let a = &s.alerts[*alert];
+                (
+                    None,
+                    "alert",
+                    format!(
+                        "{} firing ({}): {}",
+                        a.id,
+                        severity_label(a.severity),
+                        a.summary
+                    ),
+                )
+            }
+            Event::AlertResolved { alert } => (
+                None,
+                "alert resolved",
+                format!("{} resolved", s.alerts[*alert].id),
+            ),
+            Event::CueApplied { seat, cue } => {
+                let c = &s.cues[*cue];
+                let lands = if c.delay_beats > 0 {
+                    format!(", lands in {} beats", c.delay_beats)
+                } else {
+                    String::new()
+                };
+                (
+                    Some(*seat),
+                    "cue",
+                    format!("{} (`{}`){lands}", c.label, c.id),
+                )
+            }
+            Event::CueLanded { seat, cue } => {
+                let c = &s.cues[*cue];
+                let answer = c.response.as_ref().map_or_else(String::new, |r| {
+                    format!(" — {} on {}: {}", r.persona, r.channel.label(), r.text)
+                });
+                (
+                    Some(*seat),
+                    "cue landed",
+                    format!("`{}` landed{answer}", c.id),
+                )
+            }
+            Event::Rejected { seat, what, reason } => {
+                (Some(*seat), "rejected", format!("{what}: {reason}"))
+            }
+            Event::Marked { mark } => (None, "mark", mark.label().to_string()),
+            Event::Note { seat, text } => {
+                let (bar_beat, story_time) = at(entry.beat);
+                notes.push(NoteRow {
+                    beat: entry.beat,
+                    bar_beat,
+                    story_time,
+                    seat: seat_name(*seat),
+                    text: text.clone(),
+                });
+                (Some(*seat), "note", text.clone())
+            }
+            Event::Hint { seat, index } => {
+                let text = s
+                    .hints
+                    .get(*index)
+                    .map_or_else(String::new, |h| h.text.clone());
+                hints.push(HintRow {
+                    beat: entry.beat,
+                    seat: seat_name(*seat),
+                    text: text.clone(),
+                });
+                (Some(*seat), "hint", text)
+            }
+            Event::HerringFollowed { seat, herring } => {
+                let h = &s.red_herrings[*herring];
+                herring_by[*herring].get_or_insert_with(|| seat_name(*seat));
+                (
+                    Some(*seat),
+                    "red herring",
+                    format!("followed `{}`: {}", h.id, h.text),
+                )
+            }
+            Event::Objective { objective, met } => {
+                let verdict = if *met { "met" } else { "missed" };
+                (
+                    None,
+                    "objective",
+                    format!("{verdict}: {}", s.objectives[*objective].text),
+                )
+            }
+            Event::Paused { seat } => (Some(*seat), "paused", "paused the drill".into()),
+            Event::Resumed { seat } => (Some(*seat), "resumed", "resumed the drill".into()),
+            Event::Tempo { seat, bpm } => (Some(*seat), "tempo", format!("tempo set to {bpm} BPM")),
+            Event::Joined { seat } => {
+                let role = seat_rows
+                    .iter()
+                    .find(|r| r.seat == *seat)
+                    .map_or("", |r| r.role_name.as_str());
+                (Some(*seat), "joined", format!("joined as {role}"))
+            }
+            Event::Left { seat } => (Some(*seat), "left", "left the drill".into()),
+            Event::Ended { reason } => (None, "ended", format!("drill ended ({reason})")),
+        };
+        let (bar_beat, story_time) = at(entry.beat);
+        timeline.push(TimelineRow {
+            beat: entry.beat,
+            bar_beat,
+            story_time,
+            seat: seat.map(seat_name),
+            kind: kind.into(),
+            what,
+        });
+    }
+    let action_items = notes
+        .iter()
+        .filter_map(|n| {
+            let rest = n.text.trim_start().strip_prefix(ACTION_MARKER)?;
+            Some(NoteRow {
+                text: rest.trim().to_string(),
+                ..n.clone()
+            })
+        })
+        .collect();
+    let red_herrings = s
+        .red_herrings
+        .iter()
+        .zip(&drill.herrings)
+        .zip(herring_by)
+        .map(|((h, followed), by)| HerringRow {
+            id: h.id.clone(),
+            text: h.text.clone(),
+            followed: *followed,
+            by,
+        })
+        .collect();
+
+    Debrief {
+        scenario: ScenarioInfo {
+            id: s.meta.id.clone(),
+            title: s.meta.title.clone(),
+            summary: s.meta.summary.clone(),
+            difficulty: s.meta.difficulty.label().into(),
+            content_hash: s.content_hash.clone(),
+        },
+        started: None,
+        seed: drill.seed,
+        outcome,
+        seats: seat_rows,
+        objectives,
+        times,
+        timeline,
+        red_herrings,
+        hints,
+        hints_available: s.hints.len(),
+        notes,
+        action_items,
+        questions: s.debrief.questions.clone(),
+        decisions: s
+            .debrief
+            .decisions
+            .iter()
+            .map(|r: &DecisionRow| DecisionFill {
+                decision: r.decision.clone(),
+                why_difficult: r.why_difficult.clone(),
+                cues: r.cues.clone(),
+                strategy: r.strategy.clone(),
+                novice_error: r.novice_error.clone(),
+                what_we_did: String::new(),
+            })
+            .collect(),
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Page => "page",
+    }
+}
+
+fn seat_row(s: &Scenario, seat: SeatId, name: &str, role: Option<&str>) -> SeatRow {
+    let role_name = match role {
+        None => "every role".to_string(),
+        Some(r) => s.role(r).map_or_else(|| r.to_string(), |d| d.name.clone()),
+    };
+    SeatRow {
+        seat,
+        name: name.to_string(),
+        role: role.map(str::to_string),
+        role_name,
+    }
+}
+
+/// The report as pretty JSON, with a final newline.
+pub fn json(d: &Debrief) -> String {
+    let mut out = serde_json::to_string_pretty(d).expect("a debrief always serializes");
+    out.push('\n');
+    out
+}
+
+/// The report as Markdown. User and author text is escaped: control characters are shown as
+/// escapes (`\u{1b}`), and `|` in table cells as `\|`.
+pub fn markdown(d: &Debrief) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Debrief: {} ({})\n",
+        text(&d.scenario.title),
+        text(&d.scenario.id)
+    );
+    let _ = writeln!(md, "{}\n", text(&d.scenario.summary));
+    if let Some(started) = &d.started {
+        let _ = writeln!(md, "- started: {}", text(started));
+    }
+    let o = &d.outcome;
+    let status = match &o.reason {
+        Some(r) => format!("{} ({})", o.status, text(r)),
+        None => o.status.clone(),
+    };
+    let _ = writeln!(
+        md,
+        "- difficulty: {}\n- seed: {}",
+        d.scenario.difficulty, d.seed
+    );
+    let _ = writeln!(
+        md,
+        "- outcome: {status} at beat {} (bar {}), story time {}",
+        o.beat, o.bar_beat, o.story_time
+    );
+    let _ = writeln!(
+        md,
+        "- objectives: {} of {} met\n",
+        o.objectives_met, o.objectives_total
+    );
+
+    let _ = writeln!(
+        md,
+        "## Seats\n\n| seat | name | role |\n| --- | --- | --- |"
+    );
+    for s in &d.seats {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            s.seat,
+            cell(&s.name),
+            cell(&s.role_name)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Objectives\n");
+    for o in &d.objectives {
+        let check = if o.verdict == "met" { "x" } else { " " };
+        let when = o.beat.map_or_else(String::new, |b| format!(" at beat {b}"));
+        let _ = writeln!(md, "- [{check}] {} — {}{when}", text(&o.text), o.verdict);
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Time to detect, acknowledge, mitigate, resolve\n\n| mark | beat | story minutes | target | |\n| --- | --- | --- | --- | --- |"
+    );
+    for t in &d.times {
+        let beat = t.beat.map_or_else(|| "-".into(), |b| b.to_string());
+        let minutes = t.minutes.map_or_else(|| "-".into(), |m| format!("{m:.1}"));
+        let target = t
+            .target_minutes
+            .map_or_else(|| "-".into(), |m| format!("{m}"));
+        let _ = writeln!(
+            md,
+            "| {} | {beat} | {minutes} | {target} | {} |",
+            t.mark.label(),
+            t.verdict
+        );
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Timeline\n\n| beat | bar:beat | story time | seat | event | what happened |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for r in &d.timeline {
+        let seat = r.seat.as_deref().map_or_else(|| "-".into(), cell);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {seat} | {} | {} |",
+            r.beat,
+            r.bar_beat,
+            r.story_time,
+            r.kind,
+            cell(&r.what)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Red herrings\n");
+    if d.red_herrings.is_empty() {
+        let _ = writeln!(md, "- none in this scenario");
+    }
+    for h in &d.red_herrings {
+        let followed = match (h.followed, &h.by) {
+            (Some(b), Some(by)) => format!("followed at beat {b} by {}", text(by)),
+            (Some(b), None) => format!("followed at beat {b}"),
+            _ => "not followed".into(),
+        };
+        let _ = writeln!(md, "- `{}` — {followed}: {}", text(&h.id), text(&h.text));
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Hints used ({} of {})\n",
+        d.hints.len(),
+        d.hints_available
+    );
+    if d.hints.is_empty() {
+        let _ = writeln!(md, "- none");
+    }
+    for h in &d.hints {
+        let _ = writeln!(
+            md,
+            "- beat {} ({}): {}",
+            h.beat,
+            text(&h.seat),
+            text(&h.text)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Notes\n");
+    if d.notes.is_empty() {
+        let _ = writeln!(md, "- none");
+    }
+    for n in &d.notes {
+        let _ = writeln!(
+            md,
+            "- beat {} ({}, {}) {}: {}",
+            n.beat,
+            n.bar_beat,
+            n.story_time,
+            text(&n.seat),
+            text(&n.text)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Action items\n");
+    if d.action_items.is_empty() {
+        let _ = writeln!(
+            md,
+            "- none (notes starting with `{ACTION_MARKER}` become action items)"
+        );
+    }
+    for n in &d.action_items {
+        let _ = writeln!(
+            md,
+            "- [ ] {} ({}, beat {})",
+            text(&n.text),
+            text(&n.seat),
+            n.beat
+        );
+    }
+
+    let _ = writeln!(md, "\n## Hot wash\n");
+    if d.questions.is_empty() {
+        let _ = writeln!(md, "- (this scenario has no questions)");
+    }
+    for (i, q) in d.questions.iter().enumerate() {
+        let _ = writeln!(md, "{}. {}", i + 1, text(q));
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for r in &d.decisions {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&r.decision),
+            cell(&r.why_difficult),
+            cell(&r.cues),
+            cell(&r.strategy),
+            cell(&r.novice_error),
+            cell(&r.what_we_did)
+        );
+    }
+    md
+}
+
+/// Text outside tables: control characters escaped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text in a table cell: control characters escaped and pipes too.
+fn cell(s: &str) -> String {
+    text(s).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_user_text() {
+        assert_eq!(text("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
+        assert_eq!(cell("rm | grep\t"), "rm \\| grep\\t");
+    }
+}

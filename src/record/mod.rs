@@ -1,0 +1,208 @@
+//! Recordings: the append-only log of a drill's inputs ([`log`]), and replay, seek, fork and
+//! ghosts over it ([`replay`]). The format is described in docs/recording-format.md.
+//!
+//! Because the drill core is deterministic, a recording is only the header (scenario, its
+//! content hash, seed, tempo) and the inputs in order; replaying them rebuilds every state.
+
+pub mod log;
+pub mod replay;
+
+pub use log::{FORMAT_VERSION, Header, Parent, Recorded, Recorder, Recording, SeatEntry};
+pub use replay::{Fork, Ghost, GhostCue, Replay, ReplayError, SNAPSHOT_EVERY};
+
+use crate::drill::{Action, Drill, Input, Status};
+use crate::scenario::Catalogue;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// RFC 3339 UTC to the second, e.g. `2025-05-01T14:03:09Z`.
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Where a new recording goes by default: `<dir>/<started>-<scenario>.jsonl`, with the
+/// start time written without colons (`2025-05-01T140309Z`) so the name is portable, and a
+/// `-2`, `-3`… suffix if that name is taken.
+pub fn default_path(dir: &Path, header: &Header) -> PathBuf {
+    let stamp: String = header.started.chars().filter(|c| *c != ':').collect();
+    let id: String = header
+        .scenario
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = format!("{stamp}-{id}");
+    let mut path = dir.join(format!("{base}.jsonl"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{base}-{n}.jsonl"));
+        n += 1;
+    }
+    path
+}
+
+/// Applies `inputs` to `drill` the way a live drill does: each input is recorded at the
+/// drill's beat and flushed before it is applied; after each tick the call sleeps `pace`
+/// (zero for headless play at full speed).
+pub fn perform(
+    drill: &mut Drill,
+    inputs: &[Input],
+    rec: &mut Recorder,
+    pace: Duration,
+) -> io::Result<()> {
+    for input in inputs {
+        rec.record(drill.beat, input)?;
+        drill.apply(input);
+        if input.action == Action::Tick && !pace.is_zero() {
+            std::thread::sleep(pace);
+        }
+    }
+    Ok(())
+}
+
+/// The seats that join before the first tick of `inputs`: the seats known at the start, for
+/// a header.
+pub fn seats_at_start(inputs: &[Input]) -> Vec<SeatEntry> {
+    let mut seats: Vec<SeatEntry> = Vec::new();
+    for input in inputs.iter().take_while(|i| i.action != Action::Tick) {
+        if let Action::Join { name, role } = &input.action {
+            seats.retain(|s| s.seat != input.seat);
+            seats.push(SeatEntry {
+                seat: input.seat,
+                name: name.clone(),
+                role: role.clone(),
+            });
+        }
+    }
+    seats
+}
+
+/// One line of `gamelan recordings`.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub started: String,
+    pub scenario: String,
+    /// The last beat of the rebuilt drill.
+    pub beats: u64,
+    /// Story time at that beat (`None` when the scenario is unknown).
+    pub story_seconds: Option<u64>,
+    /// How it ended, or why it could not be replayed.
+    pub outcome: String,
+}
+
+/// Reads and replays every `*.jsonl` in `dir`, oldest first. Unreadable files are listed
+/// with their problem rather than left out.
+pub fn summaries(dir: &Path, catalogue: &Catalogue) -> Vec<Summary> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = read
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out: Vec<Summary> = files.iter().map(|p| summarize(p, catalogue)).collect();
+    out.sort_by(|a, b| a.started.cmp(&b.started).then_with(|| a.path.cmp(&b.path)));
+    out
+}
+
+/// Reads and replays one recording for the listing.
+pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
+    let mut summary = Summary {
+        path: path.to_path_buf(),
+        started: String::new(),
+        scenario: String::new(),
+        beats: 0,
+        story_seconds: None,
+        outcome: String::new(),
+    };
+    let rec = match Recording::load(path) {
+        Ok(r) => r,
+        Err(e) => {
+            summary.outcome = format!("unreadable: {}", e.message);
+            return summary;
+        }
+    };
+    summary.started.clone_from(&rec.header.started);
+    summary.scenario.clone_from(&rec.header.scenario);
+    summary.beats = rec.last_recorded_beat();
+    let Some(entry) = catalogue.get(&rec.header.scenario) else {
+        summary.outcome = "scenario not found".into();
+        return summary;
+    };
+    let changed = replay::check_scenario(&rec.header, &entry.scenario).is_err();
+    let drill = replay::rebuild(&rec, entry.scenario.clone());
+    summary.beats = drill.beat;
+    summary.story_seconds = Some(drill.scenario.story_seconds(drill.beat));
+    let status = match &drill.status {
+        Status::Ended(reason) => format!("ended ({reason})"),
+        Status::Paused | Status::Running => "stopped".into(),
+    };
+    let met = drill
+        .objectives
+        .iter()
+        .filter(|v| matches!(v, crate::drill::Verdict::Met(_)))
+        .count();
+    summary.outcome = format!(
+        "{status}, objectives {met} of {} met",
+        drill.objectives.len()
+    );
+    if changed {
+        summary.outcome.push_str(" (scenario changed since)");
+    }
+    if !rec.warnings.is_empty() {
+        summary.outcome.push_str(" (torn end)");
+    }
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_746_108_189)),
+            "2025-05-01T14:03:09Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(4_102_444_799)),
+            "2099-12-31T23:59:59Z"
+        );
+    }
+}

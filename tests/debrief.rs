@@ -1,0 +1,252 @@
+//! The debrief: golden reports for the bad-deploy winning path (Markdown and JSON, through
+//! the real binary), the pure builder, and escaping of user text.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test debrief` rewrites tests/golden/debrief.*.
+
+use gamelan::debrief;
+use gamelan::drill::{Action, Drill, Input};
+use gamelan::headless;
+use gamelan::record::{self, Header, Recorder, SeatEntry};
+use gamelan::scenario::{self, Scenario};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const STARTED: &str = "2025-05-01T14:00:00Z";
+
+fn bad_deploy() -> Arc<Scenario> {
+    scenario::bundled()
+        .into_iter()
+        .find(|e| e.scenario.meta.id == "bad-deploy")
+        .expect("bundled bad-deploy")
+        .scenario
+}
+
+fn script_inputs(scenario: &Arc<Scenario>, name: &str) -> Vec<Input> {
+    let path = format!("{ROOT}/tests/scripts/{name}");
+    let lines =
+        headless::parse_script(&std::fs::read_to_string(&path).unwrap(), &path, scenario).unwrap();
+    headless::run(&mut Drill::new(scenario.clone(), 1), &lines, None)
+}
+
+/// Records `inputs` with a fixed start time, so the report is the same on every run.
+fn record(scenario: &Arc<Scenario>, inputs: &[Input], path: &Path) -> Drill {
+    let mut drill = Drill::new(scenario.clone(), 1);
+    let mut header = Header::for_drill(&drill, record::seats_at_start(inputs));
+    header.started = STARTED.into();
+    let mut rec = Recorder::create(path, &header).unwrap();
+    record::perform(&mut drill, inputs, &mut rec, Duration::ZERO).unwrap();
+    drill
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = format!("{ROOT}/tests/golden/{name}");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(format!("{ROOT}/tests/golden")).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; run with UPDATE_GOLDEN=1"));
+    assert!(
+        expected == actual,
+        "{path} differs (UPDATE_GOLDEN=1 regenerates it):\n{actual}"
+    );
+}
+
+fn gamelan(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gamelan"))
+        .args(args)
+        .current_dir(ROOT)
+        .env("GAMELAN_DATA_DIR", data)
+        .env("GAMELAN_CONFIG_DIR", data.join("config"))
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn golden_reports_for_the_winning_path() {
+    let scenario = bad_deploy();
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("win.jsonl");
+    let inputs = script_inputs(&scenario, "bad-deploy.win.cues");
+    let drill = record(&scenario, &inputs, &rec);
+
+    let out = gamelan(dir.path(), &["debrief", rec.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    golden("debrief.md", &md);
+
+    let json_path = dir.path().join("report.json");
+    let out = gamelan(
+        dir.path(),
+        &[
+            "debrief",
+            rec.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            json_path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let json = std::fs::read_to_string(&json_path).unwrap();
+    golden("debrief.json", &json);
+
+    // The pure builder over the live drill gives the same report.
+    let mut report = debrief::build(&drill, &[]);
+    report.started = Some(STARTED.into());
+    assert_eq!(debrief::markdown(&report), md);
+    assert_eq!(debrief::json(&report), json);
+
+    // What the report must contain.
+    for needle in [
+        "| detected | 5 | 2.5 | 12 | on target |",
+        "| resolved | 36 | 18.0 | 45 | on target |",
+        "- [x] Do not restart the payments database (it is healthy) — met at beat 36",
+        "| 4 | 2:1 | 0:02:00 | - | inject | deploybot on chat: checkout-api v2.41.0",
+        "- [ ] add a canary gate to the release train (script, beat 32)",
+        "`db-cpu` — not followed",
+        "## Hints used (0 of 3)",
+        "1. When did you first suspect the release? What told you?",
+        "| decision | why difficult | cues | strategy | novice error | what we did |",
+        "| Roll back or roll forward | A hotfix looks small",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["outcome"]["objectives_met"], 5);
+    assert_eq!(v["times"][1]["mark"], "acknowledged");
+    assert_eq!(v["times"][1]["minutes"], 8.0);
+    assert_eq!(
+        v["action_items"][0]["text"],
+        "add a canary gate to the release train"
+    );
+    assert_eq!(v["decisions"][0]["what_we_did"], "");
+}
+
+#[test]
+fn losing_path_shows_herrings_hints_and_misses() {
+    let scenario = bad_deploy();
+    let mut inputs = script_inputs(&scenario, "bad-deploy.lose.cues");
+    // A hint asked for late in the drill, before the final beat.
+    let at = inputs.len() - 3;
+    inputs.insert(at, Input::new(0, Action::Hint));
+    let mut drill = Drill::new(scenario.clone(), 1);
+    for i in &inputs {
+        drill.apply(i);
+    }
+    let report = debrief::build(
+        &drill,
+        &[SeatEntry {
+            seat: 7,
+            name: "observer".into(),
+            role: Some("facilitator".into()),
+        }],
+    );
+    let md = debrief::markdown(&report);
+    assert!(
+        md.contains("`db-cpu` — followed at beat 29 by script"),
+        "{md}"
+    );
+    assert!(md.contains("| resolved | - | - | 45 | missed |"), "{md}");
+    assert!(md.contains("## Hints used (1 of 3)"), "{md}");
+    assert!(md.contains("The page says 5xx. What changed"), "{md}");
+    assert!(md.contains("| 7 | observer | Facilitator |"), "{md}");
+    assert!(md.contains("red herring | followed `db-cpu`"), "{md}");
+    assert!(md.contains("## Action items\n\n- none"), "{md}");
+    assert_eq!(report.outcome.reason.as_deref(), Some("time"));
+}
+
+#[test]
+fn unfinished_drills_have_marks_not_reached() {
+    let scenario = bad_deploy();
+    let mut drill = Drill::new(scenario, 1);
+    drill.apply(&Input::new(
+        0,
+        Action::Join {
+            name: "solo".into(),
+            role: None,
+        },
+    ));
+    for _ in 0..3 {
+        drill.apply(&Input::new(0, Action::Tick));
+    }
+    let report = debrief::build(&drill, &[]);
+    assert_eq!(report.outcome.status, "running");
+    assert!(report.times.iter().all(|t| t.verdict == "not reached"));
+    assert!(report.objectives.iter().all(|o| o.verdict == "pending"));
+}
+
+#[test]
+fn user_text_is_escaped() {
+    let scenario = bad_deploy();
+    let mut drill = Drill::new(scenario, 1);
+    drill.apply(&Input::new(
+        3,
+        Action::Join {
+            name: "ann | bob".into(),
+            role: Some("commander".into()),
+        },
+    ));
+    drill.apply(&Input::new(
+        3,
+        Action::Note {
+            text: "TODO: fix a|b\u{7} and | c".into(),
+        },
+    ));
+    drill.apply(&Input::new(
+        3,
+        Action::Cue {
+            cue: "rm\u{1b}[2J|x".into(),
+        },
+    ));
+    drill.apply(&Input::new(
+        5,
+        Action::Join {
+            name: "fac".into(),
+            role: Some("facilitator".into()),
+        },
+    ));
+    drill.apply(&Input::new(
+        5,
+        Action::End {
+            reason: "done\nnow".into(),
+        },
+    ));
+    drill.apply(&Input::new(4, Action::Fire { inject: "x".into() }));
+    let md = debrief::markdown(&debrief::build(&drill, &[]));
+    assert!(
+        md.contains("| 3 | ann \\| bob | Incident commander |"),
+        "{md}"
+    );
+    assert!(md.contains("| note | TODO: fix a\\|b and \\| c |"), "{md}");
+    assert!(
+        md.contains("| rejected | rm\\u{1b}[2J\\|x: no such cue in this scenario |"),
+        "{md}"
+    );
+    assert!(md.contains("ended (done\\nnow)"), "{md}");
+    assert!(!md.contains('\u{1b}') && !md.contains('\u{7}'));
+    // Every table row keeps its column count.
+    for line in md.lines().filter(|l| l.starts_with("| ")) {
+        let unescaped = line.replace("\\|", "");
+        let cols = unescaped.matches('|').count();
+        assert!([4, 6, 7].contains(&cols), "{line}");
+    }
+    let json = debrief::json(&debrief::build(&drill, &[]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["action_items"][0]["text"], "fix a|b and | c");
+    assert_eq!(v["outcome"]["reason"], "done\nnow");
+}
