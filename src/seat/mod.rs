@@ -4,6 +4,7 @@
 
 pub mod keys;
 pub mod remote;
+pub mod socket;
 
 use crate::drill::{Action, Drill, SeatId};
 use crate::room::{Room, RoomState};

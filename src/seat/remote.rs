@@ -8,8 +8,9 @@ use super::keys::KeyParser;
 use crate::drill::SeatId;
 use crate::room::Room;
 use crate::ui::theme::Theme;
-use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
@@ -62,9 +63,80 @@ impl Sink {
     }
 }
 
+/// A crossterm backend that writes escape codes for a peer's terminal and answers size and
+/// cursor questions itself. `CrosstermBackend` would ask the *server's* terminal (ratatui's
+/// `Terminal::clear` and `resize` query `size()` and `get_cursor_position()`): that fails with
+/// ENXIO in a daemon without a controlling terminal (`gamelan serve`), and on a host with one
+/// it sends a cursor-position query to the host's own terminal.
+pub struct PeerBackend<W: Write> {
+    inner: CrosstermBackend<W>,
+    size: Size,
+    cursor: Position,
+}
+
+impl<W: Write> PeerBackend<W> {
+    pub fn new(writer: W, cols: u16, rows: u16) -> PeerBackend<W> {
+        PeerBackend {
+            inner: CrosstermBackend::new(writer),
+            size: Size::new(cols, rows),
+            cursor: Position::ORIGIN,
+        }
+    }
+
+    /// The peer's window changed size.
+    pub fn set_size(&mut self, cols: u16, rows: u16) {
+        self.size = Size::new(cols, rows);
+    }
+}
+
+impl<W: Write> Backend for PeerBackend<W> {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+    fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.inner.append_lines(n)
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.inner.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.inner.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Ok(self.cursor)
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.cursor = position.into();
+        self.inner.set_cursor_position(self.cursor)
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.inner.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.inner.clear_region(clear_type)
+    }
+    fn size(&self) -> io::Result<Size> {
+        Ok(self.size)
+    }
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        Ok(WindowSize {
+            columns_rows: self.size,
+            pixels: Size::default(),
+        })
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Backend::flush(&mut self.inner)
+    }
+}
+
 /// A virtual screen of the peer's size.
 struct Screen {
-    terminal: Terminal<CrosstermBackend<Sink>>,
+    terminal: Terminal<PeerBackend<Sink>>,
     sink: Sink,
     full_redraw: bool,
 }
@@ -75,7 +147,7 @@ impl Screen {
         let options = TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, cols, rows)),
         };
-        let terminal = Terminal::with_options(CrosstermBackend::new(sink.clone()), options)?;
+        let terminal = Terminal::with_options(PeerBackend::new(sink.clone(), cols, rows), options)?;
         Ok(Screen {
             terminal,
             sink,
@@ -84,6 +156,7 @@ impl Screen {
     }
 
     fn resize(&mut self, cols: u16, rows: u16) -> io::Result<()> {
+        self.terminal.backend_mut().set_size(cols, rows);
         self.terminal.resize(Rect::new(0, 0, cols, rows))?;
         self.full_redraw = true;
         Ok(())
@@ -97,6 +170,22 @@ pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
 /// Runs a remote seat until its peer leaves (input closes or it quits) or the room closes.
 /// Returns why it ended, for the transport to print after the terminal is given back.
 pub async fn drive(
+    room: Room,
+    seat: SeatId,
+    theme: Theme,
+    size: (u16, u16),
+    input: mpsc::Receiver<SeatIn>,
+    output: mpsc::Sender<Vec<u8>>,
+) -> io::Result<String> {
+    let result = drive_inner(room.clone(), seat, theme, size, input, output.clone()).await;
+    // Whatever ended the seat (the peer, the room, a drawing error), it is no longer present,
+    // so its name can come back; and the peer's terminal is given back if it still listens.
+    let _ = room.send(seat, crate::drill::Action::Leave).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), output.send(LEAVE.to_vec())).await;
+    result
+}
+
+async fn drive_inner(
     room: Room,
     seat: SeatId,
     theme: Theme,
@@ -133,7 +222,6 @@ pub async fn drive(
         tokio::select! {
             msg = input.recv() => match msg {
                 None => {
-                    let _ = room.send(seat, crate::drill::Action::Leave).await;
                     break "disconnected".to_string();
                 }
                 Some(SeatIn::Resize { cols, rows }) => {
@@ -144,7 +232,6 @@ pub async fn drive(
                 Some(SeatIn::Bytes(b)) => {
                     for key in parser.feed(&b) {
                         if session.on_key(key, &state).await {
-                            let _ = output.send(LEAVE.to_vec()).await;
                             return Ok("left the drill".into());
                         }
                     }
@@ -167,7 +254,6 @@ pub async fn drive(
                 esc_deadline = None;
                 for key in parser.flush() {
                     if session.on_key(key, &state).await {
-                        let _ = output.send(LEAVE.to_vec()).await;
                         return Ok("left the drill".into());
                     }
                     dirty = true;
@@ -175,6 +261,5 @@ pub async fn drive(
             }
         }
     };
-    let _ = output.send(LEAVE.to_vec()).await;
     Ok(reason)
 }
