@@ -42,6 +42,8 @@ pub struct RoomState {
 #[derive(Debug, Clone)]
 pub struct Room {
     pub name: String,
+    /// Where the room records its inputs, if it does; the debrief is saved beside it.
+    pub recording: Option<std::path::PathBuf>,
     tx: mpsc::Sender<RoomMsg>,
     state: watch::Receiver<RoomState>,
 }
@@ -57,8 +59,14 @@ impl Room {
             notice: None,
         };
         let (state_tx, state) = watch::channel(initial);
+        let recording = recorder.as_ref().map(|r| r.path().to_path_buf());
         tokio::spawn(run(drill, recorder, rx, state_tx));
-        Room { name, tx, state }
+        Room {
+            name,
+            recording,
+            tx,
+            state,
+        }
     }
 
     pub fn state(&self) -> watch::Receiver<RoomState> {

@@ -97,6 +97,7 @@ impl SeatSession {
     pub async fn on_key(&mut self, key: KeyEvent, state: &RoomState) -> bool {
         if let Some(doc) = &mut self.document {
             match key.code {
+                KeyCode::Char('s') => doc.save(),
                 KeyCode::Up | KeyCode::Char('k') => doc.scroll_by(-1),
                 KeyCode::Down | KeyCode::Char('j') => doc.scroll_by(1),
                 KeyCode::PageUp => doc.scroll_by(-10),
@@ -130,13 +131,26 @@ impl SeatSession {
                         return true;
                     }
                 }
-                Command::Debrief => {
-                    let body = crate::headless::outcome_markdown(drill);
-                    self.document = Some(Document::new("debrief", body, "↑↓ scroll · q back"));
-                }
+                Command::Debrief => self.open_debrief(drill),
             }
         }
         false
+    }
+
+    /// Opens the after-action report of the drill, ready to save beside its recording.
+    fn open_debrief(&mut self, drill: &Drill) {
+        let report = crate::debrief::build(drill, &[]);
+        let mut doc = Document::new(
+            "debrief",
+            crate::debrief::markdown(&report),
+            "s save · ↑↓ scroll · q back",
+        );
+        doc.save_to = self
+            .room
+            .recording
+            .as_ref()
+            .map(|p| p.with_extension("debrief.md"));
+        self.document = Some(doc);
     }
 
     /// Draws this seat's frame.

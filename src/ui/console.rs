@@ -998,6 +998,34 @@ fn overlays(buf: &mut Buffer, area: Rect, drill: &Drill, seat: &SeatView, theme:
             lines.push(("Enter starts the metronome · ? keys · q leaves".into(), k));
             text_popup(buf, area, "briefing", &lines, theme, 40);
         }
+        Mode::Playing if drill.is_ended() && !seat.end_dismissed => {
+            let met = drill
+                .objectives
+                .iter()
+                .filter(|v| matches!(v, Verdict::Met(_)))
+                .count();
+            let reason = match &drill.status {
+                Status::Ended(r) => clean(r),
+                _ => String::new(),
+            };
+            let lines = vec![
+                (
+                    format!("The drill has ended ({reason})."),
+                    theme.style(Meaning::Title),
+                ),
+                (
+                    format!("Objectives met: {met} of {}", s.objectives.len()),
+                    t,
+                ),
+                (String::new(), t),
+                (
+                    "d  debrief: timeline, times to detect/ack/mitigate/resolve, notes".into(),
+                    k,
+                ),
+                ("q  leave       esc  put this away".into(), k),
+            ];
+            text_popup(buf, area, "hot wash", &lines, theme, 30);
+        }
         Mode::Contingency => {
             let mut lines = vec![(
                 "Fire a contingency inject:".to_string(),

@@ -14,6 +14,8 @@ pub struct Document {
     pub scroll: usize,
     /// Shown on the bottom line (keys, or the result of the last save).
     pub footer: String,
+    /// Where `s` saves the body; `None` means the document cannot be saved.
+    pub save_to: Option<std::path::PathBuf>,
 }
 
 impl Document {
@@ -27,7 +29,19 @@ impl Document {
             body: body.into(),
             scroll: 0,
             footer: footer.into(),
+            save_to: None,
         }
+    }
+
+    /// Writes the body to `save_to` and says how it went on the footer.
+    pub fn save(&mut self) {
+        self.footer = match &self.save_to {
+            None => "nothing to save to: this drill was not recorded".into(),
+            Some(p) => match std::fs::write(p, &self.body) {
+                Ok(()) => format!("saved to {} · q back", p.display()),
+                Err(e) => format!("could not save to {}: {e}", p.display()),
+            },
+        };
     }
 
     pub fn scroll_by(&mut self, lines: isize) {

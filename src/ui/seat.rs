@@ -86,6 +86,8 @@ pub struct SeatView {
     /// A runbook page picked with `[`/`]`; `None` follows the drill's latest page.
     pub page: Option<usize>,
     pub flash: Option<Flash>,
+    /// The end-of-drill banner was put away.
+    pub end_dismissed: bool,
 }
 
 impl SeatView {
@@ -100,6 +102,7 @@ impl SeatView {
             runbook_scroll: 0,
             page: None,
             flash: None,
+            end_dismissed: false,
         }
     }
 
@@ -180,6 +183,10 @@ impl SeatView {
     fn play_key(&mut self, key: KeyEvent, drill: &Drill) -> Vec<Command> {
         let ended = drill.is_ended();
         let one = |a: Action| vec![Command::Drill(a)];
+        if ended && !self.end_dismissed && matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+            self.end_dismissed = true;
+            return Vec::new();
+        }
         match key.code {
             KeyCode::Tab => self.cycle(1),
             KeyCode::BackTab => self.cycle(Pane::ALL.len() - 1),
