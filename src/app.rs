@@ -79,6 +79,17 @@ pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Re
                 if let TermEvent::Key(k) = ev? {
                     match lobby.on_key(k) {
                         Some(LobbyCommand::Quit) => return Ok(()),
+                        Some(LobbyCommand::Vista) => {
+                            crate::morning::session(
+                                term,
+                                &mut events,
+                                paths,
+                                settings,
+                                theme_flag,
+                                None,
+                            )
+                            .await?;
+                        }
                         Some(LobbyCommand::Start(i)) => {
                             let entry = lobby.catalogue.entries[i].clone();
                             play_one(

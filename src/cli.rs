@@ -29,6 +29,12 @@ pub enum Command {
     Scenarios,
     /// Play a scenario: a bundled id or a path to a TOML file.
     Play(PlayArgs),
+    /// The morning vista: live telemetry panes (this machine by default) with a guided tour.
+    Vista {
+        /// Vista config (default: vista.toml in the config directory, else this machine).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Validate scenario files; prints every problem as file:line:col: message.
     Check {
         /// Scenario files to check.
@@ -83,6 +89,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let paths = Paths::discover();
     match cli.command {
         Some(Command::Scenarios) => scenarios(&paths),
+        Some(Command::Vista { config }) => {
+            crate::morning::run(&paths, &load_settings(&paths), cli.theme.as_deref(), config)
+        }
         Some(Command::Check { files }) => check(&files),
         Some(Command::Capture(args)) => capture(&args),
         Some(Command::Recordings) => recordings(&paths),

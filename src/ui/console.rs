@@ -2,6 +2,7 @@
 //! reads a clock or a terminal, so every frame can be rebuilt from a recording and tested with
 //! ratatui's TestBackend.
 
+use super::chart::{self, Scale};
 use super::layout::{self, Areas, MIN_HEIGHT, MIN_WIDTH};
 use super::seat::{Mode, Pane, SeatView, contingencies};
 use super::text::{clean, fit, number, width, wrap};
@@ -277,55 +278,28 @@ fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, one_line: bo
     }
 }
 
-const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
 /// A column chart of a signal's recent history, newest on the right, with its healthy band's
 /// edge drawn as a faint line where the bars do not reach.
 fn chart(buf: &mut Buffer, r: Rect, drill: &Drill, i: usize, theme: &Theme) {
-    if r.width == 0 || r.height == 0 {
-        return;
-    }
     let def = &drill.scenario.signals[i];
     let hist = &drill.signals[i].history;
     let n = hist.len().min(r.width as usize);
-    let recent = hist.iter().skip(hist.len() - n);
-    let (mut lo, mut hi) = (def.healthy.0.min(0.0_f64.max(def.min)), def.healthy.1);
-    for v in hist.iter().skip(hist.len() - n) {
-        lo = lo.min(f64::from(*v));
-        hi = hi.max(f64::from(*v));
-    }
-    if def.healthy.1 < hi {
-        hi *= 1.05;
-    } else {
-        hi = def.healthy.1 * 1.25 + 1e-9;
-    }
-    let span = (hi - lo).max(1e-9);
-    let eighths = f64::from(r.height) * 8.0;
-    let band_row = ((def.healthy.1 - lo) / span * f64::from(r.height)).floor();
-    let band = theme.style(Meaning::Band);
-    let x0 = r.right() - n as u16;
-    if r.height > 1 && band_row >= 0.0 && band_row < f64::from(r.height) {
-        let y = r.bottom() - 1 - band_row as u16;
-        for x in r.x..r.right() {
-            buf[(x, y)].set_char('┄').set_style(band);
-        }
-    }
-    for (k, v) in recent.enumerate() {
-        let v = f64::from(*v);
-        let filled = ((v - lo) / span * eighths).round().clamp(0.0, eighths) as u32;
-        let style = value_style(drill, i, v, theme);
-        let x = x0 + k as u16;
-        for row in 0..r.height {
-            let level = filled.saturating_sub(u32::from(row) * 8).min(8);
-            if level == 0 {
-                break;
-            }
-            let y = r.bottom() - 1 - row;
-            buf[(x, y)]
-                .set_char(EIGHTHS[level as usize])
-                .set_style(style);
-        }
-    }
+    let values: Vec<f64> = hist
+        .iter()
+        .skip(hist.len() - n)
+        .map(|v| f64::from(*v))
+        .collect();
+    let floor = def.healthy.0.min(0.0_f64.max(def.min));
+    let scale = Scale::fit(values.iter().copied(), &[floor, def.healthy.1 * 1.2]);
+    let band = (def.healthy.1, theme.style(Meaning::Band));
+    chart::columns(
+        buf,
+        r,
+        &values,
+        scale,
+        |v| value_style(drill, i, v, theme),
+        Some(band),
+    );
 }
 
 fn health(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {

@@ -20,6 +20,8 @@ pub struct Lobby {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LobbyCommand {
     Start(usize),
+    /// Open the morning vista.
+    Vista,
     Quit,
 }
 
@@ -45,6 +47,7 @@ impl Lobby {
                 return Some(LobbyCommand::Quit);
             }
             KeyCode::Char('q') | KeyCode::Esc => return Some(LobbyCommand::Quit),
+            KeyCode::Char('v') => return Some(LobbyCommand::Vista),
             KeyCode::Up | KeyCode::Char('k') if n > 0 => {
                 self.selected = (self.selected + n - 1) % n
             }
@@ -151,7 +154,7 @@ impl Lobby {
         buf.set_style(status, theme.style(Meaning::Status));
         let hint = match self.catalogue.problems.first() {
             Some(p) => format!(" {p} "),
-            None => " ↑↓ choose · Enter start · q quit ".into(),
+            None => " ↑↓ choose · Enter start · v morning vista · q quit ".into(),
         };
         let st = if self.catalogue.problems.is_empty() {
             theme.style(Meaning::Status)

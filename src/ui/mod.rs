@@ -1,5 +1,6 @@
 //! Drawing: pure functions from drill state and a seat's view to a ratatui buffer.
 
+pub mod chart;
 pub mod console;
 pub mod document;
 pub mod help;
@@ -9,3 +10,4 @@ pub mod seat;
 pub mod text;
 pub mod theme;
 pub mod timeline;
+pub mod vista;

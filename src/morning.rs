@@ -1,0 +1,220 @@
+//! `gamelan vista`: the morning vista in this terminal. Sources poll on their own tasks; this
+//! shell redraws when a pane changes or a key is pressed, walks the tour, and hot-reloads
+//! vista.toml and the theme, keeping the last good one when an edit is bad.
+
+use crate::app;
+use crate::config::{Paths, Settings};
+use crate::diag;
+use crate::ui::theme::{self, Theme};
+use crate::ui::vista::{self as view, VistaView};
+use crate::vista::{self, VistaConfig, VistaHandle};
+use crate::watch::Watcher;
+use color_eyre::eyre::Result;
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
+use futures::StreamExt;
+use std::path::{Path, PathBuf};
+
+/// Loads a vista config: the file when it exists, the built-in host vista otherwise. An
+/// explicitly named file that is missing is an error.
+pub fn load(path: &Path, explicit: bool) -> Result<VistaConfig, Vec<diag::Diagnostic>> {
+    if path.exists() || explicit {
+        VistaConfig::load(path)
+    } else {
+        Ok(vista::default_config())
+    }
+}
+
+/// What a key asks of the vista shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VistaCommand {
+    Refresh,
+    Quit,
+}
+
+/// Applies a key to the view; pure, so it is unit-tested without a terminal.
+pub fn on_key(view: &mut VistaView, key: KeyEvent, panes: usize) -> Option<VistaCommand> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(VistaCommand::Quit);
+    }
+    if view.help {
+        view.help = false;
+        return None;
+    }
+    let n = panes.max(1);
+    match key.code {
+        KeyCode::Char('q') => return Some(VistaCommand::Quit),
+        KeyCode::Char('?') => view.help = true,
+        KeyCode::Char('t') => view.touring = !view.touring,
+        KeyCode::Char('r') => return Some(VistaCommand::Refresh),
+        KeyCode::Tab | KeyCode::Right | KeyCode::Char(' ') => view.focus = (view.focus + 1) % n,
+        KeyCode::BackTab | KeyCode::Left => view.focus = (view.focus + n - 1) % n,
+        KeyCode::Enter => view.zoom = !view.zoom,
+        KeyCode::Esc if view.touring => view.touring = false,
+        KeyCode::Esc => view.zoom = false,
+        _ => {}
+    }
+    None
+}
+
+/// Runs the vista until the user quits, in its own terminal session.
+pub fn run(
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    config: Option<PathBuf>,
+) -> Result<()> {
+    if let Some(p) = &config
+        && !p.exists()
+    {
+        color_eyre::eyre::bail!(
+            "{}: no such vista config (see docs/vista-format.md)",
+            p.display()
+        );
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    app::with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            session(term, &mut events, paths, settings, theme_flag, config).await
+        })
+    })
+}
+
+/// The vista inside an already prepared terminal (from `gamelan vista`, or the lobby's `v`).
+pub async fn session(
+    term: &mut ratatui::DefaultTerminal,
+    events: &mut EventStream,
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    config: Option<PathBuf>,
+) -> Result<()> {
+    let explicit = config.is_some();
+    let path = config.unwrap_or_else(|| vista::config::default_path(paths));
+    let mut view = VistaView::default();
+    let cfg = load(&path, explicit).unwrap_or_else(|d| {
+        view.notice = d
+            .first()
+            .map(|d| format!("{d} (showing this machine instead)"));
+        vista::default_config()
+    });
+    let (mut theme, theme_notice) = app::theme_for(paths, settings, theme_flag);
+    view.notice = view.notice.take().or(theme_notice);
+    let mut handle = vista::spawn(&cfg);
+    let ctx = Context {
+        paths,
+        settings,
+        theme_flag,
+        path: &path,
+        explicit,
+    };
+    let result = drive(term, events, &mut handle, &mut view, &mut theme, &ctx).await;
+    handle.shutdown();
+    result
+}
+
+/// Where the vista's files are, for reloading.
+struct Context<'a> {
+    paths: &'a Paths,
+    settings: &'a Settings,
+    theme_flag: Option<&'a str>,
+    path: &'a Path,
+    explicit: bool,
+}
+
+async fn drive(
+    term: &mut ratatui::DefaultTerminal,
+    events: &mut EventStream,
+    handle: &mut VistaHandle,
+    view: &mut VistaView,
+    theme: &mut Theme,
+    cx: &Context<'_>,
+) -> Result<()> {
+    let (paths, settings, theme_flag, path, explicit) =
+        (cx.paths, cx.settings, cx.theme_flag, cx.path, cx.explicit);
+    let mut changes = handle.subscribe();
+    let config_dir = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let themes_dir = paths.themes();
+    let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
+    loop {
+        term.draw(|f| {
+            let area = f.area();
+            view::draw(f.buffer_mut(), area, handle, view, theme);
+        })?;
+        tokio::select! {
+            ev = events.next() => {
+                let Some(ev) = ev else { return Ok(()) };
+                if let TermEvent::Key(k) = ev? {
+                    match on_key(view, k, handle.panes().len()) {
+                        Some(VistaCommand::Quit) => return Ok(()),
+                        Some(VistaCommand::Refresh) => handle.refresh_now(),
+                        None => {}
+                    }
+                }
+            }
+            changed = changes.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+            }
+            files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
+                if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {
+                    match load(path, explicit) {
+                        Ok(cfg) => {
+                            handle.reload(&cfg);
+                            changes = handle.subscribe();
+                            view.focus = view.focus.min(cfg.panes.len().saturating_sub(1));
+                            view.notice = None;
+                        }
+                        Err(d) => view.notice = d.first().map(|d| format!("{d} (keeping the last good vista)")),
+                    }
+                }
+                if files.iter().any(|f| f.starts_with(&themes_dir)) {
+                    let name = theme_flag.or(settings.theme.as_deref()).unwrap_or(theme.name()).to_string();
+                    match theme::load(&name, &themes_dir) {
+                        Ok(t) => *theme = t,
+                        Err(d) => view.notice = d.first().map(|d| format!("{d} (keeping theme {})", theme.name())),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn tour_walks_the_panes_and_esc_ends_it() {
+        let mut v = VistaView::default();
+        assert_eq!(on_key(&mut v, key(KeyCode::Char('t')), 3), None);
+        assert!(v.touring);
+        on_key(&mut v, key(KeyCode::Right), 3);
+        on_key(&mut v, key(KeyCode::Right), 3);
+        on_key(&mut v, key(KeyCode::Right), 3);
+        assert_eq!(v.focus, 0, "wraps around");
+        on_key(&mut v, key(KeyCode::Left), 3);
+        assert_eq!(v.focus, 2);
+        on_key(&mut v, key(KeyCode::Esc), 3);
+        assert!(!v.touring);
+        assert_eq!(
+            on_key(&mut v, key(KeyCode::Char('q')), 3),
+            Some(VistaCommand::Quit)
+        );
+    }
+}
