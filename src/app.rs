@@ -9,6 +9,7 @@ use crate::scenario::{Catalogue, Entry};
 use crate::seat::SeatSession;
 use crate::ui::lobby::{Lobby, LobbyCommand};
 use crate::ui::theme::{self, Theme};
+use crate::watch::Watcher;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
@@ -62,18 +63,35 @@ pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Re
 
 /// `gamelan`: the lobby, then drills, until the user quits.
 pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Result<()> {
-    let (theme, notice) = theme_for(paths, settings, theme_flag);
+    let (mut theme, notice) = theme_for(paths, settings, theme_flag);
+    // The user's folders exist from the first run, so a file dropped in later is picked up.
+    let _ = std::fs::create_dir_all(paths.scenarios());
+    let _ = std::fs::create_dir_all(paths.themes());
     let mut lobby = Lobby::new(Catalogue::load(Some(&paths.scenarios())));
     let rt = runtime()?;
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = EventStream::new();
+            let mut watcher = Watcher::new(&[&paths.scenarios(), &paths.themes()]).ok();
             loop {
                 term.draw(|f| {
                     let area = f.area();
                     lobby.draw(f.buffer_mut(), area, &theme);
                 })?;
-                let Some(ev) = events.next().await else {
+                let ev = tokio::select! {
+                    ev = events.next() => ev,
+                    files = changed(&mut watcher) => {
+                        if files.iter().any(|f| f.starts_with(paths.scenarios())) {
+                            lobby.catalogue = Catalogue::load(Some(&paths.scenarios()));
+                            lobby.selected = lobby.selected.min(lobby.catalogue.entries.len().saturating_sub(1));
+                        }
+                        if files.iter().any(|f| f.starts_with(paths.themes())) {
+                            reload_theme(&mut theme, paths, &mut None);
+                        }
+                        continue;
+                    }
+                };
+                let Some(ev) = ev else {
                     return Ok(());
                 };
                 if let TermEvent::Key(k) = ev? {
@@ -226,12 +244,15 @@ pub async fn run_local(
 ) -> Result<()> {
     let mut state_rx = session.room.state();
     let mut dirty = true;
+    let mut theme = theme.clone();
+    let paths = Paths::discover();
+    let mut watcher = Watcher::new(&[&paths.themes()]).ok();
     loop {
         let state = state_rx.borrow_and_update().clone();
         if dirty {
             term.draw(|f| {
                 let area = f.area();
-                session.draw(f.buffer_mut(), area, theme, &state);
+                session.draw(f.buffer_mut(), area, &theme, &state);
             })?;
             dirty = false;
         }
@@ -250,6 +271,10 @@ pub async fn run_local(
                     _ => {}
                 }
             }
+            _ = changed(&mut watcher) => {
+                reload_theme(&mut theme, &paths, &mut session.chrome.notice);
+                dirty = true;
+            }
             changed = state_rx.changed() => {
                 if changed.is_err() {
                     return Ok(());
@@ -261,6 +286,30 @@ pub async fn run_local(
                 session.on_wakeup();
                 dirty = true;
             }
+        }
+    }
+}
+
+/// Waits for a batch of file changes; never resolves without a watcher.
+async fn changed(watcher: &mut Option<Watcher>) -> std::collections::BTreeSet<PathBuf> {
+    match watcher {
+        Some(w) => w.changed().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Reloads the theme in force after its file changed; a bad edit keeps the last good theme
+/// and says why in `notice`.
+fn reload_theme(theme: &mut Theme, paths: &Paths, notice: &mut Option<String>) {
+    match theme::load(theme.name(), &paths.themes()) {
+        Ok(t) => {
+            *theme = t;
+            *notice = None;
+        }
+        Err(d) => {
+            *notice = d
+                .first()
+                .map(|d| format!("{d} (keeping theme {})", theme.name()))
         }
     }
 }

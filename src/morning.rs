@@ -176,7 +176,7 @@ async fn drive(
                             view.focus = view.focus.min(cfg.panes.len().saturating_sub(1));
                             view.notice = None;
                         }
-                        Err(d) => view.notice = d.first().map(|d| format!("{d} (keeping the last good vista)")),
+                        Err(d) => view.notice = d.first().map(|d| format!("kept the last good vista: {d}")),
                     }
                 }
                 if files.iter().any(|f| f.starts_with(&themes_dir)) {

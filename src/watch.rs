@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
 
 /// Quiet time after the last event before a batch of changes is reported.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -14,6 +15,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(200);
 pub struct Watcher {
     _inner: RecommendedWatcher,
     rx: mpsc::UnboundedReceiver<PathBuf>,
+    /// Changes seen but not reported yet, and when the quiet period ends; kept here so that
+    /// [`Watcher::changed`] is cancel-safe inside `tokio::select!`.
+    pending: BTreeSet<PathBuf>,
+    quiet_at: Option<Instant>,
 }
 
 impl Watcher {
@@ -32,20 +37,38 @@ impl Watcher {
         for d in dirs.iter().filter(|d| d.is_dir()) {
             inner.watch(d, RecursiveMode::NonRecursive)?;
         }
-        Ok(Watcher { _inner: inner, rx })
+        Ok(Watcher {
+            _inner: inner,
+            rx,
+            pending: BTreeSet::new(),
+            quiet_at: None,
+        })
     }
 
     /// Waits for changes, then for a quiet [`DEBOUNCE`], and returns the changed paths.
+    /// Cancel-safe: a batch interrupted by another `select!` branch is kept.
     pub async fn changed(&mut self) -> BTreeSet<PathBuf> {
-        let mut batch = BTreeSet::new();
-        match self.rx.recv().await {
-            Some(p) => batch.insert(p),
-            None => return std::future::pending().await,
-        };
-        while let Ok(Some(p)) = tokio::time::timeout(DEBOUNCE, self.rx.recv()).await {
-            batch.insert(p);
+        loop {
+            match self.quiet_at {
+                None => match self.rx.recv().await {
+                    Some(p) => {
+                        self.pending.insert(p);
+                        self.quiet_at = Some(Instant::now() + DEBOUNCE);
+                    }
+                    None => return std::future::pending().await,
+                },
+                Some(at) => tokio::select! {
+                    p = self.rx.recv() => if let Some(p) = p {
+                        self.pending.insert(p);
+                        self.quiet_at = Some(Instant::now() + DEBOUNCE);
+                    },
+                    _ = sleep_until(at) => {
+                        self.quiet_at = None;
+                        return std::mem::take(&mut self.pending);
+                    }
+                },
+            }
         }
-        batch
     }
 }
 
