@@ -7,6 +7,7 @@ use crate::record;
 use crate::room::Room;
 use crate::scenario::{Catalogue, Entry};
 use crate::seat::SeatSession;
+use crate::ui::console::LivePanes;
 use crate::ui::lobby::{Lobby, LobbyCommand};
 use crate::ui::theme::{self, Theme};
 use crate::watch::Watcher;
@@ -118,6 +119,7 @@ pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Re
                                 1,
                                 settings.tempo,
                                 None,
+                                None,
                                 &theme,
                                 notice.clone(),
                             )
@@ -141,6 +143,7 @@ pub fn play(
     seed: u64,
     tempo: Option<u32>,
     record: Option<PathBuf>,
+    vista: Option<PathBuf>,
 ) -> Result<()> {
     let (theme, notice) = theme_for(paths, settings, theme_flag);
     let rt = runtime()?;
@@ -156,6 +159,7 @@ pub fn play(
                 seed,
                 tempo.or(settings.tempo),
                 record,
+                vista,
                 &theme,
                 notice,
             )
@@ -185,9 +189,12 @@ async fn play_one(
     seed: u64,
     tempo: Option<u32>,
     record: Option<PathBuf>,
+    vista: Option<PathBuf>,
     theme: &Theme,
     notice: Option<String>,
 ) -> Result<Option<PathBuf>> {
+    let (live, live_notice) = live_panes(&entry, vista.as_deref());
+    let notice = notice.or(live_notice);
     let mut drill = Drill::new(entry.scenario.clone(), seed);
     if let Some(bpm) = tempo {
         drill.bpm = bpm.clamp(10, 600);
@@ -206,7 +213,30 @@ async fn play_one(
         Ok(r) => (Some(r), notice),
         Err(e) => (None, Some(format!("not recording: {e}"))),
     };
-    run_drill(term, events, drill, recorder, theme, notice).await
+    run_drill(term, events, drill, recorder, theme, notice, live).await
+}
+
+/// Starts the live panes a drill shows beside the exercise: `--vista FILE`, else the
+/// scenario's `vista` (relative to its file). A bad vista file is a notice, not a failure.
+pub fn live_panes(
+    entry: &Entry,
+    flag: Option<&std::path::Path>,
+) -> (Option<LivePanes>, Option<String>) {
+    let path = match (flag, &entry.scenario.meta.vista, &entry.origin) {
+        (Some(p), _, _) => p.to_path_buf(),
+        (None, Some(v), crate::scenario::Origin::File(f)) => {
+            f.parent().unwrap_or(std::path::Path::new(".")).join(v)
+        }
+        (None, Some(v), crate::scenario::Origin::Bundled) => PathBuf::from(v),
+        (None, None, _) => return (None, None),
+    };
+    match crate::morning::load(&path, true) {
+        Ok(cfg) => (
+            Some(LivePanes(std::sync::Arc::new(crate::vista::spawn(&cfg)))),
+            None,
+        ),
+        Err(d) => (None, d.first().map(|d| format!("no live panes: {d}"))),
+    }
 }
 
 /// The local user's seat name.
@@ -223,6 +253,7 @@ pub async fn run_drill(
     recorder: Option<record::Recorder>,
     theme: &Theme,
     notice: Option<String>,
+    live: Option<LivePanes>,
 ) -> Result<Option<PathBuf>> {
     let name = local_name();
     let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
@@ -230,6 +261,7 @@ pub async fn run_drill(
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
+    session.chrome.live = live;
     let result = run_local(term, events, &mut session, theme).await;
     room.close("the host quit").await;
     result.map(|()| saved)
@@ -247,6 +279,7 @@ pub async fn run_local(
     let mut theme = theme.clone();
     let paths = Paths::discover();
     let mut watcher = Watcher::new(&[&paths.themes()]).ok();
+    let mut live_rx = session.chrome.live.as_ref().map(|l| l.0.subscribe());
     loop {
         let state = state_rx.borrow_and_update().clone();
         if dirty {
@@ -270,6 +303,9 @@ pub async fn run_local(
                     TermEvent::Resize(..) => dirty = true,
                     _ => {}
                 }
+            }
+            Ok(()) = async { match &mut live_rx { Some(rx) => rx.changed().await, None => std::future::pending().await } } => {
+                dirty = true;
             }
             _ = changed(&mut watcher) => {
                 reload_theme(&mut theme, &paths, &mut session.chrome.notice);

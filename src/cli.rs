@@ -79,6 +79,9 @@ pub struct PlayArgs {
     /// directory's recordings folder; replay with `gamelan replay`.
     #[arg(long, value_name = "PATH")]
     pub record: Option<Option<PathBuf>>,
+    /// A vista file whose live panes are shown beside the drill (overrides the scenario's).
+    #[arg(long, value_name = "FILE")]
+    pub vista: Option<PathBuf>,
     /// Test hook: milliseconds to sleep after each beat of a recorded headless play.
     #[arg(long, hide = true, default_value_t = 0)]
     pub pace_ms: u64,
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 args.seed,
                 args.tempo,
                 record,
+                args.vista.clone(),
             )
         }
         None => {

@@ -104,6 +104,7 @@ impl Trainer {
             notice,
             ghost: self.ghost.clone(),
             hints: Some(hints),
+            live: None,
         }
     }
 
@@ -251,7 +252,16 @@ pub fn run(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Result<()> {
                     ),
                     Err(e) => (None, Some(format!("not recording the fork: {e}"))),
                 };
-                saved = run_drill(term, &mut events, fork.drill, recorder, &theme, notice).await?;
+                saved = run_drill(
+                    term,
+                    &mut events,
+                    fork.drill,
+                    recorder,
+                    &theme,
+                    notice,
+                    None,
+                )
+                .await?;
             }
             Ok(())
         })

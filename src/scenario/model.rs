@@ -26,6 +26,9 @@ pub struct Meta {
     /// A short briefing shown before the first beat.
     #[serde(default)]
     pub briefing: String,
+    /// A vista file (relative to this scenario file) whose live panes are shown beside the
+    /// drill: the exercise next to the team's real telemetry.
+    pub vista: Option<String>,
 }
 
 /// How hard a drill is, for the lobby.

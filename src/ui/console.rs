@@ -29,6 +29,47 @@ pub struct Chrome {
     pub ghost: Option<timeline::Ghost>,
     /// Extra key hints for the status line, e.g. replay transport keys.
     pub hints: Option<String>,
+    /// Live telemetry panes shown beside the drill's alerts and SLOs.
+    pub live: Option<LivePanes>,
+}
+
+/// A running vista whose panes a drill shows beside the exercise.
+#[derive(Clone)]
+pub struct LivePanes(pub std::sync::Arc<crate::vista::VistaHandle>);
+
+impl std::fmt::Debug for LivePanes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LivePanes({} panes)", self.0.panes().len())
+    }
+}
+
+/// Splits the health pane to show live panes on its right, one above the other.
+fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
+    let panes = live.0.panes();
+    if panes.is_empty() || r.width < 60 || r.height < 3 {
+        return r;
+    }
+    let left = Rect {
+        width: r.width / 2,
+        ..r
+    };
+    let right = Rect {
+        x: r.x + left.width,
+        width: r.width - left.width,
+        ..r
+    };
+    let n = panes.len().min((right.height / 3).max(1) as usize);
+    for (i, p) in panes.iter().take(n).enumerate() {
+        let y0 = right.y + (u32::from(right.height) * i as u32 / n as u32) as u16;
+        let y1 = right.y + (u32::from(right.height) * (i as u32 + 1) / n as u32) as u16;
+        let pr = Rect {
+            y: y0,
+            height: y1 - y0,
+            ..right
+        };
+        super::vista::draw_pane(buf, pr, &p.def, &p.state(), false, theme);
+    }
+    left
 }
 
 /// Draws the whole console for one seat.
@@ -65,7 +106,13 @@ pub fn draw(
         );
         match pane {
             Pane::Signals => signals(buf, inner, drill, theme, a.condensed && !seat.zoom),
-            Pane::Health => health(buf, inner, drill, theme),
+            Pane::Health => {
+                let inner = match &chrome.live {
+                    Some(live) => live_panes(buf, inner, live, theme),
+                    None => inner,
+                };
+                health(buf, inner, drill, theme)
+            }
             Pane::Feed => feed(buf, inner, drill, seat, theme),
             Pane::Runbook => runbook(buf, inner, drill, seat, theme),
             Pane::Cues => cues(buf, inner, drill, seat, theme, &a),

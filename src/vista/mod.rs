@@ -1,0 +1,40 @@
+//! The morning vista's engine: live panes fed by sources (host, Prometheus, commands, log
+//! files), each polled by its own task into ring buffers, never blocking another pane or the UI
+//! ("Live sources are tasks" in DESIGN.md). The screen itself lives in `ui`; it reads
+//! [`PaneHandle::state`] and redraws when [`VistaHandle::subscribe`] changes.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use gamelan::vista;
+//! let config = vista::default_config(); // or VistaConfig::load(path) / load_or_default(&paths)
+//! let handle = vista::spawn(&config);
+//! let mut changed = handle.subscribe();
+//! while changed.changed().await.is_ok() {
+//!     for pane in handle.panes() {
+//!         let state = pane.state();
+//!         println!("{}: {:?} {} series", pane.def.title, state.status, state.series.len());
+//!     }
+//! }
+//! # }
+//! ```
+//!
+//! The file format is described in docs/vista-format.md.
+
+pub mod capture;
+pub mod config;
+pub mod ring;
+pub mod runner;
+pub mod source;
+pub mod state;
+pub mod time;
+
+pub use config::{
+    CommandDef, Defaults, Display, FileDef, Grid, GridCell, GridRow, Highlight, HostDef,
+    HostMetric, Level, PaneDef, PaneSpec, Parse, PromAlerts, PromQuery, PromSlo, QueryMode,
+    SourceDef, SourceSpec, SourceType, VistaConfig, compile_panes, default_config,
+};
+pub use ring::Ring;
+pub use runner::{PaneHandle, VistaHandle, backoff, spawn, spawn_on};
+pub use source::Source;
+pub use state::{AlertItem, Line, PaneError, PaneState, Reading, Series, SloReading, Status};
+pub use time::{format_duration, parse_duration, parse_time};

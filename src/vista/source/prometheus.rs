@@ -1,0 +1,509 @@
+//! Prometheus sources over its HTTP API (`/api/v1/query`, `/api/v1/query_range`,
+//! `/api/v1/alerts`), with a small blocking client ([`Client`]) that `gamelan capture` uses too.
+//! Requests to loopback never go through an `HTTP_PROXY` from the environment.
+
+use super::one_line;
+use crate::vista::config::{PromAlerts, PromQuery, PromSlo, QueryMode};
+use crate::vista::state::{AlertItem, History, Reading, SloReading, Value};
+use crate::vista::time::{now_unix, parse_rfc3339, prometheus_duration};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Largest API answer read (a wide range query can be big; the vista keeps only what it shows).
+const MAX_BODY: u64 = 64 << 20;
+
+/// A blocking client for one Prometheus server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+}
+
+/// One series of a query result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromSeries {
+    pub labels: BTreeMap<String, String>,
+    /// `(unix seconds, value)`; NaN and infinities are kept as Prometheus sent them.
+    pub points: Vec<(f64, f64)>,
+}
+
+impl PromSeries {
+    /// A stable key for the label set: `{a="1",b="2"}` (with `__name__` first when present).
+    pub fn key(&self) -> String {
+        if self.labels.is_empty() {
+            return "value".into();
+        }
+        let name = self.labels.get("__name__").map_or("", String::as_str);
+        let rest: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| *k != "__name__")
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        format!("{name}{{{}}}", rest.join(","))
+    }
+
+    /// A legend: the `legend` template with `{{label}}` filled in, else `name{labels}`, else
+    /// `fallback` (the query) for a series without labels.
+    pub fn legend(&self, template: Option<&str>, fallback: &str) -> String {
+        if let Some(t) = template {
+            return fill_template(t, &self.labels);
+        }
+        let name = self.labels.get("__name__").cloned().unwrap_or_default();
+        let rest: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| *k != "__name__")
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        match (name.is_empty(), rest.is_empty()) {
+            (true, true) => one_line(fallback, 60),
+            (false, true) => name,
+            (_, false) => format!("{name}{{{}}}", rest.join(",")),
+        }
+    }
+}
+
+fn fill_template(t: &str, labels: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) => {
+                let key = after[..close].trim().trim_start_matches('.');
+                out.push_str(labels.get(key).map_or("", String::as_str));
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_loopback(url: &str) -> bool {
+    let host = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = host.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = if let Some(h) = host.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn num(v: &Json) -> Option<f64> {
+    match v {
+        Json::String(s) => match s.as_str() {
+            "NaN" => Some(f64::NAN),
+            "+Inf" | "Inf" => Some(f64::INFINITY),
+            "-Inf" => Some(f64::NEG_INFINITY),
+            s => s.parse().ok(),
+        },
+        Json::Number(n) => n.as_f64(),
+        _ => None,
+    }
+}
+
+fn point(v: &Json) -> Option<(f64, f64)> {
+    Some((v.get(0)?.as_f64()?, num(v.get(1)?)?))
+}
+
+fn labels(v: &Json) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses the `data` of a query answer (vector, matrix or scalar).
+pub fn parse_result(data: &Json) -> Result<Vec<PromSeries>, String> {
+    let kind = data.get("resultType").and_then(Json::as_str).unwrap_or("");
+    let result = data.get("result").ok_or("no result in the answer")?;
+    match kind {
+        "vector" => Ok(result
+            .as_array()
+            .ok_or("vector result is not an array")?
+            .iter()
+            .map(|s| PromSeries {
+                labels: labels(&s["metric"]),
+                points: point(&s["value"]).into_iter().collect(),
+            })
+            .collect()),
+        "matrix" => Ok(result
+            .as_array()
+            .ok_or("matrix result is not an array")?
+            .iter()
+            .map(|s| PromSeries {
+                labels: labels(&s["metric"]),
+                points: s["values"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(point).collect())
+                    .unwrap_or_default(),
+            })
+            .collect()),
+        "scalar" => Ok(vec![PromSeries {
+            labels: BTreeMap::new(),
+            points: point(result).into_iter().collect(),
+        }]),
+        "string" => Err("the query returns a string, not numbers".into()),
+        other => Err(format!("unknown result type `{other}`")),
+    }
+}
+
+fn time_param(t: f64) -> String {
+    format!("{t:.3}")
+}
+
+impl Client {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:9090`); each request gives up
+    /// after `timeout`.
+    pub fn new(base: &str, timeout: Duration) -> Client {
+        let base = base.trim_end_matches('/').to_string();
+        let mut cfg = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!("gamelan/", env!("CARGO_PKG_VERSION")));
+        if is_loopback(&base) {
+            cfg = cfg.proxy(None);
+        }
+        Client {
+            agent: cfg.build().into(),
+            base,
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// GETs an API path and returns the answer's `data`, or Prometheus' own error message.
+    pub fn api(&self, path: &str, params: &[(&str, &str)]) -> Result<Json, String> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.agent.get(&url);
+        for (k, v) in params {
+            req = req.query(*k, *v);
+        }
+        let mut resp = req.call().map_err(|e| match e {
+            ureq::Error::Timeout(_) => format!("{}: timed out", self.base),
+            e => format!("cannot reach {}: {e}", self.base),
+        })?;
+        let status = resp.status();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .lossy_utf8(true)
+            .read_to_string()
+            .map_err(|e| format!("reading the answer from {}: {e}", self.base))?;
+        let json: Json = serde_json::from_str(&body).map_err(|_| {
+            format!(
+                "HTTP {} from {url}: not a Prometheus API answer: {}",
+                status.as_u16(),
+                one_line(&body, 120)
+            )
+        })?;
+        match json.get("status").and_then(Json::as_str) {
+            Some("success") => Ok(json.get("data").cloned().unwrap_or(Json::Null)),
+            _ => {
+                let kind = json
+                    .get("errorType")
+                    .and_then(Json::as_str)
+                    .unwrap_or("error");
+                let msg = json
+                    .get("error")
+                    .and_then(Json::as_str)
+                    .unwrap_or("no message");
+                Err(format!(
+                    "Prometheus {kind} (HTTP {}): {}",
+                    status.as_u16(),
+                    one_line(msg, 300)
+                ))
+            }
+        }
+    }
+
+    /// An instant query, at `time` (unix seconds) or now.
+    pub fn query(&self, query: &str, time: Option<f64>) -> Result<Vec<PromSeries>, String> {
+        let t = time.map(time_param);
+        let mut params = vec![("query", query)];
+        if let Some(t) = &t {
+            params.push(("time", t));
+        }
+        parse_result(&self.api("/api/v1/query", &params)?)
+    }
+
+    /// A range query from `start` to `end` (unix seconds) every `step`.
+    pub fn query_range(
+        &self,
+        query: &str,
+        start: f64,
+        end: f64,
+        step: Duration,
+    ) -> Result<Vec<PromSeries>, String> {
+        let (s, e) = (time_param(start), time_param(end));
+        let step = format!("{:.3}", step.as_secs_f64().max(0.001));
+        parse_result(&self.api(
+            "/api/v1/query_range",
+            &[
+                ("query", query),
+                ("start", &s),
+                ("end", &e),
+                ("step", &step),
+            ],
+        )?)
+    }
+
+    /// Active alerts (firing and pending).
+    pub fn alerts(&self) -> Result<Vec<AlertItem>, String> {
+        let data = self.api("/api/v1/alerts", &[])?;
+        let list = data
+            .get("alerts")
+            .and_then(Json::as_array)
+            .ok_or("no alerts list in the answer")?;
+        let mut out: Vec<AlertItem> = list
+            .iter()
+            .map(|a| {
+                let mut lbl = labels(&a["labels"]);
+                let ann = labels(&a["annotations"]);
+                let name = lbl.remove("alertname").unwrap_or_default();
+                let severity = lbl.remove("severity").unwrap_or_default();
+                let summary = ["summary", "description", "message"]
+                    .iter()
+                    .find_map(|k| ann.get(*k).filter(|s| !s.is_empty()))
+                    .map(|s| one_line(s, 300))
+                    .unwrap_or_default();
+                AlertItem {
+                    name,
+                    state: a["state"].as_str().unwrap_or("").to_string(),
+                    severity,
+                    summary,
+                    labels: lbl
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    active_at: a["activeAt"].as_str().and_then(parse_rfc3339),
+                    value: a["value"].as_str().unwrap_or("").to_string(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (!a.is_firing(), a.active_at.unwrap_or(f64::MAX), &a.name)
+                .partial_cmp(&(!b.is_firing(), b.active_at.unwrap_or(f64::MAX), &b.name))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Ok(out)
+    }
+}
+
+/// `type = "prometheus"`.
+pub struct QuerySource {
+    def: PromQuery,
+    client: Client,
+}
+
+impl QuerySource {
+    pub fn new(def: PromQuery, timeout: Duration) -> QuerySource {
+        QuerySource {
+            client: Client::new(&def.url, timeout),
+            def,
+        }
+    }
+}
+
+impl super::BlockingSource for QuerySource {
+    fn poll(&mut self) -> Result<Reading, String> {
+        let now = now_unix();
+        let legend = self.def.legend.as_deref();
+        match self.def.mode {
+            QueryMode::Instant => {
+                let series = self.client.query(&self.def.query, None)?;
+                let values = series
+                    .iter()
+                    .filter_map(|s| {
+                        let (_, v) = *s.points.last()?;
+                        Some(Value {
+                            id: s.key(),
+                            label: s.legend(legend, &self.def.query),
+                            unit: String::new(),
+                            value: v,
+                        })
+                    })
+                    .collect();
+                Ok(Reading::Values { at: now, values })
+            }
+            QueryMode::Range => {
+                let step = self.def.step.as_secs_f64().max(0.001);
+                let end = (now / step).floor() * step;
+                let start = end - self.def.window.as_secs_f64();
+                let series = self
+                    .client
+                    .query_range(&self.def.query, start, end, self.def.step)?;
+                Ok(Reading::History(
+                    series
+                        .into_iter()
+                        .map(|s| History {
+                            id: s.key(),
+                            label: s.legend(legend, &self.def.query),
+                            unit: String::new(),
+                            points: s.points,
+                        })
+                        .collect(),
+                ))
+            }
+        }
+    }
+}
+
+/// `type = "prometheus_slo"`.
+pub struct SloSource {
+    def: PromSlo,
+    client: Client,
+}
+
+impl SloSource {
+    pub fn new(def: PromSlo, timeout: Duration) -> SloSource {
+        SloSource {
+            client: Client::new(&def.url, timeout),
+            def,
+        }
+    }
+
+    /// Events counted by `expr` over the `window` ending at `now`: with `$window` in the
+    /// expression, its value now; else the growth of the (counter) expression across the window,
+    /// counting a series that did not exist at the start as 0.
+    fn count(&self, expr: &str, window: Duration, now: f64) -> Result<f64, String> {
+        let sum = |series: Vec<PromSeries>| {
+            series
+                .iter()
+                .filter_map(|s| s.points.last())
+                .map(|p| p.1)
+                .filter(|v| v.is_finite())
+                .sum::<f64>()
+        };
+        if expr.contains("$window") {
+            let q = expr.replace("$window", &prometheus_duration(window));
+            Ok(sum(self.client.query(&q, Some(now))?))
+        } else {
+            let end = sum(self.client.query(expr, Some(now))?);
+            let start = sum(self.client.query(expr, Some(now - window.as_secs_f64()))?);
+            Ok((end - start).max(0.0))
+        }
+    }
+}
+
+/// Attainment, budget left and burn rate from good/total counts (objective as a fraction).
+pub fn slo_figures(good: f64, total: f64, objective: f64) -> (Option<f64>, Option<f64>) {
+    if total <= 0.0 || !total.is_finite() {
+        return (None, None);
+    }
+    let attainment = (good / total).clamp(0.0, 1.0);
+    let burn = (1.0 - attainment) / (1.0 - objective);
+    (Some(attainment), Some(burn))
+}
+
+impl super::BlockingSource for SloSource {
+    fn poll(&mut self) -> Result<Reading, String> {
+        let now = now_unix();
+        let objective = self.def.objective / 100.0;
+        let good = self
+            .count(&self.def.good, self.def.window, now)
+            .map_err(|e| format!("good: {e}"))?;
+        let total = self
+            .count(&self.def.total, self.def.window, now)
+            .map_err(|e| format!("total: {e}"))?;
+        let (attainment, spent) = slo_figures(good, total, objective);
+        // Over the SLO window, "burn" is the share of the budget spent.
+        let burn_rate = if self.def.burn_window == self.def.window {
+            spent
+        } else {
+            let g = self
+                .count(&self.def.good, self.def.burn_window, now)
+                .map_err(|e| format!("good: {e}"))?;
+            let t = self
+                .count(&self.def.total, self.def.burn_window, now)
+                .map_err(|e| format!("total: {e}"))?;
+            slo_figures(g, t, objective).1
+        };
+        Ok(Reading::Slo(SloReading {
+            objective,
+            window: self.def.window,
+            burn_window: self.def.burn_window,
+            good,
+            total,
+            attainment,
+            budget_left: spent.map(|s| 1.0 - s),
+            burn_rate,
+            at: now,
+        }))
+    }
+}
+
+/// `type = "prometheus_alerts"`.
+pub struct AlertsSource {
+    def: PromAlerts,
+    client: Client,
+}
+
+impl AlertsSource {
+    pub fn new(def: PromAlerts, timeout: Duration) -> AlertsSource {
+        AlertsSource {
+            client: Client::new(&def.url, timeout),
+            def,
+        }
+    }
+}
+
+impl super::BlockingSource for AlertsSource {
+    fn poll(&mut self) -> Result<Reading, String> {
+        let mut alerts = self.client.alerts()?;
+        if !self.def.pending {
+            alerts.retain(AlertItem::is_firing);
+        }
+        Ok(Reading::Alerts(alerts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("http://127.0.0.1:9090"));
+        assert!(is_loopback("http://localhost/prom"));
+        assert!(is_loopback("http://[::1]:9090/"));
+        assert!(!is_loopback("https://prom.example.com:443"));
+    }
+
+    #[test]
+    fn results_and_legends() {
+        let data: Json = serde_json::from_str(
+            r#"{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"p"},"value":[1.5,"1"]},{"metric":{},"value":[1.5,"NaN"]}]}"#,
+        )
+        .unwrap();
+        let s = parse_result(&data).unwrap();
+        assert_eq!(s[0].key(), "up{job=\"p\"}");
+        assert_eq!(s[0].legend(None, "q"), "up{job=\"p\"}");
+        assert_eq!(s[0].legend(Some("{{job}} / {{ instance }}"), "q"), "p / ");
+        assert_eq!(s[1].legend(None, "sum(x)"), "sum(x)");
+        assert!(s[1].points[0].1.is_nan());
+        let (a, burn) = slo_figures(999.0, 1000.0, 0.999);
+        assert!((a.unwrap() - 0.999).abs() < 1e-12 && (burn.unwrap() - 1.0).abs() < 1e-9);
+        assert_eq!(slo_figures(0.0, 0.0, 0.999), (None, None));
+    }
+}
