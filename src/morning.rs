@@ -166,6 +166,9 @@ async fn drive(
                 if changed.is_err() {
                     return Ok(());
                 }
+                // Panes on the same interval finish together: draw once for the burst.
+                tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+                changes.borrow_and_update();
             }
             files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
                 if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {

@@ -235,7 +235,7 @@ impl Drill {
                 .signals
                 .iter()
                 .map(|sig| SignalState {
-                    value: sig.baseline,
+                    value: sig.base(0),
                     history: VecDeque::with_capacity(HISTORY),
                     bad: 0.0,
                 })
@@ -419,7 +419,7 @@ impl Drill {
         let scenario = self.scenario.clone();
         for (i, def) in scenario.signals.iter().enumerate() {
             let noise = self.rng.gauss() * def.noise;
-            let target = effects::shape(def.baseline, &self.effects, i, beat) + noise;
+            let target = effects::shape(def.base(beat), &self.effects, i, beat) + noise;
             let st = &mut self.signals[i];
             let value = if beat == 0 {
                 target

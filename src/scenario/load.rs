@@ -548,6 +548,12 @@ impl Cx<'_> {
                 format!("signal `{}`: noise cannot be negative", d.id),
             );
         }
+        if let Some(i) = d.samples.iter().position(|v| !v.is_finite()) {
+            self.err(
+                s.span(),
+                format!("signal `{}`: samples[{i}] is not a finite number", d.id),
+            );
+        }
         let (min, max) = (d.min.unwrap_or(f64::MIN), d.max.unwrap_or(f64::MAX));
         if min > max {
             self.err(s.span(), format!("signal `{}`: min is above max", d.id));
@@ -584,6 +590,7 @@ impl Cx<'_> {
             slo,
             show: d.show,
             note: d.note.clone(),
+            samples: d.samples.clone(),
         }
     }
 

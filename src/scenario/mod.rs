@@ -111,9 +111,20 @@ pub struct Signal {
     pub slo: Option<Slo>,
     pub show: Show,
     pub note: String,
+    /// Recorded base values, one per beat (empty: `baseline` throughout).
+    pub samples: Vec<f64>,
 }
 
 impl Signal {
+    /// The value before effects and noise at `beat`: the recorded sample (the last one once
+    /// they run out), else the baseline.
+    pub fn base(&self, beat: u64) -> f64 {
+        match self.samples.len() {
+            0 => self.baseline,
+            n => self.samples[usize::try_from(beat).map_or(n - 1, |b| b.min(n - 1))],
+        }
+    }
+
     pub fn is_healthy(&self, value: f64) -> bool {
         value >= self.healthy.0 && value <= self.healthy.1
     }

@@ -170,6 +170,10 @@ pub struct SignalDef {
     /// What this pane tells a responder ("what I look for here").
     #[serde(default)]
     pub note: String,
+    /// Recorded values replayed one per beat from beat 0 (e.g. written by `gamelan capture`),
+    /// holding the last one after the end. They replace `baseline`; effects and noise apply on top.
+    #[serde(default)]
+    pub samples: Vec<f64>,
 }
 
 /// How a signal is drawn in the vista.

@@ -1,0 +1,566 @@
+//! The vista against a real Prometheus server (Debian's `prometheus` package) on loopback:
+//! range and instant panes, an SLO pane, the alerts API, a server that stops and comes back, and
+//! `gamelan capture`. Each test starts its own server on a free port with a temporary data
+//! directory, scraping itself every second, and kills it when done (also on panic).
+//!
+//! The server binary is /usr/bin/prometheus (or $GAMELAN_PROMETHEUS). If it is missing the tests
+//! fail, because CI installs it; set GAMELAN_SKIP_PROMETHEUS=1 to skip them instead.
+
+use gamelan::vista::{self, PaneState, Status, VistaConfig, VistaHandle};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longest wait for any one condition.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn binary() -> Option<PathBuf> {
+    if std::env::var("GAMELAN_SKIP_PROMETHEUS").is_ok_and(|v| v == "1") {
+        eprintln!("GAMELAN_SKIP_PROMETHEUS=1: skipping the Prometheus test");
+        return None;
+    }
+    let bin = std::env::var_os("GAMELAN_PROMETHEUS")
+        .map_or_else(|| PathBuf::from("/usr/bin/prometheus"), PathBuf::from);
+    assert!(
+        bin.exists(),
+        "{} is missing: install Debian's `prometheus` package (apt-get install prometheus), \
+         or set GAMELAN_SKIP_PROMETHEUS=1 to skip these tests",
+        bin.display()
+    );
+    Some(bin)
+}
+
+/// A Prometheus server for one test; killed on drop.
+struct Prometheus {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Prometheus {
+    fn start() -> Option<Prometheus> {
+        let bin = binary()?;
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let rules = dir.path().join("rules.yml");
+        std::fs::write(
+            &rules,
+            r#"groups:
+  - name: gamelan-test
+    rules:
+      - alert: AlwaysFiring
+        expr: vector(1) > 0
+        labels:
+          severity: page
+        annotations:
+          summary: "always firing, for the vista test"
+"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("prometheus.yml"),
+            format!(
+                r#"global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - {rules}
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ["127.0.0.1:{port}"]
+"#,
+                rules = rules.display()
+            ),
+        )
+        .unwrap();
+        let mut p = Prometheus {
+            bin,
+            dir,
+            port,
+            child: None,
+        };
+        p.launch();
+        Some(p)
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn launch(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("prometheus.log"))
+            .unwrap();
+        let mut cmd = Command::new(&self.bin);
+        cmd.arg(format!(
+            "--config.file={}",
+            self.dir.path().join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            self.dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{}", self.port))
+        .arg("--log.level=warn")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+        // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill the server if
+        // this test process dies without running its destructors.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        self.child = Some(cmd.spawn().unwrap());
+        self.wait_ready();
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("prometheus.log")).unwrap_or_default()
+    }
+
+    fn wait_ready(&mut self) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(2)))
+            .proxy(None)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let end = Instant::now() + DEADLINE;
+        loop {
+            if let Ok(r) = agent.get(&format!("{}/-/ready", self.url())).call()
+                && r.status() == 200
+            {
+                return;
+            }
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                panic!(
+                    "prometheus exited ({status}) before it was ready:\n{}",
+                    self.log()
+                );
+            }
+            assert!(
+                Instant::now() < end,
+                "prometheus not ready after {DEADLINE:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Stops the server gracefully (SIGTERM), killing it if it takes too long.
+    fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        // SAFETY: signals our own child process.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// Waits until `query` has a value (Prometheus scrapes itself first a few seconds after start).
+    async fn wait_scraped(&self, query: &str) {
+        let client = vista::source::prometheus::Client::new(&self.url(), Duration::from_secs(5));
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let r = client.query(query, None);
+            if r.as_ref().is_ok_and(|s| !s.is_empty()) {
+                break;
+            }
+            assert!(
+                Instant::now() < end,
+                "`{query}` has no value after {DEADLINE:?}: {r:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // One more scrape, so that the series has two samples.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+
+    /// Some requests that are not 2xx, so that an SLO has something to count.
+    fn bad_requests(&self, n: usize) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(None)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        for _ in 0..n {
+            let r = agent
+                .get(&format!("{}/api/v1/query", self.url()))
+                .query("query", "this is not promql (")
+                .call()
+                .unwrap();
+            assert_eq!(r.status(), 400);
+        }
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn config(src: &str) -> VistaConfig {
+    VistaConfig::parse(src, "test.toml").unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)))
+}
+
+async fn wait_for(
+    h: &VistaHandle,
+    id: &str,
+    what: &str,
+    pred: impl Fn(&PaneState) -> bool,
+) -> PaneState {
+    let pane = h.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
+    let mut rx = h.subscribe();
+    let end = Instant::now() + DEADLINE;
+    loop {
+        {
+            let s = pane.state();
+            if pred(&s) {
+                return s.clone();
+            }
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            panic!(
+                "pane `{id}`: timed out waiting for {what}; state: {:#?}",
+                pane.snapshot()
+            );
+        }
+        let _ = tokio::time::timeout(left.min(Duration::from_millis(250)), rx.changed()).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn range_and_instant_panes_get_real_values() {
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    let cfg = config(&format!(
+        r#"
+[vista]
+refresh = "500ms"
+prometheus = "{}"
+
+[[panes]]
+id = "up"
+source = {{ type = "prometheus", query = "up", mode = "range", window = "1m", step = "1s", legend = "{{{{job}}}}" }}
+
+[[panes]]
+id = "reqs"
+kind = "list"
+source = {{ type = "prometheus", query = "sum by (handler) (prometheus_http_requests_total)", legend = "{{{{handler}}}}" }}
+
+[[panes]]
+id = "bad"
+source = {{ type = "prometheus", query = "rate(up[" }}
+"#,
+        prom.url()
+    ));
+    let h = vista::spawn(&cfg);
+    let s = wait_for(&h, "up", "a scraped `up` series", |s| {
+        s.series.first().is_some_and(|x| x.latest() == Some(1.0))
+    })
+    .await;
+    let up = &s.series[0];
+    assert_eq!(up.label, "prometheus");
+    assert!(up.id.contains("instance=\"127.0.0.1:"), "{}", up.id);
+    let (t0, t1) = up.points.time_bounds().unwrap();
+    assert!(
+        t1 - t0 <= 60.0 && t1 > 1.0e9,
+        "times are unix seconds within the window: {t0}..{t1}"
+    );
+    // The range pane is refetched whole: with a 1s step its points grow as scrapes arrive.
+    wait_for(&h, "up", "several points", |s| {
+        s.series.first().is_some_and(|x| x.points.len() >= 3)
+    })
+    .await;
+
+    let s = wait_for(&h, "reqs", "request counters", |s| {
+        s.series.iter().any(|x| x.label == "/api/v1/query")
+    })
+    .await;
+    assert!(s.series.iter().all(|x| x.latest().unwrap() >= 1.0));
+
+    let s = wait_for(&h, "bad", "a PromQL error", |s| s.status == Status::Error).await;
+    let msg = &s.current_error().unwrap().message;
+    assert!(msg.starts_with("Prometheus bad_data (HTTP 400)"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slo_pane_computes_attainment_and_burn() {
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    // One failed request now, so that the 400 series exists before the batch below: increase()
+    // cannot see the first value of a series that is born already counting.
+    prom.bad_requests(1);
+    let cfg = config(&format!(
+        r#"
+[vista]
+refresh = "500ms"
+prometheus = "{}"
+
+[[panes]]
+id = "counters"
+note = "raw counters, differenced across the window"
+source = {{ type = "prometheus_slo", good = 'sum(prometheus_http_requests_total{{code=~"2.."}})', total = "sum(prometheus_http_requests_total)", objective = 99.0, window = "30d", burn_window = "1h" }}
+
+[[panes]]
+id = "templated"
+source = {{ type = "prometheus_slo", good = 'sum(increase(prometheus_http_requests_total{{code=~"2.."}}[$window]))', total = "sum(increase(prometheus_http_requests_total[$window]))", objective = 99.0, window = "5m", burn_window = "5m" }}
+"#,
+        prom.url()
+    ));
+    let h = vista::spawn(&cfg);
+    let s = wait_for(&h, "counters", "attainment", |s| {
+        s.slo.as_ref().is_some_and(|r| r.attainment.is_some())
+    })
+    .await;
+    let r = s.slo.unwrap();
+    assert!(r.total >= 1.0 && r.good <= r.total, "{r:?}");
+    assert!((r.objective - 0.99).abs() < 1e-12);
+    assert_eq!(r.window, Duration::from_secs(30 * 86_400));
+
+    // Failed requests pull attainment under 100% and make the budget burn.
+    prom.wait_scraped("prometheus_http_requests_total{code=\"400\"}")
+        .await;
+    prom.bad_requests(20);
+    let s = wait_for(&h, "counters", "a burning budget", |s| {
+        s.slo
+            .as_ref()
+            .is_some_and(|r| r.burn_rate.is_some_and(|b| b > 0.0))
+    })
+    .await;
+    let r = s.slo.clone().unwrap();
+    let a = r.attainment.unwrap();
+    assert!(a > 0.0 && a < 1.0, "attainment {a}");
+    let burn = r.burn_rate.unwrap();
+    assert!(
+        (burn - (1.0 - a) / 0.01).abs() < 1e-6,
+        "burn {burn} for attainment {a}: both windows hold all data"
+    );
+    assert!((r.budget_left.unwrap() - (1.0 - burn)).abs() < 1e-9);
+    assert!(
+        s.series("attainment").is_some() && s.series("burn_rate").is_some(),
+        "SLO history is charted"
+    );
+
+    let s = wait_for(&h, "templated", "a burning budget ($window)", |s| {
+        s.slo
+            .as_ref()
+            .is_some_and(|r| r.burn_rate.is_some_and(|b| b > 0.0))
+    })
+    .await;
+    let a = s.slo.unwrap().attainment.unwrap();
+    assert!(a > 0.0 && a < 1.0, "attainment {a}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_pane_lists_firing_alerts() {
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    let cfg = config(&format!(
+        "[[panes]]\nid = \"alerts\"\nrefresh = \"500ms\"\nsource = {{ type = \"prometheus_alerts\", url = \"{}\" }}\n",
+        prom.url()
+    ));
+    let h = vista::spawn(&cfg);
+    let s = wait_for(&h, "alerts", "AlwaysFiring", |s| {
+        s.alerts.iter().any(|a| a.name == "AlwaysFiring")
+    })
+    .await;
+    let a = s.alerts.iter().find(|a| a.name == "AlwaysFiring").unwrap();
+    assert!(a.is_firing());
+    assert_eq!(a.severity, "page");
+    assert_eq!(a.summary, "always firing, for the vista test");
+    assert!(a.active_at.is_some_and(|t| t > 1.0e9), "{a:?}");
+    assert_eq!(a.value, "1e+00");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopped_server_turns_the_pane_to_error_and_recovers() {
+    let Some(mut prom) = Prometheus::start() else {
+        return;
+    };
+    let cfg = config(&format!(
+        r#"
+[vista]
+refresh = "500ms"
+timeout = "2s"
+max_backoff = "2s"
+
+[[panes]]
+id = "up"
+source = {{ type = "prometheus", url = "{}", query = "up" }}
+
+[[panes]]
+id = "local"
+source = {{ type = "command", command = "echo 1" }}
+"#,
+        prom.url()
+    ));
+    let h = vista::spawn(&cfg);
+    let s = wait_for(&h, "up", "a value", |s| {
+        s.status == Status::Ok && !s.series.is_empty()
+    })
+    .await;
+    let points = s.series[0].points.len();
+
+    prom.stop();
+    let local_before = h.pane("local").unwrap().state().polls;
+    let s = wait_for(&h, "up", "an error", |s| {
+        s.status == Status::Error && s.failures >= 2
+    })
+    .await;
+    let msg = &s.current_error().unwrap().message;
+    assert!(
+        msg.starts_with(&format!("cannot reach {}", prom.url())),
+        "{msg}"
+    );
+    assert!(
+        s.series[0].points.len() >= points,
+        "the last good data stays visible"
+    );
+    assert!(
+        h.pane("local").unwrap().state().polls > local_before,
+        "the other pane kept polling"
+    );
+
+    let stopped_at = s.last_error.as_ref().unwrap().at;
+    let started = Instant::now();
+    prom.launch(); // same port, same data directory
+    let s = wait_for(&h, "up", "recovery", |s| {
+        s.status == Status::Ok && s.last_success.is_some_and(|t| t > stopped_at)
+    })
+    .await;
+    assert_eq!(s.failures, 0);
+    eprintln!(
+        "recovered {:?} after the server was ready again",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capture_writes_replayable_signals() {
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    // Let a few scrapes land.
+    let wait = Instant::now() + DEADLINE;
+    let client = vista::source::prometheus::Client::new(&prom.url(), Duration::from_secs(5));
+    while client
+        .query("count_over_time(up[1m])", None)
+        .ok()
+        .and_then(|s| s.first().and_then(|x| x.points.first().map(|p| p.1)))
+        .unwrap_or(0.0)
+        < 5.0
+    {
+        assert!(Instant::now() < wait, "no scrapes after {DEADLINE:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("captured.toml");
+    let status = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+        .args(["capture", "--prometheus", &prom.url()])
+        .args([
+            "--query",
+            "up=up",
+            "--query",
+            "reqs=sum(prometheus_http_requests_total)",
+        ])
+        .args(["--from", "-4s", "--to", "now", "--step", "1s", "-o"])
+        .arg(&file)
+        .env("GAMELAN_CONFIG_DIR", out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(status.status.success(), "capture failed: {stderr}");
+    assert!(
+        stderr.contains("captured 2 signal(s), 5 samples each"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("story_seconds_per_beat = 1"), "{text}");
+    let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let signals = doc["signals"].as_array().unwrap();
+    assert_eq!(signals.len(), 2);
+    let up = signals[0].as_table().unwrap();
+    assert_eq!(up["id"].as_str(), Some("up"));
+    let samples: Vec<f64> = up["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_float().unwrap())
+        .collect();
+    assert_eq!(samples, vec![1.0; 5]);
+    let reqs: Vec<f64> = signals[1]["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_float().unwrap())
+        .collect();
+    assert!(
+        reqs.windows(2).all(|w| w[1] >= w[0]) && reqs[0] > 0.0,
+        "a counter never falls: {reqs:?}"
+    );
+    assert!(up["healthy"].as_array().is_some() && up["baseline"].as_float() == Some(1.0));
+
+    // The fragment is valid scenario signals, and the drill replays the captured values.
+    let scenario = format!(
+        "[scenario]\nid = \"captured\"\ntitle = \"t\"\nsummary = \"s\"\ndifficulty = \"intro\"\n\
+         duration_minutes = 5\nlength_bars = 2\n\n[tempo]\nbpm = 60\nbeats_per_bar = 4\n\
+         story_seconds_per_beat = 1\n\n[[cues]]\nid = \"ack\"\nkey = \"a\"\nlabel = \"ack\"\n\n{text}"
+    );
+    let loaded = gamelan::scenario::load_str(&scenario, "captured.toml")
+        .unwrap_or_else(|d| panic!("{}\n{scenario}", gamelan::diag::render(&d)));
+    assert_eq!(loaded.signals.len(), 2);
+    let drill = gamelan::drill::Drill::new(std::sync::Arc::new(loaded), 1);
+    assert_eq!(drill.signals[0].value, 1.0, "`up` replays its captured 1.0");
+
+    // A query with no data is an error that names it.
+    let status = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+        .args([
+            "capture",
+            "--prometheus",
+            &prom.url(),
+            "--query",
+            "none=nonexistent_metric",
+            "--from",
+            "-10s",
+            "--step",
+            "1s",
+        ])
+        .env("GAMELAN_CONFIG_DIR", out.path())
+        .output()
+        .unwrap();
+    assert!(!status.status.success());
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(stderr.contains("query `none` returned no data"), "{stderr}");
+    assert!(Path::new(&file).exists());
+}
