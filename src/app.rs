@@ -111,19 +111,8 @@ pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Re
                         }
                         Some(LobbyCommand::Start(i)) => {
                             let entry = lobby.catalogue.entries[i].clone();
-                            play_one(
-                                term,
-                                &mut events,
-                                paths,
-                                entry,
-                                1,
-                                settings.tempo,
-                                None,
-                                None,
-                                &theme,
-                                notice.clone(),
-                            )
-                            .await?;
+                            let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };
+                            play_one(term, &mut events, paths, entry, opts, &theme, notice.clone()).await?;
                         }
                         None => {}
                     }
@@ -135,15 +124,24 @@ pub fn lobby(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Re
 
 /// `gamelan play SCENARIO`: one drill in this terminal, recorded to `record` (default: the
 /// data directory's recordings folder).
+/// How to play one drill in this terminal.
+#[derive(Debug, Clone, Default)]
+pub struct PlayOptions {
+    pub seed: u64,
+    /// Tempo override, in beats per minute.
+    pub tempo: Option<u32>,
+    /// Where to record (default: the data directory's recordings folder).
+    pub record: Option<PathBuf>,
+    /// A vista file whose live panes are shown beside the drill.
+    pub vista: Option<PathBuf>,
+}
+
 pub fn play(
     paths: &Paths,
     settings: &Settings,
     theme_flag: Option<&str>,
     entry: Entry,
-    seed: u64,
-    tempo: Option<u32>,
-    record: Option<PathBuf>,
-    vista: Option<PathBuf>,
+    opts: PlayOptions,
 ) -> Result<()> {
     let (theme, notice) = theme_for(paths, settings, theme_flag);
     let rt = runtime()?;
@@ -151,19 +149,11 @@ pub fn play(
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = EventStream::new();
-            saved = play_one(
-                term,
-                &mut events,
-                paths,
-                entry,
-                seed,
-                tempo.or(settings.tempo),
-                record,
-                vista,
-                &theme,
-                notice,
-            )
-            .await?;
+            let opts = PlayOptions {
+                tempo: opts.tempo.or(settings.tempo),
+                ..opts
+            };
+            saved = play_one(term, &mut events, paths, entry, opts, &theme, notice).await?;
             Ok(())
         })
     })?;
@@ -186,17 +176,14 @@ async fn play_one(
     events: &mut EventStream,
     paths: &Paths,
     entry: Entry,
-    seed: u64,
-    tempo: Option<u32>,
-    record: Option<PathBuf>,
-    vista: Option<PathBuf>,
+    opts: PlayOptions,
     theme: &Theme,
     notice: Option<String>,
 ) -> Result<Option<PathBuf>> {
-    let (live, live_notice) = live_panes(&entry, vista.as_deref());
+    let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
     let notice = notice.or(live_notice);
-    let mut drill = Drill::new(entry.scenario.clone(), seed);
-    if let Some(bpm) = tempo {
+    let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
+    if let Some(bpm) = opts.tempo {
         drill.bpm = bpm.clamp(10, 600);
     }
     let name = local_name();
@@ -208,7 +195,9 @@ async fn play_one(
             role: None,
         }],
     );
-    let path = record.unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
+    let path = opts
+        .record
+        .unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
     let (recorder, notice) = match record::Recorder::create(&path, &header) {
         Ok(r) => (Some(r), notice),
         Err(e) => (None, Some(format!("not recording: {e}"))),

@@ -112,16 +112,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let entry = find_scenario(&paths, &args.scenario)?;
             let settings = load_settings(&paths);
             let record = args.record.clone().flatten();
-            crate::app::play(
-                &paths,
-                &settings,
-                cli.theme.as_deref(),
-                entry,
-                args.seed,
-                args.tempo,
+            let opts = crate::app::PlayOptions {
+                seed: args.seed,
+                tempo: args.tempo,
                 record,
-                args.vista.clone(),
-            )
+                vista: args.vista.clone(),
+            };
+            crate::app::play(&paths, &settings, cli.theme.as_deref(), entry, opts)
         }
         None => {
             let settings = load_settings(&paths);

@@ -92,10 +92,11 @@ mod tests {
     #[test]
     fn draws_columns_right_aligned_and_survives_odd_input() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 6, 2));
+        let area = buf.area;
         let scale = Scale::fit([0.0, 4.0], &[]);
         columns(
             &mut buf,
-            buf.area,
+            area,
             &[0.0, 2.0, 4.0, f64::NAN],
             scale,
             |_| Style::default(),
