@@ -158,14 +158,15 @@ pub fn play(
         })
     })?;
     if let Some(p) = saved {
-        eprintln!(
-            "recorded to {} (gamelan debrief {} · gamelan replay {})",
-            p.display(),
-            p.display(),
-            p.display()
-        );
+        say_recorded(&p);
     }
     Ok(())
+}
+
+/// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
+pub fn say_recorded(p: &std::path::Path) {
+    let p = p.display();
+    eprintln!("recorded to {p} (gamelan debrief {p} · gamelan replay {p})");
 }
 
 /// Plays a new drill of `entry` with the local terminal as its only seat; returns where the

@@ -184,12 +184,7 @@ pub fn host(
     drop(guard);
     result?;
     if let Some(p) = saved {
-        eprintln!(
-            "recorded to {} (gamelan debrief {} · gamelan replay {})",
-            p.display(),
-            p.display(),
-            p.display()
-        );
+        app::say_recorded(&p);
     }
     Ok(())
 }

@@ -81,9 +81,7 @@ pub fn draw(
     theme: &Theme,
     chrome: &Chrome,
 ) {
-    buf.set_style(area, theme.style(Meaning::Text));
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(buf, area, theme);
+    if !super::prepare(buf, area, (MIN_WIDTH, MIN_HEIGHT), theme) {
         return;
     }
     let zoom = seat.zoom.then_some(seat.focus);
@@ -141,23 +139,6 @@ fn pane_title(pane: Pane, drill: &Drill, seat: &SeatView) -> String {
         },
         Pane::Signals => format!("vista · {}", clean(&drill.scenario.meta.id)),
         p => p.title().into(),
-    }
-}
-
-fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) {
-    let msg = format!("terminal too small: need {MIN_WIDTH}x{MIN_HEIGHT}");
-    for (i, line) in wrap(&msg, area.width as usize)
-        .iter()
-        .enumerate()
-        .take(area.height as usize)
-    {
-        buf.set_stringn(
-            area.x,
-            area.y + i as u16,
-            line,
-            area.width as usize,
-            theme.style(Meaning::Warning),
-        );
     }
 }
 

@@ -59,15 +59,7 @@ impl Lobby {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
-        buf.set_style(area, theme.style(Meaning::Text));
-        if area.width < 20 || area.height < 6 {
-            buf.set_stringn(
-                area.x,
-                area.y,
-                "terminal too small",
-                area.width as usize,
-                theme.style(Meaning::Warning),
-            );
+        if !super::prepare(buf, area, (20, 6), theme) {
             return;
         }
         let status = Rect {

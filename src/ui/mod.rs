@@ -11,3 +11,31 @@ pub mod text;
 pub mod theme;
 pub mod timeline;
 pub mod vista;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use theme::{Meaning, Theme};
+
+/// Paints the screen's background and, when `area` is smaller than `min`, a "terminal too
+/// small" notice instead of the screen; returns whether the screen fits.
+pub fn prepare(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: &Theme) -> bool {
+    buf.set_style(area, theme.style(Meaning::Text));
+    if area.width >= min.0 && area.height >= min.1 {
+        return true;
+    }
+    let msg = format!("terminal too small: need {}x{}", min.0, min.1);
+    for (i, line) in text::wrap(&msg, area.width.max(1) as usize)
+        .iter()
+        .enumerate()
+        .take(area.height as usize)
+    {
+        buf.set_stringn(
+            area.x,
+            area.y + i as u16,
+            line,
+            area.width as usize,
+            theme.style(Meaning::Warning),
+        );
+    }
+    false
+}

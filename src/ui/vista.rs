@@ -81,15 +81,7 @@ pub fn pane_areas(handle: &VistaHandle, body: Rect) -> Vec<(usize, Rect)> {
 
 /// Draws the whole vista.
 pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView, theme: &Theme) {
-    buf.set_style(area, theme.style(Meaning::Text));
-    if area.width < 20 || area.height < 6 {
-        buf.set_stringn(
-            area.x,
-            area.y,
-            "terminal too small",
-            area.width as usize,
-            theme.style(Meaning::Warning),
-        );
+    if !super::prepare(buf, area, (20, 6), theme) {
         return;
     }
     let cfg = handle.config();
