@@ -26,7 +26,7 @@ use crate::record::{self, Recorder};
 use crate::room::Room;
 use crate::scenario::{self, Catalogue};
 use crate::seat::keys::KeyParser;
-use crate::seat::remote::{self, ENTER, LEAVE, PeerBackend, SeatIn, clamp_size};
+use crate::seat::remote::{self, ENTER, LEAVE, PeerBackend, SeatIn, Sink, clamp_size};
 use crate::ui::text::clean;
 use crate::ui::theme::{self, Theme};
 use color_eyre::eyre::{Result, eyre};
@@ -42,11 +42,11 @@ use russh::server::{
 };
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
@@ -89,8 +89,6 @@ pub struct Ctx {
     pub tempo: Option<u32>,
     /// Channels with a seat task running.
     pub live: AtomicUsize,
-    /// Bytes handed to the SSH sessions, all channels together.
-    pub bytes_out: AtomicU64,
 }
 
 /// Runs `gamelan serve` until SIGINT or SIGTERM; then every drill is closed and every seat is
@@ -140,7 +138,6 @@ pub fn run(
         registry: Registry::new(Duration::from_secs(args.linger)),
         tempo: args.tempo.or(settings.tempo),
         live: AtomicUsize::new(0),
-        bytes_out: AtomicU64::new(0),
     });
     let fingerprint = host_key.public_key().fingerprint(HashAlg::Sha256);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -552,7 +549,7 @@ async fn seat_channel(
     direct: Option<Direct>,
 ) {
     let (out, out_rx) = mpsc::channel::<Vec<u8>>(OUTPUT_FRAMES);
-    let drain = tokio::spawn(drain(ctx.clone(), handle.clone(), id, out_rx));
+    let drain = tokio::spawn(drain(handle.clone(), id, out_rx));
     let (message, status) = seat(ctx, user, size, input, out, direct).await;
     let _ = drain.await;
     if !message.is_empty() {
@@ -571,13 +568,11 @@ fn clean_lines(text: &str) -> String {
 
 /// Hands frames to the SSH session. Several frames waiting are sent as one message. This is
 /// the only task that waits for a slow client.
-async fn drain(ctx: Arc<Ctx>, handle: Handle, id: ChannelId, mut rx: mpsc::Receiver<Vec<u8>>) {
+async fn drain(handle: Handle, id: ChannelId, mut rx: mpsc::Receiver<Vec<u8>>) {
     while let Some(mut bytes) = rx.recv().await {
         while let Ok(more) = rx.try_recv() {
             bytes.extend_from_slice(&more);
         }
-        ctx.bytes_out
-            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if handle.data(id, bytes).await.is_err() {
             break;
         }
@@ -770,23 +765,6 @@ fn listing(ctx: &Ctx) -> String {
     out
 }
 
-/// Bytes written by ratatui for one frame.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The lobby's virtual screen at the peer's size; sends only what changed.
 struct LobbyScreen {
     terminal: Terminal<PeerBackend<Sink>>,
@@ -824,13 +802,7 @@ impl LobbyScreen {
             let area = f.area();
             draw(f.buffer_mut(), area);
         })?;
-        let bytes = std::mem::take(
-            &mut *self
-                .sink
-                .0
-                .lock()
-                .map_err(|_| io::Error::other("poisoned"))?,
-        );
+        let bytes = self.sink.take();
         self.full = out.try_send(bytes).is_err();
         Ok(())
     }

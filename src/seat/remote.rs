@@ -18,6 +18,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
+/// How soon a seat whose frame was dropped gets its full redraw.
+const RETRY: Duration = Duration::from_millis(250);
+
 /// Largest seat drawn; bigger windows are clamped.
 pub const MAX_COLS: u16 = 500;
 pub const MAX_ROWS: u16 = 200;
@@ -37,9 +40,9 @@ pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
     )
 }
 
-/// Bytes written by ratatui for one frame.
+/// Bytes written by ratatui for one frame, taken out to send to the peer.
 #[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
+pub struct Sink(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -55,7 +58,8 @@ impl Write for Sink {
 }
 
 impl Sink {
-    fn take(&self) -> Vec<u8> {
+    /// Takes the bytes written so far.
+    pub fn take(&self) -> Vec<u8> {
         self.0
             .lock()
             .map(|mut b| std::mem::take(&mut *b))
@@ -200,6 +204,7 @@ async fn drive_inner(
     let _ = output.try_send(ENTER.to_vec());
     let mut dirty = true;
     let mut esc_deadline: Option<Instant> = None;
+    let mut retry: Option<Instant> = None;
     let reason = loop {
         let state = state_rx.borrow_and_update().clone();
         if let Some(reason) = &state.closed {
@@ -216,6 +221,8 @@ async fn drive_inner(
             let bytes = screen.sink.take();
             // Frames are dropped, never queued without bound, when the peer is slow.
             screen.full_redraw = output.try_send(bytes).is_err();
+            // A dropped frame is made good soon even if nothing else changes (a briefing).
+            retry = screen.full_redraw.then(|| Instant::now() + RETRY);
             dirty = false;
         }
         let wake = session.wakeup();
@@ -248,6 +255,10 @@ async fn drive_inner(
             }
             _ = sleep_until(wake.unwrap_or_else(Instant::now)), if wake.is_some() => {
                 session.on_wakeup();
+                dirty = true;
+            }
+            _ = sleep_until(retry.unwrap_or_else(Instant::now)), if retry.is_some() => {
+                retry = None;
                 dirty = true;
             }
             _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {

@@ -1,0 +1,617 @@
+//! The real OpenSSH client against `gamelan serve` on 127.0.0.1: keys made by `ssh-keygen`,
+//! each `ssh` driven through a pseudo-terminal whose screen is read with vt100. Covers who gets
+//! in (listed keys; not unlisted ones, passwords or keyboard-interactive; edits to the file
+//! without a restart), two players in one drill seeing each other's cues, window changes,
+//! a killed client taking its seat back, a stopped client not stalling the others, garbage
+//! bytes and absurd window sizes, and the server's shutdown telling every seat why.
+//!
+//! Every wait has a deadline; servers and clients are killed by Drop guards.
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+const SSH: &str = "/usr/bin/ssh";
+const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn require_openssh() {
+    for tool in [SSH, SSH_KEYGEN] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is missing: these tests drive the real OpenSSH client; install it \
+             (Debian/Ubuntu: apt-get install openssh-client)"
+        );
+    }
+}
+
+/// A temp directory with the config/data/runtime dirs, keys and the authorized_keys file.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        require_openssh();
+        Site {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Makes an ed25519 key pair `name` / `name.pub` with ssh-keygen; returns the private key.
+    fn keygen(&self, name: &str) -> PathBuf {
+        let key = self.path(name);
+        let out = Command::new(SSH_KEYGEN)
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "ssh-keygen: {out:?}");
+        key
+    }
+
+    fn public(&self, key: &Path) -> String {
+        std::fs::read_to_string(key.with_extension("pub")).unwrap()
+    }
+
+    fn authorize(&self, text: &str) {
+        std::fs::write(self.path("authorized_keys"), text).unwrap();
+    }
+
+    fn serve(&self, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--authorized-keys"])
+            .arg(self.path("authorized_keys"))
+            .arg("--host-key")
+            .arg(self.path("host_key"))
+            .args(extra)
+            .env("GAMELAN_CONFIG_DIR", self.path("config"))
+            .env("GAMELAN_DATA_DIR", self.path("data"))
+            .env("GAMELAN_RUNTIME_DIR", self.path("runtime"))
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().unwrap();
+        let l = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                l.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut server = Server {
+            child,
+            port: 0,
+            log,
+        };
+        let line = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("gamelan serve did not start:\n{}", server.log()));
+        server.port = line
+            .split("127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        server
+    }
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// The arguments every ssh gets.
+    fn ssh_args(&self, key: &Path, user: &str) -> Vec<String> {
+        [
+            "-p",
+            &self.port.to_string(),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=10",
+            "-i",
+            &key.display().to_string(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("{user}@127.0.0.1")])
+        .collect()
+    }
+
+    /// Runs `ssh … COMMAND` without a terminal; returns (exit ok, stdout, stderr).
+    fn batch(
+        &self,
+        key: &Path,
+        user: &str,
+        extra: &[&str],
+        command: &str,
+    ) -> (bool, String, String) {
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        args.extend(self.ssh_args(key, user));
+        args.push(command.to_string());
+        let mut child = Command::new(SSH)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("ssh {args:?} did not finish; server log:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut out = String::new();
+        let mut err = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        (status.success(), out, err)
+    }
+
+    /// Opens an interactive `ssh -tt` in a pseudo-terminal of `cols`x`rows`.
+    fn term(&self, key: &Path, user: &str, cols: u16, rows: u16) -> Term {
+        let mut args = vec!["-tt".to_string()];
+        args.extend(self.ssh_args(key, user));
+        Term::spawn(&args, cols, rows)
+    }
+
+    fn signal(&self, sig: i32) {
+        unsafe {
+            libc::kill(self.pid(), sig);
+        }
+    }
+
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An `ssh` process in a pseudo-terminal, with its screen.
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    bytes: Arc<Mutex<u64>>,
+}
+
+impl Term {
+    fn spawn(args: &[String], cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(SSH);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows.try_into().unwrap(),
+            cols.try_into().unwrap(),
+            0,
+        )));
+        let bytes = Arc::new(Mutex::new(0u64));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (p, b) = (parser.clone(), bytes.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                *b.lock().unwrap() += n as u64;
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Term {
+            parser,
+            master: pair.master,
+            writer,
+            child,
+            bytes,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn bytes(&self) -> u64 {
+        *self.bytes.lock().unwrap()
+    }
+
+    /// Waits (bounded) until the screen shows every one of `needles`.
+    fn wait_for(&self, needles: &[&str]) -> String {
+        self.wait_until(&format!("{needles:?}"), |t| {
+            needles.iter().all(|n| t.contains(n))
+        })
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let t = self.text();
+            if ok(&t) {
+                return t;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{t}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.send(keys.as_bytes());
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Resizes the pseudo-terminal: ssh sees SIGWINCH and sends a window change.
+    fn resize(&self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.process_id().unwrap() as i32
+    }
+
+    fn signal(&self, sig: i32) {
+        unsafe {
+            libc::kill(self.pid(), sig);
+        }
+    }
+
+    /// Waits (bounded) for ssh to exit; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.exit_code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ssh did not exit; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        self.signal(libc::SIGCONT);
+        self.signal(libc::SIGKILL);
+        let _ = self.child.wait();
+    }
+}
+
+/// The lobby's first screen for `user`.
+fn lobby_of(user: &str) -> [String; 2] {
+    [
+        format!("welcome, {user}"),
+        "Scenarios: start a new drill".into(),
+    ]
+}
+
+#[test]
+fn listed_keys_get_in_others_are_refused_and_edits_apply_without_restart() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    let bo = site.keygen("bo");
+    site.authorize(&format!("# the team\n{}", site.public(&ana)));
+    let server = site.serve(&[]);
+    let host_key = std::fs::read_to_string(site.path("host_key")).unwrap();
+    assert!(host_key.contains("OPENSSH PRIVATE KEY"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(site.path("host_key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the generated host key is private");
+    }
+
+    // A listed key gets the lobby.
+    let mut t = server.term(&ana, "ana", 80, 24);
+    let l = lobby_of("ana");
+    let screen = t.wait_for(&[&l[0], &l[1], "bad-deploy"]);
+    assert!(screen.contains("none yet"), "{screen}");
+
+    // An unlisted key, a password and keyboard-interactive are refused.
+    let (ok, _, err) = server.batch(&bo, "bo", &[], "list");
+    assert!(!ok && err.contains("Permission denied"), "{err}");
+    let (ok, _, err) = server.batch(
+        &ana,
+        "ana",
+        &[
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "PubkeyAuthentication=no",
+        ],
+        "list",
+    );
+    assert!(!ok && err.contains("Permission denied"), "password: {err}");
+    let (ok, _, err) = server.batch(
+        &ana,
+        "ana",
+        &[
+            "-o",
+            "PreferredAuthentications=keyboard-interactive",
+            "-o",
+            "PubkeyAuthentication=no",
+        ],
+        "list",
+    );
+    assert!(
+        !ok && err.contains("Permission denied (publickey)"),
+        "kbd: {err}"
+    );
+
+    // Editing the file applies at the next login: bo (with options and a comment) gets in…
+    site.authorize(&format!(
+        "{}\nno-port-forwarding,command=\"echo a b\" {}",
+        site.public(&ana),
+        site.public(&bo).trim()
+    ));
+    let (ok, out, err) = server.batch(&bo, "bo", &[], "list");
+    assert!(ok, "bo listed now: {err}");
+    assert!(
+        out.contains("open drills:") && out.contains("bad-deploy"),
+        "{out}"
+    );
+    // …and ana, taken out, no longer does (her open session is not cut).
+    site.authorize(&site.public(&bo));
+    let (ok, _, err) = server.batch(&ana, "ana", &[], "list");
+    assert!(!ok && err.contains("Permission denied"), "{err}");
+
+    t.press("q");
+    assert_eq!(t.wait_exit(), 0);
+    let screen = t.wait_for(&["gamelan: bye"]);
+    assert!(
+        !t.parser.lock().unwrap().screen().alternate_screen(),
+        "back on the main screen: {screen}"
+    );
+}
+
+#[test]
+fn two_players_share_a_drill_resize_drop_rejoin_and_hear_the_server_stop() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    let bo = site.keygen("bo");
+    site.authorize(&format!("{}{}", site.public(&ana), site.public(&bo)));
+    let mut server = site.serve(&["--linger", "60"]);
+
+    // ana starts a bad-deploy drill playing every role.
+    let mut a = server.term(&ana, "ana", 80, 24);
+    a.wait_for(&lobby_of("ana").each_ref().map(String::as_str));
+    a.press("\r");
+    a.wait_for(&["new drill · pick your role", "Every role (solo)"]);
+    a.press("\x1b[A"); // up: wraps to the last option, every role
+    a.press("\r");
+    a.wait_for(&["Enter starts the metronome"]);
+
+    // bo sees it in the lobby and joins as the operator.
+    let mut b = server.term(&bo, "bo", 80, 24);
+    b.wait_for(&["bad-deploy-1", "briefing", "ana (solo)"]);
+    b.press("\r");
+    b.wait_for(&["join bad-deploy-1 · pick your role", "Operator"]);
+    b.press("j");
+    b.press("\r");
+    b.wait_for(&["Enter starts the metronome"]);
+
+    // ana starts the metronome and acknowledges; bo's feed shows it under ana's name.
+    a.press("\r");
+    a.wait_for(&["RUNNING"]);
+    a.press("a");
+    let feed = b.wait_for(&["ana", "Acknowledge"]);
+    assert!(feed.contains("RUNNING"), "{feed}");
+    // bo's own cue reaches ana, attributed to bo.
+    b.press("g");
+    a.wait_for(&["bo", "Check the deploy"]);
+
+    // A window change redraws ana's seat at the new size: the large layout has a header
+    // naming both seats.
+    a.resize(120, 40);
+    a.wait_for(&["gamelan · Checkout 5xx", "seats: ana (solo), bo (Operator)"]);
+
+    // bo's connection dies (ssh killed); the drill goes on, without bo's seat present.
+    b.signal(libc::SIGKILL);
+    let _ = b.wait_exit();
+    drop(b);
+    a.wait_until("bo's seat to go away", |t| {
+        t.contains("seats: ana (solo) ") && !t.contains("bo (Operator)")
+    });
+    let (ok, out, _) = server.batch(&ana, "ana", &[], "list");
+    assert!(ok && out.contains("bo (operator, away)"), "{out}");
+
+    // bo comes back and takes the same seat.
+    let mut b = server.term(&bo, "bo", 80, 24);
+    b.wait_for(&["bad-deploy-1", "bo (operator, away)"]);
+    b.press("\r");
+    b.wait_for(&["Take your seat back (Operator)"]);
+    b.press("\r");
+    b.wait_for(&["RUNNING", "Acknowledge"]);
+    a.wait_for(&["seats: ana (solo), bo (Operator)"]);
+    let (_, out, _) = server.batch(&ana, "ana", &[], "list");
+    assert_eq!(out.matches("bo (").count(), 1, "one seat for bo: {out}");
+    assert!(!out.contains("away"), "{out}");
+
+    // The server stops: every seat is told why, and every ssh ends.
+    server.signal(libc::SIGTERM);
+    a.wait_for(&["the drill ended: the server is shutting down"]);
+    b.wait_for(&["the drill ended: the server is shutting down"]);
+    assert_eq!(a.wait_exit(), 0);
+    assert_eq!(b.wait_exit(), 0);
+    assert!(server.wait_exit().success(), "{}", server.log());
+    // The drill was recorded to the data directory.
+    let recordings: Vec<_> = std::fs::read_dir(site.path("data/recordings"))
+        .unwrap()
+        .collect();
+    assert_eq!(recordings.len(), 1);
+}
+
+#[test]
+fn a_stopped_client_never_stalls_the_others_and_garbage_never_breaks_a_seat() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    let cy = site.keygen("cy");
+    site.authorize(&format!("{}{}", site.public(&ana), site.public(&cy)));
+    let server = site.serve(&["--tempo", "600"]);
+
+    let mut a = server.term(&ana, "ana", 80, 24);
+    a.wait_for(&lobby_of("ana").each_ref().map(String::as_str));
+    a.press("\r\x1b[A\r");
+    a.wait_for(&["Enter starts the metronome"]);
+    let mut c = server.term(&cy, "cy", 80, 24);
+    c.wait_for(&["bad-deploy-1"]);
+    c.press("\r");
+    c.press("\r"); // the first role
+    c.wait_for(&["Enter starts the metronome"]);
+    a.press("\r");
+    a.wait_for(&["RUNNING"]);
+
+    // cy's ssh stops reading (SIGSTOP): ana's seat keeps getting frames at full pace.
+    c.signal(libc::SIGSTOP);
+    let before = a.bytes();
+    std::thread::sleep(Duration::from_secs(3));
+    let during = a.bytes() - before;
+    assert!(
+        during > 2_000,
+        "ana got {during} bytes in 3 s while cy was stopped"
+    );
+    c.signal(libc::SIGCONT);
+    let resumed = c.bytes();
+    c.wait_until("cy's screen to move again", |_| c.bytes() > resumed + 500);
+
+    // Garbage, broken escape sequences and absurd window sizes: the seat stays up.
+    let mut junk = Vec::new();
+    let mut seed = 12345u32;
+    for _ in 0..4096 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let b = (seed >> 16) as u8;
+        // Keep out printable keys (cues, quit) and Enter, Esc, Ctrl-C: what is left must
+        // do nothing at all.
+        if !matches!(b, 0x20..=0x7e | 3 | b'\r' | b'\n' | 0x1b) {
+            junk.push(b);
+        }
+    }
+    junk.extend_from_slice(
+        b"\x1b[999999999999999999;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;",
+    );
+    junk.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82, 0xf0, 0x9f]);
+    c.send(&junk);
+    c.resize(1, 1);
+    std::thread::sleep(Duration::from_millis(300));
+    c.resize(700, 260);
+    std::thread::sleep(Duration::from_millis(300));
+    c.resize(80, 24);
+    c.press("\x1b"); // leave whatever the junk opened
+    c.press("\x1b");
+    c.wait_for(&["RUNNING"]);
+    a.wait_for(&["RUNNING"]);
+    // The server still takes new logins.
+    let (ok, out, _) = server.batch(&ana, "ana", &[], "list");
+    assert!(
+        ok && out.contains("bad-deploy-1"),
+        "{out}\n{}",
+        server.log()
+    );
+}
