@@ -235,41 +235,46 @@ impl Cx<'_> {
     }
 
     fn compile(&mut self, raw: Raw) -> Option<Scenario> {
-        let (Some(meta), Some(tempo)) = (raw.meta.clone(), raw.tempo.clone()) else {
-            // Still check what can be checked without the timeline.
-            return None;
-        };
-        if tempo.bpm == 0 || tempo.bpm > 600 {
-            self.whole(format!(
-                "[tempo] bpm must be between 1 and 600, not {}",
-                tempo.bpm
-            ));
+        // With [scenario] or [tempo] broken, everything else is still checked, against a
+        // 4-beat bar and an endless timeline; only a complete file becomes a scenario.
+        if let Some(tempo) = &raw.tempo {
+            if tempo.bpm == 0 || tempo.bpm > 600 {
+                self.whole(format!(
+                    "[tempo] bpm must be between 1 and 600, not {}",
+                    tempo.bpm
+                ));
+            }
+            if tempo.beats_per_bar == 0 || tempo.beats_per_bar > 16 {
+                self.whole(format!(
+                    "[tempo] beats_per_bar must be between 1 and 16, not {}",
+                    tempo.beats_per_bar
+                ));
+            }
+            if tempo.story_seconds_per_beat == 0 {
+                self.whole("[tempo] story_seconds_per_beat must be at least 1");
+            }
         }
-        if tempo.beats_per_bar == 0 || tempo.beats_per_bar > 16 {
-            self.whole(format!(
-                "[tempo] beats_per_bar must be between 1 and 16, not {}",
-                tempo.beats_per_bar
-            ));
+        if let Some(meta) = &raw.meta {
+            if meta.length_bars == 0 {
+                self.whole("[scenario] length_bars must be at least 1");
+            }
+            if meta.id.is_empty()
+                || !meta
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                self.whole(format!(
+                    "[scenario] id `{}` must be letters, digits, - or _",
+                    meta.id
+                ));
+            }
         }
-        if tempo.story_seconds_per_beat == 0 {
-            self.whole("[tempo] story_seconds_per_beat must be at least 1");
-        }
-        if meta.length_bars == 0 {
-            self.whole("[scenario] length_bars must be at least 1");
-        }
-        if meta.id.is_empty()
-            || !meta
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            self.whole(format!(
-                "[scenario] id `{}` must be letters, digits, - or _",
-                meta.id
-            ));
-        }
-        let bpb = tempo.beats_per_bar.max(1);
-        let length = u64::from(meta.length_bars) * u64::from(bpb);
+        let bpb = raw.tempo.as_ref().map_or(4, |t| t.beats_per_bar.max(1));
+        let length = raw
+            .meta
+            .as_ref()
+            .map_or(u64::MAX, |m| u64::from(m.length_bars) * u64::from(bpb));
 
         self.unique(&raw.roles, |r| r.id.as_str(), "role");
         self.unique(&raw.objectives, |r| r.id.as_str(), "objective");
@@ -344,7 +349,15 @@ impl Cx<'_> {
             .map(|i| {
                 let d = i.get_ref();
                 let at = match (&d.at, d.contingency) {
-                    (Some(p), _) => self.pos(p, bpb, length, &format!("inject `{}`", d.id)),
+                    (Some(p), true) => {
+                        self.err(p.span(), format!("inject `{}` is a contingency (fired by hand): drop `at`", d.id));
+                        None
+                    }
+                    (Some(p), false) => self.pos(p, bpb, length, &format!("inject `{}`", d.id)),
+                    (None, true) if d.when.is_some() => {
+                        self.err(i.span(), format!("inject `{}` is a contingency (fired by hand): `when` never applies", d.id));
+                        None
+                    }
                     (None, true) => None,
                     (None, false) => {
                         self.err(
@@ -485,6 +498,9 @@ impl Cx<'_> {
                 facilitator: true,
             });
         }
+        let (Some(meta), Some(tempo)) = (raw.meta.clone(), raw.tempo.clone()) else {
+            return None;
+        };
         Some(Scenario {
             meta,
             tempo,
@@ -644,6 +660,26 @@ impl Cx<'_> {
             .signal
             .as_ref()
             .and_then(|s| self.lookup(s, ids.signals, "signal"));
+        // A field the kind does not use is a mistake the author would want to hear about.
+        let kind = kind_name(d.kind);
+        let unused: &[(&str, bool)] = match d.kind {
+            EffectKind::Step => &[("factor", d.factor.is_some()), ("over", d.over.is_some())],
+            EffectKind::Ramp | EffectKind::Spike => &[("factor", d.factor.is_some())],
+            EffectKind::Multiply => &[("by", d.by.is_some())],
+            EffectKind::Clear => &[
+                ("by", d.by.is_some()),
+                ("factor", d.factor.is_some()),
+                ("for_beats", d.for_beats.is_some()),
+            ],
+        };
+        for (field, set) in unused {
+            if *set {
+                self.err(
+                    span.clone(),
+                    format!("{owner}: a `{kind}` effect does not use `{field}`"),
+                );
+            }
+        }
         if d.kind == EffectKind::Clear {
             let source = d.source.as_ref().and_then(|s| {
                 let name = s.get_ref().as_str();
@@ -758,6 +794,16 @@ impl Cx<'_> {
                 by,
             });
         }
+        if m.avoid_cue.is_some() && m.by.is_some() {
+            self.err(
+                span.clone(),
+                "`avoid_cue` is judged over the whole drill and does not take `by`",
+            );
+        }
+        if (m.mark.is_some() || m.cue.is_some() || m.avoid_cue.is_some()) && m.budget_left.is_some()
+        {
+            self.err(span.clone(), "`budget_left` goes with `signal` only");
+        }
         if let Some(c) = &m.avoid_cue {
             return Some(Measure::AvoidCue {
                 cue: self.lookup(c, ids.cues, "cue")?,
@@ -836,6 +882,40 @@ mod tests {
             "{p:?}"
         );
         assert!(p.iter().any(|m| m.contains("key `[` is reserved")), "{p:?}");
+    }
+
+    #[test]
+    fn fields_a_kind_does_not_use_are_errors() {
+        let src = BAD_DEPLOY
+            .replace("{ kind = \"ramp\", signal = \"db_cpu\", by = 14, over = 4, for_beats = 20 }", "{ kind = \"ramp\", signal = \"db_cpu\", by = 14, over = 4, for_beats = 20, factor = 2 }")
+            .replace("{ kind = \"clear\", source = \"retry-storm\", over = 4 }", "{ kind = \"clear\", source = \"retry-storm\", over = 4, by = 1 }")
+            .replace("measure = { avoid_cue = \"restart-db\" }", "measure = { avoid_cue = \"restart-db\", by = \"3:1\" }")
+            .replace("text = \"checkout-api v2.41.0 promoted to eu-west (automated train)\"", "text = \"promoted\"\nat = \"3:1\"");
+        let p = problems(&src);
+        for needle in [
+            "a `ramp` effect does not use `factor`",
+            "a `clear` effect does not use `by`",
+            "`avoid_cue` is judged over the whole drill",
+            "is a contingency (fired by hand): drop `at`",
+        ] {
+            assert!(
+                p.iter().any(|m| m.contains(needle)),
+                "missing {needle:?} in {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn references_are_checked_even_when_tempo_is_broken() {
+        let src = BAD_DEPLOY
+            .replace("beats_per_bar = 4", "beats_per_bar = \"four\"")
+            .replace("signal = \"p99\"\nthreshold", "signal = \"p98\"\nthreshold");
+        let p = problems(&src);
+        assert!(p.iter().any(|m| m.contains("[tempo]")), "{p:?}");
+        assert!(
+            p.iter().any(|m| m.contains("no signal named `p98`")),
+            "{p:?}"
+        );
     }
 
     #[test]
