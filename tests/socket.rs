@@ -3,18 +3,17 @@
 //! survives being killed and rejoins; the host quitting gives every seat its terminal back with
 //! the reason; the socket is owner-only; malformed bytes on the socket never disturb the host.
 
+mod common;
+
+use common::{BIN, Term, WAIT};
 use gamelan::seat::socket::{self, Bye, Frame, Hello, VERSION};
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_gamelan");
-const WAIT: Duration = Duration::from_secs(20);
 
 /// Temp config/data/runtime directories for one test.
 struct Env {
@@ -60,174 +59,10 @@ impl Env {
 
     /// Runs `sh -c SCRIPT` (with `$G` the gamelan binary) in a new pseudo-terminal as `user`.
     fn term(&self, user: &str, script: &str, rows: u16, cols: u16) -> Term {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new("sh");
-        cmd.args(["-c", script]);
-        cmd.env("G", BIN);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("USER", user);
-        for (k, v) in self.vars() {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().unwrap(),
-            cols.try_into().unwrap(),
-            0,
-        )));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let keys = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
-        let p = parser.clone();
-        // No answers to terminal queries: the host must never ask its own terminal anything
-        // on behalf of a remote seat (vt100 only parses).
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Term {
-            name: user.to_string(),
-            child,
-            master: pair.master,
-            keys,
-            parser,
-        }
-    }
-}
-
-/// A program in a pseudo-terminal, read through a vt100 screen. Killed when dropped.
-struct Term {
-    name: String,
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    keys: Arc<Mutex<Box<dyn Write + Send>>>,
-    parser: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Term {
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.text().lines().map(str::to_string).collect()
-    }
-
-    /// Waits (bounded) until `ok` holds for the screen text.
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let t = self.text();
-            if ok(&t) {
-                return t;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{}: timed out waiting for {what}; screen:\n{t}",
-                self.name
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        self.wait_until(&format!("{needle:?}"), |t| t.contains(needle))
-    }
-
-    /// Waits for a screen line holding every one of `parts`.
-    fn wait_line(&self, parts: &[&str]) -> String {
-        self.wait_until(&format!("a line with {parts:?}"), |t| {
-            t.lines().any(|l| parts.iter().all(|p| l.contains(p)))
-        })
-    }
-
-    fn press(&mut self, s: &str) {
-        let mut keys = self.keys.lock().unwrap();
-        keys.write_all(s.as_bytes()).unwrap();
-        keys.flush().unwrap();
-        drop(keys);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn resize(&self, rows: u16, cols: u16) {
-        self.parser
-            .lock()
-            .unwrap()
-            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-    }
-
-    fn alternate_screen(&self) -> bool {
-        self.parser.lock().unwrap().screen().alternate_screen()
-    }
-
-    /// Waits (bounded) for the program to exit; returns whether it succeeded.
-    fn wait_exit(&mut self) -> bool {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{}: still running; screen:\n{}",
-                self.name,
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Kills the program at once (SIGKILL: no chance to say goodbye).
-    fn kill_hard(&mut self) {
-        if let Some(pid) = self.child.process_id() {
-            // SAFETY: plain syscall on a pid this test spawned.
-            unsafe {
-                libc::kill(pid as i32, libc::SIGKILL);
-            }
-        }
-        let deadline = Instant::now() + WAIT;
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "{}: survived SIGKILL", self.name);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Term {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            if let Some(pid) = self.child.process_id() {
-                // SAFETY: plain syscall on a pid this test spawned and has not reaped.
-                unsafe {
-                    libc::kill(pid as i32, libc::SIGKILL);
-                }
-            }
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
+        let vars = self.vars();
+        let mut env: Vec<(&str, &OsStr)> = vars.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+        env.push(("USER", OsStr::new(user)));
+        Term::sh(user, script, &env, cols, rows)
     }
 }
 
@@ -312,7 +147,7 @@ fn a_pair_shares_a_drill_over_the_socket() {
     a.wait_line(&["bo: Acknowledge the page"]);
 
     // B's window grows: the host redraws B at the new size.
-    b.resize(40, 120);
+    b.resize(120, 40);
     b.wait_for("gamelan · Checkout 5xx");
     b.wait_until("a status line on row 40", |_| {
         let lines = b.lines();
@@ -363,10 +198,10 @@ fn a_pair_shares_a_drill_over_the_socket() {
     a.press("q");
     a.wait_for("Leave the drill while it runs?");
     a.press("y");
-    assert!(a.wait_exit(), "host exits 0:\n{}", a.text());
+    assert!(a.wait_exit().success(), "host exits 0:\n{}", a.text());
     a.wait_for("EXIT=0");
     let t = b2.wait_for("EXIT=0");
-    assert!(b2.wait_exit());
+    assert!(b2.wait_exit().success());
     assert!(t.contains("the host ended the drill"), "{t}");
     assert!(!b2.alternate_screen(), "B is back on the main screen");
     assert!(t.contains(" icanon"), "B's terminal is cooked again:\n{t}");
@@ -523,7 +358,7 @@ fn malformed_bytes_never_disturb_the_host() {
 
     a.press("q");
     a.press("y");
-    assert!(a.wait_exit(), "{}", a.text());
+    assert!(a.wait_exit().success(), "{}", a.text());
     assert!(!path.exists());
 }
 
@@ -544,7 +379,7 @@ fn join_refusals_and_drill_discovery() {
         80,
     );
     let t = b.wait_for("EXIT=");
-    assert!(b.wait_exit());
+    assert!(b.wait_exit().success());
     assert!(t.contains("no role `janitor`"), "{t}");
     assert!(t.contains("EXIT=1"), "{t}");
     assert!(t.contains(" icanon"), "{t}");

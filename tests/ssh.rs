@@ -7,8 +7,10 @@
 //!
 //! Every wait has a deadline; servers and clients are killed by Drop guards.
 
-use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{Term, WAIT};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -16,7 +18,6 @@ use std::time::{Duration, Instant};
 
 const SSH: &str = "/usr/bin/ssh";
 const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
-const WAIT: Duration = Duration::from_secs(20);
 
 fn require_openssh() {
     for tool in [SSH, SSH_KEYGEN] {
@@ -206,7 +207,7 @@ impl Server {
     fn term(&self, key: &Path, user: &str, cols: u16, rows: u16) -> Term {
         let mut args = vec!["-tt".to_string()];
         args.extend(self.ssh_args(key, user));
-        Term::spawn(&args, cols, rows)
+        Term::spawn(user, SSH, &args, &[], cols, rows)
     }
 
     fn signal(&self, sig: i32) {
@@ -234,149 +235,6 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An `ssh` process in a pseudo-terminal, with its screen.
-struct Term {
-    parser: Arc<Mutex<vt100::Parser>>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    bytes: Arc<Mutex<u64>>,
-}
-
-impl Term {
-    fn spawn(args: &[String], cols: u16, rows: u16) -> Term {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(SSH);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().unwrap(),
-            cols.try_into().unwrap(),
-            0,
-        )));
-        let bytes = Arc::new(Mutex::new(0u64));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let (p, b) = (parser.clone(), bytes.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                *b.lock().unwrap() += n as u64;
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        Term {
-            parser,
-            master: pair.master,
-            writer,
-            child,
-            bytes,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn bytes(&self) -> u64 {
-        *self.bytes.lock().unwrap()
-    }
-
-    /// Waits (bounded) until the screen shows every one of `needles`.
-    fn wait_for(&self, needles: &[&str]) -> String {
-        self.wait_until(&format!("{needles:?}"), |t| {
-            needles.iter().all(|n| t.contains(n))
-        })
-    }
-
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let t = self.text();
-            if ok(&t) {
-                return t;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{t}"
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.send(keys.as_bytes());
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// Resizes the pseudo-terminal: ssh sees SIGWINCH and sends a window change.
-    fn resize(&self, cols: u16, rows: u16) {
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        self.parser
-            .lock()
-            .unwrap()
-            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.process_id().unwrap() as i32
-    }
-
-    fn signal(&self, sig: i32) {
-        unsafe {
-            libc::kill(self.pid(), sig);
-        }
-    }
-
-    /// Waits (bounded) for ssh to exit; returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s.exit_code();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "ssh did not exit; screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-}
-
-impl Drop for Term {
-    fn drop(&mut self) {
-        self.signal(libc::SIGCONT);
-        self.signal(libc::SIGKILL);
         let _ = self.child.wait();
     }
 }
@@ -411,7 +269,7 @@ fn listed_keys_get_in_others_are_refused_and_edits_apply_without_restart() {
     // A listed key gets the lobby.
     let mut t = server.term(&ana, "ana", 80, 24);
     let l = lobby_of("ana");
-    let screen = t.wait_for(&[&l[0], &l[1], "bad-deploy"]);
+    let screen = t.wait_all(&[&l[0], &l[1], "bad-deploy"]);
     assert!(screen.contains("none yet"), "{screen}");
 
     // An unlisted key, a password and keyboard-interactive are refused.
@@ -463,12 +321,9 @@ fn listed_keys_get_in_others_are_refused_and_edits_apply_without_restart() {
     assert!(!ok && err.contains("Permission denied"), "{err}");
 
     t.press("q");
-    assert_eq!(t.wait_exit(), 0);
-    let screen = t.wait_for(&["gamelan: bye"]);
-    assert!(
-        !t.parser.lock().unwrap().screen().alternate_screen(),
-        "back on the main screen: {screen}"
-    );
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    let screen = t.wait_all(&["gamelan: bye"]);
+    assert!(!t.alternate_screen(), "back on the main screen: {screen}");
 }
 
 #[test]
@@ -481,40 +336,40 @@ fn two_players_share_a_drill_resize_drop_rejoin_and_hear_the_server_stop() {
 
     // ana starts a bad-deploy drill playing every role.
     let mut a = server.term(&ana, "ana", 80, 24);
-    a.wait_for(&lobby_of("ana").each_ref().map(String::as_str));
+    a.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
     a.press("\r");
-    a.wait_for(&["new drill · pick your role", "Every role (solo)"]);
+    a.wait_all(&["new drill · pick your role", "Every role (solo)"]);
     a.press("\x1b[A"); // up: wraps to the last option, every role
     a.press("\r");
-    a.wait_for(&["Enter starts the metronome"]);
+    a.wait_all(&["Enter starts the metronome"]);
 
     // bo sees it in the lobby and joins as the operator.
     let mut b = server.term(&bo, "bo", 80, 24);
-    b.wait_for(&["bad-deploy-1", "briefing", "ana (solo)"]);
+    b.wait_all(&["bad-deploy-1", "briefing", "ana (solo)"]);
     b.press("\r");
-    b.wait_for(&["join bad-deploy-1 · pick your role", "Operator"]);
+    b.wait_all(&["join bad-deploy-1 · pick your role", "Operator"]);
     b.press("j");
     b.press("\r");
-    b.wait_for(&["Enter starts the metronome"]);
+    b.wait_all(&["Enter starts the metronome"]);
 
     // ana starts the metronome and acknowledges; bo's feed shows it under ana's name.
     a.press("\r");
-    a.wait_for(&["RUNNING"]);
+    a.wait_all(&["RUNNING"]);
     a.press("a");
-    let feed = b.wait_for(&["ana", "Acknowledge"]);
+    let feed = b.wait_all(&["ana", "Acknowledge"]);
     assert!(feed.contains("RUNNING"), "{feed}");
     // bo's own cue reaches ana, attributed to bo.
     b.press("g");
-    a.wait_for(&["bo", "Check the deploy"]);
+    a.wait_all(&["bo", "Check the deploy"]);
 
     // A window change redraws ana's seat at the new size: the large layout has a header
     // naming both seats.
     a.resize(120, 40);
-    a.wait_for(&["gamelan · Checkout 5xx", "seats: ana (solo), bo (Operator)"]);
+    a.wait_all(&["gamelan · Checkout 5xx", "seats: ana (solo), bo (Operator)"]);
 
     // bo's connection dies (ssh killed); the drill goes on, without bo's seat present.
     b.signal(libc::SIGKILL);
-    let _ = b.wait_exit();
+    let _ = b.wait_exit().exit_code();
     drop(b);
     a.wait_until("bo's seat to go away", |t| {
         t.contains("seats: ana (solo) ") && !t.contains("bo (Operator)")
@@ -524,22 +379,22 @@ fn two_players_share_a_drill_resize_drop_rejoin_and_hear_the_server_stop() {
 
     // bo comes back and takes the same seat.
     let mut b = server.term(&bo, "bo", 80, 24);
-    b.wait_for(&["bad-deploy-1", "bo (operator, away)"]);
+    b.wait_all(&["bad-deploy-1", "bo (operator, away)"]);
     b.press("\r");
-    b.wait_for(&["Take your seat back (Operator)"]);
+    b.wait_all(&["Take your seat back (Operator)"]);
     b.press("\r");
-    b.wait_for(&["RUNNING", "Acknowledge"]);
-    a.wait_for(&["seats: ana (solo), bo (Operator)"]);
+    b.wait_all(&["RUNNING", "Acknowledge"]);
+    a.wait_all(&["seats: ana (solo), bo (Operator)"]);
     let (_, out, _) = server.batch(&ana, "ana", &[], "list");
     assert_eq!(out.matches("bo (").count(), 1, "one seat for bo: {out}");
     assert!(!out.contains("away"), "{out}");
 
     // The server stops: every seat is told why, and every ssh ends.
     server.signal(libc::SIGTERM);
-    a.wait_for(&["the drill ended: the server is shutting down"]);
-    b.wait_for(&["the drill ended: the server is shutting down"]);
-    assert_eq!(a.wait_exit(), 0);
-    assert_eq!(b.wait_exit(), 0);
+    a.wait_all(&["the drill ended: the server is shutting down"]);
+    b.wait_all(&["the drill ended: the server is shutting down"]);
+    assert_eq!(a.wait_exit().exit_code(), 0);
+    assert_eq!(b.wait_exit().exit_code(), 0);
     assert!(server.wait_exit().success(), "{}", server.log());
     // The drill was recorded to the data directory.
     let recordings: Vec<_> = std::fs::read_dir(site.path("data/recordings"))
@@ -556,17 +411,17 @@ fn a_stopped_client_never_stalls_the_others_and_garbage_never_breaks_a_seat() {
     site.authorize(&format!("{}{}", site.public(&ana), site.public(&cy)));
     let server = site.serve(&["--tempo", "600"]);
 
-    let mut a = server.term(&ana, "ana", 80, 24);
-    a.wait_for(&lobby_of("ana").each_ref().map(String::as_str));
+    let a = server.term(&ana, "ana", 80, 24);
+    a.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
     a.press("\r\x1b[A\r");
-    a.wait_for(&["Enter starts the metronome"]);
-    let mut c = server.term(&cy, "cy", 80, 24);
-    c.wait_for(&["bad-deploy-1"]);
+    a.wait_all(&["Enter starts the metronome"]);
+    let c = server.term(&cy, "cy", 80, 24);
+    c.wait_all(&["bad-deploy-1"]);
     c.press("\r");
     c.press("\r"); // the first role
-    c.wait_for(&["Enter starts the metronome"]);
+    c.wait_all(&["Enter starts the metronome"]);
     a.press("\r");
-    a.wait_for(&["RUNNING"]);
+    a.wait_all(&["RUNNING"]);
 
     // cy's ssh stops reading (SIGSTOP): ana's seat keeps getting frames at full pace.
     c.signal(libc::SIGSTOP);
@@ -605,8 +460,8 @@ fn a_stopped_client_never_stalls_the_others_and_garbage_never_breaks_a_seat() {
     c.resize(80, 24);
     c.press("\x1b"); // leave whatever the junk opened
     c.press("\x1b");
-    c.wait_for(&["RUNNING"]);
-    a.wait_for(&["RUNNING"]);
+    c.wait_all(&["RUNNING"]);
+    a.wait_all(&["RUNNING"]);
     // The server still takes new logins.
     let (ok, out, _) = server.batch(&ana, "ana", &[], "list");
     assert!(
