@@ -1,26 +1,19 @@
 //! `gamelan check`: every bundled scenario passes, and every malformed fixture in
 //! tests/fixtures/bad/ fails with each of its problems at the right file:line:col.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn check(files: &[&str]) -> Output {
-    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-home");
-    Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .arg("check")
-        .args(files)
-        .current_dir(root())
-        .env("GAMELAN_CONFIG_DIR", home.join("config"))
-        .env("GAMELAN_DATA_DIR", home.join("data"))
-        .env("GAMELAN_RUNTIME_DIR", home.join("run"))
-        .env("RUST_BACKTRACE", "0")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the gamelan binary")
+    let mut args = vec!["check"];
+    args.extend_from_slice(files);
+    common::gamelan("check-home", &args)
 }
 
 fn stdout(out: &Output) -> String {

@@ -2,31 +2,21 @@
 //! and `gamelan play --headless` proves both paths with the real binary. Also: a golden outcome,
 //! determinism of the drill core, and clear errors for broken cue scripts.
 
+mod common;
+
 use gamelan::drill::{Drill, Verdict};
 use gamelan::headless;
 use gamelan::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The real binary, run from the repository root, with config and data directories of its own
-/// so that a developer's own scenarios (which may shadow bundled ids) never leak in.
 fn gamelan(args: &[&str]) -> Output {
-    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("headless-home");
-    Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .args(args)
-        .current_dir(root())
-        .env("GAMELAN_CONFIG_DIR", home.join("config"))
-        .env("GAMELAN_DATA_DIR", home.join("data"))
-        .env("GAMELAN_RUNTIME_DIR", home.join("run"))
-        .env("RUST_BACKTRACE", "0")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the gamelan binary")
+    common::gamelan("headless-home", args)
 }
 
 fn bundled_ids() -> Vec<String> {

@@ -6,7 +6,11 @@
 //! The server binary is /usr/bin/prometheus (or $GAMELAN_PROMETHEUS). If it is missing the tests
 //! fail, because CI installs it; set GAMELAN_SKIP_PROMETHEUS=1 to skip them instead.
 
-use gamelan::vista::{self, PaneState, Status, VistaConfig, VistaHandle};
+mod common;
+
+use common::{vista_config, wait_pane};
+
+use gamelan::vista::{self, Status};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -225,43 +229,12 @@ impl Drop for Prometheus {
     }
 }
 
-fn config(src: &str) -> VistaConfig {
-    VistaConfig::parse(src, "test.toml").unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)))
-}
-
-async fn wait_for(
-    h: &VistaHandle,
-    id: &str,
-    what: &str,
-    pred: impl Fn(&PaneState) -> bool,
-) -> PaneState {
-    let pane = h.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
-    let mut rx = h.subscribe();
-    let end = Instant::now() + DEADLINE;
-    loop {
-        {
-            let s = pane.state();
-            if pred(&s) {
-                return s.clone();
-            }
-        }
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            panic!(
-                "pane `{id}`: timed out waiting for {what}; state: {:#?}",
-                pane.snapshot()
-            );
-        }
-        let _ = tokio::time::timeout(left.min(Duration::from_millis(250)), rx.changed()).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn range_and_instant_panes_get_real_values() {
     let Some(prom) = Prometheus::start() else {
         return;
     };
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         r#"
 [vista]
 refresh = "500ms"
@@ -283,7 +256,7 @@ source = {{ type = "prometheus", query = "rate(up[" }}
         prom.url()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "up", "a scraped `up` series", |s| {
+    let s = wait_pane(&h, "up", "a scraped `up` series", |s| {
         s.series.first().is_some_and(|x| x.latest() == Some(1.0))
     })
     .await;
@@ -296,18 +269,18 @@ source = {{ type = "prometheus", query = "rate(up[" }}
         "times are unix seconds within the window: {t0}..{t1}"
     );
     // The range pane is refetched whole: with a 1s step its points grow as scrapes arrive.
-    wait_for(&h, "up", "several points", |s| {
+    wait_pane(&h, "up", "several points", |s| {
         s.series.first().is_some_and(|x| x.points.len() >= 3)
     })
     .await;
 
-    let s = wait_for(&h, "reqs", "request counters", |s| {
+    let s = wait_pane(&h, "reqs", "request counters", |s| {
         s.series.iter().any(|x| x.label == "/api/v1/query")
     })
     .await;
     assert!(s.series.iter().all(|x| x.latest().unwrap() >= 1.0));
 
-    let s = wait_for(&h, "bad", "a PromQL error", |s| s.status == Status::Error).await;
+    let s = wait_pane(&h, "bad", "a PromQL error", |s| s.status == Status::Error).await;
     let msg = &s.current_error().unwrap().message;
     assert!(msg.starts_with("Prometheus bad_data (HTTP 400)"), "{msg}");
 }
@@ -320,7 +293,7 @@ async fn slo_pane_computes_attainment_and_burn() {
     // One failed request now, so that the 400 series exists before the batch below: increase()
     // cannot see the first value of a series that is born already counting.
     prom.bad_requests(1);
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         r#"
 [vista]
 refresh = "500ms"
@@ -338,7 +311,7 @@ source = {{ type = "prometheus_slo", good = 'sum(increase(prometheus_http_reques
         prom.url()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "counters", "attainment", |s| {
+    let s = wait_pane(&h, "counters", "attainment", |s| {
         s.slo.as_ref().is_some_and(|r| r.attainment.is_some())
     })
     .await;
@@ -351,7 +324,7 @@ source = {{ type = "prometheus_slo", good = 'sum(increase(prometheus_http_reques
     prom.wait_scraped("prometheus_http_requests_total{code=\"400\"}")
         .await;
     prom.bad_requests(20);
-    let s = wait_for(&h, "counters", "a burning budget", |s| {
+    let s = wait_pane(&h, "counters", "a burning budget", |s| {
         s.slo
             .as_ref()
             .is_some_and(|r| r.burn_rate.is_some_and(|b| b > 0.0))
@@ -371,7 +344,7 @@ source = {{ type = "prometheus_slo", good = 'sum(increase(prometheus_http_reques
         "SLO history is charted"
     );
 
-    let s = wait_for(&h, "templated", "a burning budget ($window)", |s| {
+    let s = wait_pane(&h, "templated", "a burning budget ($window)", |s| {
         s.slo
             .as_ref()
             .is_some_and(|r| r.burn_rate.is_some_and(|b| b > 0.0))
@@ -386,12 +359,12 @@ async fn alerts_pane_lists_firing_alerts() {
     let Some(prom) = Prometheus::start() else {
         return;
     };
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         "[[panes]]\nid = \"alerts\"\nrefresh = \"500ms\"\nsource = {{ type = \"prometheus_alerts\", url = \"{}\" }}\n",
         prom.url()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "alerts", "AlwaysFiring", |s| {
+    let s = wait_pane(&h, "alerts", "AlwaysFiring", |s| {
         s.alerts.iter().any(|a| a.name == "AlwaysFiring")
     })
     .await;
@@ -408,7 +381,7 @@ async fn stopped_server_turns_the_pane_to_error_and_recovers() {
     let Some(mut prom) = Prometheus::start() else {
         return;
     };
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         r#"
 [vista]
 refresh = "500ms"
@@ -426,7 +399,7 @@ source = {{ type = "command", command = "echo 1" }}
         prom.url()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "up", "a value", |s| {
+    let s = wait_pane(&h, "up", "a value", |s| {
         s.status == Status::Ok && !s.series.is_empty()
     })
     .await;
@@ -434,7 +407,7 @@ source = {{ type = "command", command = "echo 1" }}
 
     prom.stop();
     let local_before = h.pane("local").unwrap().state().polls;
-    let s = wait_for(&h, "up", "an error", |s| {
+    let s = wait_pane(&h, "up", "an error", |s| {
         s.status == Status::Error && s.failures >= 2
     })
     .await;
@@ -448,7 +421,7 @@ source = {{ type = "command", command = "echo 1" }}
         "the last good data stays visible"
     );
     // The other pane kept polling meanwhile (bounded wait: polls are 500 ms apart).
-    wait_for(&h, "local", "another poll of the other pane", |s| {
+    wait_pane(&h, "local", "another poll of the other pane", |s| {
         s.polls > local_before
     })
     .await;
@@ -456,7 +429,7 @@ source = {{ type = "command", command = "echo 1" }}
     let stopped_at = s.last_error.as_ref().unwrap().at;
     let started = Instant::now();
     prom.launch(); // same port, same data directory
-    let s = wait_for(&h, "up", "recovery", |s| {
+    let s = wait_pane(&h, "up", "recovery", |s| {
         s.status == Status::Ok && s.last_success.is_some_and(|t| t > stopped_at)
     })
     .await;

@@ -2,44 +2,13 @@
 //! recovery, a hung command that times out without holding up another pane), a log file that is
 //! appended to, truncated and rotated, this machine's /proc, and config errors with positions.
 
-use gamelan::vista::{self, PaneState, Status, VistaConfig, VistaHandle};
+mod common;
+
+use common::{vista_config, wait_pane};
+
+use gamelan::vista::{self, PaneState, Status, VistaConfig};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-fn config(src: &str) -> VistaConfig {
-    VistaConfig::parse(src, "test.toml")
-        .unwrap_or_else(|d| panic!("config does not parse:\n{}", gamelan::diag::render(&d)))
-}
-
-/// Waits (bounded) until `pred` holds for pane `id`; panics with the pane's state otherwise.
-async fn wait_for(
-    h: &VistaHandle,
-    id: &str,
-    what: &str,
-    pred: impl Fn(&PaneState) -> bool,
-) -> PaneState {
-    let pane = h.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
-    let mut rx = h.subscribe();
-    let end = Instant::now() + DEADLINE;
-    loop {
-        {
-            let s = pane.state();
-            if pred(&s) {
-                return s.clone();
-            }
-        }
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            panic!(
-                "pane `{id}`: timed out waiting for {what}; state: {:#?}",
-                pane.snapshot()
-            );
-        }
-        let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), rx.changed()).await;
-    }
-}
 
 fn value(s: &PaneState, id: &str) -> Option<f64> {
     s.series(id).and_then(|x| x.latest())
@@ -51,7 +20,7 @@ fn texts(s: &PaneState) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn command_numbers_and_lines() {
-    let cfg = config(
+    let cfg = vista_config(
         r#"
 [vista]
 refresh = "200ms"
@@ -68,20 +37,20 @@ source = { type = "command", command = "printf 'ok\nERROR disk full\nWARN slow\n
 "#,
     );
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "nums", "numbers", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "nums", "numbers", |s| s.status == Status::Ok).await;
     assert_eq!(value(&s, "rx"), Some(12.0));
     assert_eq!(value(&s, "tx"), Some(3.5));
     assert_eq!(value(&s, "first"), Some(0.25));
     assert_eq!(value(&s, "2"), Some(4.0));
     assert_eq!(s.series("2").unwrap().label, "#2");
-    let s = wait_for(&h, "log", "lines", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "log", "lines", |s| s.status == Status::Ok).await;
     assert_eq!(texts(&s), vec!["ERROR disk full", "WARN slow"]);
     assert_eq!(
         s.lines.iter().map(|l| l.highlight).collect::<Vec<_>>(),
         vec![Some(0), Some(1)]
     );
     // Values keep accumulating in the ring, one per poll.
-    wait_for(&h, "nums", "three points", |s| {
+    wait_pane(&h, "nums", "three points", |s| {
         s.series("rx").is_some_and(|x| x.points.len() >= 3)
     })
     .await;
@@ -91,7 +60,7 @@ source = { type = "command", command = "printf 'ok\nERROR disk full\nWARN slow\n
 async fn failing_command_reports_then_recovers() {
     let dir = tempfile::tempdir().unwrap();
     let flag = dir.path().join("up");
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         r#"
 [vista]
 refresh = "200ms"
@@ -104,7 +73,7 @@ source = {{ type = "command", command = "test -f '{}' && echo value=1 || {{ echo
         flag.display()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "flaky", "an error", |s| {
+    let s = wait_pane(&h, "flaky", "an error", |s| {
         s.status == Status::Error && s.failures >= 2
     })
     .await;
@@ -112,7 +81,7 @@ source = {{ type = "command", command = "test -f '{}' && echo value=1 || {{ echo
     assert_eq!(err.message, "exit status 3: service down");
     assert!(s.next_poll.is_some());
     std::fs::write(&flag, "").unwrap();
-    let s = wait_for(&h, "flaky", "recovery", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "flaky", "recovery", |s| s.status == Status::Ok).await;
     assert_eq!(value(&s, "value"), Some(1.0));
     assert_eq!(s.failures, 0);
     assert!(
@@ -133,7 +102,7 @@ fn running(pattern: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hung_command_times_out_without_blocking_others() {
     // A unique duration names the hung process so that we can check it was killed.
-    let cfg = config(
+    let cfg = vista_config(
         r#"
 [vista]
 refresh = "100ms"
@@ -151,7 +120,7 @@ source = { type = "command", command = "echo 7" }
     );
     let h = vista::spawn(&cfg);
     let started = Instant::now();
-    let s = wait_for(&h, "hung", "a timeout", |s| s.status == Status::Error).await;
+    let s = wait_pane(&h, "hung", "a timeout", |s| s.status == Status::Error).await;
     assert!(
         s.current_error()
             .unwrap()
@@ -182,7 +151,7 @@ source = { type = "command", command = "echo 7" }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_handle_stops_the_tasks() {
-    let cfg = config(
+    let cfg = vista_config(
         r#"
 [[panes]]
 id = "slow"
@@ -224,7 +193,7 @@ async fn file_tail_follows_appends_truncation_and_rotation() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     std::fs::write(&log, "boot\nINFO ready\n").unwrap();
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         r#"
 [[panes]]
 id = "log"
@@ -235,18 +204,18 @@ source = {{ type = "file", path = "{}", lines = 5, highlight = ["ERROR", "WARN(I
         log.display()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "log", "the first lines", |s| s.lines.len() == 2).await;
+    let s = wait_pane(&h, "log", "the first lines", |s| s.lines.len() == 2).await;
     assert_eq!(texts(&s), vec!["boot", "INFO ready"]);
 
     append(&log, "ERROR payment failed\nWARNING slow\npartial");
-    let s = wait_for(&h, "log", "appended lines", |s| s.lines.len() == 4).await;
+    let s = wait_pane(&h, "log", "appended lines", |s| s.lines.len() == 4).await;
     assert_eq!(texts(&s)[2..], ["ERROR payment failed", "WARNING slow"]);
     assert_eq!(
         s.lines.iter().map(|l| l.highlight).collect::<Vec<_>>(),
         vec![None, None, Some(0), Some(1)]
     );
     append(&log, " line\n");
-    let s = wait_for(&h, "log", "the completed line", |s| {
+    let s = wait_pane(&h, "log", "the completed line", |s| {
         s.lines.back().is_some_and(|l| l.text == "partial line")
     })
     .await;
@@ -254,7 +223,7 @@ source = {{ type = "file", path = "{}", lines = 5, highlight = ["ERROR", "WARN(I
 
     // Truncation (copytruncate): the file shrinks, the tail starts over.
     std::fs::write(&log, "fresh\n").unwrap();
-    let s = wait_for(&h, "log", "truncation", |s| {
+    let s = wait_pane(&h, "log", "truncation", |s| {
         s.lines.back().is_some_and(|l| l.text == "fresh")
     })
     .await;
@@ -269,7 +238,7 @@ source = {{ type = "file", path = "{}", lines = 5, highlight = ["ERROR", "WARN(I
     tokio::time::sleep(Duration::from_millis(20)).await;
     std::fs::rename(&log, dir.path().join("app.log.1")).unwrap();
     std::fs::write(&log, "new file ERROR\n").unwrap();
-    let s = wait_for(&h, "log", "rotation", |s| {
+    let s = wait_pane(&h, "log", "rotation", |s| {
         s.lines.back().is_some_and(|l| l.text == "new file ERROR")
     })
     .await;
@@ -286,7 +255,7 @@ source = {{ type = "file", path = "{}", lines = 5, highlight = ["ERROR", "WARN(I
 
     // A missing file is an error that keeps the lines; it recovers when the file returns.
     std::fs::remove_file(&log).unwrap();
-    let s = wait_for(&h, "log", "the missing-file error", |s| {
+    let s = wait_pane(&h, "log", "the missing-file error", |s| {
         s.status == Status::Error
     })
     .await;
@@ -297,7 +266,7 @@ source = {{ type = "file", path = "{}", lines = 5, highlight = ["ERROR", "WARN(I
     );
     assert!(!s.lines.is_empty());
     std::fs::write(&log, "back\n").unwrap();
-    wait_for(&h, "log", "recovery", |s| {
+    wait_pane(&h, "log", "recovery", |s| {
         s.status == Status::Ok && s.lines.back().is_some_and(|l| l.text == "back")
     })
     .await;
@@ -309,12 +278,12 @@ async fn file_tail_starts_at_the_end_of_a_big_file() {
     let log = dir.path().join("big.log");
     let text: String = (0..100_000).map(|i| format!("line {i}\n")).collect();
     std::fs::write(&log, text).unwrap();
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         "[[panes]]\nid = \"big\"\nsource = {{ type = \"file\", path = \"{}\", lines = 3 }}\n",
         log.display()
     ));
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "big", "the tail", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "big", "the tail", |s| s.status == Status::Ok).await;
     assert_eq!(texts(&s), vec!["line 99997", "line 99998", "line 99999"]);
 }
 
@@ -322,18 +291,18 @@ async fn file_tail_starts_at_the_end_of_a_big_file() {
 async fn host_source_reads_this_machine() {
     let cfg = vista::default_config();
     let h = vista::spawn(&cfg);
-    let s = wait_for(&h, "cpu", "cpu", |s| value(s, "cpu").is_some()).await;
+    let s = wait_pane(&h, "cpu", "cpu", |s| value(s, "cpu").is_some()).await;
     let cpu = value(&s, "cpu").unwrap();
     assert!((0.0..=100.0).contains(&cpu), "cpu {cpu}");
-    let s = wait_for(&h, "memory", "memory", |s| value(s, "memory").is_some()).await;
+    let s = wait_pane(&h, "memory", "memory", |s| value(s, "memory").is_some()).await;
     let mem = value(&s, "memory").unwrap();
     assert!(mem > 0.0 && mem <= 100.0, "memory {mem}");
     assert!(s.series("memory").unwrap().label.contains("GiB"));
-    let s = wait_for(&h, "load", "load", |s| value(s, "load15").is_some()).await;
+    let s = wait_pane(&h, "load", "load", |s| value(s, "load15").is_some()).await;
     for id in ["load1", "load5", "load15"] {
         assert!(value(&s, id).unwrap() >= 0.0);
     }
-    let s = wait_for(&h, "disk", "disks", |s| !s.series.is_empty()).await;
+    let s = wait_pane(&h, "disk", "disks", |s| !s.series.is_empty()).await;
     for d in &s.series {
         assert!(d.id.starts_with("disk:/"), "{}", d.id);
         let v = d.latest().unwrap();
@@ -344,22 +313,22 @@ async fn host_source_reads_this_machine() {
             .iter()
             .all(|d| !d.id.starts_with("disk:/proc") && !d.id.starts_with("disk:/sys"))
     );
-    let s = wait_for(&h, "net", "network", |s| value(s, "rx").is_some()).await;
+    let s = wait_pane(&h, "net", "network", |s| value(s, "rx").is_some()).await;
     assert!(value(&s, "rx").unwrap() >= 0.0 && value(&s, "tx").unwrap() >= 0.0);
-    let s = wait_for(&h, "top", "processes", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "top", "processes", |s| s.status == Status::Ok).await;
     assert!(texts(&s)[0].contains("%CPU"), "{:?}", texts(&s));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_now_and_reload_keep_history() {
-    let cfg = config(
+    let cfg = vista_config(
         "[[panes]]\nid = \"a\"\nrefresh = \"1h\"\nsource = { type = \"command\", command = \"echo 1\" }\n",
     );
     let mut h = vista::spawn(&cfg);
-    wait_for(&h, "a", "the first poll", |s| s.polls == 1).await;
+    wait_pane(&h, "a", "the first poll", |s| s.polls == 1).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     h.refresh_now();
-    wait_for(&h, "a", "a forced poll", |s| s.polls == 2).await;
+    wait_pane(&h, "a", "a forced poll", |s| s.polls == 2).await;
     let mut next = cfg.clone();
     next.panes.push(vista::default_config().panes[1].clone());
     h.reload(&next);
@@ -369,7 +338,7 @@ async fn refresh_now_and_reload_keep_history() {
         2,
         "an unchanged pane keeps its state"
     );
-    wait_for(&h, "memory", "the new pane", |s| s.status == Status::Ok).await;
+    wait_pane(&h, "memory", "the new pane", |s| s.status == Status::Ok).await;
 }
 
 #[test]
@@ -437,7 +406,7 @@ source = { type = "file", path = "/x", highlight = ["ok", "(unclosed"] }
 
 #[test]
 fn defaults_and_grid() {
-    let cfg = config(
+    let cfg = vista_config(
         r#"
 [vista]
 title = "t"
@@ -551,17 +520,17 @@ fn shipped_examples_parse() {
 async fn a_slow_poll_marks_the_pane_stale_then_ok() {
     let dir = tempfile::tempdir().unwrap();
     let flag = dir.path().join("slow");
-    let cfg = config(&format!(
+    let cfg = vista_config(&format!(
         "[[panes]]\nid = \"s\"\nrefresh = \"100ms\"\ntimeout = \"10s\"\n\
          source = {{ type = \"command\", command = \"if [ -f '{}' ]; then rm '{}'; sleep 2.5; fi; echo 1\" }}\n",
         flag.display(),
         flag.display()
     ));
     let h = vista::spawn(&cfg);
-    wait_for(&h, "s", "ok", |s| s.status == Status::Ok).await;
+    wait_pane(&h, "s", "ok", |s| s.status == Status::Ok).await;
     std::fs::write(&flag, "").unwrap();
-    let s = wait_for(&h, "s", "stale", |s| s.status == Status::Stale).await;
+    let s = wait_pane(&h, "s", "stale", |s| s.status == Status::Stale).await;
     assert!(s.has_data() && s.current_error().is_none());
-    let s = wait_for(&h, "s", "ok again", |s| s.status == Status::Ok).await;
+    let s = wait_pane(&h, "s", "ok again", |s| s.status == Status::Ok).await;
     assert_eq!(s.failures, 0, "slow is not failed");
 }

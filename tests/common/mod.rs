@@ -220,3 +220,52 @@ impl Drop for Term {
         }
     }
 }
+
+/// Runs `gamelan ARGS` without a terminal, from the repository root, with config, data and
+/// runtime directories of its own (named `home`) so a developer's files never leak in.
+pub fn gamelan(home: &str, args: &[&str]) -> std::process::Output {
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(home);
+    std::process::Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GAMELAN_CONFIG_DIR", home.join("config"))
+        .env("GAMELAN_DATA_DIR", home.join("data"))
+        .env("GAMELAN_RUNTIME_DIR", home.join("run"))
+        .env("RUST_BACKTRACE", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the gamelan binary")
+}
+
+/// A vista config from TOML text; panics with every diagnostic when it does not parse.
+pub fn vista_config(src: &str) -> gamelan::vista::VistaConfig {
+    gamelan::vista::VistaConfig::parse(src, "test.toml")
+        .unwrap_or_else(|d| panic!("config does not parse:\n{}", gamelan::diag::render(&d)))
+}
+
+/// Waits (bounded) until `pred` holds for vista pane `id`; panics with the pane's state otherwise.
+pub async fn wait_pane(
+    h: &gamelan::vista::VistaHandle,
+    id: &str,
+    what: &str,
+    pred: impl Fn(&gamelan::vista::PaneState) -> bool,
+) -> gamelan::vista::PaneState {
+    let pane = h.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
+    let mut rx = h.subscribe();
+    let end = tokio::time::Instant::now() + WAIT;
+    loop {
+        {
+            let s = pane.state();
+            if pred(&s) {
+                return s.clone();
+            }
+        }
+        let left = end.saturating_duration_since(tokio::time::Instant::now());
+        assert!(
+            !left.is_zero(),
+            "pane `{id}`: timed out waiting for {what}; state: {:#?}",
+            pane.snapshot()
+        );
+        let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), rx.changed()).await;
+    }
+}
