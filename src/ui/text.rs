@@ -77,7 +77,11 @@ pub fn fit(text: &str, max: usize) -> String {
 /// A number with a sensible precision for a pane.
 pub fn number(v: f64) -> String {
     let a = v.abs();
-    if a >= 10_000.0 {
+    if a >= 1e9 {
+        format!("{:.1}G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 10_000.0 {
         format!("{:.1}k", v / 1000.0)
     } else if a >= 100.0 {
         format!("{v:.0}")
@@ -101,5 +105,7 @@ mod tests {
         assert_eq!(fit("abc", 4), "abc");
         assert_eq!(number(1234.7), "1235");
         assert_eq!(number(0.123), "0.12");
+        assert_eq!(number(58_368_000.0), "58.4M");
+        assert_eq!(number(12_345.0), "12.3k");
     }
 }

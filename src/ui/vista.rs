@@ -302,14 +302,11 @@ fn charts(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Them
         }
         let h = (per as u16).min(r.bottom() - y);
         let latest = s.latest().unwrap_or(f64::NAN);
-        let label = format!("{} ", clean(&s.label));
-        let (x, _) = buf.set_stringn(
-            r.x,
-            y,
-            fit(&label, r.width as usize / 2),
-            r.width as usize,
-            theme.style(Meaning::Text),
+        let label = format!(
+            "{} ",
+            fit(&clean(&s.label), (r.width as usize / 2).saturating_sub(1))
         );
+        let (x, _) = buf.set_stringn(r.x, y, &label, r.width as usize, theme.style(Meaning::Text));
         let val = format!("{} {}", number(latest), clean(unit(def, &s.unit)));
         if x < r.right() {
             buf.set_stringn(
