@@ -42,7 +42,8 @@ fn play_keys_resize_quit_restores_the_terminal() {
     t.wait_for("Leave the drill while it runs?");
     t.press("y");
     assert!(t.wait_exit().success(), "{}", t.text());
-    let screen = t.wait_for("EXIT=0");
+    let screen = t.wait_stty();
+    assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(!t.alternate_screen(), "back on the main screen");
     // `stty -a` after gamelan: canonical mode and echo are back on.
     assert!(

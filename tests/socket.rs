@@ -200,7 +200,8 @@ fn a_pair_shares_a_drill_over_the_socket() {
     a.press("y");
     assert!(a.wait_exit().success(), "host exits 0:\n{}", a.text());
     a.wait_for("EXIT=0");
-    let t = b2.wait_for("EXIT=0");
+    let t = b2.wait_stty();
+    assert!(t.contains("EXIT=0"), "{t}");
     assert!(b2.wait_exit().success());
     assert!(t.contains("the host ended the drill"), "{t}");
     assert!(!b2.alternate_screen(), "B is back on the main screen");
@@ -378,7 +379,7 @@ fn join_refusals_and_drill_discovery() {
         24,
         80,
     );
-    let t = b.wait_for("EXIT=");
+    let t = b.wait_stty();
     assert!(b.wait_exit().success());
     assert!(t.contains("no role `janitor`"), "{t}");
     assert!(t.contains("EXIT=1"), "{t}");

@@ -67,6 +67,7 @@ fn vista_tour_and_hot_reload_in_a_real_terminal() {
 
     t.press("q");
     assert!(t.wait_exit().success(), "{}", t.text());
-    let screen = t.wait_for("EXIT=0");
+    let screen = t.wait_stty();
+    assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(screen.contains(" icanon"), "terminal restored:\n{screen}");
 }

@@ -269,3 +269,13 @@ pub async fn wait_pane(
         let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), rx.changed()).await;
     }
 }
+
+impl Term {
+    /// Waits until a trailing `stty -a` has printed its local flags (they always mention
+    /// `icanon`, as `icanon` or `-icanon`) and returns the screen.
+    pub fn wait_stty(&self) -> String {
+        self.wait_until("the output of stty -a", |t| {
+            t.contains("EXIT=") && t.contains("icanon")
+        })
+    }
+}
