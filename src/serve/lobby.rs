@@ -241,21 +241,7 @@ impl SshLobby {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
-        if area.width < 20 || area.height < 6 {
-            let msg = "terminal too small for the lobby";
-            for (i, l) in wrap(msg, area.width as usize)
-                .iter()
-                .enumerate()
-                .take(area.height as usize)
-            {
-                buf.set_stringn(
-                    area.x,
-                    area.y + i as u16,
-                    l,
-                    area.width as usize,
-                    theme.style(Meaning::Warning),
-                );
-            }
+        if !crate::ui::prepare(buf, area, (20, 6), theme) {
             return;
         }
         let status = Rect {
