@@ -3,13 +3,14 @@
 //!
 //! `UPDATE_GOLDEN=1 cargo test --test debrief` rewrites tests/golden/debrief.*.
 
+mod common;
+
 use gamelan::debrief;
 use gamelan::drill::{Action, Drill, Input};
 use gamelan::headless;
 use gamelan::record::{self, Header, Recorder, SeatEntry};
 use gamelan::scenario::{self, Scenario};
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,14 +58,7 @@ fn golden(name: &str, actual: &str) {
 }
 
 fn gamelan(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .args(args)
-        .current_dir(ROOT)
-        .env("GAMELAN_DATA_DIR", data)
-        .env("GAMELAN_CONFIG_DIR", data.join("config"))
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
+    common::gamelan_with_data(data, args)
 }
 
 #[test]

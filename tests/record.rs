@@ -1,12 +1,14 @@
 //! Recordings end to end: the file format, crash safety with the real binary, replay and seek
 //! (identical state at every beat), fork, ghosts, and `gamelan replay --headless --to`.
 
+mod common;
+
 use gamelan::drill::{Action, Drill, Input, Status};
 use gamelan::headless::{self, ScriptLine};
 use gamelan::record::{self, Ghost, Header, Recorder, Recording, Replay, ReplayError, SeatEntry};
 use gamelan::scenario::{self, Mark, Scenario};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,15 +46,8 @@ fn headless_at(scenario: &Arc<Scenario>, lines: &[ScriptLine], beat: u64) -> Dri
     drill
 }
 
-fn gamelan(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .args(args)
-        .current_dir(ROOT)
-        .env("GAMELAN_DATA_DIR", data)
-        .env("GAMELAN_CONFIG_DIR", data.join("config"))
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
+fn gamelan(data: &Path, args: &[&str]) -> std::process::Output {
+    common::gamelan_with_data(data, args)
 }
 
 fn text(b: &[u8]) -> String {

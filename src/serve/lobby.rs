@@ -244,15 +244,7 @@ impl SshLobby {
         if !crate::ui::prepare(buf, area, (20, 6), theme) {
             return;
         }
-        let status = Rect {
-            y: area.bottom() - 1,
-            height: 1,
-            ..area
-        };
-        let body = Rect {
-            height: area.height - 1,
-            ..area
-        };
+        let (body, status) = crate::ui::status_split(area);
         let (title, hint) = match &self.step {
             Step::Main => (
                 format!("gamelan · welcome, {}", clean(&self.user)),

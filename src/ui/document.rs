@@ -53,10 +53,7 @@ impl Document {
         if area.width < 4 || area.height < 3 {
             return;
         }
-        let body_area = Rect {
-            height: area.height - 1,
-            ..area
-        };
+        let (body_area, status) = super::status_split(area);
         let inner = block(buf, body_area, self.title.clone(), true, theme);
         let lines = wrap(&self.body, inner.width.saturating_sub(1).max(1) as usize);
         let max_scroll = lines.len().saturating_sub(inner.height as usize);
@@ -82,11 +79,6 @@ impl Document {
                 st,
             );
         }
-        let status = Rect {
-            y: area.bottom() - 1,
-            height: 1,
-            ..area
-        };
         buf.set_style(status, theme.style(Meaning::Status));
         let pos = format!(
             " {}/{} ",

@@ -62,15 +62,7 @@ impl Lobby {
         if !super::prepare(buf, area, (20, 6), theme) {
             return;
         }
-        let status = Rect {
-            y: area.bottom() - 1,
-            height: 1,
-            ..area
-        };
-        let body = Rect {
-            height: area.height - 1,
-            ..area
-        };
+        let (body, status) = super::status_split(area);
         let wide = body.width >= 90;
         let list_w = if wide {
             body.width * 45 / 100

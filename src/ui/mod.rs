@@ -39,3 +39,20 @@ pub fn prepare(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: &Theme) -> 
     }
     false
 }
+
+/// Splits off the bottom line of `area` for a status bar: `(body, status)`. `area` must be at
+/// least one line high (screens check that with [`prepare`] first).
+pub fn status_split(area: Rect) -> (Rect, Rect) {
+    let body = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    (
+        body,
+        Rect {
+            y: area.y + body.height,
+            height: area.height - body.height,
+            ..area
+        },
+    )
+}

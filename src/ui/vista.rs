@@ -86,15 +86,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
     }
     let cfg = handle.config();
     let header = Rect { height: 1, ..area };
-    let status = Rect {
-        y: area.bottom() - 1,
-        height: 1,
-        ..area
-    };
+    let (rest, status) = super::status_split(area);
     let body = Rect {
-        y: area.y + 1,
-        height: area.height - 2,
-        ..area
+        y: rest.y + 1,
+        height: rest.height - 1,
+        ..rest
     };
     let title = format!(
         " gamelan vista · {} · {} panes",

@@ -279,3 +279,16 @@ impl Term {
         })
     }
 }
+
+/// Runs `gamelan ARGS` from the repository root with `data` as its data directory (and
+/// `data/config` as its config directory), for tests that inspect what it recorded.
+pub fn gamelan_with_data(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GAMELAN_DATA_DIR", data)
+        .env("GAMELAN_CONFIG_DIR", data.join("config"))
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run the gamelan binary")
+}
