@@ -2,23 +2,19 @@
 //! binary only parses arguments. See DESIGN notes in the README for the shape: a pure drill
 //! core ([`drill`]) fed by inputs, with thin shells (terminal, recording) around it.
 
-pub mod app;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod debrief;
 pub mod diag;
 pub mod drill;
 pub mod fnv;
 pub mod headless;
-pub mod host;
 pub mod metronome;
-pub mod morning;
 pub mod record;
 pub mod room;
 pub mod scenario;
 pub mod seat;
-pub mod serve;
-pub mod trainer;
 pub mod ui;
 pub mod vista;
 pub mod watch;

@@ -1,7 +1,7 @@
 use clap::Parser;
 
 fn main() {
-    if let Err(e) = gamelan::app::install_hooks() {
+    if let Err(e) = gamelan::cmd::shell::install_hooks() {
         eprintln!("gamelan: {e}");
     }
     if let Err(err) = gamelan::cli::run(gamelan::cli::Cli::parse()) {

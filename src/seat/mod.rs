@@ -2,9 +2,11 @@
 //! turns their keys into room inputs; the local terminal, a joined terminal (Unix socket) and
 //! an SSH channel all use it, and differ only in how bytes reach the screen.
 
-pub mod keys;
-pub mod remote;
+pub mod driver;
+pub mod keybytes;
+pub mod local;
 pub mod socket;
+pub mod ssh;
 
 use crate::drill::{Action, Drill, SeatId};
 use crate::room::{Room, RoomState};

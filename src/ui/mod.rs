@@ -6,6 +6,7 @@ pub mod document;
 pub mod help;
 pub mod layout;
 pub mod lobby;
+pub mod replay;
 pub mod seat;
 pub mod text;
 pub mod theme;

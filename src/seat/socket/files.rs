@@ -187,7 +187,6 @@ pub fn bind(
 mod tests {
     use super::*;
 
-
     #[test]
     fn names_are_file_names() {
         assert!(check_name("bad-deploy").is_ok());

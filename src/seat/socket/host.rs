@@ -1,7 +1,8 @@
 //! The host's side: the accept loop that seats joining terminals and answers queries.
 
-use crate::seat::remote::{self, SeatIn};
+use super::*;
 use crate::room::Room;
+use crate::seat::driver::{self, SeatIn};
 use crate::ui::theme::Theme;
 use std::io::{self};
 use std::path::Path;
@@ -11,13 +12,12 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::timeout;
-use super::*;
 
 /// How long a new connection may take to say Hello or Query.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one write to a peer may block before the peer counts as gone.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Output frames queued for one peer; beyond that `remote::drive` drops frames.
+/// Output frames queued for one peer; beyond that `driver::drive` drops frames.
 pub const OUTPUT_QUEUE: usize = 8;
 /// Connections served at once; more are turned away with a Bye.
 pub const MAX_CONNECTIONS: usize = 64;
@@ -326,8 +326,8 @@ async fn seat(
         })
     };
 
-    let (cols, rows) = remote::clamp_size(u32::from(hello.cols), u32::from(hello.rows));
-    let ended = remote::drive(
+    let (cols, rows) = driver::clamp_size(u32::from(hello.cols), u32::from(hello.rows));
+    let ended = driver::drive(
         ctx.room.clone(),
         seat,
         ctx.theme.clone(),

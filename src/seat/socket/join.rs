@@ -1,10 +1,10 @@
 //! The joining side: a thin raw-mode pipe between this terminal and the host.
 
-use crate::seat::remote::{self};
+use super::*;
+use crate::seat::driver::{self};
 use std::io::Write;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
-use super::*;
 
 /// How a joined terminal's pipe ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -107,18 +107,16 @@ where
     read_task.abort();
     if drawn && !matches!(end, PipeEnd::Bye(_)) {
         let _ = screen
-            .write_all(remote::LEAVE)
+            .write_all(driver::LEAVE)
             .and_then(|()| screen.flush());
     }
     end
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
-
 
     #[tokio::test]
     async fn pipe_forwards_both_ways_and_reports_the_bye() {
@@ -177,7 +175,7 @@ mod tests {
         tokio::spawn(async move {
             let (mut rd, mut wr) = tokio::io::split(server);
             let _ = read_frame(&mut rd).await;
-            write_frame(&mut wr, &Frame::Output(remote::ENTER.to_vec()))
+            write_frame(&mut wr, &Frame::Output(driver::ENTER.to_vec()))
                 .await
                 .unwrap();
             // Dropped without a Bye.
@@ -193,6 +191,6 @@ mod tests {
         let end = pipe(client, hello, keys, sizes, &mut screen).await;
         assert_eq!(end, PipeEnd::Eof);
         assert!(!end.is_clean());
-        assert!(screen.ends_with(remote::LEAVE));
+        assert!(screen.ends_with(driver::LEAVE));
     }
 }

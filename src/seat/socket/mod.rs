@@ -1,5 +1,5 @@
 //! The joined terminal: a seat over a Unix socket. The host renders the seat (see
-//! [`remote::drive`]) and the joining side is a thin raw-mode pipe: its key bytes and window
+//! [`driver::drive`]) and the joining side is a thin raw-mode pipe: its key bytes and window
 //! size go in, the host's screen updates come out. This module holds the wire protocol, the
 //! socket files under the runtime directory, the host's accept loop and the joining side's pipe.
 //!

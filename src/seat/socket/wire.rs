@@ -12,7 +12,6 @@ pub const MAX_FRAME: usize = 1 << 20;
 /// Bytes before the payload: the type and the length.
 pub const HEADER_LEN: usize = 5;
 
-
 /// Frame types on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -381,7 +380,6 @@ pub async fn write_frame<W: AsyncWrite + Unpin>(w: &mut W, frame: &Frame) -> io:
 #[cfg(test)]
 mod tests {
     use super::*;
-
 
     fn roundtrip(f: Frame) {
         let bytes = encode(&f);

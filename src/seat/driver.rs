@@ -4,7 +4,7 @@
 //! frame is dropped and the next one is a full redraw.
 
 use super::SeatSession;
-use super::keys::KeyParser;
+use super::keybytes::KeyParser;
 use crate::drill::SeatId;
 use crate::room::Room;
 use crate::ui::theme::Theme;

@@ -2,23 +2,17 @@
 //! transport keys (step, jump to events or bars, play at ×0.5 to ×8), an optional ghost run on
 //! the timeline, the debrief, and `f` to fork a live drill from the beat on screen.
 
-use crate::app::{self, run_drill};
-use crate::config::Paths;
 use crate::debrief;
 use crate::drill::Drill;
-use crate::record::{self, Ghost, Replay};
+use crate::record::{Ghost, Replay};
 use crate::scenario::Mark;
 use crate::ui::console::{self, Chrome};
 use crate::ui::document::Document;
 use crate::ui::seat::{Command, Flash, Mode, SeatView};
 use crate::ui::theme::Theme;
 use crate::ui::timeline;
-use color_eyre::eyre::Result;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind};
-use futures::StreamExt;
-use ratatui::DefaultTerminal;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::time::Duration;
-use tokio::time::{Instant, sleep_until};
 
 /// Playback speeds offered by `-` and `+`.
 pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
@@ -227,83 +221,6 @@ impl Trainer {
                 theme,
                 &self.chrome(),
             ),
-        }
-    }
-}
-
-/// `gamelan replay REC [--ghost OTHER]`: the replay console in this terminal.
-pub fn run(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Result<()> {
-    let rt = app::runtime()?;
-    let mut saved = None;
-    app::with_terminal(|term| {
-        rt.block_on(async {
-            let mut events = EventStream::new();
-            if let Some(fork) = drive(term, &mut events, &theme, &mut trainer).await? {
-                let header = fork.header.clone();
-                let path = record::default_path(&paths.recordings(), &header);
-                let (recorder, notice) = match fork.record_to(&path) {
-                    Ok(r) => (
-                        Some(r),
-                        Some(format!(
-                            "forked at beat {} → {}",
-                            trainer.replay.position(),
-                            path.display()
-                        )),
-                    ),
-                    Err(e) => (None, Some(format!("not recording the fork: {e}"))),
-                };
-                saved = run_drill(
-                    term,
-                    &mut events,
-                    fork.drill,
-                    recorder,
-                    &theme,
-                    notice,
-                    None,
-                )
-                .await?;
-            }
-            Ok(())
-        })
-    })?;
-    if let Some(p) = saved {
-        eprintln!("fork recorded to {}", p.display());
-    }
-    Ok(())
-}
-
-async fn drive(
-    term: &mut DefaultTerminal,
-    events: &mut EventStream,
-    theme: &Theme,
-    t: &mut Trainer,
-) -> Result<Option<record::Fork>> {
-    let mut next: Option<Instant> = None;
-    loop {
-        term.draw(|f| {
-            let area = f.area();
-            t.draw(f.buffer_mut(), area, theme);
-        })?;
-        if t.playing && next.is_none() {
-            next = Some(Instant::now() + t.period());
-        } else if !t.playing {
-            next = None;
-        }
-        tokio::select! {
-            ev = events.next() => {
-                let Some(ev) = ev else { return Ok(None) };
-                if let TermEvent::Key(k) = ev? {
-                    match t.on_key(k) {
-                        Some(TrainerCommand::Quit) => return Ok(None),
-                        Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
-                        None => {}
-                    }
-                }
-            }
-            _ = sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
-                t.tick();
-                next = t.playing.then(|| Instant::now() + t.period());
-            }
         }
     }
 }

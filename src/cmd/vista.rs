@@ -2,7 +2,7 @@
 //! shell redraws when a pane changes or a key is pressed, walks the tour, and hot-reloads
 //! vista.toml and the theme, keeping the last good one when an edit is bad.
 
-use crate::app;
+use crate::cmd::shell::*;
 use crate::config::{Paths, Settings};
 use crate::diag;
 use crate::ui::theme::{self, Theme};
@@ -80,7 +80,7 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()?;
-    app::with_terminal(|term| {
+    with_terminal(|term| {
         rt.block_on(async {
             let mut events = EventStream::new();
             session(term, &mut events, paths, settings, theme_flag, config).await
@@ -106,7 +106,7 @@ pub async fn session(
             .map(|d| format!("{d} (showing this machine instead)"));
         vista::default_config()
     });
-    let (mut theme, theme_notice) = app::theme_for(paths, settings, theme_flag);
+    let (mut theme, theme_notice) = theme_for(paths, settings, theme_flag);
     view.notice = view.notice.take().or(theme_notice);
     let mut handle = vista::spawn(&cfg);
     let ctx = Context {
@@ -122,7 +122,7 @@ pub async fn session(
 }
 
 /// Where the vista's files are, for reloading.
-struct Context<'a> {
+pub(crate) struct Context<'a> {
     paths: &'a Paths,
     settings: &'a Settings,
     theme_flag: Option<&'a str>,
@@ -130,7 +130,7 @@ struct Context<'a> {
     explicit: bool,
 }
 
-async fn drive(
+pub(crate) async fn drive(
     term: &mut ratatui::DefaultTerminal,
     events: &mut EventStream,
     handle: &mut VistaHandle,

@@ -2,6 +2,8 @@
 //! applies them in order (recording each), ticks the metronome, and publishes every new state
 //! on a `watch` channel that each seat redraws from. Nothing here knows about terminals.
 
+pub mod registry;
+
 use crate::drill::{Action, Drill, Input, SeatId, Status};
 use crate::metronome::Metronome;
 use crate::record::Recorder;

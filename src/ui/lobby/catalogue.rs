@@ -1,9 +1,9 @@
 //! The lobby: the scenarios on offer, with enough detail to choose one.
 
-use super::console::block;
-use super::text::{clean, fit, wrap};
-use super::theme::{Meaning, Theme};
 use crate::scenario::{Catalogue, Entry, Measure};
+use crate::ui::console::block;
+use crate::ui::text::{clean, fit, wrap};
+use crate::ui::theme::{Meaning, Theme};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -59,10 +59,10 @@ impl Lobby {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
-        if !super::prepare(buf, area, (20, 6), theme) {
+        if !crate::ui::prepare(buf, area, (20, 6), theme) {
             return;
         }
-        let (body, status) = super::status_split(area);
+        let (body, status) = crate::ui::status_split(area);
         let wide = body.width >= 90;
         let list_w = if wide {
             body.width * 45 / 100

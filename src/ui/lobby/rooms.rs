@@ -3,7 +3,7 @@
 //! it is tested with a `TestBackend`; every name a user or author wrote is drawn through
 //! [`clean`], so no name can drive the peer's terminal.
 
-use super::registry::RoomInfo;
+use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
 use crate::ui::console::block;
 use crate::ui::text::{clean, fit, wrap};
@@ -530,8 +530,8 @@ fn draw_lines(buf: &mut Buffer, r: Rect, lines: &[Line], theme: &Theme) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::registry::SeatLine;
     use super::*;
+    use crate::room::registry::SeatLine;
     use crate::scenario::bundled;
 
     fn key(c: KeyCode) -> KeyEvent {

@@ -1,0 +1,31 @@
+//! `gamelan check`: every problem of every file, as file:line:col.
+
+use crate::scenario::{self};
+use color_eyre::eyre::{Result, bail};
+use std::path::PathBuf;
+
+pub(crate) fn run(files: &[PathBuf]) -> Result<()> {
+    let mut problems = 0;
+    for f in files {
+        match scenario::load_file(f) {
+            Ok(s) => println!(
+                "{}: ok ({}: {} signals, {} injects, {} cues)",
+                f.display(),
+                s.meta.id,
+                s.signals.len(),
+                s.injects.len(),
+                s.cues.len()
+            ),
+            Err(diags) => {
+                problems += diags.len();
+                for d in diags {
+                    println!("{d}");
+                }
+            }
+        }
+    }
+    if problems > 0 {
+        bail!("{problems} problem(s) found");
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! `gamelan debrief`: the after-action report of a recording.
+
+use crate::cmd::recordings::RecordingArgs;
+use crate::cmd::recordings::open_replay;
+use crate::config::Paths;
+use color_eyre::eyre::{Result, eyre};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct DebriefArgs {
+    #[command(flatten)]
+    pub source: RecordingArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
+    pub format: DebriefFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DebriefFormat {
+    Markdown,
+    Json,
+}
+
+pub(crate) fn run(paths: &Paths, args: &DebriefArgs) -> Result<()> {
+    let replay = open_replay(paths, &args.source)?;
+    let mut report = crate::debrief::build(replay.final_drill(), &replay.header().seats);
+    report.started = Some(replay.header().started.clone());
+    let text = match args.format {
+        DebriefFormat::Markdown => crate::debrief::markdown(&report),
+        DebriefFormat::Json => crate::debrief::json(&report),
+    };
+    match &args.output {
+        Some(file) => std::fs::write(file, text)
+            .map_err(|e| eyre!("{}: cannot write: {e}", file.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}

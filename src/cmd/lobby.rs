@@ -1,0 +1,72 @@
+//! `gamelan`: the lobby, then drills, until the user quits.
+
+use super::shell::*;
+use crate::cmd::play::PlayOptions;
+use crate::cmd::play::play_one;
+use crate::config::{Paths, Settings};
+use crate::scenario::Catalogue;
+use crate::ui::lobby::catalogue::{Lobby, LobbyCommand};
+use crate::watch::Watcher;
+use color_eyre::eyre::Result;
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+
+/// `gamelan`: the lobby, then drills, until the user quits.
+pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Result<()> {
+    let (mut theme, notice) = theme_for(paths, settings, theme_flag);
+    // The user's folders exist from the first run, so a file dropped in later is picked up.
+    let _ = std::fs::create_dir_all(paths.scenarios());
+    let _ = std::fs::create_dir_all(paths.themes());
+    let mut lobby = Lobby::new(Catalogue::load(Some(&paths.scenarios())));
+    let rt = runtime()?;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            let mut watcher = Watcher::new(&[&paths.scenarios(), &paths.themes()]).ok();
+            loop {
+                term.draw(|f| {
+                    let area = f.area();
+                    lobby.draw(f.buffer_mut(), area, &theme);
+                })?;
+                let ev = tokio::select! {
+                    ev = events.next() => ev,
+                    files = changed(&mut watcher) => {
+                        if files.iter().any(|f| f.starts_with(paths.scenarios())) {
+                            lobby.catalogue = Catalogue::load(Some(&paths.scenarios()));
+                            lobby.selected = lobby.selected.min(lobby.catalogue.entries.len().saturating_sub(1));
+                        }
+                        if files.iter().any(|f| f.starts_with(paths.themes())) {
+                            reload_theme(&mut theme, paths, &mut None);
+                        }
+                        continue;
+                    }
+                };
+                let Some(ev) = ev else {
+                    return Ok(());
+                };
+                if let TermEvent::Key(k) = ev? {
+                    match lobby.on_key(k) {
+                        Some(LobbyCommand::Quit) => return Ok(()),
+                        Some(LobbyCommand::Vista) => {
+                            crate::cmd::vista::session(
+                                term,
+                                &mut events,
+                                paths,
+                                settings,
+                                theme_flag,
+                                None,
+                            )
+                            .await?;
+                        }
+                        Some(LobbyCommand::Start(i)) => {
+                            let entry = lobby.catalogue.entries[i].clone();
+                            let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };
+                            play_one(term, &mut events, paths, entry, opts, &theme, notice.clone()).await?;
+                        }
+                        None => {}
+                    }
+                }
+            }
+        })
+    })
+}

@@ -1,0 +1,17 @@
+//! The commands: one file a command, each a thin shell that reads files, prepares the terminal
+//! or the runtime, and calls the library. `shell` holds what they share.
+
+pub(crate) mod capture;
+pub(crate) mod check;
+pub(crate) mod debrief;
+pub(crate) mod drills;
+pub(crate) mod host;
+pub(crate) mod join;
+pub(crate) mod lobby;
+pub(crate) mod play;
+pub(crate) mod recordings;
+pub(crate) mod replay;
+pub(crate) mod scenarios;
+pub(crate) mod serve;
+pub mod shell;
+pub(crate) mod vista;

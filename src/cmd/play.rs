@@ -1,0 +1,241 @@
+//! `gamelan play`: one drill in this terminal (or headless, driven by a cue script).
+
+use super::shell::*;
+use crate::config::{Paths, Settings};
+use crate::diag::{self, Diagnostic};
+use crate::drill::Drill;
+use crate::headless;
+use crate::record::{self};
+use crate::room::Room;
+use crate::scenario::Entry;
+use crate::seat::SeatSession;
+use crate::seat::local::run_local;
+use crate::ui::console::LivePanes;
+use crate::ui::theme::Theme;
+use color_eyre::eyre::{Result, eyre};
+use crossterm::event::EventStream;
+use ratatui::DefaultTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct PlayArgs {
+    /// Bundled scenario id or path to a scenario file.
+    pub scenario: String,
+    /// Seed for the simulation's randomness (same seed, same drill).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Metronome tempo in beats per minute (default: the scenario's).
+    #[arg(long)]
+    pub tempo: Option<u32>,
+    /// Run without a terminal, driven by a cue script; prints the outcome as Markdown.
+    #[arg(long, requires = "cues")]
+    pub headless: bool,
+    /// Cue script for --headless: one `BEAT CUE` per line (e.g. `12 ack`, `3:2 rollback`).
+    #[arg(long)]
+    pub cues: Option<PathBuf>,
+    /// Record the drill's inputs to PATH (JSON Lines), or with no PATH to the data
+    /// directory's recordings folder; replay with `gamelan replay`.
+    #[arg(long, value_name = "PATH")]
+    pub record: Option<Option<PathBuf>>,
+    /// A vista file whose live panes are shown beside the drill (overrides the scenario's).
+    #[arg(long, value_name = "FILE")]
+    pub vista: Option<PathBuf>,
+    /// Test hook: milliseconds to sleep after each beat of a recorded headless play.
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub pace_ms: u64,
+}
+
+/// `gamelan play`: headless with a cue script, else in this terminal.
+pub(crate) fn run(
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    args: &PlayArgs,
+) -> Result<()> {
+    if args.headless {
+        return play_headless(paths, args);
+    }
+    let entry = find_scenario(paths, &args.scenario)?;
+    let opts = PlayOptions {
+        seed: args.seed,
+        tempo: args.tempo,
+        record: args.record.clone().flatten(),
+        vista: args.vista.clone(),
+    };
+    play(paths, settings, theme_flag, entry, opts)
+}
+
+/// `gamelan play SCENARIO`: how to play one drill in this terminal.
+#[derive(Debug, Clone, Default)]
+pub struct PlayOptions {
+    pub seed: u64,
+    /// Tempo override, in beats per minute.
+    pub tempo: Option<u32>,
+    /// Where to record (default: the data directory's recordings folder).
+    pub record: Option<PathBuf>,
+    /// A vista file whose live panes are shown beside the drill.
+    pub vista: Option<PathBuf>,
+}
+
+pub fn play(
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    entry: Entry,
+    opts: PlayOptions,
+) -> Result<()> {
+    let (theme, notice) = theme_for(paths, settings, theme_flag);
+    let rt = runtime()?;
+    let mut saved = None;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            let opts = PlayOptions {
+                tempo: opts.tempo.or(settings.tempo),
+                ..opts
+            };
+            saved = play_one(term, &mut events, paths, entry, opts, &theme, notice).await?;
+            Ok(())
+        })
+    })?;
+    if let Some(p) = saved {
+        say_recorded(&p);
+    }
+    Ok(())
+}
+
+/// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
+pub fn say_recorded(p: &std::path::Path) {
+    let p = p.display();
+    eprintln!("recorded to {p} (gamelan debrief {p} · gamelan replay {p})");
+}
+
+/// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
+/// recording went.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn play_one(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    paths: &Paths,
+    entry: Entry,
+    opts: PlayOptions,
+    theme: &Theme,
+    notice: Option<String>,
+) -> Result<Option<PathBuf>> {
+    let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
+    let notice = notice.or(live_notice);
+    let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
+    if let Some(bpm) = opts.tempo {
+        drill.bpm = bpm.clamp(10, 600);
+    }
+    let name = local_name();
+    let header = record::Header::for_drill(
+        &drill,
+        vec![record::SeatEntry {
+            seat: LOCAL_SEAT,
+            name: name.clone(),
+            role: None,
+        }],
+    );
+    let path = opts
+        .record
+        .unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
+    let (recorder, notice) = match record::Recorder::create(&path, &header) {
+        Ok(r) => (Some(r), notice),
+        Err(e) => (None, Some(format!("not recording: {e}"))),
+    };
+    run_drill(term, events, drill, recorder, theme, notice, live).await
+}
+
+/// Starts the live panes a drill shows beside the exercise: `--vista FILE`, else the
+/// scenario's `vista` (relative to its file). A bad vista file is a notice, not a failure.
+pub fn live_panes(
+    entry: &Entry,
+    flag: Option<&std::path::Path>,
+) -> (Option<LivePanes>, Option<String>) {
+    let path = match (flag, &entry.scenario.meta.vista, &entry.origin) {
+        (Some(p), _, _) => p.to_path_buf(),
+        (None, Some(v), crate::scenario::Origin::File(f)) => {
+            f.parent().unwrap_or(std::path::Path::new(".")).join(v)
+        }
+        (None, Some(v), crate::scenario::Origin::Bundled) => PathBuf::from(v),
+        (None, None, _) => return (None, None),
+    };
+    match crate::cmd::vista::load(&path, true) {
+        Ok(cfg) => (
+            Some(LivePanes(std::sync::Arc::new(crate::vista::spawn(&cfg)))),
+            None,
+        ),
+        Err(d) => (None, d.first().map(|d| format!("no live panes: {d}"))),
+    }
+}
+
+/// Runs `drill` live in a room with the local terminal as a seat, recording to `recorder`;
+/// returns where the recording went.
+pub async fn run_drill(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    drill: Drill,
+    recorder: Option<record::Recorder>,
+    theme: &Theme,
+    notice: Option<String>,
+    live: Option<LivePanes>,
+) -> Result<Option<PathBuf>> {
+    let name = local_name();
+    let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
+    let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
+    let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
+    let mut session = SeatSession::new(room.clone(), seat);
+    session.chrome.notice = notice;
+    session.chrome.live = live;
+    let result = run_local(term, events, &mut session, theme).await;
+    room.close("the host quit").await;
+    result.map(|()| saved)
+}
+pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs) -> Result<()> {
+    let entry = find_scenario(paths, &args.scenario)?;
+    let cues = args
+        .cues
+        .as_ref()
+        .ok_or_else(|| eyre!("--headless needs --cues FILE"))?;
+    let name = cues.display().to_string();
+    let src = std::fs::read_to_string(cues)
+        .map_err(|e| eyre!("{}", Diagnostic::whole(&name, format!("cannot read: {e}"))))?;
+    let script = headless::parse_script(&src, &name, &entry.scenario)
+        .map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let mut drill = Drill::new(entry.scenario.clone(), args.seed);
+    if let Some(bpm) = args.tempo {
+        drill.bpm = bpm;
+    }
+    if args.record.is_some() {
+        return play_headless_recorded(paths, args, drill, &script);
+    }
+    headless::run(&mut drill, &script, None);
+    print!("{}", headless::outcome_markdown(&drill));
+    Ok(())
+}
+
+// ---- recordings, replay, debrief (issue 3) ----
+
+pub(crate) fn play_headless_recorded(
+    paths: &Paths,
+    args: &PlayArgs,
+    mut drill: Drill,
+    script: &[headless::ScriptLine],
+) -> Result<()> {
+    // The script's inputs come from `headless::run` itself; they are then performed on the
+    // drill the way a live drill takes them: recorded and flushed, then applied.
+    let inputs = headless::run(&mut drill.clone(), script, None);
+    let header = record::Header::for_drill(&drill, record::seats_at_start(&inputs));
+    let path = match &args.record {
+        Some(Some(p)) => p.clone(),
+        _ => record::default_path(&paths.recordings(), &header),
+    };
+    let mut recorder = record::Recorder::create(&path, &header)?;
+    let pace = std::time::Duration::from_millis(args.pace_ms);
+    record::perform(&mut drill, &inputs, &mut recorder, pace)
+        .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
+    print!("{}", headless::outcome_markdown(&drill));
+    eprintln!("recorded to {}", path.display());
+    Ok(())
+}

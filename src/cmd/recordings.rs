@@ -1,0 +1,81 @@
+//! `gamelan recordings`, and opening a recording for replay and debrief.
+
+use super::shell::*;
+use crate::config::Paths;
+use crate::headless;
+use crate::record::{self};
+use crate::scenario::{self, Catalogue};
+use color_eyre::eyre::{Result, eyre};
+use std::path::PathBuf;
+
+/// Where a recording is read from, and against which scenario.
+#[derive(Debug, clap::Args)]
+pub struct RecordingArgs {
+    /// Recording file (a path, or a file name in the data directory's recordings folder).
+    pub recording: PathBuf,
+    /// Scenario to replay against (id or file); default: the one the recording names.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Replay even if the scenario changed since the recording was made.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub(crate) fn open_recording(
+    paths: &Paths,
+    args: &RecordingArgs,
+) -> Result<(record::Recording, scenario::Entry)> {
+    let mut path = args.recording.clone();
+    if !path.exists() && path.components().count() == 1 && paths.recordings().join(&path).exists() {
+        path = paths.recordings().join(&path);
+    }
+    let rec = record::Recording::load(&path).map_err(|d| eyre!("{d}"))?;
+    let entry = find_scenario(
+        paths,
+        args.scenario.as_deref().unwrap_or(&rec.header.scenario),
+    )?;
+    Ok((rec, entry))
+}
+
+pub(crate) fn open_replay(paths: &Paths, args: &RecordingArgs) -> Result<record::Replay> {
+    let (rec, entry) = open_recording(paths, args)?;
+    let name = rec
+        .path
+        .as_ref()
+        .map_or_else(String::new, |p| p.display().to_string());
+    let replay =
+        record::Replay::open(rec, entry.scenario, args.force).map_err(|e| eyre!("{name}: {e}"))?;
+    for w in replay.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(replay)
+}
+
+pub(crate) fn run(paths: &Paths) -> Result<()> {
+    let dir = paths.recordings();
+    let catalogue = Catalogue::load(Some(&paths.scenarios()));
+    let list = record::summaries(&dir, &catalogue);
+    if list.is_empty() {
+        println!("no recordings in {}", dir.display());
+        return Ok(());
+    }
+    println!(
+        "{:<21} {:<18} {:>6} {:>8}  {:<44} PATH",
+        "STARTED", "SCENARIO", "BEATS", "STORY", "OUTCOME"
+    );
+    for s in list {
+        let story = s
+            .story_seconds
+            .map_or_else(|| "-".into(), headless::story_clock);
+        println!(
+            "{:<21} {:<18} {:>6} {:>8}  {:<44} {}",
+            s.started,
+            truncate(&s.scenario, 18),
+            s.beats,
+            story,
+            s.outcome,
+            s.path.display()
+        );
+    }
+    Ok(())
+}

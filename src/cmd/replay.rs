@@ -1,0 +1,157 @@
+//! `gamelan replay`: the trainer's replay console in this terminal, or the state at a beat.
+
+use super::shell::*;
+use crate::cmd::play::run_drill;
+use crate::cmd::recordings::RecordingArgs;
+use crate::cmd::recordings::open_replay;
+use crate::config::Paths;
+use crate::headless;
+use crate::record::{self};
+use crate::scenario::{self};
+use crate::ui::replay::{Trainer, TrainerCommand};
+use crate::ui::theme::Theme;
+use color_eyre::eyre::{Result, eyre};
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use std::path::PathBuf;
+use tokio::time::{Instant, sleep_until};
+
+/// `gamelan replay REC [--ghost OTHER]`: the replay console in this terminal.
+pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Result<()> {
+    let rt = runtime()?;
+    let mut saved = None;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = EventStream::new();
+            if let Some(fork) = drive(term, &mut events, &theme, &mut trainer).await? {
+                let header = fork.header.clone();
+                let path = record::default_path(&paths.recordings(), &header);
+                let (recorder, notice) = match fork.record_to(&path) {
+                    Ok(r) => (
+                        Some(r),
+                        Some(format!(
+                            "forked at beat {} → {}",
+                            trainer.replay.position(),
+                            path.display()
+                        )),
+                    ),
+                    Err(e) => (None, Some(format!("not recording the fork: {e}"))),
+                };
+                saved = run_drill(
+                    term,
+                    &mut events,
+                    fork.drill,
+                    recorder,
+                    &theme,
+                    notice,
+                    None,
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    })?;
+    if let Some(p) = saved {
+        eprintln!("fork recorded to {}", p.display());
+    }
+    Ok(())
+}
+
+pub(crate) async fn drive(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    theme: &Theme,
+    t: &mut Trainer,
+) -> Result<Option<record::Fork>> {
+    let mut next: Option<Instant> = None;
+    loop {
+        term.draw(|f| {
+            let area = f.area();
+            t.draw(f.buffer_mut(), area, theme);
+        })?;
+        if t.playing && next.is_none() {
+            next = Some(Instant::now() + t.period());
+        } else if !t.playing {
+            next = None;
+        }
+        tokio::select! {
+            ev = events.next() => {
+                let Some(ev) = ev else { return Ok(None) };
+                if let TermEvent::Key(k) = ev? {
+                    match t.on_key(k) {
+                        Some(TrainerCommand::Quit) => return Ok(None),
+                        Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
+                        None => {}
+                    }
+                }
+            }
+            _ = sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
+                t.tick();
+                next = t.playing.then(|| Instant::now() + t.period());
+            }
+        }
+    }
+}
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub source: RecordingArgs,
+    /// Print the state at `--to` as Markdown instead of opening the replay console.
+    #[arg(long)]
+    pub headless: bool,
+    /// Beat to stop at: a beat number or `bar:beat` (default: the end of the recording).
+    #[arg(long, value_name = "BEAT")]
+    pub to: Option<String>,
+    /// Another recording of the same scenario to overlay on the timeline (e.g. an expert's).
+    #[arg(long, value_name = "OTHER.jsonl")]
+    pub ghost: Option<PathBuf>,
+}
+
+pub(crate) fn replay_console(
+    paths: &Paths,
+    theme: Option<&str>,
+    args: &ReplayArgs,
+    replay: record::Replay,
+) -> Result<()> {
+    let ghost = match &args.ghost {
+        None => None,
+        Some(path) => {
+            let rec = record::Recording::load(path).map_err(|d| eyre!("{d}"))?;
+            let g =
+                record::Ghost::from_recording(&rec, replay.scenario().clone(), args.source.force)
+                    .map_err(|e| eyre!("{}: {e}", path.display()))?;
+            let label = path
+                .file_stem()
+                .map_or_else(|| "ghost".into(), |s| s.to_string_lossy().into_owned());
+            Some(crate::ui::replay::ghost_overlay(&label, &g))
+        }
+    };
+    let settings = load_settings(paths);
+    let (theme, _) = crate::cmd::shell::theme_for(paths, &settings, theme);
+    console(paths, theme, crate::ui::replay::Trainer::new(replay, ghost))
+}
+
+pub(crate) fn run(paths: &Paths, theme: Option<&str>, args: &ReplayArgs) -> Result<()> {
+    let replay = open_replay(paths, &args.source)?;
+    if !args.headless {
+        return replay_console(paths, theme, args, replay);
+    }
+    let last = replay.last_beat();
+    let beat = match &args.to {
+        None => last,
+        Some(text) => {
+            let bpb = replay.scenario().tempo.beats_per_bar;
+            scenario::position::Position::parse(text)
+                .and_then(|p| p.resolve(bpb))
+                .map_err(|e| eyre!("--to: {e}"))?
+        }
+    };
+    if beat > last {
+        eprintln!("note: the recording ends at beat {last}; showing that beat");
+    }
+    print!("{}", headless::outcome_markdown(&replay.state_at(beat)));
+    Ok(())
+}
+
+// ---- capture (issue 5) ----

@@ -1,0 +1,106 @@
+//! What every command's shell shares: the terminal, the runtime, the theme, settings and the
+//! scenario catalogue.
+
+use crate::config::{Paths, Settings};
+use crate::diag::{self};
+use crate::drill::SeatId;
+use crate::scenario::{self, Catalogue};
+use crate::ui::theme::{self, Theme};
+use crate::watch::Watcher;
+use color_eyre::eyre::{Result, eyre};
+use ratatui::DefaultTerminal;
+
+use std::path::PathBuf;
+
+/// The local terminal's seat.
+pub const LOCAL_SEAT: SeatId = 0;
+
+/// Installs color-eyre's report and panic hooks. Call before the terminal is set up, so that
+/// ratatui's own hook (installed later) restores the terminal before the report prints.
+pub fn install_hooks() -> Result<()> {
+    color_eyre::install()
+}
+
+pub fn theme_for(
+    paths: &Paths,
+    settings: &Settings,
+    flag: Option<&str>,
+) -> (Theme, Option<String>) {
+    // An explicit --theme wins over NO_COLOR (no-color.org: arguments override the variable).
+    let no_color = theme::no_color_requested() && flag.is_none();
+    let (theme, problems) =
+        theme::resolve_with(flag, settings.theme.as_deref(), &paths.themes(), no_color);
+    let notice = problems
+        .first()
+        .map(|d| format!("{d} (using {})", theme.name()));
+    (theme, notice)
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Runs `f` with the terminal in raw mode on the alternate screen, and restores it afterwards
+/// whatever `f` returns.
+pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Result<T> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        color_eyre::eyre::bail!(
+            "gamelan's console needs a terminal; for scripts use `gamelan play SCENARIO --headless --cues FILE`"
+        );
+    }
+    let mut terminal = ratatui::try_init()?;
+    let result = f(&mut terminal);
+    ratatui::restore();
+    result
+}
+
+/// The local user's seat name.
+pub fn local_name() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "you".into())
+}
+
+/// Waits for a batch of file changes; never resolves without a watcher.
+pub(crate) async fn changed(watcher: &mut Option<Watcher>) -> std::collections::BTreeSet<PathBuf> {
+    match watcher {
+        Some(w) => w.changed().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Reloads the theme in force after its file changed; a bad edit keeps the last good theme
+/// and says why in `notice`.
+pub(crate) fn reload_theme(theme: &mut Theme, paths: &Paths, notice: &mut Option<String>) {
+    match theme::load(theme.name(), &paths.themes()) {
+        Ok(t) => {
+            *theme = t;
+            *notice = None;
+        }
+        Err(d) => {
+            *notice = d
+                .first()
+                .map(|d| format!("{d} (keeping theme {})", theme.name()))
+        }
+    }
+}
+pub(crate) fn load_settings(paths: &Paths) -> Settings {
+    Settings::load(&paths.settings_file()).unwrap_or_else(|d| {
+        eprintln!("{}\n(using default settings)", diag::render(&d));
+        Settings::default()
+    })
+}
+
+pub(crate) fn find_scenario(paths: &Paths, arg: &str) -> Result<scenario::Entry> {
+    let catalogue = Catalogue::load(Some(&paths.scenarios()));
+    scenario::find(&catalogue, arg).map_err(|d| eyre!("{}", diag::render(&d)))
+}
+
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(['…']).collect()
+    }
+}

@@ -1,0 +1,4 @@
+//! The lobbies: the local catalogue of scenarios, and the SSH lobby of open rooms and roles.
+
+pub mod catalogue;
+pub mod rooms;
