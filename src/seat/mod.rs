@@ -10,10 +10,11 @@ pub mod ssh;
 
 use crate::drill::{Action, Drill, SeatId};
 use crate::room::{Room, RoomState};
-use crate::ui::console::{self, Chrome};
-use crate::ui::document::Document;
+use crate::ui::console;
+use crate::ui::seat::Chrome;
 use crate::ui::seat::{Command, Mode, SeatView};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::document::Document;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -6,11 +6,12 @@ use crate::debrief;
 use crate::drill::Drill;
 use crate::record::{Ghost, Replay};
 use crate::scenario::Mark;
-use crate::ui::console::{self, Chrome};
-use crate::ui::document::Document;
+use crate::ui::console;
+use crate::ui::seat::Chrome;
 use crate::ui::seat::{Command, Flash, Mode, SeatView};
 use crate::ui::theme::Theme;
 use crate::ui::timeline;
+use crate::ui::widgets::document::Document;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::time::Duration;
 

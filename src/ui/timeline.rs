@@ -1,11 +1,11 @@
 //! The metronome timeline along the bottom: bars and beats, the position with its pulse,
 //! upcoming (non-surprise) injects, lifecycle marks, and optionally a ghost run's marks.
 
-use super::console::Chrome;
-use super::text::{clean, fit};
 use super::theme::{Meaning, Theme};
 use crate::drill::{Drill, Event};
 use crate::scenario::Mark;
+use crate::ui::seat::Chrome;
+use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -128,7 +128,7 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
             &format!(" ghost: {} (d a m r marks, ▵ cues)", clean(&g.label)),
             (r.width / 2) as usize,
         );
-        let lw = super::text::width(&label) as u16;
+        let lw = crate::ui::widgets::text::width(&label) as u16;
         buf.set_string(r.right() - lw, info_y, &label, gs);
         for b in &g.cues {
             buf[(col(*b), info_y)].set_char('▵').set_style(gs);

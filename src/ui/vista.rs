@@ -2,10 +2,10 @@
 //! state, with its health (ok, stale, error and the last good data) in its own frame, and a
 //! tour that walks the panes one note at a time.
 
-use super::chart::{self, Scale};
-use super::console::block;
-use super::text::{clean, fit, number, width, wrap};
 use super::theme::{Meaning, Theme};
+use crate::ui::widgets::block;
+use crate::ui::widgets::chart::{self, Scale};
+use crate::ui::widgets::text::{clean, fit, number, width, wrap};
 use crate::vista::{Display, Level, PaneDef, PaneState, Status, VistaHandle};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -577,7 +577,10 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
     } else {
         def.note.trim()
     };
-    let lines = wrap(&super::console::reflow(note), w.saturating_sub(4) as usize);
+    let lines = wrap(
+        &crate::ui::widgets::reflow(note),
+        w.saturating_sub(4) as usize,
+    );
     let h = lines.len() as u16 + 4;
     let r = Rect {
         x: body.x + (body.width.saturating_sub(w)) / 2,

@@ -9,7 +9,7 @@ use crate::scenario::{self, Catalogue};
 use crate::seat::driver::{self, ENTER, LEAVE, PeerBackend, SeatIn, Sink, clamp_size};
 use crate::seat::keybytes::KeyParser;
 use crate::ui::lobby::rooms::{Pick, SshLobby};
-use crate::ui::text::clean;
+use crate::ui::widgets::text::clean;
 use color_eyre::eyre::Result;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -23,8 +23,8 @@ pub use channel::*;
 use crate::config::Paths;
 use crate::seat::driver::{SeatIn, clamp_size};
 use crate::seat::ssh::auth::AuthorizedKeys;
-use crate::ui::text::clean;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::text::clean;
 use color_eyre::eyre::Result;
 use russh::keys::{HashAlg, PublicKey};
 use russh::server::{

@@ -1,9 +1,9 @@
 //! The lobby: the scenarios on offer, with enough detail to choose one.
 
 use crate::scenario::{Catalogue, Entry, Measure};
-use crate::ui::console::block;
-use crate::ui::text::{clean, fit, wrap};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::block;
+use crate::ui::widgets::text::{clean, fit, wrap};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

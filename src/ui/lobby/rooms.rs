@@ -5,9 +5,9 @@
 
 use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
-use crate::ui::console::block;
-use crate::ui::text::{clean, fit, wrap};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::block;
+use crate::ui::widgets::text::{clean, fit, wrap};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -1,8 +1,8 @@
 //! A full-screen, scrollable text document (the debrief, the outcome) with a key legend.
 
-use super::console::block;
-use super::text::{fit, wrap};
-use super::theme::{Meaning, Theme};
+use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::block;
+use crate::ui::widgets::text::{fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -53,7 +53,7 @@ impl Document {
         if area.width < 4 || area.height < 3 {
             return;
         }
-        let (body_area, status) = super::status_split(area);
+        let (body_area, status) = crate::ui::status_split(area);
         let inner = block(buf, body_area, self.title.clone(), true, theme);
         let lines = wrap(&self.body, inner.width.saturating_sub(1).max(1) as usize);
         let max_scroll = lines.len().saturating_sub(inner.height as usize);

@@ -1,0 +1,166 @@
+//! The drill console: a pure function from (drill, seat view, theme) to a buffer. Nothing here
+//! reads a clock or a terminal, so every frame can be rebuilt from a recording and tested with
+//! ratatui's TestBackend.
+
+mod feed;
+mod overlays;
+mod score;
+mod signals;
+mod status;
+
+use crate::drill::Drill;
+use crate::ui::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::ui::seat::{Chrome, LivePanes, Pane, SeatView};
+use crate::ui::theme::{Meaning, Theme};
+use crate::ui::timeline;
+use crate::ui::widgets::block;
+use crate::ui::widgets::text::{clean, width};
+use feed::feed;
+use overlays::overlays;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use score::{cues, runbook};
+use signals::{health, signals};
+use status::status;
+
+/// Splits the health pane to show live panes on its right, one above the other.
+fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
+    let panes = live.0.panes();
+    if panes.is_empty() || r.width < 60 || r.height < 3 {
+        return r;
+    }
+    let left = Rect {
+        width: r.width / 2,
+        ..r
+    };
+    let right = Rect {
+        x: r.x + left.width,
+        width: r.width - left.width,
+        ..r
+    };
+    let n = panes.len().min((right.height / 3).max(1) as usize);
+    for (i, p) in panes.iter().take(n).enumerate() {
+        let y0 = right.y + (u32::from(right.height) * i as u32 / n as u32) as u16;
+        let y1 = right.y + (u32::from(right.height) * (i as u32 + 1) / n as u32) as u16;
+        let pr = Rect {
+            y: y0,
+            height: y1 - y0,
+            ..right
+        };
+        super::vista::draw_pane(buf, pr, &p.def, &p.state(), false, theme);
+    }
+    left
+}
+
+/// Draws the whole console for one seat.
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    drill: &Drill,
+    seat: &SeatView,
+    theme: &Theme,
+    chrome: &Chrome,
+) {
+    if !super::prepare(buf, area, (MIN_WIDTH, MIN_HEIGHT), theme) {
+        return;
+    }
+    let zoom = seat.zoom.then_some(seat.focus);
+    let s = &drill.scenario;
+    let a = layout::layout(area, zoom, s.signals.len(), s.cues.len());
+    if !a.header.is_empty() {
+        header(buf, a.header, drill, theme);
+    }
+    for pane in Pane::ALL {
+        let r = a.pane(pane);
+        if r.width < 3 || r.height < 2 {
+            continue;
+        }
+        let inner = block(
+            buf,
+            r,
+            pane_title(pane, drill, seat),
+            seat.focus == pane,
+            theme,
+        );
+        match pane {
+            Pane::Signals => signals(buf, inner, drill, theme, a.condensed && !seat.zoom),
+            Pane::Health => {
+                let inner = match &chrome.live {
+                    Some(live) => live_panes(buf, inner, live, theme),
+                    None => inner,
+                };
+                health(buf, inner, drill, theme)
+            }
+            Pane::Feed => feed(buf, inner, drill, seat, theme),
+            Pane::Runbook => runbook(buf, inner, drill, seat, theme),
+            Pane::Cues => cues(buf, inner, drill, seat, theme, &a),
+        }
+    }
+    timeline::draw(buf, a.timeline, drill, theme, chrome);
+    status(buf, a.status, drill, seat, theme, chrome);
+    overlays(buf, area, drill, seat, theme);
+}
+
+fn pane_title(pane: Pane, drill: &Drill, seat: &SeatView) -> String {
+    match pane {
+        Pane::Runbook => match seat.page_shown(drill) {
+            Some(p) => {
+                let visible: Vec<usize> = (0..drill.revealed.len())
+                    .filter(|i| drill.revealed[*i])
+                    .collect();
+                let n = visible.iter().position(|v| *v == p).map_or(0, |n| n + 1);
+                format!(
+                    "runbook {n}/{}: {}",
+                    visible.len(),
+                    clean(&drill.scenario.runbook[p].title)
+                )
+            }
+            None => "runbook".into(),
+        },
+        Pane::Signals => format!("vista · {}", clean(&drill.scenario.meta.id)),
+        p => p.title().into(),
+    }
+}
+
+fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {
+    let s = &drill.scenario;
+    let seats: Vec<String> = drill
+        .seats
+        .iter()
+        .filter(|x| x.present)
+        .map(|x| {
+            format!(
+                "{} ({})",
+                clean(&x.name),
+                x.role
+                    .as_deref()
+                    .map_or("solo".into(), |r| role_name(drill, r))
+            )
+        })
+        .collect();
+    let left = format!(
+        " gamelan · {} · {}",
+        clean(&s.meta.title),
+        s.meta.difficulty.label()
+    );
+    let right = format!("seats: {} ", seats.join(", "));
+    buf.set_stringn(
+        r.x,
+        r.y,
+        &left,
+        r.width as usize,
+        theme.style(Meaning::Title).add_modifier(Modifier::BOLD),
+    );
+    let rw = width(&right) as u16;
+    if rw + width(&left) as u16 + 2 <= r.width {
+        buf.set_string(r.right() - rw, r.y, &right, theme.style(Meaning::Muted));
+    }
+}
+
+fn role_name(drill: &Drill, role: &str) -> String {
+    drill
+        .scenario
+        .role(role)
+        .map_or_else(|| role.to_string(), |r| clean(&r.name))
+}

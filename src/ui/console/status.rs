@@ -1,0 +1,122 @@
+//! The status line: drill state, tempo, story clock, goals, notices and key hints.
+
+use crate::drill::{Drill, Status, Verdict};
+use crate::headless::story_clock;
+use crate::ui::seat::{Chrome, Mode, SeatView};
+use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::text::{clean, fit, width};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+pub(super) fn status(
+    buf: &mut Buffer,
+    r: Rect,
+    drill: &Drill,
+    seat: &SeatView,
+    theme: &Theme,
+    chrome: &Chrome,
+) {
+    if r.height == 0 {
+        return;
+    }
+    let bar = theme.style(Meaning::Status);
+    buf.set_style(r, bar);
+    let w = r.width as usize;
+    let s = &drill.scenario;
+    match &seat.mode {
+        Mode::Note(text) => {
+            let prompt = format!(
+                " note @ {}: {}▌  (Enter saves · Esc cancels)",
+                s.bar_beat(drill.beat),
+                text
+            );
+            buf.set_stringn(r.x, r.y, &prompt, w, bar.add_modifier(Modifier::BOLD));
+            return;
+        }
+        Mode::ConfirmQuit => {
+            buf.set_stringn(
+                r.x,
+                r.y,
+                " Leave the drill while it runs? y quits · any other key stays",
+                w,
+                theme
+                    .style(Meaning::Warning)
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            );
+            return;
+        }
+        _ => {}
+    }
+    let (state, st) = match &drill.status {
+        Status::Running if seat.mode == Mode::Briefing => ("READY".to_string(), Meaning::Accent),
+        Status::Running => ("▶ RUNNING".to_string(), Meaning::Healthy),
+        Status::Paused => ("⏸ PAUSED".to_string(), Meaning::Warning),
+        Status::Ended(r) => (format!("■ ENDED ({})", clean(r)), Meaning::Title),
+    };
+    let mut x = r.x;
+    let mut put = |buf: &mut Buffer, t: &str, style: Style| {
+        if x < r.right() {
+            let (nx, _) = buf.set_stringn(x, r.y, t, (r.right() - x) as usize, style);
+            x = nx;
+        }
+    };
+    put(buf, " ", bar);
+    if let Some(m) = &chrome.mode {
+        put(
+            buf,
+            &format!("{m} "),
+            theme
+                .style(Meaning::Accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        );
+        put(buf, " ", bar);
+    }
+    put(buf, &state, theme.style(st).add_modifier(Modifier::BOLD));
+    let met = drill
+        .objectives
+        .iter()
+        .filter(|v| matches!(v, Verdict::Met(_)))
+        .count();
+    put(
+        buf,
+        &format!(
+            "  ♩={}  bar {}  story {}  goals {met}/{}",
+            drill.bpm,
+            s.bar_beat(drill.beat),
+            story_clock(s.story_seconds(drill.beat)),
+            s.objectives.len()
+        ),
+        bar,
+    );
+    let right = if let Some(f) = &seat.flash {
+        (
+            format!(" {} ", clean(&f.text)),
+            if f.error {
+                theme.style(Meaning::StatusError)
+            } else {
+                theme.style(Meaning::Accent)
+            },
+        )
+    } else if let Some(n) = &chrome.notice {
+        (format!(" {} ", clean(n)), theme.style(Meaning::StatusError))
+    } else if let Some(h) = &chrome.hints {
+        (format!(" {h} "), bar)
+    } else if drill.is_ended() {
+        (
+            " d debrief · q quit ".to_string(),
+            bar.add_modifier(Modifier::BOLD),
+        )
+    } else {
+        (" ? keys · space pause · n note · q quit ".to_string(), bar)
+    };
+    let used = (x - r.x) as usize;
+    let rw = width(&right.0);
+    if used + 2 < w {
+        let room = w - used - 2;
+        let text = fit(&right.0, room);
+        let tx = r.right() - width(&text).min(room) as u16;
+        let _ = rw;
+        buf.set_stringn(tx, r.y, &text, room, right.1);
+    }
+}
