@@ -4,8 +4,8 @@
 use gamelan::drill::Drill;
 use gamelan::headless::{self, parse_script};
 use gamelan::scenario::{Scenario, bundled};
+use gamelan::ui::chrome::Chrome;
 use gamelan::ui::console;
-use gamelan::ui::seat::Chrome;
 use gamelan::ui::seat::{Mode, Pane, SeatView};
 use gamelan::ui::theme::{Meaning, Theme};
 use ratatui::Terminal;
@@ -199,7 +199,7 @@ fn hostile_text_never_reaches_the_terminal() {
 
 #[test]
 fn live_vista_panes_are_drawn_beside_the_drill() {
-    use gamelan::ui::seat::LivePanes;
+    use gamelan::ui::chrome::LivePanes;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -10,7 +10,7 @@ use crate::room::Room;
 use crate::scenario::Entry;
 use crate::seat::SeatSession;
 use crate::seat::local::run_local;
-use crate::ui::seat::LivePanes;
+use crate::ui::chrome::LivePanes;
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::EventStream;

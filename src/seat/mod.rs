@@ -10,8 +10,8 @@ pub mod ssh;
 
 use crate::drill::{Action, Drill, SeatId};
 use crate::room::{Room, RoomState};
+use crate::ui::chrome::Chrome;
 use crate::ui::console;
-use crate::ui::seat::Chrome;
 use crate::ui::seat::{Command, Mode, SeatView};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::document::Document;

@@ -1,5 +1,6 @@
 //! Drawing: pure functions from drill state and a seat's view to a ratatui buffer.
 
+pub mod chrome;
 pub mod console;
 pub mod help;
 pub mod layout;

@@ -6,11 +6,10 @@ use crate::debrief;
 use crate::drill::Drill;
 use crate::record::{Ghost, Replay};
 use crate::scenario::Mark;
+use crate::ui::chrome::Chrome;
 use crate::ui::console;
-use crate::ui::seat::Chrome;
 use crate::ui::seat::{Command, Flash, Mode, SeatView};
 use crate::ui::theme::Theme;
-use crate::ui::timeline;
 use crate::ui::widgets::document::Document;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::time::Duration;
@@ -26,7 +25,7 @@ pub const TRANSPORT_KEYS: &str =
 pub struct Trainer {
     pub replay: Replay,
     pub view: SeatView,
-    pub ghost: Option<timeline::Ghost>,
+    pub ghost: Option<crate::ui::chrome::Ghost>,
     pub playing: bool,
     pub speed: usize,
     /// Digits typed after `b` (jump to bar).
@@ -42,12 +41,12 @@ pub enum TrainerCommand {
 }
 
 /// Converts a reference run into the timeline's ghost overlay.
-pub fn ghost_overlay(label: &str, ghost: &Ghost) -> timeline::Ghost {
+pub fn ghost_overlay(label: &str, ghost: &Ghost) -> crate::ui::chrome::Ghost {
     let mut marks = [None; 4];
     for (m, b) in &ghost.marks {
         marks[Mark::index(*m)] = Some(*b);
     }
-    timeline::Ghost {
+    crate::ui::chrome::Ghost {
         label: label.to_string(),
         marks,
         cues: ghost.cues.iter().map(|c| c.beat).collect(),
@@ -55,7 +54,7 @@ pub fn ghost_overlay(label: &str, ghost: &Ghost) -> timeline::Ghost {
 }
 
 impl Trainer {
-    pub fn new(replay: Replay, ghost: Option<timeline::Ghost>) -> Trainer {
+    pub fn new(replay: Replay, ghost: Option<crate::ui::chrome::Ghost>) -> Trainer {
         let seat = replay.header().seats.first().map_or(0, |s| s.seat);
         let mut view = SeatView::new(seat);
         view.mode = Mode::Playing;

@@ -3,7 +3,6 @@
 //! share it; only the drill's state is shared between seats.
 
 use crate::drill::{Action, Drill, Event, LogEntry, SeatId, Status};
-use crate::ui::timeline;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The panes a seat can focus, in `tab` order.
@@ -332,30 +331,4 @@ pub fn contingencies(drill: &Drill) -> impl Iterator<Item = usize> + '_ {
         .enumerate()
         .filter(|(i, inj)| inj.contingency && !drill.injects_done[*i])
         .map(|(i, _)| i)
-}
-/// What the shell around the console adds to a frame.
-#[derive(Debug, Clone, Default)]
-pub struct Chrome {
-    /// The metronome's pulse is lit (for a moment after each beat).
-    pub pulse: bool,
-    /// A label for the status line, e.g. `REPLAY ×2`.
-    pub mode: Option<String>,
-    /// A problem to keep on the status line (a bad theme or config file).
-    pub notice: Option<String>,
-    /// Another run of the same scenario drawn on the timeline.
-    pub ghost: Option<timeline::Ghost>,
-    /// Extra key hints for the status line, e.g. replay transport keys.
-    pub hints: Option<String>,
-    /// Live telemetry panes shown beside the drill's alerts and SLOs.
-    pub live: Option<LivePanes>,
-}
-
-/// A running vista whose panes a drill shows beside the exercise.
-#[derive(Clone)]
-pub struct LivePanes(pub std::sync::Arc<crate::vista::VistaHandle>);
-
-impl std::fmt::Debug for LivePanes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LivePanes({} panes)", self.0.panes().len())
-    }
 }

@@ -4,19 +4,11 @@
 use super::theme::{Meaning, Theme};
 use crate::drill::{Drill, Event};
 use crate::scenario::Mark;
-use crate::ui::seat::Chrome;
+use crate::ui::chrome::Chrome;
 use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-
-/// Another run of the same scenario, drawn under the timeline for comparison.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ghost {
-    pub label: String,
-    pub marks: [Option<u64>; 4],
-    pub cues: Vec<u64>,
-}
 
 const MARK_LETTERS: [char; 4] = ['D', 'A', 'M', 'R'];
 

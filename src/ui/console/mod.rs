@@ -9,8 +9,9 @@ mod signals;
 mod status;
 
 use crate::drill::Drill;
+use crate::ui::chrome::{Chrome, LivePanes};
 use crate::ui::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use crate::ui::seat::{Chrome, LivePanes, Pane, SeatView};
+use crate::ui::seat::{Pane, SeatView};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::timeline;
 use crate::ui::widgets::block;

@@ -2,7 +2,8 @@
 
 use crate::drill::{Drill, Status, Verdict};
 use crate::headless::story_clock;
-use crate::ui::seat::{Chrome, Mode, SeatView};
+use crate::ui::chrome::Chrome;
+use crate::ui::seat::{Mode, SeatView};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::text::{clean, fit, width};
 use ratatui::buffer::Buffer;
