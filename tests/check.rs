@@ -386,3 +386,28 @@ label = "c"
         ]
     );
 }
+
+#[test]
+fn a_source_needs_a_title_an_org_and_a_real_date() {
+    let base = std::fs::read_to_string("scenarios/bad-deploy.toml").unwrap();
+    let good = base.replacen(
+        "tags = [",
+        "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\nfamily = \"deploy\"\ntags = [",
+        1,
+    );
+    let s = gamelan::scenario::load_str(&good, "good.toml").unwrap();
+    assert_eq!(
+        s.meta.source.as_ref().unwrap().line(),
+        "Postmortem — Example, 2021-06-08"
+    );
+    assert_eq!(s.meta.family.as_deref(), Some("deploy"));
+    let bad = base.replacen(
+        "tags = [",
+        "source = { title = \"\", org = \"Example\", date = \"2021-13-40\" }\ntags = [",
+        1,
+    );
+    let errs = gamelan::scenario::load_str(&bad, "bad.toml").unwrap_err();
+    let text = gamelan::diag::render(&errs);
+    assert!(text.contains("needs a title and an org"), "{text}");
+    assert!(text.contains("must be YYYY-MM-DD"), "{text}");
+}

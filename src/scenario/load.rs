@@ -269,6 +269,17 @@ impl Cx<'_> {
                     meta.id
                 ));
             }
+            if let Some(src) = &meta.source {
+                if src.title.trim().is_empty() || src.org.trim().is_empty() {
+                    self.whole("[scenario.source] needs a title and an org");
+                }
+                if !is_date(&src.date) {
+                    self.whole(format!(
+                        "[scenario.source] date `{}` must be YYYY-MM-DD or YYYY-MM",
+                        src.date
+                    ));
+                }
+            }
         }
         let bpb = raw.tempo.as_ref().map_or(4, |t| t.beats_per_bar.max(1));
         let length = raw
@@ -843,6 +854,19 @@ fn kind_name(kind: EffectKind) -> &'static str {
         EffectKind::Spike => "spike",
         EffectKind::Multiply => "multiply",
         EffectKind::Clear => "clear",
+    }
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM`, with a month 1–12 and a day 1–31.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize, lo: u32, hi: u32| {
+        p.len() == len && p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+    };
+    match parts.as_slice() {
+        [y, m] => num(y, 4, 1900, 2999) && num(m, 2, 1, 12),
+        [y, m, d] => num(y, 4, 1900, 2999) && num(m, 2, 1, 12) && num(d, 2, 1, 31),
+        _ => false,
     }
 }
 

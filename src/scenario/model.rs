@@ -29,6 +29,35 @@ pub struct Meta {
     /// A vista file (relative to this scenario file) whose live panes are shown beside the
     /// drill: the exercise next to the team's real telemetry.
     pub vista: Option<String>,
+    /// The failure family the drill belongs to (deploy, dependency, capacity, network, data,
+    /// security, config, clock…), for the lobby's filter.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// The public write-up the drill is drawn from, shown in the lobby and the debrief.
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+/// `[scenario.source]`: where the incident behind a drill was written up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The write-up's title.
+    pub title: String,
+    /// Who published it (the company or project).
+    pub org: String,
+    /// When the incident happened, `YYYY-MM-DD` (or `YYYY-MM`).
+    pub date: String,
+    /// Where to read it.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Source {
+    /// One line for the lobby and the debrief: "title — org, date".
+    pub fn line(&self) -> String {
+        format!("{} — {}, {}", self.title, self.org, self.date)
+    }
 }
 
 /// How hard a drill is, for the lobby.
