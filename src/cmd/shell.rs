@@ -61,7 +61,10 @@ pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Re
     }
     let mut terminal = ratatui::try_init()?;
     let result = f(&mut terminal);
-    // Never print here: after SIGHUP the terminal may be gone, and the error is what matters.
+    // Mouse reporting off whether or not a screen turned it on (a signal may have cut that
+    // screen short), then raw mode and the alternate screen. Never print here: after SIGHUP
+    // the terminal may be gone, and the error is what matters.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     let _ = ratatui::try_restore();
     result
 }
