@@ -1,11 +1,17 @@
 //! The command line. Each subcommand is a thin call into the library.
 
+use crate::cmd::exit::Output;
 use crate::cmd::{
-    self, debrief::DebriefArgs, play::PlayArgs, replay::ReplayArgs, shell::load_settings,
+    self,
+    debrief::DebriefArgs,
+    play::PlayArgs,
+    replay::ReplayArgs,
+    shell::{load_settings, load_settings_noisy},
 };
 use crate::config::Paths;
 use clap::{Parser, Subcommand};
 use color_eyre::eyre::Result;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// gamelan: rehearse incidents in your terminal.
@@ -55,27 +61,56 @@ pub enum Command {
     Join(crate::cmd::join::JoinArgs),
     /// List the drills open on this machine: name, scenario, state, seats.
     Drills,
+    /// Print a shell completion script (e.g. `gamelan completions bash > ~/.local/share/bash-completion/completions/gamelan`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page as roff (`gamelan man | man -l -`).
+    Man,
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. Everything a command prints to standard output goes through
+/// one [`Output`]: when a write failed, that decides the ending (a quiet 141 for a closed
+/// pipe, a clear error for a full disk), whatever the command made of it.
 pub fn run(cli: Cli) -> Result<()> {
+    let mut out = Output::new(std::io::stdout());
+    let result = dispatch(cli, &mut out);
+    out.finish()?;
+    result
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let paths = Paths::discover();
     let theme = cli.theme.as_deref();
     match cli.command {
-        Some(Command::Scenarios) => cmd::scenarios::run(&paths),
+        Some(Command::Scenarios) => cmd::scenarios::run(&paths, out),
         Some(Command::Vista { config }) => {
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)
         }
-        Some(Command::Check { files }) => cmd::check::run(&files),
+        Some(Command::Check { files }) => cmd::check::run(&files, out),
         Some(Command::Capture(args)) => cmd::capture::run(&args),
-        Some(Command::Recordings) => cmd::recordings::run(&paths),
+        Some(Command::Recordings) => cmd::recordings::run(&paths, out),
         Some(Command::Host(args)) => cmd::host::run(&paths, &load_settings(&paths), theme, &args),
         Some(Command::Join(args)) => cmd::join::run(&paths, &args),
-        Some(Command::Drills) => cmd::drills::run(&paths),
-        Some(Command::Serve(args)) => cmd::serve::run(&paths, &load_settings(&paths), theme, &args),
-        Some(Command::Debrief(args)) => cmd::debrief::run(&paths, &args),
-        Some(Command::Replay(args)) => cmd::replay::run(&paths, theme, &args),
-        Some(Command::Play(args)) => cmd::play::run(&paths, &load_settings(&paths), theme, &args),
+        Some(Command::Drills) => cmd::drills::run(&paths, out),
+        Some(Command::Serve(args)) => {
+            cmd::serve::run(&paths, &load_settings_noisy(&paths), theme, &args)
+        }
+        Some(Command::Debrief(args)) => cmd::debrief::run(&paths, &args, out),
+        Some(Command::Replay(args)) => cmd::replay::run(&paths, theme, &args, out),
+        Some(Command::Play(args)) => {
+            // Headless, there is no status line to show a bad config.toml on.
+            let settings = if args.headless {
+                load_settings_noisy(&paths)
+            } else {
+                load_settings(&paths)
+            };
+            cmd::play::run(&paths, &settings, theme, &args, out)
+        }
+        Some(Command::Completions { shell }) => cmd::completions::run(shell, out),
+        Some(Command::Man) => cmd::man::run(out),
         None => cmd::lobby::run(&paths, &load_settings(&paths), theme),
     }
 }

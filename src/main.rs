@@ -1,16 +1,18 @@
 use clap::Parser;
+use std::io::Write;
 
 fn main() {
     if let Err(e) = gamelan::cmd::shell::install_hooks() {
-        eprintln!("gamelan: {e}");
+        let _ = writeln!(std::io::stderr(), "gamelan: {e}");
     }
     if let Err(err) = gamelan::cli::run(gamelan::cli::Cli::parse()) {
-        // User-facing errors (bad files, missing terminal) print as plain messages; panics
-        // still get color-eyre's full report after the terminal is restored.
-        eprintln!("error: {err}");
-        for cause in err.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+        // User-facing errors (bad files, missing terminal) print as plain messages; a stop
+        // signal or a closed pipe ends quietly with its conventional status. Panics still get
+        // color-eyre's full report after the terminal is restored.
+        let (status, message) = gamelan::cmd::exit::status_of(&err);
+        if let Some(m) = message {
+            let _ = writeln!(std::io::stderr(), "{m}");
         }
-        std::process::exit(1);
+        std::process::exit(status);
     }
 }

@@ -4,6 +4,7 @@ use crate::cmd::recordings::RecordingArgs;
 use crate::cmd::recordings::open_replay;
 use crate::config::Paths;
 use color_eyre::eyre::{Result, eyre};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -24,7 +25,7 @@ pub enum DebriefFormat {
     Json,
 }
 
-pub(crate) fn run(paths: &Paths, args: &DebriefArgs) -> Result<()> {
+pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
     let replay = open_replay(paths, &args.source)?;
     let mut report = crate::debrief::build(replay.final_drill(), &replay.header().seats);
     report.started = Some(replay.header().started.clone());
@@ -35,7 +36,7 @@ pub(crate) fn run(paths: &Paths, args: &DebriefArgs) -> Result<()> {
     match &args.output {
         Some(file) => std::fs::write(file, text)
             .map_err(|e| eyre!("{}: cannot write: {e}", file.display()))?,
-        None => print!("{text}"),
+        None => out.write_all(text.as_bytes())?,
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use crate::config::Paths;
 use crate::seat::socket::{self, Info};
 use color_eyre::eyre::Result;
+use std::io::Write;
 use std::time::Duration;
 
 pub(crate) fn seat_label(s: &socket::InfoSeat) -> String {
@@ -33,7 +34,7 @@ pub fn drill_line(info: &Info) -> String {
 
 /// `gamelan drills`: the drills open on this machine, asked over their sockets. Sockets whose
 /// host is gone are removed.
-pub(crate) fn run(paths: &Paths) -> Result<()> {
+pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
     let dir = socket::drills_dir(&paths.runtime);
     let names = socket::list_names(&dir);
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -63,16 +64,20 @@ pub(crate) fn run(paths: &Paths) -> Result<()> {
         }
     }
     if lines.is_empty() {
-        println!("no drills are open on this machine (start one with `gamelan host SCENARIO`)");
+        writeln!(
+            out,
+            "no drills are open on this machine (start one with `gamelan host SCENARIO`)"
+        )?;
         return Ok(());
     }
-    println!(
+    writeln!(
+        out,
         "{:<16} {:<16} {:<10} {:>6}  SEATS",
         "NAME", "SCENARIO", "STATE", "BEAT"
-    );
+    )?;
     for l in lines {
-        println!("{l}");
+        writeln!(out, "{l}")?;
     }
-    println!("join with: gamelan join NAME [--role ROLE]");
+    writeln!(out, "join with: gamelan join NAME [--role ROLE]")?;
     Ok(())
 }

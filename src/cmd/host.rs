@@ -6,13 +6,13 @@
 use crate::cmd::play::say_recorded;
 use crate::cmd::shell::find_scenario;
 use crate::cmd::shell::*;
+use crate::cmd::signals::run_local_until_stopped;
 use crate::config::{Paths, Settings};
 use crate::drill::Drill;
 use crate::record;
 use crate::room::Room;
 use crate::scenario::Scenario;
 use crate::seat::SeatSession;
-use crate::seat::local::run_local;
 use crate::seat::socket::{self, ServeCtx, Server};
 use color_eyre::eyre::{Result, bail, eyre};
 use crossterm::event::EventStream;
@@ -158,7 +158,7 @@ pub(crate) fn run(
             session.chrome.notice = notice;
             session.chrome.hints = Some(format!("join: {hint} · ? keys · q quit"));
             let mut events = EventStream::new();
-            let played = run_local(term, &mut events, &mut session, &theme).await;
+            let played = run_local_until_stopped(term, &mut events, &mut session, &theme).await;
             room.close(HOST_ENDED).await;
             server.shutdown(GOODBYE_GRACE).await;
             played

@@ -3,6 +3,7 @@
 use super::shell::*;
 use crate::cmd::play::PlayOptions;
 use crate::cmd::play::play_one;
+use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::scenario::Catalogue;
 use crate::ui::lobby::catalogue::{Lobby, LobbyCommand};
@@ -17,12 +18,19 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
     // The user's folders exist from the first run, so a file dropped in later is picked up.
     let _ = std::fs::create_dir_all(paths.scenarios());
     let _ = std::fs::create_dir_all(paths.themes());
-    let mut lobby = Lobby::new(Catalogue::load(Some(&paths.scenarios())));
+    // A bad config.toml shows on the status line beside the scenarios' problems.
+    let catalogue = || {
+        let mut c = Catalogue::load(Some(&paths.scenarios()));
+        c.problems.splice(0..0, settings_problems(paths));
+        c
+    };
+    let mut lobby = Lobby::new(catalogue());
     let rt = runtime()?;
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = EventStream::new();
             let mut watcher = Watcher::new(&[&paths.scenarios(), &paths.themes()]).ok();
+            let mut stop = Stop::listen()?;
             loop {
                 term.draw(|f| {
                     let area = f.area();
@@ -30,9 +38,10 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                 })?;
                 let ev = tokio::select! {
                     ev = events.next() => ev,
+                    r = stop.stopped() => return r,
                     files = changed(&mut watcher) => {
                         if files.iter().any(|f| f.starts_with(paths.scenarios())) {
-                            lobby.catalogue = Catalogue::load(Some(&paths.scenarios()));
+                            lobby.catalogue = catalogue();
                             lobby.selected = lobby.selected.min(lobby.catalogue.entries.len().saturating_sub(1));
                         }
                         if files.iter().any(|f| f.starts_with(paths.themes())) {

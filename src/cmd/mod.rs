@@ -3,15 +3,19 @@
 
 pub(crate) mod capture;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod debrief;
 pub(crate) mod drills;
+pub mod exit;
 pub(crate) mod host;
 pub(crate) mod join;
 pub(crate) mod lobby;
+pub mod man;
 pub(crate) mod play;
 pub(crate) mod recordings;
 pub(crate) mod replay;
 pub(crate) mod scenarios;
 pub(crate) mod serve;
 pub mod shell;
+pub mod signals;
 pub(crate) mod vista;

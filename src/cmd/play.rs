@@ -1,6 +1,7 @@
 //! `gamelan play`: one drill in this terminal (or headless, driven by a cue script).
 
 use super::shell::*;
+use crate::cmd::signals::run_local_until_stopped;
 use crate::config::{Paths, Settings};
 use crate::diag::{self, Diagnostic};
 use crate::drill::Drill;
@@ -9,12 +10,12 @@ use crate::record::{self};
 use crate::room::Room;
 use crate::scenario::Entry;
 use crate::seat::SeatSession;
-use crate::seat::local::run_local;
 use crate::ui::chrome::LivePanes;
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
 use crossterm::event::EventStream;
 use ratatui::DefaultTerminal;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -51,9 +52,10 @@ pub(crate) fn run(
     settings: &Settings,
     theme_flag: Option<&str>,
     args: &PlayArgs,
+    out: &mut dyn Write,
 ) -> Result<()> {
     if args.headless {
-        return play_headless(paths, args);
+        return play_headless(paths, args, out);
     }
     let entry = find_scenario(paths, &args.scenario)?;
     let opts = PlayOptions {
@@ -107,7 +109,10 @@ pub fn play(
 /// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
 pub fn say_recorded(p: &std::path::Path) {
     let p = p.display();
-    eprintln!("recorded to {p} (gamelan debrief {p} · gamelan replay {p})");
+    let _ = writeln!(
+        std::io::stderr(),
+        "recorded to {p} (gamelan debrief {p} · gamelan replay {p})"
+    );
 }
 
 /// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
@@ -188,11 +193,19 @@ pub async fn run_drill(
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
     session.chrome.live = live;
-    let result = run_local(term, events, &mut session, theme).await;
+    let result = run_local_until_stopped(term, events, &mut session, theme).await;
     room.close("the host quit").await;
+    // The room applies what is queued (the seat's last inputs) before it closes; wait for
+    // that, so the recording ends with them even when the process exits next.
+    let mut state = room.state();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        state.wait_for(|s| s.closed.is_some()),
+    )
+    .await;
     result.map(|()| saved)
 }
-pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs) -> Result<()> {
+pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs, out: &mut dyn Write) -> Result<()> {
     let entry = find_scenario(paths, &args.scenario)?;
     let cues = args
         .cues
@@ -208,10 +221,10 @@ pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs) -> Result<()> {
         drill.bpm = bpm;
     }
     if args.record.is_some() {
-        return play_headless_recorded(paths, args, drill, &script);
+        return play_headless_recorded(paths, args, drill, &script, out);
     }
     headless::run(&mut drill, &script, None);
-    print!("{}", headless::outcome_markdown(&drill));
+    write!(out, "{}", headless::outcome_markdown(&drill))?;
     Ok(())
 }
 
@@ -222,6 +235,7 @@ pub(crate) fn play_headless_recorded(
     args: &PlayArgs,
     mut drill: Drill,
     script: &[headless::ScriptLine],
+    out: &mut dyn Write,
 ) -> Result<()> {
     // The script's inputs come from `headless::run` itself; they are then performed on the
     // drill the way a live drill takes them: recorded and flushed, then applied.
@@ -235,7 +249,7 @@ pub(crate) fn play_headless_recorded(
     let pace = std::time::Duration::from_millis(args.pace_ms);
     record::perform(&mut drill, &inputs, &mut recorder, pace)
         .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
-    print!("{}", headless::outcome_markdown(&drill));
+    write!(out, "{}", headless::outcome_markdown(&drill))?;
     eprintln!("recorded to {}", path.display());
     Ok(())
 }

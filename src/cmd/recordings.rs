@@ -6,6 +6,7 @@ use crate::headless;
 use crate::record::{self};
 use crate::scenario::{self, Catalogue};
 use color_eyre::eyre::{Result, eyre};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Where a recording is read from, and against which scenario.
@@ -51,23 +52,25 @@ pub(crate) fn open_replay(paths: &Paths, args: &RecordingArgs) -> Result<record:
     Ok(replay)
 }
 
-pub(crate) fn run(paths: &Paths) -> Result<()> {
+pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
     let dir = paths.recordings();
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
     let list = record::summaries(&dir, &catalogue);
     if list.is_empty() {
-        println!("no recordings in {}", dir.display());
+        writeln!(out, "no recordings in {}", dir.display())?;
         return Ok(());
     }
-    println!(
+    writeln!(
+        out,
         "{:<21} {:<18} {:>6} {:>8}  {:<44} PATH",
         "STARTED", "SCENARIO", "BEATS", "STORY", "OUTCOME"
-    );
+    )?;
     for s in list {
         let story = s
             .story_seconds
             .map_or_else(|| "-".into(), headless::story_clock);
-        println!(
+        writeln!(
+            out,
             "{:<21} {:<18} {:>6} {:>8}  {:<44} {}",
             s.started,
             truncate(&s.scenario, 18),
@@ -75,7 +78,7 @@ pub(crate) fn run(paths: &Paths) -> Result<()> {
             story,
             s.outcome,
             s.path.display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use super::shell::*;
 use crate::cmd::play::run_drill;
 use crate::cmd::recordings::RecordingArgs;
 use crate::cmd::recordings::open_replay;
+use crate::cmd::signals::Stop;
 use crate::config::Paths;
 use crate::headless;
 use crate::record::{self};
@@ -14,6 +15,7 @@ use color_eyre::eyre::{Result, eyre};
 use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
+use std::io::Write;
 use std::path::PathBuf;
 use tokio::time::{Instant, sleep_until};
 
@@ -65,6 +67,7 @@ pub(crate) async fn drive(
     t: &mut Trainer,
 ) -> Result<Option<record::Fork>> {
     let mut next: Option<Instant> = None;
+    let mut stop = Stop::listen()?;
     loop {
         term.draw(|f| {
             let area = f.area();
@@ -86,6 +89,7 @@ pub(crate) async fn drive(
                     }
                 }
             }
+            r = stop.stopped() => return r,
             _ = sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
                 t.tick();
                 next = t.playing.then(|| Instant::now() + t.period());
@@ -127,12 +131,17 @@ pub(crate) fn replay_console(
             Some(crate::ui::replay::ghost_overlay(&label, &g))
         }
     };
-    let settings = load_settings(paths);
+    let settings = load_settings_noisy(paths);
     let (theme, _) = crate::cmd::shell::theme_for(paths, &settings, theme);
     console(paths, theme, crate::ui::replay::Trainer::new(replay, ghost))
 }
 
-pub(crate) fn run(paths: &Paths, theme: Option<&str>, args: &ReplayArgs) -> Result<()> {
+pub(crate) fn run(
+    paths: &Paths,
+    theme: Option<&str>,
+    args: &ReplayArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let replay = open_replay(paths, &args.source)?;
     if !args.headless {
         return replay_console(paths, theme, args, replay);
@@ -150,7 +159,11 @@ pub(crate) fn run(paths: &Paths, theme: Option<&str>, args: &ReplayArgs) -> Resu
     if beat > last {
         eprintln!("note: the recording ends at beat {last}; showing that beat");
     }
-    print!("{}", headless::outcome_markdown(&replay.state_at(beat)));
+    write!(
+        out,
+        "{}",
+        headless::outcome_markdown(&replay.state_at(beat))
+    )?;
     Ok(())
 }
 

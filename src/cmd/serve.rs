@@ -2,12 +2,13 @@
 
 use crate::seat::ssh::*;
 
+use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::seat::ssh::auth::AuthorizedKeys;
+use crate::seat::ssh::gate::{self, Gate, Limits};
 use crate::ui::theme::{self};
 use color_eyre::eyre::{Result, eyre};
 use russh::keys::HashAlg;
-use russh::server::Server;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,10 +35,20 @@ pub struct ServeArgs {
     /// Seconds a drill stays open for a player whose connection dropped, once nobody is left.
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     pub linger: u64,
+    /// Seconds a connection has to log in (banner, key exchange, authentication) before it
+    /// is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub login_grace: u64,
+    /// Connections logging in at once; past this the oldest of them is closed.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_logins: u64,
+    /// Connections open at once; past this a new one is closed at once.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_connections: u64,
 }
 
-/// Runs `gamelan serve` until SIGINT or SIGTERM; then every drill is closed and every seat is
-/// told why before the process exits.
+/// Runs `gamelan serve` until SIGTERM, SIGINT, SIGHUP or SIGQUIT; then every lobby and drill
+/// is closed, every seat is told why, and the process exits 0.
 pub fn run(
     paths: &Paths,
     settings: &Settings,
@@ -84,55 +95,73 @@ pub fn run(
         registry: Registry::new(Duration::from_secs(args.linger)),
         tempo: args.tempo.or(settings.tempo),
         live: AtomicUsize::new(0),
+        stopping: tokio::sync::watch::Sender::new(false),
     });
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        max_logins: usize::try_from(args.max_logins).unwrap_or(usize::MAX),
+        login_grace: Duration::from_secs(args.login_grace),
+    };
     let fingerprint = host_key.public_key().fingerprint(HashAlg::Sha256);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&args.listen)
+        let listener = listen(&args.listen)
             .await
             .map_err(|e| eyre!("cannot listen on {}: {e}", args.listen))?;
         let addr = listener.local_addr()?;
         println!("gamelan serve: listening on {addr} (host key {fingerprint})");
-        let mut server = SeatServer { ctx: ctx.clone() };
-        let running = server.run_on_socket(Arc::new(config(host_key)), &listener);
-        let handle = running.handle();
+        let mut stop = Stop::listen()?;
+        let server = SeatServer { ctx: ctx.clone() };
+        let disconnect = tokio::sync::watch::Sender::new(false);
+        let accepting = gate::serve(
+            &listener,
+            Arc::new(config(host_key)),
+            server,
+            Gate::new(limits),
+            ctx.stopping.subscribe(),
+            disconnect.subscribe(),
+            "gamelan serve stopped",
+        );
         tokio::select! {
-            r = running => r.map_err(|e| eyre!("ssh server: {e}"))?,
-            () = stop_signal() => {
-                eprintln!("gamelan serve: stopping; closing {} drill(s)", ctx.registry.len());
-                ctx.registry.close_all("the server is shutting down").await;
-                let deadline = Instant::now() + Duration::from_secs(3);
-                while ctx.live.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                handle.shutdown("gamelan serve stopped".into());
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            () = accepting => {}
+            _ = stop.recv() => {}
         }
+        eprintln!(
+            "gamelan serve: stopping; closing {} drill(s)",
+            ctx.registry.len()
+        );
+        // Lobbies let their seats go and drills close, each seat told why; then whatever is
+        // still connected is disconnected.
+        ctx.stopping.send_replace(true);
+        ctx.registry.close_all("the server is shutting down").await;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while ctx.live.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        disconnect.send_replace(true);
+        tokio::time::sleep(Duration::from_millis(50)).await;
         Ok(())
     })
 }
 
-pub(crate) async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+/// Connections the kernel queues before `accept` takes them: room for a burst (a flood, or
+/// a team logging in at once) without dropping handshakes, which would cost a client a
+/// retransmission second.
+const BACKLOG: u32 = 1024;
+
+/// Binds `addr` (the first address it resolves to) with a [`BACKLOG`]-deep accept queue.
+async fn listen(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let addr = tokio::net::lookup_host(addr).await?.next().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no address to listen on")
+    })?;
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }

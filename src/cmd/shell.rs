@@ -21,6 +21,8 @@ pub fn install_hooks() -> Result<()> {
     color_eyre::install()
 }
 
+/// The theme a console draws with, and the notice its first screen shows: what is wrong with
+/// `config.toml` or the theme file, if anything.
 pub fn theme_for(
     paths: &Paths,
     settings: &Settings,
@@ -30,9 +32,15 @@ pub fn theme_for(
     let no_color = theme::no_color_requested() && flag.is_none();
     let (theme, problems) =
         theme::resolve_with(flag, settings.theme.as_deref(), &paths.themes(), no_color);
-    let notice = problems
+    // A bad config.toml comes first: it explains why the defaults are in force.
+    let notice = settings_problems(paths)
         .first()
-        .map(|d| format!("{d} (using {})", theme.name()));
+        .map(ToString::to_string)
+        .or_else(|| {
+            problems
+                .first()
+                .map(|d| format!("{d} (using {})", theme.name()))
+        });
     (theme, notice)
 }
 
@@ -53,7 +61,11 @@ pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Re
     }
     let mut terminal = ratatui::try_init()?;
     let result = f(&mut terminal);
-    ratatui::restore();
+    // Mouse reporting off whether or not a screen turned it on (a signal may have cut that
+    // screen short), then raw mode and the alternate screen. Never print here: after SIGHUP
+    // the terminal may be gone, and the error is what matters.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    let _ = ratatui::try_restore();
     result
 }
 
@@ -85,11 +97,30 @@ pub(crate) fn reload_theme(theme: &mut Theme, paths: &Paths, notice: &mut Option
         }
     }
 }
+/// The settings in `config.toml`; a bad file gives the defaults. For a console: its problem
+/// is shown on the first screen's status line (see [`theme_for`]), not printed.
 pub(crate) fn load_settings(paths: &Paths) -> Settings {
+    Settings::load(&paths.settings_file()).unwrap_or_default()
+}
+
+/// The settings for a command without a console (`serve`, the replay console, whose status
+/// line has no room for it): a bad file's problem goes to standard error.
+pub(crate) fn load_settings_noisy(paths: &Paths) -> Settings {
     Settings::load(&paths.settings_file()).unwrap_or_else(|d| {
         eprintln!("{}\n(using default settings)", diag::render(&d));
         Settings::default()
     })
+}
+
+/// What is wrong with `config.toml`, if anything, as the console shows it.
+pub(crate) fn settings_problems(paths: &Paths) -> Vec<diag::Diagnostic> {
+    let mut problems = Settings::load(&paths.settings_file())
+        .err()
+        .unwrap_or_default();
+    for d in &mut problems {
+        d.message.push_str(" (using default settings)");
+    }
+    problems
 }
 
 pub(crate) fn find_scenario(paths: &Paths, arg: &str) -> Result<scenario::Entry> {

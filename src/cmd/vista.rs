@@ -3,6 +3,7 @@
 //! vista.toml and the theme, keeping the last good one when an edit is bad.
 
 use crate::cmd::shell::*;
+use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::diag;
 use crate::ui::theme::{self, Theme};
@@ -146,6 +147,7 @@ pub(crate) async fn drive(
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let themes_dir = paths.themes();
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
+    let mut stop = Stop::listen()?;
     loop {
         term.draw(|f| {
             let area = f.area();
@@ -162,6 +164,7 @@ pub(crate) async fn drive(
                     }
                 }
             }
+            r = stop.stopped() => return r,
             changed = changes.changed() => {
                 if changed.is_err() {
                     return Ok(());

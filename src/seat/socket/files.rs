@@ -69,17 +69,30 @@ pub enum Probe {
     Missing,
 }
 
-/// Connects to see whether a host listens at `path`.
+/// Connects to see whether a host listens at `path`. Only a real socket file (not a regular
+/// file or a symlink, which refuse connections too) is ever called stale.
 pub fn probe(path: &Path) -> io::Result<Probe> {
     match std::os::unix::net::UnixStream::connect(path) {
         Ok(s) => Ok(Probe::Live(s)),
-        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => Ok(Probe::Stale),
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            if is_socket(path) {
+                Ok(Probe::Stale)
+            } else {
+                Err(io::Error::other("not a socket"))
+            }
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Probe::Missing),
         Err(e) => Err(e),
     }
 }
 
-/// The drill names with a socket file in `dir`, sorted.
+/// Whether `path` itself (not what a symlink points to) is a socket.
+fn is_socket(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket())
+}
+
+/// The drill names with a socket file in `dir`, sorted; other files are left alone.
 pub fn list_names(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -87,6 +100,11 @@ pub fn list_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = entries
         .flatten()
         .filter_map(|e| {
+            use std::os::unix::fs::FileTypeExt;
+            // The entry's own type: a symlink is not followed.
+            if !e.file_type().ok()?.is_socket() {
+                return None;
+            }
             let name = e.file_name().into_string().ok()?;
             let stem = name.strip_suffix(".sock")?;
             check_name(stem).ok()?;

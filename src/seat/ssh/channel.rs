@@ -38,6 +38,9 @@ pub enum Direct {
     Usage(String),
 }
 
+/// What a lobby seat is told when the server stops; it ends with status 0, like `q`.
+pub const SERVER_STOPPING: &str = "gamelan: the server is shutting down";
+
 pub const USAGE: &str = "commands: new SCENARIO [ROLE] · join DRILL [ROLE] · list (ROLE: a role id, or solo); \
      with no command, the lobby";
 
@@ -155,7 +158,9 @@ pub(crate) async fn seat(
     let (room, seat) = match chosen {
         Ok(x) => x,
         Err(message) => {
-            let status = u32::from(!message.is_empty() && message != "gamelan: bye");
+            let clean =
+                message.is_empty() || message == "gamelan: bye" || message == SERVER_STOPPING;
+            let status = u32::from(!clean);
             return (message, status);
         }
     };
@@ -361,6 +366,7 @@ pub(crate) async fn lobby(
     let mut parser = KeyParser::default();
     let mut registry = ctx.registry.subscribe();
     let mut refresh = tokio::time::interval(Duration::from_secs(1));
+    let mut stopping = ctx.stopping.subscribe();
     let _ = out.try_send(ENTER.to_vec());
     let mut dirty = true;
     let mut esc_deadline: Option<Instant> = None;
@@ -393,6 +399,10 @@ pub(crate) async fn lobby(
                 }
             }
             _ = refresh.tick() => dirty |= lobby.set_rooms(ctx.registry.list()),
+            () = async { let _ = stopping.wait_for(|s| *s).await; } => {
+                let _ = out.send(LEAVE.to_vec()).await;
+                return Err(SERVER_STOPPING.into());
+            }
             _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {
                 esc_deadline = None;
                 keys = parser.flush();

@@ -16,6 +16,7 @@
 
 pub mod auth;
 mod channel;
+pub mod gate;
 
 pub use crate::room::registry::{Departure, Registry, RoomInfo};
 pub use channel::*;
@@ -55,9 +56,12 @@ pub struct Ctx {
     pub tempo: Option<u32>,
     /// Channels with a seat task running.
     pub live: AtomicUsize,
+    /// Turns true when the server is stopping: every lobby says so and lets its seat go.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
-/// The russh configuration: publickey only, keepalives to notice dead peers.
+/// The russh configuration: publickey only, keepalives to notice dead peers. The login
+/// grace and the connection caps are enforced around it, by [`gate`].
 pub fn config(host_key: russh::keys::PrivateKey) -> russh::server::Config {
     let mut methods = MethodSet::empty();
     methods.push(MethodKind::PublicKey);
@@ -90,6 +94,7 @@ impl Server for SeatServer {
             peer,
             user: String::new(),
             channels: HashMap::new(),
+            ticket: None,
         }
     }
 }
@@ -100,6 +105,8 @@ pub struct Conn {
     peer: Option<SocketAddr>,
     user: String,
     channels: HashMap<ChannelId, Chan>,
+    /// This connection's place at the gate; told when the peer has logged in.
+    pub(crate) ticket: Option<Arc<gate::Ticket>>,
 }
 
 #[derive(Default)]
@@ -226,6 +233,9 @@ impl Handler for Conn {
             return Ok(Auth::reject());
         }
         self.user = user.to_string();
+        if let Some(t) = &self.ticket {
+            t.logged_in();
+        }
         eprintln!(
             "gamelan serve: {:?} logged in from {} ({})",
             clean(user),
