@@ -16,6 +16,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "dead-code-flag.toml",
+        include_str!("../../scenarios/dead-code-flag.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
