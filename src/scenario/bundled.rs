@@ -12,6 +12,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/bad-deploy.toml"),
     ),
     (
+        "boot-loop-update.toml",
+        include_str!("../../scenarios/boot-loop-update.toml"),
+    ),
+    (
         "cert-expiry.toml",
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
