@@ -27,6 +27,10 @@ const BUNDLED: &[(&str, &str)] = &[
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
+    (
+        "stolen-session-token.toml",
+        include_str!("../../scenarios/stolen-session-token.toml"),
+    ),
 ];
 
 /// Where a scenario came from.
