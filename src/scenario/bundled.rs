@@ -24,6 +24,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/dead-code-flag.toml"),
     ),
     (
+        "mass-revocation.toml",
+        include_str!("../../scenarios/mass-revocation.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
