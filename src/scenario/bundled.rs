@@ -32,6 +32,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
     (
+        "retry-storm.toml",
+        include_str!("../../scenarios/retry-storm.toml"),
+    ),
+    (
         "stolen-session-token.toml",
         include_str!("../../scenarios/stolen-session-token.toml"),
     ),
