@@ -28,6 +28,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/mass-revocation.toml"),
     ),
     (
+        "pool-exhaustion.toml",
+        include_str!("../../scenarios/pool-exhaustion.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
