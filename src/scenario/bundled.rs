@@ -12,12 +12,36 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/bad-deploy.toml"),
     ),
     (
+        "boot-loop-update.toml",
+        include_str!("../../scenarios/boot-loop-update.toml"),
+    ),
+    (
         "cert-expiry.toml",
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "dead-code-flag.toml",
+        include_str!("../../scenarios/dead-code-flag.toml"),
+    ),
+    (
+        "mass-revocation.toml",
+        include_str!("../../scenarios/mass-revocation.toml"),
+    ),
+    (
+        "pool-exhaustion.toml",
+        include_str!("../../scenarios/pool-exhaustion.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
+    ),
+    (
+        "retry-storm.toml",
+        include_str!("../../scenarios/retry-storm.toml"),
+    ),
+    (
+        "stolen-session-token.toml",
+        include_str!("../../scenarios/stolen-session-token.toml"),
     ),
 ];
 
