@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the scenarios on offer (bundled and your own).
-    Scenarios,
+    Scenarios(cmd::scenarios::ScenariosArgs),
     /// Play a scenario: a bundled id or a path to a TOML file.
     Play(PlayArgs),
     /// The morning vista: live telemetry panes (this machine by default) with a guided tour.
@@ -85,7 +85,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let paths = Paths::discover();
     let theme = cli.theme.as_deref();
     match cli.command {
-        Some(Command::Scenarios) => cmd::scenarios::run(&paths, out),
+        Some(Command::Scenarios(args)) => cmd::scenarios::run(&paths, &args, out),
         Some(Command::Vista { config }) => {
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)
         }

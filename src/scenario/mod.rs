@@ -6,6 +6,7 @@ mod bundled;
 mod load;
 pub mod model;
 pub mod position;
+pub mod query;
 
 pub use bundled::{Catalogue, Entry, Origin, bundled, find};
 pub use load::{load_file, load_str};

@@ -71,6 +71,18 @@ pub enum Difficulty {
 }
 
 impl Difficulty {
+    pub const ALL: [Difficulty; 4] = [
+        Difficulty::Intro,
+        Difficulty::Intermediate,
+        Difficulty::Advanced,
+        Difficulty::Expert,
+    ];
+
+    /// The difficulty named `s` (as written in a scenario file).
+    pub fn parse(s: &str) -> Option<Difficulty> {
+        Difficulty::ALL.into_iter().find(|d| d.label() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Difficulty::Intro => "intro",
