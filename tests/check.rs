@@ -138,7 +138,7 @@ const BAD: &[Expect] = &[
     },
     Expect {
         file: "clear-unknown-source.toml",
-        problems: &[(27, 39, "no inject or cue named `release` to clear")],
+        problems: &[(27, 39, "no inject or cue named `release` (known: rollback)")],
         exact: true,
     },
     Expect {
@@ -153,21 +153,169 @@ const BAD: &[Expect] = &[
     Expect {
         file: "many-refs.toml",
         problems: &[
-            (23, 19, "no cue named `rollbak` (known: rollback)"),
+            (23, 19, "no cue named `rollbak`; did you mean `rollback`?"),
             (33, 10, "no signal named `latency` (known: errors)"),
             (43, 16, "no cue named `deploy`"),
             (44, 38, "no signal named `error_rate`"),
-            (50, 10, "no role named `operater` (known: operator)"),
+            (50, 10, "no role named `operater`; did you mean `operator`?"),
             (51, 13, "no cue named `investigate`"),
             (
                 52,
                 12,
                 "no runbook page named `rollback-page` (none are defined)",
             ),
-            (53, 39, "no inject or cue named `relase` to clear"),
+            (
+                53,
+                39,
+                "no inject or cue named `relase`; did you mean `release`?",
+            ),
             (58, 9, "no cue named `restart-db`"),
             (59, 12, "no signal named `db_cpu`"),
         ],
+        exact: true,
+    },
+    Expect {
+        file: "nan-and-infinity.toml",
+        problems: &[
+            (
+                19,
+                46,
+                "objective `budget`: `budget_left` must be a finite number from 0 to 1, not NaN",
+            ),
+            (
+                24,
+                12,
+                "signal `errors`: `baseline` must be a finite number from -1e15 to 1e15, not 1e308",
+            ),
+            (
+                25,
+                9,
+                "signal `errors`: `noise` must be a finite number from 0 to 1e15, not inf",
+            ),
+            (
+                26,
+                11,
+                "signal `errors`: `inertia` must be in [0, 1), not NaN",
+            ),
+            (
+                27,
+                7,
+                "signal `errors`: `min` must be a finite number from -1e15 to 1e15, not NaN",
+            ),
+            (
+                28,
+                7,
+                "signal `errors`: `max` must be a finite number from -1e15 to 1e15, not -inf",
+            ),
+            (
+                29,
+                12,
+                "signal `errors`: `healthy[0]` must be a finite number",
+            ),
+            (
+                30,
+                18,
+                "signal `errors`: samples[2] must be a finite number",
+            ),
+            (
+                31,
+                18,
+                "signal `errors`: SLO target must be a percentage below 100, like 99.9, not NaN",
+            ),
+            (
+                36,
+                13,
+                "alert `ErrorsHigh`: `threshold` must be a finite number from -1e15 to 1e15, not NaN",
+            ),
+            (
+                46,
+                44,
+                "inject `release`: a `ramp` effect's `by` must be a finite number",
+            ),
+            (
+                47,
+                52,
+                "a `multiply` effect's `factor` must be a finite number from 0 to 1000, not 1e308",
+            ),
+            (
+                48,
+                52,
+                "a `multiply` effect's `factor` must be a finite number from 0 to 1000, not -2",
+            ),
+            (
+                55,
+                53,
+                "cue `rollback`: a `step` effect's `by` must be a finite number from -1e15 to 1e15, not -1e16",
+            ),
+        ],
+        exact: true,
+    },
+    Expect {
+        file: "too-big.toml",
+        problems: &[
+            (
+                4,
+                6,
+                "[scenario] id is 286 characters long; at most 64 are allowed (it names recording files)",
+            ),
+            (
+                8,
+                20,
+                "[scenario] duration_minutes must be from 1 to 1440, not 0",
+            ),
+            (
+                9,
+                15,
+                "[scenario] length_bars must be from 1 to 4096, not 4294967295",
+            ),
+            (12, 7, "[tempo] bpm must be from 1 to 600, not 601"),
+            (13, 17, "[tempo] beats_per_bar must be from 1 to 16, not 17"),
+            (
+                14,
+                26,
+                "[tempo] story_seconds_per_beat must be from 1 to 3600, not 4294967295",
+            ),
+            (
+                17,
+                19,
+                "[targets] resolve_minutes must be from 0 to 10080, not 4294967295",
+            ),
+            (
+                24,
+                36,
+                "signal `errors`: SLO window_bars must be from 1 to 65536, not 0",
+            ),
+            (
+                31,
+                13,
+                "alert `ErrorsHigh`: `for_beats` = 4294967295 is longer than the timeline (65536 beats)",
+            ),
+            (
+                39,
+                63,
+                "a `ramp` effect's `over` = 100000 is longer than the timeline (65536 beats)",
+            ),
+            (
+                39,
+                83,
+                "a `ramp` effect's `for_beats` = 4294967295 is longer than the timeline",
+            ),
+            (
+                42,
+                6,
+                "cue id `roll back` must be one word: no spaces, control characters or `#`",
+            ),
+            (
+                45,
+                15,
+                "cue `roll back`: `delay_beats` = 4294967295 is longer than the timeline",
+            ),
+        ],
+        exact: true,
+    },
+    Expect {
+        file: "bad-utf8.toml",
+        problems: &[(4, 15, "invalid UTF-8 (byte 0xff); save the file as UTF-8")],
         exact: true,
     },
 ];
