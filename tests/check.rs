@@ -256,7 +256,7 @@ const BAD: &[Expect] = &[
             (
                 4,
                 6,
-                "[scenario] id is 286 characters long; at most 64 are allowed (it names recording files)",
+                "[scenario] id is 286 characters long; at most 40 are allowed (it names recording files and hosted drills)",
             ),
             (
                 8,
@@ -533,4 +533,36 @@ label = "c"
             shape(0, Op::Add(2.0), 6, Some(5), 0),
         ]
     );
+}
+
+// ---- bounds that other parts of gamelan rely on ----
+
+/// bad-deploy with another scenario id.
+fn with_id(id: &str) -> Result<gamelan::scenario::Scenario, Vec<gamelan::diag::Diagnostic>> {
+    let src = std::fs::read_to_string(root().join("scenarios/bad-deploy.toml")).unwrap();
+    let src = src.replacen("id = \"bad-deploy\"", &format!("id = \"{id}\""), 1);
+    gamelan::scenario::load_str(&src, "id.toml")
+}
+
+#[test]
+fn a_scenario_id_that_passes_check_names_a_recording_and_a_hosted_drill() {
+    let longest = "a".repeat(40);
+    for id in ["a", "A-b_9", longest.as_str()] {
+        let s = with_id(id).unwrap_or_else(|d| panic!("{id}: {}", gamelan::diag::render(&d)));
+        gamelan::seat::socket::check_name(&s.meta.id).unwrap();
+        let drill = gamelan::drill::Drill::new(std::sync::Arc::new(s), 1);
+        let header = gamelan::record::Header::for_drill(&drill, Vec::new());
+        let dir = tempfile::tempdir().unwrap();
+        let path = gamelan::record::default_path(dir.path(), &header);
+        std::fs::write(&path, "").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(path.to_string_lossy().contains(id));
+    }
+    let too_long = "a".repeat(41);
+    for id in [too_long.as_str(), "-x", "_x", "a.b", "a b", "é"] {
+        let errs = with_id(id).expect_err(id);
+        assert!(
+            errs.iter().any(|d| d.message.starts_with("[scenario] id")),
+            "{id}: {errs:?}"
+        );
+    }
 }

@@ -48,9 +48,11 @@ pub const MAX_EFFECTS: usize = 16;
 /// and signals, debrief questions and decisions).
 pub const MAX_LIST: usize = 32;
 
-/// An id: 1 to 64 characters. A scenario id is also a file name (recordings are named after
-/// it): letters, digits, `-` and `_`, starting with a letter or digit. Other ids are one word
-/// of a cue script: no spaces, no control characters, no `#`.
+/// The scenario id: 1 to 40 letters, digits, `-` and `_`, starting with a letter or digit. It
+/// names recording files and, by default, a hosted drill, whose socket name allows 40.
+pub const MAX_SCENARIO_ID_CHARS: usize = 40;
+/// Any other id: 1 to 64 characters, one word of a cue script (no spaces, no control
+/// characters, no `#`).
 pub const MAX_ID_CHARS: usize = 64;
 /// A one-line text (titles, names, labels, personas, units, summaries of alerts): at most 200
 /// characters.

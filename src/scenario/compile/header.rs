@@ -1,6 +1,6 @@
 //! `[scenario]`, `[tempo]`, `[targets]`, and the prose sections (roles, runbook, debrief).
 
-use super::{Cx, MAX_ID_CHARS};
+use super::Cx;
 use crate::scenario::limits::*;
 use crate::scenario::load::Raw;
 
@@ -101,25 +101,25 @@ pub(super) fn check(cx: &mut Cx<'_, '_>, raw: &Raw<'_>) {
     }
 }
 
-/// The scenario id names recording files: a safe file name on every platform.
+/// The scenario id names recording files and hosted drills: a safe file name everywhere.
 fn scenario_id(cx: &mut Cx<'_, '_>, span: std::ops::Range<usize>, id: &str) {
     let n = id.chars().count();
     let well_formed = id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && id.starts_with(|c: char| c.is_ascii_alphanumeric());
-    if n > MAX_ID_CHARS {
+    if n > MAX_SCENARIO_ID_CHARS {
         cx.err(
             span,
             format!(
-                "[scenario] id is {n} characters long; at most {MAX_ID_CHARS} are allowed (it names recording files)"
+                "[scenario] id is {n} characters long; at most {MAX_SCENARIO_ID_CHARS} are allowed (it names recording files and hosted drills)"
             ),
         );
     } else if !well_formed {
         cx.err(
             span,
             format!(
-                "[scenario] id `{id}` must be letters, digits, - or _, starting with a letter or digit (it names recording files)"
+                "[scenario] id `{id}` must be letters, digits, - or _, starting with a letter or digit (it names recording files and hosted drills)"
             ),
         );
     }
