@@ -1,5 +1,12 @@
 //! Diagnostics that point into a file as `file:line:col: message`, shared by every loader
 //! (scenarios, themes, configs, recordings) so that a user always learns where the problem is.
+//!
+//! A loader reads its file with [`read_text`] (a size limit, and invalid UTF-8 reported at its
+//! line and column), parses it keeping spans (`toml::Spanned`, `DeTable::parse_recoverable`),
+//! then checks it with one [`Checker`]: `error`/`whole` for its own rules, `unknown` for a name
+//! outside a fixed vocabulary, `lookup` for a reference to something the file defines (both
+//! with one "did you mean" from [`suggest`]), `float`/`int`/`count`/`text` for bounds, and
+//! `finish` or `result` to hand back every problem in file order.
 
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -258,6 +265,7 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker for `src`, the text of `file`.
     pub fn new(file: &'a str, src: &'a str) -> Checker<'a> {
         Checker {
             file,

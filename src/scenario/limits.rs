@@ -32,15 +32,23 @@ pub const VALUE_LIMIT: f64 = 1e15;
 /// A `multiply` effect's `factor`: 0 to 1000.
 pub const MAX_FACTOR: f64 = 1000.0;
 
-/// Entries per section.
+/// `[[roles]]` entries: a seat picks one from a short list.
 pub const MAX_ROLES: usize = 16;
+/// `[[objectives]]` entries.
 pub const MAX_OBJECTIVES: usize = 32;
+/// `[[signals]]` entries: each is a pane row the console draws every beat.
 pub const MAX_SIGNALS: usize = 32;
+/// `[[alerts]]` entries.
 pub const MAX_ALERTS: usize = 64;
+/// `[[injects]]` entries.
 pub const MAX_INJECTS: usize = 256;
+/// `[[cues]]` entries: each needs its own key.
 pub const MAX_CUES: usize = 64;
+/// `[[runbook]]` pages.
 pub const MAX_PAGES: usize = 64;
+/// `[[hints]]` rungs.
 pub const MAX_HINTS: usize = 32;
+/// `[[red_herrings]]` entries.
 pub const MAX_HERRINGS: usize = 32;
 /// Effects on one inject or cue.
 pub const MAX_EFFECTS: usize = 16;

@@ -11,7 +11,7 @@ pub mod position;
 
 pub use bundled::{Catalogue, Entry, Origin, bundled, find};
 pub use compile::RESERVED_KEYS;
-pub use load::{content_hash, load_file, load_str};
+pub use load::{load_file, load_str};
 pub use model::{
     Channel, DebriefDef, DecisionRow, Difficulty, Direction, Mark, Meta, RoleDef, RunbookPage,
     Severity, Show, SloMeasure, Targets, Tempo,
