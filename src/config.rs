@@ -2,9 +2,11 @@
 //! `GAMELAN_CONFIG_DIR`, `GAMELAN_DATA_DIR` and `GAMELAN_RUNTIME_DIR` override the platform
 //! defaults, which keeps tests and side-by-side installs apart.
 
-use crate::diag::{Diagnostic, parse_toml};
+use crate::diag::{Checker, Diagnostic, parse_toml, read_text_if_exists};
+use crate::scenario::limits::MAX_BPM;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The directories gamelan reads and writes.
 #[derive(Debug, Clone)]
@@ -66,26 +68,90 @@ fn user_tag() -> String {
     std::env::var("USER").unwrap_or_else(|_| "user".into())
 }
 
+/// The largest settings file read: 64 KiB.
+pub const MAX_SETTINGS_BYTES: usize = 64 << 10;
+/// The longest `theme` value (a name or a path): 1024 characters.
+pub const MAX_THEME_CHARS: usize = 1024;
+
 /// `config.toml`: the user's settings.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
-    /// Theme name (bundled or a file in the themes directory).
+    /// Theme name (bundled or a file in the themes directory), or a path to a theme file.
     pub theme: Option<String>,
-    /// Default tempo override, in beats per minute.
+    /// Default tempo override, in beats per minute (1 to 600, as in a scenario's `[tempo]`).
     pub tempo: Option<u32>,
+}
+
+/// The file as written, with positions for the checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    theme: Option<Spanned<String>>,
+    tempo: Option<Spanned<u32>>,
 }
 
 impl Settings {
     /// Reads the settings file; a missing file is the defaults, a bad one is an error.
     pub fn load(path: &Path) -> Result<Settings, Vec<Diagnostic>> {
-        match std::fs::read_to_string(path) {
-            Ok(src) => parse_toml(&path.display().to_string(), &src),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(e) => Err(vec![Diagnostic::whole(
-                &path.display().to_string(),
-                format!("cannot read: {e}"),
-            )]),
+        match read_text_if_exists(path, MAX_SETTINGS_BYTES).map_err(|d| vec![d])? {
+            Some(src) => Settings::parse(&src, &path.display().to_string()),
+            None => Ok(Settings::default()),
         }
+    }
+
+    /// Parses and checks settings text; `file` names it in diagnostics.
+    pub fn parse(src: &str, file: &str) -> Result<Settings, Vec<Diagnostic>> {
+        let raw: SettingsFile = parse_toml(file, src)?;
+        let mut cx = Checker::new(file, src);
+        if let Some(t) = &raw.tempo {
+            cx.int(
+                t.span(),
+                "tempo",
+                u64::from(*t.get_ref()),
+                1,
+                MAX_BPM.into(),
+            );
+        }
+        if let Some(t) = &raw.theme {
+            cx.text(t.span(), "theme", t.get_ref(), MAX_THEME_CHARS);
+        }
+        cx.result(Settings {
+            theme: raw.theme.map(Spanned::into_inner),
+            tempo: raw.tempo.map(Spanned::into_inner),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_bounded_and_positioned() {
+        let s = Settings::parse("theme = \"mono\"\ntempo = 90\n", "c.toml").unwrap();
+        assert_eq!((s.theme.as_deref(), s.tempo), (Some("mono"), Some(90)));
+        let errs = Settings::parse("tempo = 0\n", "c.toml").unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "c.toml:1:9: tempo must be from 1 to 600, not 0"
+        );
+        let errs = Settings::parse("tempo = 4294967295\n", "c.toml").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (1, 9), "{errs:?}");
+        let errs = Settings::parse("them = \"mono\"\n", "c.toml").unwrap_err();
+        assert!(
+            errs[0].message.ends_with("did you mean `theme`?"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_settings_file_with_invalid_utf8_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, b"theme = \"mono\"\n# caf\xe9\n").unwrap();
+        let errs = Settings::load(&path).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (2, 6), "{errs:?}");
+        assert!(errs[0].message.starts_with("invalid UTF-8"), "{errs:?}");
+        assert!(Settings::load(&dir.path().join("none.toml")).is_ok());
     }
 }

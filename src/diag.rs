@@ -1,9 +1,18 @@
 //! Diagnostics that point into a file as `file:line:col: message`, shared by every loader
 //! (scenarios, themes, configs, recordings) so that a user always learns where the problem is.
+//!
+//! A loader reads its file with [`read_text`] (a size limit, and invalid UTF-8 reported at its
+//! line and column), parses it keeping spans (`toml::Spanned`, `DeTable::parse_recoverable`),
+//! then checks it with one [`Checker`]: `error`/`whole` for its own rules, `unknown` for a name
+//! outside a fixed vocabulary, `lookup` for a reference to something the file defines (both
+//! with one "did you mean" from [`suggest`]), `float`/`int`/`count`/`text` for bounds, and
+//! `finish` or `result` to hand back every problem in file order.
 
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::io::Read as _;
 use std::ops::Range;
+use std::path::Path;
 
 /// One problem found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +58,7 @@ impl Diagnostic {
             file,
             src,
             err.span(),
-            err.message().trim().replace('\n', " "),
+            with_suggestion(err.message().trim().replace('\n', " ")),
         )
     }
 }
@@ -92,7 +101,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Parses a whole TOML file into `T`, reporting every syntax error, or the first shape error,
-/// with its position.
+/// with its position (and a "did you mean" for a misspelt field or value).
 pub fn parse_toml<T: DeserializeOwned>(file: &str, src: &str) -> Result<T, Vec<Diagnostic>> {
     let (_, errors) = toml::de::DeTable::parse_recoverable(src);
     if !errors.is_empty() {
@@ -102,6 +111,316 @@ pub fn parse_toml<T: DeserializeOwned>(file: &str, src: &str) -> Result<T, Vec<D
             .collect());
     }
     toml::from_str(src).map_err(|e| vec![Diagnostic::from_toml(file, src, &e)])
+}
+
+// ---- reading files ----
+
+/// Decodes a file's bytes as UTF-8, or says where the first invalid byte is, so that every
+/// loader (scenarios, themes, settings, cue scripts) reports `file:line:col` for it.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The prefix before the first bad byte is valid by definition.
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, col) = line_col(prefix, prefix.len());
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            col,
+            message: format!(
+                "invalid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                bytes.get(good).copied().unwrap_or(0)
+            ),
+        }
+    })
+}
+
+/// Reads a text file of at most `limit` bytes: an unreadable file, a larger one and invalid
+/// UTF-8 are diagnostics naming the file.
+pub fn read_text(path: &Path, limit: usize) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    match read_limited(path, limit) {
+        Ok(bytes) => checked_text(&name, bytes, limit),
+        Err(e) => Err(Diagnostic::whole(&name, format!("cannot read: {e}"))),
+    }
+}
+
+/// [`read_text`], with a missing file as `None` (for optional files such as the settings).
+pub fn read_text_if_exists(path: &Path, limit: usize) -> Result<Option<String>, Diagnostic> {
+    let name = path.display().to_string();
+    match read_limited(path, limit) {
+        Ok(bytes) => checked_text(&name, bytes, limit).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Diagnostic::whole(&name, format!("cannot read: {e}"))),
+    }
+}
+
+/// At most `limit + 1` bytes of the file, so that a larger file is detected without reading it.
+fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn checked_text(name: &str, bytes: Vec<u8>, limit: usize) -> Result<String, Diagnostic> {
+    if bytes.len() > limit {
+        return Err(Diagnostic::whole(
+            name,
+            format!("the file is larger than {limit} bytes, the most gamelan reads for it"),
+        ));
+    }
+    decode(name, bytes)
+}
+
+// ---- suggestions ----
+
+/// Levenshtein distance between two names, ignoring case; the one measure behind every
+/// "did you mean" (scenario fields and references, theme meanings, cue scripts).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The valid name closest to `got`, if it is close enough to be what the author meant: at
+/// most two edits, and fewer edits than `got` has characters (so `x` does not suggest `y`).
+pub fn suggest<'a>(got: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = got.chars().count();
+    valid
+        .into_iter()
+        .filter(|v| *v != got && v.chars().count().abs_diff(len) <= 2)
+        .map(|v| (edit_distance(got, v), v))
+        .filter(|(d, _)| *d <= 2 && *d < len)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
+}
+
+/// Names for a message: all of them, or the first twelve and how many more.
+pub fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    let mut out = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
+}
+
+/// Adds "did you mean" to serde's `unknown field`/`unknown variant` messages, whose valid
+/// names follow `expected` in backquotes.
+fn with_suggestion(message: String) -> String {
+    let got = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| message.find(p).map(|i| i + p.len()))
+        .and_then(|start| {
+            let len = message[start..].find('`')?;
+            Some(&message[start..start + len])
+        });
+    let (Some(got), Some(at)) = (got, message.find("expected")) else {
+        return message;
+    };
+    let valid: Vec<&str> = message[at..].split('`').skip(1).step_by(2).collect();
+    match suggest(got, valid) {
+        Some(v) => format!("{message}; did you mean `{v}`?"),
+        None => message,
+    }
+}
+
+// ---- collecting problems ----
+
+/// Collects every problem in one file, each at its position, with one wording for the common
+/// kinds: unknown names (with a suggestion), references to nothing, numbers out of range, lists
+/// and texts too long. Loaders check everything they can and call [`Checker::finish`].
+///
+/// ```
+/// use gamelan::diag::Checker;
+/// let src = "signal = \"p98\"\n";
+/// let mut cx = Checker::new("a.toml", src);
+/// assert_eq!(cx.lookup(9..14, "signal", "p98", &["p99", "rps"]), None);
+/// let diags = cx.finish();
+/// assert_eq!(diags[0].to_string(), "a.toml:1:10: no signal named `p98`; did you mean `p99`?");
+/// ```
+#[derive(Debug)]
+pub struct Checker<'a> {
+    file: &'a str,
+    src: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker for `src`, the text of `file`.
+    pub fn new(file: &'a str, src: &'a str) -> Checker<'a> {
+        Checker {
+            file,
+            src,
+            diags: Vec::new(),
+        }
+    }
+
+    /// The file name diagnostics carry.
+    pub fn file(&self) -> &'a str {
+        self.file
+    }
+
+    /// The text being checked.
+    pub fn src(&self) -> &'a str {
+        self.src
+    }
+
+    /// A problem at a byte span of the text.
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, Some(span), message));
+    }
+
+    /// A problem about the file as a whole (a missing section), reported at 1:1.
+    pub fn whole(&mut self, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::at(self.file, self.src, None, message));
+    }
+
+    /// A TOML syntax or shape error, with "did you mean" for a misspelt field or value.
+    pub fn toml(&mut self, err: &toml::de::Error) {
+        self.diags
+            .push(Diagnostic::from_toml(self.file, self.src, err));
+    }
+
+    /// Adds an already positioned diagnostic (from another file, say an inherited theme).
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// "unknown {what} `got`; did you mean `x`?", or the whole list of valid names (a fixed
+    /// vocabulary: sections, fields, meanings).
+    pub fn unknown(&mut self, span: Range<usize>, what: &str, got: &str, valid: &[&str]) {
+        let msg = match suggest(got, valid.iter().copied()) {
+            Some(v) => format!("unknown {what} `{got}`; did you mean `{v}`?"),
+            None => format!(
+                "unknown {what} `{got}`; expected one of {}",
+                valid.join(", ")
+            ),
+        };
+        self.error(span, msg);
+    }
+
+    /// Resolves a reference to one of `ids`; otherwise reports "no {kind} named `got`" with a
+    /// suggestion or the known names (the first twelve).
+    pub fn lookup(
+        &mut self,
+        span: Range<usize>,
+        kind: &str,
+        got: &str,
+        ids: &[&str],
+    ) -> Option<usize> {
+        let found = ids.iter().position(|id| *id == got);
+        if found.is_none() {
+            let msg = match suggest(got, ids.iter().copied()) {
+                Some(v) => format!("no {kind} named `{got}`; did you mean `{v}`?"),
+                None if ids.is_empty() => format!("no {kind} named `{got}` (none are defined)"),
+                None => format!("no {kind} named `{got}` (known: {})", name_list(ids)),
+            };
+            self.error(span, msg);
+        }
+        found
+    }
+
+    /// Checks that a number is finite and within `[lo, hi]`; says the bound otherwise.
+    pub fn float(&mut self, span: Range<usize>, what: &str, value: f64, lo: f64, hi: f64) -> bool {
+        let ok = value.is_finite() && (lo..=hi).contains(&value);
+        if !ok {
+            self.error(
+                span,
+                format!(
+                    "{what} must be a finite number from {} to {}, not {}",
+                    number(lo),
+                    number(hi),
+                    number(value)
+                ),
+            );
+        }
+        ok
+    }
+
+    /// Checks that a whole number is within `[lo, hi]`; says the bound otherwise.
+    pub fn int(&mut self, span: Range<usize>, what: &str, value: u64, lo: u64, hi: u64) -> bool {
+        let ok = (lo..=hi).contains(&value);
+        if !ok {
+            self.error(
+                span,
+                format!("{what} must be from {lo} to {hi}, not {value}"),
+            );
+        }
+        ok
+    }
+
+    /// Checks that a list has at most `max` entries.
+    pub fn count(&mut self, span: Range<usize>, what: &str, n: usize, max: usize) -> bool {
+        let ok = n <= max;
+        if !ok {
+            self.error(span, format!("at most {max} {what} are allowed, not {n}"));
+        }
+        ok
+    }
+
+    /// Checks a text's length in characters.
+    pub fn text(&mut self, span: Range<usize>, what: &str, text: &str, max: usize) -> bool {
+        let n = text.chars().count();
+        let ok = n <= max;
+        if !ok {
+            self.error(
+                span,
+                format!("{what} is {n} characters long; at most {max} are allowed"),
+            );
+        }
+        ok
+    }
+
+    /// Whether no problem has been found so far.
+    pub fn is_clean(&self) -> bool {
+        self.diags.is_empty()
+    }
+
+    /// Every problem, sorted by position, each reported once.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.diags.sort_by_key(|d| (d.line, d.col));
+        self.diags.dedup();
+        self.diags
+    }
+
+    /// `Ok(value)` when no problem was found, else every problem.
+    pub fn result<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+        if self.is_clean() {
+            Ok(value)
+        } else {
+            Err(self.finish())
+        }
+    }
+}
+
+/// A number as an error message shows it: `1e15` rather than sixteen digits.
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +451,81 @@ mod tests {
                 .starts_with("t.toml:2:1: unknown field `b`"),
             "{}",
             errs[0]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_line_and_column() {
+        let d = decode("f.toml", b"a = 1\nb = \"\xc3\xa9\xff\"\n".to_vec()).unwrap_err();
+        assert_eq!((d.line, d.col), (2, 7), "{d}");
+        assert_eq!(
+            d.to_string(),
+            "f.toml:2:7: invalid UTF-8 (byte 0xff); save the file as UTF-8"
+        );
+        let d = decode("f", vec![0x80]).unwrap_err();
+        assert_eq!((d.line, d.col), (1, 1));
+        assert_eq!(decode("f", b"ok".to_vec()).unwrap(), "ok");
+    }
+
+    #[test]
+    fn reading_enforces_the_size_limit_and_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.txt");
+        std::fs::write(&p, "0123456789").unwrap();
+        assert_eq!(read_text(&p, 10).unwrap(), "0123456789");
+        let e = read_text(&p, 9).unwrap_err();
+        assert!(e.message.contains("larger than 9 bytes"), "{e}");
+        std::fs::write(&p, b"ok\n\xfe").unwrap();
+        assert_eq!(read_text(&p, 100).unwrap_err().line, 2);
+        let missing = dir.path().join("none");
+        assert_eq!(read_text_if_exists(&missing, 10).unwrap(), None);
+        assert!(
+            read_text(&missing, 10)
+                .unwrap_err()
+                .message
+                .starts_with("cannot read")
+        );
+    }
+
+    #[test]
+    fn suggestions_need_a_close_name() {
+        assert_eq!(edit_distance("rollbak", "rollback"), 1);
+        assert_eq!(edit_distance("Release", "release"), 0);
+        assert_eq!(suggest("rollbak", ["ack", "rollback"]), Some("rollback"));
+        assert_eq!(suggest("Release", ["release"]), Some("release"));
+        assert_eq!(suggest("x", ["y"]), None, "one letter is no evidence");
+        assert_eq!(suggest("latency", ["errors"]), None);
+        assert_eq!(
+            with_suggestion("unknown field `nosie`, expected one of `noise`, `note`".into()),
+            "unknown field `nosie`, expected one of `noise`, `note`; did you mean `noise`?"
+        );
+        assert_eq!(
+            with_suggestion("unknown variant `intr`, expected one of `intro`, `expert`".into()),
+            "unknown variant `intr`, expected one of `intro`, `expert`; did you mean `intro`?"
+        );
+        let plain = "unknown field `colour`, expected one of `id`, `name`";
+        assert_eq!(with_suggestion(plain.into()), plain);
+    }
+
+    #[test]
+    fn checker_bounds_say_the_bound_and_sort_by_position() {
+        let src = "a = 1\nb = 2\n";
+        let mut cx = Checker::new("c.toml", src);
+        assert!(!cx.float(6..7, "`b`", f64::NAN, 0.0, 1e15));
+        assert!(!cx.int(0..1, "`a`", 5, 1, 4));
+        assert!(cx.float(0..1, "`a`", 1.0, 0.0, 1.0));
+        assert!(!cx.count(0..1, "signals", 40, 32));
+        assert!(!cx.text(0..1, "the text", &"é".repeat(11), 10));
+        assert!(cx.text(0..1, "the text", &"é".repeat(10), 10));
+        let d: Vec<String> = cx.finish().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            d,
+            [
+                "c.toml:1:1: `a` must be from 1 to 4, not 5",
+                "c.toml:1:1: at most 32 signals are allowed, not 40",
+                "c.toml:1:1: the text is 11 characters long; at most 10 are allowed",
+                "c.toml:2:1: `b` must be a finite number from 0 to 1e15, not NaN",
+            ]
         );
     }
 }

@@ -2,140 +2,15 @@
 //! Markdown. This is the scenario author's test: each bundled scenario ships a winning and a
 //! losing script.
 
-use crate::diag::Diagnostic;
 use crate::drill::{Action, Drill, Input, SeatId, Verdict};
-use crate::scenario::position::Position;
-use crate::scenario::{Mark, Scenario};
+use crate::scenario::Mark;
 use std::fmt::Write as _;
 
 /// The seat a headless script plays from.
 pub const SCRIPT_SEAT: SeatId = 0;
 
-/// One line of a cue script: at `beat`, do `action`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptLine {
-    pub beat: u64,
-    pub action: Action,
-    pub line: usize,
-}
-
-/// Parses a cue script: one `POSITION WORD [ARG...]` per line, `#` starts a comment.
-/// WORD is a cue id, or one of `note TEXT`, `hint`, `fire INJECT`, `pause`, `resume`,
-/// `tempo BPM`, `end [REASON]`. Positions must not go backwards.
-pub fn parse_script(
-    src: &str,
-    file: &str,
-    scenario: &Scenario,
-) -> Result<Vec<ScriptLine>, Vec<Diagnostic>> {
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    let mut last = 0;
-    let bpb = scenario.tempo.beats_per_bar;
-    for (n, raw) in src.lines().enumerate() {
-        let line = n + 1;
-        let text = raw.split('#').next().unwrap_or("").trim();
-        if text.is_empty() {
-            continue;
-        }
-        let col = raw.len() - raw.trim_start().len() + 1;
-        let mut err = |col: usize, message: String| {
-            diags.push(Diagnostic {
-                file: file.into(),
-                line,
-                col,
-                message,
-            })
-        };
-        let (pos, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-        let rest = rest.trim();
-        let beat = match Position::parse(pos).and_then(|p| p.resolve(bpb)) {
-            Ok(b) => b,
-            Err(e) => {
-                err(col, e);
-                continue;
-            }
-        };
-        if beat < last {
-            err(
-                col,
-                format!(
-                    "beat {beat} comes before the previous line's beat {last}; keep the script in order"
-                ),
-            );
-            continue;
-        }
-        if beat >= scenario.length_beats {
-            err(
-                col,
-                format!(
-                    "beat {beat} is past the end of the timeline (beat {})",
-                    scenario.length_beats - 1
-                ),
-            );
-            continue;
-        }
-        last = beat;
-        // `text` is the line without its comment, trimmed; `rest` is a suffix of it.
-        let word_col = col + (text.len() - rest.len());
-        let (word, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let arg = arg.trim();
-        let action = match word {
-            "" => {
-                err(
-                    col,
-                    "expected a cue after the position, e.g. `12 ack`".into(),
-                );
-                continue;
-            }
-            "note" => Action::Note {
-                text: arg.to_string(),
-            },
-            "hint" => Action::Hint,
-            "pause" => Action::Pause,
-            "resume" => Action::Resume,
-            "fire" => Action::Fire {
-                inject: arg.to_string(),
-            },
-            "end" => Action::End {
-                reason: if arg.is_empty() {
-                    "ended by script".into()
-                } else {
-                    arg.into()
-                },
-            },
-            "tempo" => match arg.parse() {
-                Ok(bpm) => Action::Tempo { bpm },
-                Err(_) => {
-                    err(
-                        word_col,
-                        format!("`tempo` needs a number of beats per minute, not `{arg}`"),
-                    );
-                    continue;
-                }
-            },
-            cue if scenario.cue_index(cue).is_some() => Action::Cue {
-                cue: cue.to_string(),
-            },
-            other => {
-                let ids: Vec<&str> = scenario.cues.iter().map(|c| c.id.as_str()).collect();
-                err(
-                    word_col,
-                    format!(
-                        "unknown cue `{other}`; this scenario's cues: {}",
-                        ids.join(", ")
-                    ),
-                );
-                continue;
-            }
-        };
-        out.push(ScriptLine { beat, action, line });
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(diags)
-    }
-}
+/// The cue-script parser lives in the pure core; re-exported for the callers that know it here.
+pub use crate::drill::script::{ScriptLine, parse_script};
 
 /// Plays a script against a fresh drill until the drill ends (or `stop_at` is reached) and
 /// returns the drill and every input applied, in order.

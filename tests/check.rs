@@ -138,7 +138,7 @@ const BAD: &[Expect] = &[
     },
     Expect {
         file: "clear-unknown-source.toml",
-        problems: &[(27, 39, "no inject or cue named `release` to clear")],
+        problems: &[(27, 39, "no inject or cue named `release` (known: rollback)")],
         exact: true,
     },
     Expect {
@@ -153,21 +153,169 @@ const BAD: &[Expect] = &[
     Expect {
         file: "many-refs.toml",
         problems: &[
-            (23, 19, "no cue named `rollbak` (known: rollback)"),
+            (23, 19, "no cue named `rollbak`; did you mean `rollback`?"),
             (33, 10, "no signal named `latency` (known: errors)"),
             (43, 16, "no cue named `deploy`"),
             (44, 38, "no signal named `error_rate`"),
-            (50, 10, "no role named `operater` (known: operator)"),
+            (50, 10, "no role named `operater`; did you mean `operator`?"),
             (51, 13, "no cue named `investigate`"),
             (
                 52,
                 12,
                 "no runbook page named `rollback-page` (none are defined)",
             ),
-            (53, 39, "no inject or cue named `relase` to clear"),
+            (
+                53,
+                39,
+                "no inject or cue named `relase`; did you mean `release`?",
+            ),
             (58, 9, "no cue named `restart-db`"),
             (59, 12, "no signal named `db_cpu`"),
         ],
+        exact: true,
+    },
+    Expect {
+        file: "nan-and-infinity.toml",
+        problems: &[
+            (
+                19,
+                46,
+                "objective `budget`: `budget_left` must be a finite number from 0 to 1, not NaN",
+            ),
+            (
+                24,
+                12,
+                "signal `errors`: `baseline` must be a finite number from -1e15 to 1e15, not 1e308",
+            ),
+            (
+                25,
+                9,
+                "signal `errors`: `noise` must be a finite number from 0 to 1e15, not inf",
+            ),
+            (
+                26,
+                11,
+                "signal `errors`: `inertia` must be in [0, 1), not NaN",
+            ),
+            (
+                27,
+                7,
+                "signal `errors`: `min` must be a finite number from -1e15 to 1e15, not NaN",
+            ),
+            (
+                28,
+                7,
+                "signal `errors`: `max` must be a finite number from -1e15 to 1e15, not -inf",
+            ),
+            (
+                29,
+                12,
+                "signal `errors`: `healthy[0]` must be a finite number",
+            ),
+            (
+                30,
+                18,
+                "signal `errors`: samples[2] must be a finite number",
+            ),
+            (
+                31,
+                18,
+                "signal `errors`: SLO target must be a percentage below 100, like 99.9, not NaN",
+            ),
+            (
+                36,
+                13,
+                "alert `ErrorsHigh`: `threshold` must be a finite number from -1e15 to 1e15, not NaN",
+            ),
+            (
+                46,
+                44,
+                "inject `release`: a `ramp` effect's `by` must be a finite number",
+            ),
+            (
+                47,
+                52,
+                "a `multiply` effect's `factor` must be a finite number from 0 to 1000, not 1e308",
+            ),
+            (
+                48,
+                52,
+                "a `multiply` effect's `factor` must be a finite number from 0 to 1000, not -2",
+            ),
+            (
+                55,
+                53,
+                "cue `rollback`: a `step` effect's `by` must be a finite number from -1e15 to 1e15, not -1e16",
+            ),
+        ],
+        exact: true,
+    },
+    Expect {
+        file: "too-big.toml",
+        problems: &[
+            (
+                4,
+                6,
+                "[scenario] id is 286 characters long; at most 40 are allowed (it names recording files and hosted drills)",
+            ),
+            (
+                8,
+                20,
+                "[scenario] duration_minutes must be from 1 to 1440, not 0",
+            ),
+            (
+                9,
+                15,
+                "[scenario] length_bars must be from 1 to 4096, not 4294967295",
+            ),
+            (12, 7, "[tempo] bpm must be from 1 to 600, not 601"),
+            (13, 17, "[tempo] beats_per_bar must be from 1 to 16, not 17"),
+            (
+                14,
+                26,
+                "[tempo] story_seconds_per_beat must be from 1 to 3600, not 4294967295",
+            ),
+            (
+                17,
+                19,
+                "[targets] resolve_minutes must be from 0 to 10080, not 4294967295",
+            ),
+            (
+                24,
+                36,
+                "signal `errors`: SLO window_bars must be from 1 to 65536, not 0",
+            ),
+            (
+                31,
+                13,
+                "alert `ErrorsHigh`: `for_beats` = 4294967295 is longer than the timeline (65536 beats)",
+            ),
+            (
+                39,
+                63,
+                "a `ramp` effect's `over` = 100000 is longer than the timeline (65536 beats)",
+            ),
+            (
+                39,
+                83,
+                "a `ramp` effect's `for_beats` = 4294967295 is longer than the timeline",
+            ),
+            (
+                42,
+                6,
+                "cue id `roll back` must be one word: no spaces, control characters or `#`",
+            ),
+            (
+                45,
+                15,
+                "cue `roll back`: `delay_beats` = 4294967295 is longer than the timeline",
+            ),
+        ],
+        exact: true,
+    },
+    Expect {
+        file: "bad-utf8.toml",
+        problems: &[(4, 15, "invalid UTF-8 (byte 0xff); save the file as UTF-8")],
         exact: true,
     },
 ];
@@ -392,7 +540,7 @@ fn a_source_needs_a_title_an_org_and_a_real_date() {
     let base = std::fs::read_to_string("scenarios/bad-deploy.toml").unwrap();
     let good = base.replacen(
         "tags = [",
-        "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\nfamily = \"deploy\"\ntags = [",
+        "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\ntags = [",
         1,
     );
     let s = gamelan::scenario::load_str(&good, "good.toml").unwrap();
@@ -410,4 +558,36 @@ fn a_source_needs_a_title_an_org_and_a_real_date() {
     let text = gamelan::diag::render(&errs);
     assert!(text.contains("needs a title and an org"), "{text}");
     assert!(text.contains("must be YYYY-MM-DD"), "{text}");
+}
+
+// ---- bounds that other parts of gamelan rely on ----
+
+/// bad-deploy with another scenario id.
+fn with_id(id: &str) -> Result<gamelan::scenario::Scenario, Vec<gamelan::diag::Diagnostic>> {
+    let src = std::fs::read_to_string(root().join("scenarios/bad-deploy.toml")).unwrap();
+    let src = src.replacen("id = \"bad-deploy\"", &format!("id = \"{id}\""), 1);
+    gamelan::scenario::load_str(&src, "id.toml")
+}
+
+#[test]
+fn a_scenario_id_that_passes_check_names_a_recording_and_a_hosted_drill() {
+    let longest = "a".repeat(40);
+    for id in ["a", "A-b_9", longest.as_str()] {
+        let s = with_id(id).unwrap_or_else(|d| panic!("{id}: {}", gamelan::diag::render(&d)));
+        gamelan::seat::socket::check_name(&s.meta.id).unwrap();
+        let drill = gamelan::drill::Drill::new(std::sync::Arc::new(s), 1);
+        let header = gamelan::record::Header::for_drill(&drill, Vec::new());
+        let dir = tempfile::tempdir().unwrap();
+        let path = gamelan::record::default_path(dir.path(), &header);
+        std::fs::write(&path, "").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(path.to_string_lossy().contains(id));
+    }
+    let too_long = "a".repeat(41);
+    for id in [too_long.as_str(), "-x", "_x", "a.b", "a b", "é"] {
+        let errs = with_id(id).expect_err(id);
+        assert!(
+            errs.iter().any(|d| d.message.starts_with("[scenario] id")),
+            "{id}: {errs:?}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 use super::shell::*;
 use crate::cmd::signals::run_local_until_stopped;
 use crate::config::{Paths, Settings};
-use crate::diag::{self, Diagnostic};
+use crate::diag;
 use crate::drill::Drill;
 use crate::headless;
 use crate::record::{self};
@@ -212,8 +212,8 @@ pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs, out: &mut dyn Write)
         .as_ref()
         .ok_or_else(|| eyre!("--headless needs --cues FILE"))?;
     let name = cues.display().to_string();
-    let src = std::fs::read_to_string(cues)
-        .map_err(|e| eyre!("{}", Diagnostic::whole(&name, format!("cannot read: {e}"))))?;
+    let src =
+        diag::read_text(cues, crate::drill::script::MAX_SCRIPT_BYTES).map_err(|d| eyre!("{d}"))?;
     let script = headless::parse_script(&src, &name, &entry.scenario)
         .map_err(|d| eyre!("{}", diag::render(&d)))?;
     let mut drill = Drill::new(entry.scenario.clone(), args.seed);

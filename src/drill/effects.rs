@@ -43,7 +43,7 @@ impl ActiveEffect {
     /// True once the effect no longer contributes and never will again.
     pub fn finished(&self, beat: u64) -> bool {
         self.end
-            .is_some_and(|end| beat >= end + u64::from(self.release))
+            .is_some_and(|end| beat >= end.saturating_add(u64::from(self.release)))
     }
 
     /// Ends the hold now and fades over `release` beats (no-op if already fading sooner).

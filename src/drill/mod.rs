@@ -3,13 +3,17 @@
 //! generator, and knows nothing of terminals, sockets or clocks. The same scenario, seed and
 //! inputs always give the same state, which is what recordings, replay and fork rely on.
 
+mod actions;
+mod beat;
 mod effects;
+mod judge;
 mod rng;
+pub mod script;
 
 pub use effects::ActiveEffect;
 pub use rng::Rng;
 
-use crate::scenario::{Effect, EffectOrigin, Mark, Measure, Scenario};
+use crate::scenario::{Mark, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -272,7 +276,7 @@ impl Drill {
             Action::Join { name, role } => return self.join(seat, name, role.as_deref()),
             Action::Tick => {
                 if self.status == Status::Running {
-                    self.beat += 1;
+                    self.beat = self.beat.saturating_add(1);
                     self.play_beat();
                 }
                 return;
@@ -378,257 +382,6 @@ impl Drill {
         self.push(Event::Joined { seat });
     }
 
-    /// Everything that happens on the current beat, in a fixed order.
-    fn play_beat(&mut self) {
-        let beat = self.beat;
-        let due: Vec<PendingCue> = self
-            .pending
-            .iter()
-            .filter(|p| p.land <= beat)
-            .cloned()
-            .collect();
-        self.pending.retain(|p| p.land > beat);
-        for p in due {
-            self.land(p.seat, p.cue);
-        }
-        for i in 0..self.scenario.injects.len() {
-            let inj = &self.scenario.injects[i];
-            if !self.injects_done[i] && !inj.contingency && inj.at == Some(beat) {
-                self.injects_done[i] = true;
-                let fire = inj
-                    .when
-                    .is_none_or(|c| self.cue_done_by(c.cue, c.by.unwrap_or(beat)) == c.done);
-                if fire {
-                    self.fire(i, false);
-                } else {
-                    self.push(Event::InjectSkipped { inject: i });
-                }
-            }
-        }
-        self.effects.retain(|e| !e.finished(beat));
-        self.sample_signals();
-        self.evaluate_alerts();
-        self.evaluate_objectives(false);
-        if self.status == Status::Running && beat + 1 >= self.scenario.length_beats {
-            self.end("time".into());
-        }
-    }
-
-    fn sample_signals(&mut self) {
-        let beat = self.beat;
-        let scenario = self.scenario.clone();
-        for (i, def) in scenario.signals.iter().enumerate() {
-            let noise = self.rng.gauss() * def.noise;
-            let target = effects::shape(def.base(beat), &self.effects, i, beat) + noise;
-            let st = &mut self.signals[i];
-            let value = if beat == 0 {
-                target
-            } else {
-                st.value + (target - st.value) * (1.0 - def.inertia)
-            };
-            st.value = value.clamp(def.min, def.max);
-            if st.history.len() == HISTORY {
-                st.history.pop_front();
-            }
-            st.history.push_back(st.value as f32);
-            if let Some(slo) = def.slo {
-                st.bad += match slo.measure {
-                    crate::scenario::SloMeasure::Ratio => (st.value / 100.0).clamp(0.0, 1.0),
-                    crate::scenario::SloMeasure::Healthy => {
-                        f64::from(u8::from(!def.is_healthy(st.value)))
-                    }
-                };
-            }
-        }
-    }
-
-    fn evaluate_alerts(&mut self) {
-        let scenario = self.scenario.clone();
-        for (i, def) in scenario.alerts.iter().enumerate() {
-            let breached = def.breached(self.signals[def.signal].value);
-            let st = &mut self.alerts[i];
-            if breached {
-                st.pending = st.pending.saturating_add(1);
-                if st.pending >= def.for_beats && st.firing_since.is_none() {
-                    st.firing_since = Some(self.beat);
-                    st.times_fired += 1;
-                    self.push(Event::AlertFiring { alert: i });
-                    for m in &def.marks {
-                        self.mark(*m);
-                    }
-                }
-            } else {
-                st.pending = 0;
-                if st.firing_since.take().is_some() {
-                    self.push(Event::AlertResolved { alert: i });
-                }
-            }
-        }
-    }
-
-    fn cue_done_by(&self, cue: usize, by: u64) -> bool {
-        self.cues_done[cue].is_some_and(|b| b <= by)
-    }
-
-    fn cue(&mut self, seat: SeatId, id: &str) {
-        let scenario = self.scenario.clone();
-        let Some(ci) = scenario.cue_index(id) else {
-            return self.reject(seat, id, "no such cue in this scenario");
-        };
-        let cue = &scenario.cues[ci];
-        let role = self
-            .seats
-            .iter()
-            .find(|s| s.id == seat)
-            .and_then(|s| s.role.clone());
-        if let Some(role) = &role
-            && !cue.roles.is_empty()
-            && !cue.roles.contains(role)
-        {
-            return self.reject(
-                seat,
-                id,
-                &format!("only {} can do this", cue.roles.join(" or ")),
-            );
-        }
-        if let Some(busy) = cue
-            .requires
-            .iter()
-            .find(|r| self.pending.iter().any(|p| p.cue == **r))
-        {
-            let label = &scenario.cues[*busy].label;
-            return self.reject(seat, id, &format!("waiting for `{label}` to finish"));
-        }
-        if let Some(missing) = cue.requires.iter().find(|r| self.cues_done[**r].is_none()) {
-            return self.reject(
-                seat,
-                id,
-                &format!("needs `{}` first", scenario.cues[*missing].label),
-            );
-        }
-        if !cue.repeatable && self.cues_done[ci].is_some() {
-            return self.reject(seat, id, "already done");
-        }
-        self.cues_done[ci].get_or_insert(self.beat);
-        self.push(Event::CueApplied { seat, cue: ci });
-        for (hi, h) in scenario.red_herrings.iter().enumerate() {
-            if h.cues.contains(&ci) && self.herrings[hi].is_none() {
-                self.herrings[hi] = Some(self.beat);
-                self.push(Event::HerringFollowed { seat, herring: hi });
-            }
-        }
-        if cue.delay_beats == 0 {
-            self.land(seat, ci);
-        } else {
-            self.pending.push(PendingCue {
-                land: self.beat + u64::from(cue.delay_beats),
-                cue: ci,
-                seat,
-            });
-        }
-    }
-
-    fn land(&mut self, seat: SeatId, ci: usize) {
-        let scenario = self.scenario.clone();
-        let cue = &scenario.cues[ci];
-        self.push(Event::CueLanded { seat, cue: ci });
-        self.start_effects(&cue.effects, EffectOrigin::Cue(ci));
-        for (n, page) in cue.reveals.iter().enumerate() {
-            self.revealed[*page] = true;
-            if n == 0 {
-                self.open_page = Some(*page);
-            }
-        }
-        for m in &cue.marks {
-            self.mark(*m);
-        }
-    }
-
-    fn mark(&mut self, mark: Mark) {
-        let slot = &mut self.marks[mark.index()];
-        if slot.is_none() {
-            *slot = Some(self.beat);
-            self.push(Event::Marked { mark });
-            if mark == Mark::Resolved && self.status != Status::Ended("resolved".into()) {
-                self.evaluate_objectives(false);
-                self.end("resolved".into());
-            }
-        }
-    }
-
-    fn fire(&mut self, i: usize, by_hand: bool) {
-        self.push(Event::InjectFired { inject: i, by_hand });
-        let effects = self.scenario.injects[i].effects.clone();
-        self.start_effects(&effects, EffectOrigin::Inject(i));
-    }
-
-    fn fire_by_hand(&mut self, seat: SeatId, id: &str) {
-        match self.scenario.inject_index(id) {
-            Some(i) if self.scenario.injects[i].contingency && !self.injects_done[i] => {
-                self.injects_done[i] = true;
-                self.fire(i, true);
-            }
-            Some(i) if self.scenario.injects[i].contingency => {
-                self.reject(seat, id, "already fired")
-            }
-            Some(_) => self.reject(seat, id, "only contingency injects can be fired by hand"),
-            None => self.reject(seat, id, "no such inject"),
-        }
-    }
-
-    fn start_effects(&mut self, effects: &[Effect], origin: EffectOrigin) {
-        let beat = self.beat;
-        for e in effects {
-            match *e {
-                Effect::Shape {
-                    signal,
-                    op,
-                    attack,
-                    sustain,
-                    release,
-                } => self.effects.push(ActiveEffect {
-                    origin,
-                    signal,
-                    op,
-                    start: beat,
-                    attack,
-                    end: sustain.map(|s| beat + u64::from(attack) + u64::from(s)),
-                    release,
-                }),
-                Effect::Clear {
-                    source,
-                    signal,
-                    release,
-                } => {
-                    for a in &mut self.effects {
-                        let matches = source.is_none_or(|s| s == a.origin)
-                            && signal.is_none_or(|s| s == a.signal);
-                        if matches && a.origin != origin {
-                            a.clear(beat, release);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn hint(&mut self, seat: SeatId) {
-        match self.scenario.hints.get(self.hints_shown) {
-            Some(h) if h.after <= self.beat => {
-                self.push(Event::Hint {
-                    seat,
-                    index: self.hints_shown,
-                });
-                self.hints_shown += 1;
-            }
-            Some(h) => {
-                let when = self.scenario.bar_beat(h.after);
-                self.reject(seat, "hint", &format!("the next hint opens at {when}"));
-            }
-            None => self.reject(seat, "hint", "no more hints"),
-        }
-    }
-
     fn end(&mut self, reason: String) {
         if matches!(self.status, Status::Ended(_)) {
             return;
@@ -636,92 +389,6 @@ impl Drill {
         self.status = Status::Ended(reason.clone());
         self.evaluate_objectives(true);
         self.push(Event::Ended { reason });
-    }
-
-    fn evaluate_objectives(&mut self, at_end: bool) {
-        let scenario = self.scenario.clone();
-        let beat = self.beat;
-        for (i, o) in scenario.objectives.iter().enumerate() {
-            if self.objectives[i] != Verdict::Pending {
-                continue;
-            }
-            let within = |done: Option<u64>, by: Option<u64>| {
-                done.is_some_and(|d| by.is_none_or(|by| d <= by))
-            };
-            let late = |by: Option<u64>| by.is_some_and(|by| beat > by);
-            let mut when = beat;
-            let verdict = match o.measure {
-                Measure::MarkBy { mark, by } => {
-                    let done = self.marks[mark.index()];
-                    if within(done, by) {
-                        when = done.unwrap_or(beat);
-                        Some(true)
-                    } else if late(by) || at_end {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                }
-                Measure::CueBy { cue, by } => {
-                    if within(self.cues_done[cue], by) {
-                        when = self.cues_done[cue].unwrap_or(beat);
-                        Some(true)
-                    } else if late(by) || at_end {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                }
-                Measure::AvoidCue { cue } => {
-                    if self.cues_done[cue].is_some() {
-                        Some(false)
-                    } else if at_end {
-                        Some(true)
-                    } else {
-                        None
-                    }
-                }
-                Measure::HealthyBy { signal, by } => (beat >= by || at_end)
-                    .then(|| scenario.signals[signal].is_healthy(self.signals[signal].value)),
-                Measure::BudgetLeft { signal, min } => {
-                    let left = self.budget_left(signal).unwrap_or(1.0);
-                    if left < min {
-                        Some(false)
-                    } else if at_end {
-                        Some(true)
-                    } else {
-                        None
-                    }
-                }
-            };
-            if let Some(met) = verdict {
-                self.objectives[i] = if met {
-                    Verdict::Met(when)
-                } else {
-                    Verdict::Missed(beat)
-                };
-                self.push(Event::Objective { objective: i, met });
-            }
-        }
-    }
-
-    /// Fraction of the SLO's error budget still unspent (can go negative).
-    pub fn budget_left(&self, signal: usize) -> Option<f64> {
-        let slo = self.scenario.signals[signal].slo?;
-        let budget = slo.allowed_bad() * slo.window_beats as f64;
-        Some(1.0 - self.signals[signal].bad / budget)
-    }
-
-    /// How fast the budget burns right now: 1.0 spends it exactly over the window.
-    pub fn burn_rate(&self, signal: usize) -> Option<f64> {
-        let def = &self.scenario.signals[signal];
-        let slo = def.slo?;
-        let value = self.signals[signal].value;
-        let bad = match slo.measure {
-            crate::scenario::SloMeasure::Ratio => (value / 100.0).clamp(0.0, 1.0),
-            crate::scenario::SloMeasure::Healthy => f64::from(u8::from(!def.is_healthy(value))),
-        };
-        Some(bad / slo.allowed_bad())
     }
 
     pub fn is_ended(&self) -> bool {

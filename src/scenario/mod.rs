@@ -3,12 +3,15 @@
 //! names while it runs.
 
 mod bundled;
+mod compile;
+pub mod limits;
 mod load;
 pub mod model;
 pub mod position;
 pub mod query;
 
 pub use bundled::{Catalogue, Entry, Origin, bundled, find};
+pub use compile::RESERVED_KEYS;
 pub use load::{load_file, load_str};
 pub use model::{
     Channel, DebriefDef, DecisionRow, Difficulty, Direction, Mark, Meta, RoleDef, RunbookPage,
@@ -56,7 +59,7 @@ impl Scenario {
 
     /// Story seconds elapsed at `beat`.
     pub fn story_seconds(&self, beat: u64) -> u64 {
-        beat * u64::from(self.tempo.story_seconds_per_beat)
+        beat.saturating_mul(u64::from(self.tempo.story_seconds_per_beat))
     }
 
     /// `bar:beat` label for an absolute beat.

@@ -30,7 +30,11 @@ impl Position {
                         "beat {beat} does not exist in a bar of {beats_per_bar} beats"
                     ));
                 }
-                Ok((bar - 1) * u64::from(beats_per_bar) + (beat - 1))
+                // Checked: a bar number near u64::MAX is past any timeline, not an overflow.
+                (bar - 1)
+                    .checked_mul(u64::from(beats_per_bar))
+                    .and_then(|b| b.checked_add(beat - 1))
+                    .ok_or_else(|| format!("bar {bar} is past the end of any timeline"))
             }
         }
     }
@@ -85,7 +89,7 @@ impl<'de> Deserialize<'de> for Position {
 /// Formats an absolute beat as `bar:beat` (1-based).
 pub fn bar_beat(beat: u64, beats_per_bar: u32) -> String {
     let bpb = u64::from(beats_per_bar.max(1));
-    format!("{}:{}", beat / bpb + 1, beat % bpb + 1)
+    format!("{}:{}", (beat / bpb).saturating_add(1), beat % bpb + 1)
 }
 
 #[cfg(test)]
@@ -101,5 +105,8 @@ mod tests {
         assert!(Position::parse("2:5").unwrap().resolve(4).is_err());
         assert!(Position::parse("x").is_err());
         assert_eq!(bar_beat(9, 4), "3:2");
+        let huge = Position::parse("18446744073709551615:1").unwrap();
+        assert!(huge.resolve(4).unwrap_err().contains("past the end"));
+        assert_eq!(bar_beat(u64::MAX, 1), format!("{}:1", u64::MAX));
     }
 }
