@@ -16,6 +16,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "edge-config-bug.toml",
+        include_str!("../../scenarios/edge-config-bug.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
