@@ -23,6 +23,10 @@ const BUNDLED: &[(&str, &str)] = &[
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
+    (
+        "s3-playbook.toml",
+        include_str!("../../scenarios/s3-playbook.toml"),
+    ),
 ];
 
 /// Where a scenario came from.
