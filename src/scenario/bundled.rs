@@ -20,6 +20,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/edge-config-bug.toml"),
     ),
     (
+        "holiday-return.toml",
+        include_str!("../../scenarios/holiday-return.toml"),
+    ),
+    (
         "queue-backlog.toml",
         include_str!("../../scenarios/queue-backlog.toml"),
     ),
