@@ -16,6 +16,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "db-directory-deleted.toml",
+        include_str!("../../scenarios/db-directory-deleted.toml"),
+    ),
+    (
         "edge-config-bug.toml",
         include_str!("../../scenarios/edge-config-bug.toml"),
     ),
