@@ -12,6 +12,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/bad-deploy.toml"),
     ),
     (
+        "bgp-withdrawal.toml",
+        include_str!("../../scenarios/bgp-withdrawal.toml"),
+    ),
+    (
         "cert-expiry.toml",
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
