@@ -20,6 +20,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "consul-streaming.toml",
+        include_str!("../../scenarios/consul-streaming.toml"),
+    ),
+    (
         "db-directory-deleted.toml",
         include_str!("../../scenarios/db-directory-deleted.toml"),
     ),
