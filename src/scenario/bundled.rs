@@ -12,6 +12,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/bad-deploy.toml"),
     ),
     (
+        "bgp-withdrawal.toml",
+        include_str!("../../scenarios/bgp-withdrawal.toml"),
+    ),
+    (
         "boot-loop-update.toml",
         include_str!("../../scenarios/boot-loop-update.toml"),
     ),
@@ -20,8 +24,24 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../scenarios/cert-expiry.toml"),
     ),
     (
+        "consul-streaming.toml",
+        include_str!("../../scenarios/consul-streaming.toml"),
+    ),
+    (
+        "db-directory-deleted.toml",
+        include_str!("../../scenarios/db-directory-deleted.toml"),
+    ),
+    (
         "dead-code-flag.toml",
         include_str!("../../scenarios/dead-code-flag.toml"),
+    ),
+    (
+        "edge-config-bug.toml",
+        include_str!("../../scenarios/edge-config-bug.toml"),
+    ),
+    (
+        "holiday-return.toml",
+        include_str!("../../scenarios/holiday-return.toml"),
     ),
     (
         "mass-revocation.toml",
@@ -38,6 +58,10 @@ const BUNDLED: &[(&str, &str)] = &[
     (
         "retry-storm.toml",
         include_str!("../../scenarios/retry-storm.toml"),
+    ),
+    (
+        "s3-playbook.toml",
+        include_str!("../../scenarios/s3-playbook.toml"),
     ),
     (
         "stolen-session-token.toml",
