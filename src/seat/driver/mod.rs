@@ -157,10 +157,9 @@ impl Peer {
                     None => return PeerEvent::Gone,
                     Some(SeatIn::Resize { cols, rows }) => {
                         let (c, r) = clamp_size(u32::from(cols), u32::from(rows));
-                        if let Err(e) = self.screen.resize(c, r) {
-                            // Drawing will fail the same way and end the seat with it.
-                            let _ = e;
-                        }
+                        // A failed resize fails the next draw the same way, which ends the
+                        // seat with the reason.
+                        let _ = self.screen.resize(c, r);
                         return PeerEvent::Redraw;
                     }
                     Some(SeatIn::Bytes(b)) => {
@@ -198,6 +197,16 @@ impl Peer {
     /// Sends raw bytes (a last message), waiting at most a second for room in the queue.
     pub async fn send(&self, bytes: Vec<u8>) {
         let _ = tokio::time::timeout(Duration::from_secs(1), self.output.send(bytes)).await;
+    }
+}
+
+/// The theme a seat of `depth` colours is drawn in: without colour for a terminal that shows
+/// none (meanings kept apart by emphasis), else the theme itself, its colours brought down to
+/// the depth as each cell is sent.
+pub fn theme_for_depth(theme: &Theme, depth: ColourDepth) -> Theme {
+    match depth {
+        ColourDepth::None => theme.clone().without_colour(),
+        _ => theme.clone(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::room::{Naming, Room};
-use crate::seat::driver::{self, ColourDepth, Peer, SeatEnd, SeatIn};
+use crate::seat::driver::{self, ColourDepth, Peer, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::theme::Theme;
 use std::io::{self};
 use std::path::Path;
@@ -26,7 +26,7 @@ pub const MAX_CONNECTIONS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct ServeCtx {
     pub room: Room,
-    /// The theme remote seats are drawn in.
+    /// The theme joined seats start from (each is then drawn in its own terminal's colours).
     pub theme: Theme,
     /// The drill's name (its socket's name).
     pub name: String,
@@ -368,16 +368,6 @@ async fn seat(
     };
     let _ = bye_tx.send(Bye::new(reason));
     let _ = writer.await;
-}
-
-/// The theme a seat of `depth` colours is drawn in: without colour for a terminal that shows
-/// none (meanings kept apart by emphasis), else the theme itself, its colours brought down to
-/// the depth as each cell is sent.
-pub fn theme_for_depth(theme: &Theme, depth: ColourDepth) -> Theme {
-    match depth {
-        ColourDepth::None => theme.clone().without_colour(),
-        _ => theme.clone(),
-    }
 }
 
 /// Asks the drill at `path` what it is: `Ok(None)` when the socket is stale (and left alone).

@@ -423,10 +423,12 @@ impl SshLobby {
             )));
         }
         if let Row::Scenario(_) = target {
-            lines.push(Line::muted(&fit(
+            for l in wrap(
                 "Whoever opens a drill conducts it until a facilitator joins.",
                 w,
-            )));
+            ) {
+                lines.push(Line::muted(&l));
+            }
         }
         lines.push(Line::blank());
         for (i, o) in options.iter().enumerate() {
