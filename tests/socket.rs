@@ -1,7 +1,8 @@
 //! `gamelan host` / `join` / `drills` with the real binary in pseudo-terminals: a pair shares
 //! one drill over the Unix socket; cues are attributed across seats; a joined seat resizes,
 //! survives being killed and rejoins; the host quitting gives every seat its terminal back with
-//! the reason; the socket is owner-only; malformed bytes on the socket never disturb the host.
+//! the reason; the socket is owner-only; malformed bytes on the socket never disturb the host;
+//! the documented pair drill works from one account, with a seat name of its own.
 
 mod common;
 

@@ -3,7 +3,8 @@
 //! in (listed keys; not unlisted ones, passwords or keyboard-interactive; edits to the file
 //! without a restart), two players in one drill seeing each other's cues, window changes,
 //! a killed client taking its seat back, a stopped client not stalling the others, garbage
-//! bytes and absurd window sizes, and the server's shutdown telling every seat why.
+//! bytes and absurd window sizes, the server's shutdown telling every seat why, a pair without
+//! a facilitator starting its drill, and each seat drawn in its own terminal's colours.
 //!
 //! Every wait has a deadline; servers and clients are killed by Drop guards.
 
