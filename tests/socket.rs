@@ -1,7 +1,8 @@
 //! `gamelan host` / `join` / `drills` with the real binary in pseudo-terminals: a pair shares
 //! one drill over the Unix socket; cues are attributed across seats; a joined seat resizes,
 //! survives being killed and rejoins; the host quitting gives every seat its terminal back with
-//! the reason; the socket is owner-only; malformed bytes on the socket never disturb the host.
+//! the reason; the socket is owner-only; malformed bytes on the socket never disturb the host;
+//! the documented pair drill works from one account, with a seat name of its own.
 
 mod common;
 
@@ -118,7 +119,7 @@ fn a_pair_shares_a_drill_over_the_socket() {
         list.contains("pair") && list.contains("bad-deploy") && list.contains("briefing"),
         "{list}"
     );
-    assert!(list.contains("ana (all roles)"), "{list}");
+    assert!(list.contains("ana (all roles, conducts)"), "{list}");
 
     // A second host may not take the name of a live drill.
     let again = env.run(&["host", "bad-deploy", "--name", "pair"]);
@@ -258,6 +259,7 @@ fn hello(name: &str, role: Option<&str>) -> Hello {
         role: role.map(str::to_string),
         cols: 80,
         rows: 24,
+        ..Hello::default()
     }
 }
 
@@ -299,11 +301,9 @@ fn malformed_bytes_never_disturb_the_host() {
         bye.refused && bye.reason.contains("no role `janitor`") && bye.reason.contains("operator"),
         "{bye:?}"
     );
-    let bye = poke(
-        &path,
-        &socket::encode(&Frame::Hello(hello("ana", None))),
-        false,
-    );
+    let mut exact = hello("ana", None);
+    exact.exact = true;
+    let bye = poke(&path, &socket::encode(&Frame::Hello(exact)), false);
     assert!(
         bye.refused && bye.reason.contains("`ana` is taken"),
         "{bye:?}"
@@ -337,7 +337,7 @@ fn malformed_bytes_never_disturb_the_host() {
     big.cols = 500;
     big.rows = 200;
     slow.write_all(&socket::encode(&Frame::Hello(big))).unwrap();
-    wait_drills(&env, "slow (all roles)");
+    wait_drills(&env, "slow (all roles, conducts)");
 
     // The host keeps drawing and keeps time.
     a.press("\r");
@@ -410,5 +410,75 @@ fn join_refusals_and_drill_discovery() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no drill named `nosuch`"), "{err}");
+    drop(a);
+}
+
+/// The pair drill exactly as documented: `gamelan host bad-deploy`, then the join line it
+/// prints, run by the same account in another terminal. The second seat gets a name of its
+/// own (shown on its screen), the host conducts, each seat is drawn in its own terminal's
+/// colours, and a seat that quits is recorded leaving once.
+#[test]
+fn the_documented_pair_drill_works_from_one_account() {
+    let env = Env::new();
+    // A wide host terminal, so its status line shows the whole join hint.
+    let a = env.term("ana", "\"$G\" host bad-deploy; echo EXIT=$?", 30, 140);
+    let screen = a.wait_for("Enter starts the metronome");
+    let hint = screen
+        .lines()
+        .find_map(|l| l.split("join: ").nth(1))
+        .and_then(|rest| rest.split(" · ").next())
+        .unwrap_or_else(|| panic!("no join hint on the host's screen:\n{screen}"))
+        .trim()
+        .to_string();
+    assert_eq!(hint, "gamelan join bad-deploy --role operator");
+    assert!(a.has_colour(), "the host's own terminal is in colour");
+
+    // The same account runs exactly the printed line (with `gamelan` as the binary), once
+    // with colour and once with NO_COLOR.
+    let join = hint.replacen("gamelan", "\"$G\"", 1);
+    let b = env.term("ana", &format!("{join}; echo EXIT=$?"), 24, 80);
+    let screen = b.wait_for("ana-2 · ana conducts");
+    assert!(screen.contains("Enter starts the metronome"), "{screen}");
+    assert!(b.has_colour(), "a colour terminal gets colour");
+    let c = env.term("ana", &format!("NO_COLOR=1 {join}; echo EXIT=$?"), 24, 80);
+    c.wait_for("ana-3 · ana conducts");
+    assert!(
+        !c.has_colour(),
+        "NO_COLOR in the joining terminal: no colour"
+    );
+    let list = wait_drills(&env, "ana-3 (operator)");
+    assert!(
+        list.contains("ana (all roles, conducts), ana-2 (operator), ana-3 (operator)"),
+        "{list}"
+    );
+
+    // Only the conductor starts the drill; the others are told who that is.
+    b.press("\r");
+    b.wait_for("waiting for ana to start");
+    a.press("\r");
+    b.wait_for("RUNNING");
+    b.wait_for("ana-2 · ? keys · q quit");
+
+    // The second seat quits: it is told so, exits 0, and is recorded leaving once.
+    b.press("q");
+    b.press("y");
+    let t = b.wait_for("EXIT=");
+    assert!(t.contains("EXIT=0"), "{t}");
+    assert!(t.contains("ana-2 left the drill `bad-deploy`"), "{t}");
+    wait_drills(&env, "ana-2 (operator, away)");
+    let dir = env.dir.path().join("data/recordings");
+    let rec = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .expect("the host records the drill");
+    let text = std::fs::read_to_string(rec).unwrap();
+    let leaves: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(r#""do":"leave""#))
+        .collect();
+    assert_eq!(leaves.len(), 1, "{text}");
+    assert!(leaves[0].contains(r#""seat":1"#), "{leaves:?}");
+    drop(c);
     drop(a);
 }

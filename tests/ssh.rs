@@ -3,7 +3,8 @@
 //! in (listed keys; not unlisted ones, passwords or keyboard-interactive; edits to the file
 //! without a restart), two players in one drill seeing each other's cues, window changes,
 //! a killed client taking its seat back, a stopped client not stalling the others, garbage
-//! bytes and absurd window sizes, and the server's shutdown telling every seat why.
+//! bytes and absurd window sizes, the server's shutdown telling every seat why, a pair without
+//! a facilitator starting its drill, and each seat drawn in its own terminal's colours.
 //!
 //! Every wait has a deadline; servers and clients are killed by Drop guards.
 
@@ -205,9 +206,23 @@ impl Server {
 
     /// Opens an interactive `ssh -tt` in a pseudo-terminal of `cols`x`rows`.
     fn term(&self, key: &Path, user: &str, cols: u16, rows: u16) -> Term {
+        self.term_with(key, user, &[], &[], cols, rows)
+    }
+
+    /// [`Server::term`] with extra `ssh` options and environment (`TERM`…) for the client.
+    fn term_with(
+        &self,
+        key: &Path,
+        user: &str,
+        options: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+        cols: u16,
+        rows: u16,
+    ) -> Term {
         let mut args = vec!["-tt".to_string()];
+        args.extend(options.iter().map(|s| s.to_string()));
         args.extend(self.ssh_args(key, user));
-        Term::spawn(user, SSH, &args, &[], cols, rows)
+        Term::spawn(user, SSH, &args, env, cols, rows)
     }
 
     fn signal(&self, sig: i32) {
@@ -345,7 +360,7 @@ fn two_players_share_a_drill_resize_drop_rejoin_and_hear_the_server_stop() {
 
     // bo sees it in the lobby and joins as the operator.
     let mut b = server.term(&bo, "bo", 80, 24);
-    b.wait_all(&["bad-deploy-1", "briefing", "ana (solo)"]);
+    b.wait_all(&["bad-deploy-1", "briefing", "ana (solo, conducts)"]);
     b.press("\r");
     b.wait_all(&["join bad-deploy-1 · pick your role", "Operator"]);
     b.press("j");
@@ -468,5 +483,99 @@ fn a_stopped_client_never_stalls_the_others_and_garbage_never_breaks_a_seat() {
         ok && out.contains("bad-deploy-1"),
         "{out}\n{}",
         server.log()
+    );
+}
+
+/// A pair practising alone: one opens a drill as incident commander, the other joins as
+/// operator, nobody facilitates. The seat that opened the drill conducts (the lobby says
+/// so), and its Enter starts the drill for both.
+#[test]
+fn a_pair_without_a_facilitator_starts_the_drill() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    let bo = site.keygen("bo");
+    site.authorize(&format!("{}{}", site.public(&ana), site.public(&bo)));
+    let server = site.serve(&[]);
+
+    let a = server.term(&ana, "ana", 80, 24);
+    a.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
+    a.press("\r");
+    a.wait_all(&[
+        "new drill · pick your role",
+        "conducts it until a facilitator joins",
+    ]);
+    a.press("\r"); // the first role: incident commander
+    a.wait_all(&["Enter starts the metronome", "ana · ? keys"]);
+
+    let b = server.term(&bo, "bo", 80, 24);
+    b.wait_all(&["bad-deploy-1", "ana (commander, conducts)"]);
+    b.press("\r");
+    b.wait_all(&[
+        "join bad-deploy-1 · pick your role",
+        "seated: ana (conducts)",
+    ]);
+    b.press("j");
+    b.press("\r"); // operator
+    b.wait_all(&["Enter starts the metronome", "bo · ana conducts"]);
+    b.press("\r");
+    b.wait_all(&["waiting for ana to start"]);
+
+    a.press("\r");
+    a.wait_all(&["RUNNING"]);
+    b.wait_all(&["RUNNING"]);
+    // The conductor may pause; the operator may not.
+    b.press(" ");
+    b.wait_all(&["pause: only a facilitator"]);
+    a.press(" ");
+    a.wait_all(&["PAUSED"]);
+    b.wait_all(&["PAUSED"]);
+}
+
+/// Each seat is drawn for its own terminal: colour for `xterm-256color`, none for
+/// `TERM=dumb` or a client that sends `NO_COLOR`; the same user twice in one drill gets a
+/// second seat of its own; and a seat's lobby theme is its own.
+#[test]
+fn each_seat_gets_its_own_colours_theme_and_name() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    site.authorize(&site.public(&ana));
+    let server = site.serve(&[]);
+    let open = |t: &Term| {
+        t.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
+    };
+
+    let colour = server.term(&ana, "ana", 100, 30);
+    open(&colour);
+    let screen = colour.wait_all(&["t theme dark · 256 colours"]);
+    assert!(colour.has_colour(), "{screen}");
+    // `t` picks another theme for this seat only.
+    colour.press("t");
+    colour.wait_all(&["t theme light · 256 colours"]);
+
+    let dumb_term = std::ffi::OsStr::new("dumb");
+    let dumb = server.term_with(&ana, "ana", &[], &[("TERM", dumb_term)], 100, 30);
+    open(&dumb);
+    dumb.wait_all(&["t theme dark · no colour"]);
+    assert!(!dumb.has_colour(), "TERM=dumb: no colour");
+
+    let plain = server.term_with(&ana, "ana", &["-o", "SetEnv=NO_COLOR=1"], &[], 100, 30);
+    open(&plain);
+    plain.wait_all(&["t theme dark · no colour"]);
+    assert!(!plain.has_colour(), "NO_COLOR from the client: no colour");
+
+    // The first opens a drill playing every role; the second joins it under the same user.
+    colour.press("\r\x1b[A\r");
+    colour.wait_all(&["Enter starts the metronome", "ana · ? keys"]);
+    plain.wait_all(&["bad-deploy-1"]);
+    // Its selection stayed on the first scenario: up once to the open drill.
+    plain.press("\x1b[A");
+    plain.press("\r\x1b[A\r");
+    plain.wait_all(&["Enter starts the metronome", "ana-2 · ? keys"]);
+    assert!(!plain.has_colour(), "the drill keeps the seat's colours");
+    assert!(colour.has_colour());
+    let (ok, out, _) = server.batch(&ana, "ana", &[], "list");
+    assert!(
+        ok && out.contains("ana (solo, conducts), ana-2 (solo, conducts)"),
+        "{out}"
     );
 }

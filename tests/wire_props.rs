@@ -28,28 +28,45 @@ fn text() -> impl Strategy<Value = String> {
 
 fn frame() -> impl Strategy<Value = Frame> {
     let hello = (
-        any::<u32>(),
+        (
+            any::<u32>(),
+            text(),
+            any::<bool>(),
+            proptest::option::of(text()),
+        ),
+        (any::<u16>(), any::<u16>()),
+        (
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+        ),
+    )
+        .prop_map(
+            |((version, name, exact, role), (cols, rows), (term, colorterm, no_color))| {
+                Frame::Hello(Hello {
+                    version,
+                    name,
+                    exact,
+                    role,
+                    cols,
+                    rows,
+                    term,
+                    colorterm,
+                    no_color,
+                })
+            },
+        );
+    let seat = (
         text(),
         proptest::option::of(text()),
-        any::<u16>(),
-        any::<u16>(),
+        any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(version, name, role, cols, rows)| {
-            Frame::Hello(Hello {
-                version,
-                name,
-                role,
-                cols,
-                rows,
-            })
-        });
-    let seat =
-        (text(), proptest::option::of(text()), any::<bool>()).prop_map(|(name, role, present)| {
-            InfoSeat {
-                name,
-                role,
-                present,
-            }
+        .prop_map(|(name, role, present, conducts)| InfoSeat {
+            name,
+            role,
+            present,
+            conducts,
         });
     let info = (
         (any::<u32>(), text(), text(), text(), text(), text()),

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 pub(crate) fn seat_label(s: &socket::InfoSeat) -> String {
     let role = s.role.as_deref().unwrap_or("all roles");
-    if s.present {
+    if s.conducts {
+        format!("{} ({role}, conducts)", s.name)
+    } else if s.present {
         format!("{} ({role})", s.name)
     } else {
         format!("{} ({role}, away)", s.name)

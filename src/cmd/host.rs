@@ -147,9 +147,17 @@ pub(crate) fn run(
                     return Err(eyre!(e));
                 }
             };
+            // Joined seats are drawn for their own terminals (TERM, COLORTERM, NO_COLOR in
+            // their Hello), so they get the theme before this terminal's NO_COLOR.
+            let (seat_theme, _) = crate::ui::theme::resolve_with(
+                theme_flag,
+                settings.theme.as_deref(),
+                &paths.themes(),
+                false,
+            );
             let ctx = ServeCtx {
                 room: room.clone(),
-                theme: theme.clone(),
+                theme: seat_theme,
                 name: name.clone(),
                 host: host_name.clone(),
             };

@@ -15,7 +15,8 @@ pub struct JoinArgs {
     /// The role to play (default: every role).
     #[arg(long)]
     pub role: Option<String>,
-    /// The seat's name (default: $USER). Rejoin with the same name to get your seat back.
+    /// The seat's name, exactly (refused while someone present holds it). Without it the
+    /// seat is named after $USER: the first free one of USER, USER-2, USER-3…
     #[arg(long = "as", value_name = "SEAT")]
     pub seat_name: Option<String>,
 }
@@ -118,12 +119,17 @@ pub(crate) fn run(paths: &Paths, args: &JoinArgs) -> Result<()> {
         bail!("gamelan join needs a terminal");
     }
     let (cols, rows) = crossterm::terminal::size().unwrap_or((80, 24));
+    let var = |k: &str| std::env::var(k).ok();
     let hello = Hello {
         version: socket::VERSION,
         name: args.seat_name.clone().unwrap_or_else(local_name),
+        exact: args.seat_name.is_some(),
         role: args.role.clone(),
         cols,
         rows,
+        term: var("TERM"),
+        colorterm: var("COLORTERM"),
+        no_color: var("NO_COLOR"),
     };
     stream.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_current_thread()

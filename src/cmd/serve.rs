@@ -84,7 +84,14 @@ pub fn run(
             args.authorized_keys.display()
         ),
     }
-    let (theme, problems) = theme::resolve(theme_flag, settings.theme.as_deref(), &paths.themes());
+    // Each seat's own terminal decides on colour (its TERM, COLORTERM, NO_COLOR), not the
+    // server's environment.
+    let (theme, problems) = theme::resolve_with(
+        theme_flag,
+        settings.theme.as_deref(),
+        &paths.themes(),
+        false,
+    );
     for d in problems {
         eprintln!("{d} (using {})", theme.name());
     }
@@ -93,6 +100,7 @@ pub fn run(
         theme,
         authorized_keys: args.authorized_keys.clone(),
         registry: Registry::new(Duration::from_secs(args.linger)),
+        scenarios: scenarios::Scenarios::new(paths.scenarios()),
         tempo: args.tempo.or(settings.tempo),
         live: AtomicUsize::new(0),
         stopping: tokio::sync::watch::Sender::new(false),

@@ -286,10 +286,7 @@ impl Drill {
         let Some(seat_info) = self.seats.iter().find(|s| s.id == seat) else {
             return self.reject(seat, "input", "this seat has not joined the drill");
         };
-        let facilitator = match &seat_info.role {
-            None => true,
-            Some(r) => self.scenario.role(r).is_some_and(|r| r.facilitator),
-        };
+        let conducts = self.conducts(seat_info.id);
         if matches!(self.status, Status::Ended(_))
             && !matches!(input.action, Action::Note { .. } | Action::Leave)
         {
@@ -313,9 +310,10 @@ impl Drill {
                     self.push(Event::Left { seat });
                 }
             }
-            _ if !facilitator => self.reject(
+            _ if !conducts => self.reject(
                 seat,
                 action_name(&input.action),
+                // The reason is part of the log, so of every recording's state hash: kept.
                 "only a facilitator can do that",
             ),
             Action::Pause => {
@@ -393,6 +391,37 @@ impl Drill {
 
     pub fn is_ended(&self) -> bool {
         matches!(self.status, Status::Ended(_))
+    }
+
+    /// Whether `seat` may conduct: start the metronome, pause, change the tempo, reveal hints,
+    /// fire contingencies, end the drill. A seat that may facilitate (a facilitator role, or
+    /// every role) always conducts. When no such seat is present, the lead conducts: the first
+    /// seat in join order that is still present. The seat that opened the drill is the lead;
+    /// if it leaves, the next seat to have joined takes over, and it leads again when it takes
+    /// its seat back (a returning seat keeps its place). The shells ask this too, so the
+    /// briefing's Enter and the core agree.
+    pub fn conducts(&self, seat: SeatId) -> bool {
+        let Some(info) = self.seats.iter().find(|s| s.id == seat) else {
+            return false;
+        };
+        self.may_facilitate(info) || self.conductor().is_some_and(|c| c.id == seat)
+    }
+
+    /// The seat to name as conducting: the first present seat that may facilitate, else the
+    /// lead (see [`Drill::conducts`]); `None` when nobody is present.
+    pub fn conductor(&self) -> Option<&SeatInfo> {
+        let present = || self.seats.iter().filter(|s| s.present);
+        present()
+            .find(|s| self.may_facilitate(s))
+            .or_else(|| present().next())
+    }
+
+    /// A facilitator role, or every role (`None`).
+    fn may_facilitate(&self, seat: &SeatInfo) -> bool {
+        match &seat.role {
+            None => true,
+            Some(r) => self.scenario.role(r).is_some_and(|r| r.facilitator),
+        }
     }
 
     /// Seat name for display.

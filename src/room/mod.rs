@@ -16,16 +16,38 @@ use tokio::time::{Instant, sleep_until};
 pub enum RoomMsg {
     /// An input from a seat that has joined.
     Input(Input),
-    /// A new seat (or a returning one, matched by name while absent) asks for a seat id.
+    /// A new seat (or a returning one, matched by name while absent) asks for a seat.
     Join {
         name: String,
         role: Option<String>,
-        reply: oneshot::Sender<Result<SeatId, String>>,
+        naming: Naming,
+        reply: oneshot::Sender<Result<Seated, String>>,
     },
     /// Start the metronome (the briefing is over).
     Start,
     /// End the room and tell every seat why.
     Close { reason: String },
+}
+
+/// How a seat's name is chosen when it joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// Exactly this name (`--as`, the hosting terminal): refused while a present seat holds it.
+    Exact,
+    /// A name derived from the one given (the user's): the first of `NAME`, `NAME-2`,
+    /// `NAME-3`… that no present seat holds, so a second terminal of the same account always
+    /// gets a seat. An absent seat of that name is taken back, as with an exact name.
+    Derived,
+}
+
+/// The most seat names [`Naming::Derived`] tries (`NAME` … `NAME-99`).
+pub const MAX_DERIVED: usize = 99;
+
+/// A seat the room gave out: its id and the name it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seated {
+    pub id: SeatId,
+    pub name: String,
 }
 
 /// What seats watch: the newest drill state, and whether the room is closed.
@@ -80,12 +102,25 @@ impl Room {
         self.state.borrow().drill.clone()
     }
 
-    /// Joins as a new seat, or takes back an absent seat of the same name.
+    /// Joins as a new seat named exactly `name`, or takes back an absent seat of that name.
     pub async fn join(&self, name: &str, role: Option<&str>) -> Result<SeatId, String> {
+        self.take_seat(name, role, Naming::Exact)
+            .await
+            .map(|s| s.id)
+    }
+
+    /// Joins as a new seat (or takes back an absent one), named as `naming` says.
+    pub async fn take_seat(
+        &self,
+        name: &str,
+        role: Option<&str>,
+        naming: Naming,
+    ) -> Result<Seated, String> {
         let (reply, rx) = oneshot::channel();
         let msg = RoomMsg::Join {
             name: name.to_string(),
             role: role.map(str::to_string),
+            naming,
             reply,
         };
         self.tx
@@ -123,27 +158,76 @@ impl Room {
 
 struct Core {
     drill: Drill,
-    recorder: Option<Recorder>,
+    journal: Journal,
     notice: Option<String>,
 }
 
+/// The recording, written off the runtime's threads: each input is written and flushed on the
+/// blocking pool while the room task waits for it, so the input is on disk (in the OS) before
+/// the room applies and publishes it, and a slow disk holds up only this room, never the
+/// threads that serve other seats and rooms.
+struct Journal {
+    recorder: Option<Recorder>,
+}
+
+impl Journal {
+    /// Writes one input at `beat`; the error, if the write failed.
+    async fn write(&mut self, beat: u64, input: &Input) -> Option<String> {
+        let mut rec = self.recorder.take()?;
+        let line = input.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let result = rec.record(beat, &line);
+            (rec, result)
+        })
+        .await;
+        match written {
+            Ok((rec, result)) => {
+                self.recorder = Some(rec);
+                result.err().map(|e| e.to_string())
+            }
+            Err(e) => Some(format!(
+                "the recorder stopped ({e}); nothing more is recorded"
+            )),
+        }
+    }
+}
+
 impl Core {
-    fn apply(&mut self, input: Input) {
-        match &mut self.recorder {
-            Some(r) => {
-                r.apply(&mut self.drill, &input);
-                if let Some(e) = r.take_error() {
-                    self.notice = Some(format!("recording failed: {e}"));
-                }
-            }
-            None => {
-                self.drill.apply(&input);
-            }
+    async fn apply(&mut self, input: Input) {
+        if let Some(e) = self.journal.write(self.drill.beat, &input).await {
+            self.notice = Some(format!("recording failed: {e}"));
+        }
+        self.drill.apply(&input);
+    }
+
+    /// Whether a present seat holds `name`.
+    fn held(&self, name: &str) -> bool {
+        self.drill.seats.iter().any(|s| s.present && s.name == name)
+    }
+
+    /// The name a joining seat gets, or why it gets none.
+    fn pick_name(&self, name: &str, naming: Naming) -> Result<String, String> {
+        let base = crate::drill::seat_name(name);
+        match naming {
+            Naming::Exact if self.held(&base) => Err(format!(
+                "`{base}` is already in this drill; pick another name"
+            )),
+            Naming::Exact => Ok(base),
+            Naming::Derived => (1..=MAX_DERIVED)
+                .map(|n| derived_name(&base, n))
+                .find(|n| !self.held(n))
+                .ok_or_else(|| {
+                    format!("every seat name from `{base}` to `{base}-{MAX_DERIVED}` is taken")
+                }),
         }
     }
 
-    fn join(&mut self, name: String, role: Option<String>) -> Result<SeatId, String> {
-        let name = crate::drill::seat_name(&name);
+    async fn join(
+        &mut self,
+        name: String,
+        role: Option<String>,
+        naming: Naming,
+    ) -> Result<Seated, String> {
         if let Some(r) = &role
             && self.drill.scenario.role(r).is_none()
         {
@@ -159,11 +243,7 @@ impl Core {
                 known.join(", ")
             ));
         }
-        if self.drill.seats.iter().any(|s| s.present && s.name == name) {
-            return Err(format!(
-                "`{name}` is already in this drill; pick another name"
-            ));
-        }
+        let name = self.pick_name(&name, naming)?;
         let returning = self
             .drill
             .seats
@@ -173,7 +253,11 @@ impl Core {
         let seat = returning
             .unwrap_or_else(|| self.drill.seats.iter().map(|s| s.id + 1).max().unwrap_or(0));
         let before = self.drill.log.len();
-        self.apply(Input::new(seat, Action::Join { name, role }));
+        let join = Action::Join {
+            name: name.clone(),
+            role,
+        };
+        self.apply(Input::new(seat, join)).await;
         match self.drill.log[before..]
             .iter()
             .find_map(|e| match &e.event {
@@ -181,9 +265,23 @@ impl Core {
                 _ => None,
             }) {
             Some(reason) => Err(reason),
-            None => Ok(seat),
+            None => Ok(Seated { id: seat, name }),
         }
     }
+}
+
+/// The `n`th name derived from `base`: `base` itself, then `base-2`, `base-3`…, cut so that
+/// it stays within what the drill keeps of a name.
+pub fn derived_name(base: &str, n: usize) -> String {
+    if n <= 1 {
+        return crate::drill::seat_name(base);
+    }
+    let suffix = format!("-{n}");
+    // The drill keeps at most 64 characters of a name (`drill::seat_name`).
+    let keep = 64 - suffix.chars().count();
+    let mut name: String = base.chars().take(keep).collect();
+    name.push_str(&suffix);
+    name
 }
 
 async fn run(
@@ -195,7 +293,7 @@ async fn run(
     let mut metronome = Metronome::new(drill.bpm);
     let mut core = Core {
         drill,
-        recorder,
+        journal: Journal { recorder },
         notice: None,
     };
     let mut started = false;
@@ -205,16 +303,16 @@ async fn run(
         tokio::select! {
             msg = rx.recv() => match msg {
                 None => closed = Some("the host left".to_string()),
-                Some(RoomMsg::Input(input)) => core.apply(input),
-                Some(RoomMsg::Join { name, role, reply }) => {
-                    let _ = reply.send(core.join(name, role));
+                Some(RoomMsg::Input(input)) => core.apply(input).await,
+                Some(RoomMsg::Join { name, role, naming, reply }) => {
+                    let _ = reply.send(core.join(name, role, naming).await);
                 }
                 Some(RoomMsg::Start) => started = true,
                 Some(RoomMsg::Close { reason }) => closed = Some(reason),
             },
             _ = async { sleep_until(beat.unwrap_or_else(Instant::now)).await }, if beat.is_some() => {
                 metronome.beat(Instant::now().into_std());
-                core.apply(Input::new(0, Action::Tick));
+                core.apply(Input::new(0, Action::Tick)).await;
             }
         }
         let now = Instant::now().into_std();
@@ -272,5 +370,98 @@ mod tests {
         assert_eq!(room.join("bo", None).await.unwrap(), b);
         room.close("done").await;
         state.wait_for(|s| s.closed.is_some()).await.unwrap();
+    }
+
+    fn bad_deploy() -> Drill {
+        let s = bundled()
+            .into_iter()
+            .find(|e| e.scenario.meta.id == "bad-deploy")
+            .unwrap()
+            .scenario;
+        Drill::new(s, 1)
+    }
+
+    fn join(d: &mut Drill, seat: SeatId, name: &str, role: Option<&str>) {
+        d.apply(&Input::new(
+            seat,
+            Action::Join {
+                name: name.into(),
+                role: role.map(str::to_string),
+            },
+        ));
+    }
+
+    fn paused_by(d: &mut Drill, seat: SeatId) -> bool {
+        d.apply(&Input::new(seat, Action::Pause));
+        let paused = d.status == Status::Paused;
+        d.apply(&Input::new(seat, Action::Resume));
+        paused
+    }
+
+    #[test]
+    fn without_a_facilitator_the_first_seat_conducts() {
+        let mut d = bad_deploy();
+        join(&mut d, 0, "ana", Some("commander"));
+        join(&mut d, 1, "bo", Some("operator"));
+        assert!(d.conducts(0) && !d.conducts(1));
+        assert_eq!(d.conductor().map(|s| s.id), Some(0));
+        assert!(paused_by(&mut d, 0), "the lead may pause");
+        assert!(!paused_by(&mut d, 1));
+        // The lead leaves: the next seat in join order conducts; back, it leads again.
+        d.apply(&Input::new(0, Action::Leave));
+        assert!(d.conducts(1));
+        join(&mut d, 0, "ana", Some("commander"));
+        assert!(d.conducts(0) && !d.conducts(1));
+        // A facilitator sits down: it conducts, and the lead no longer does.
+        join(&mut d, 2, "cy", Some("facilitator"));
+        assert!(d.conducts(2) && !d.conducts(0));
+        assert_eq!(d.conductor().map(|s| s.id), Some(2));
+        assert!(!paused_by(&mut d, 0));
+        // Every role may always conduct, alongside a facilitator.
+        join(&mut d, 3, "dee", None);
+        assert!(d.conducts(3) && d.conducts(2));
+        assert!(!d.conducts(9), "a seat that never joined");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pair_without_a_facilitator_can_start() {
+        let room = Room::spawn("t".into(), bad_deploy(), None);
+        let ic = room.join("ana", Some("commander")).await.unwrap();
+        let op = room.join("bo", Some("operator")).await.unwrap();
+        let state = room.state().borrow().clone();
+        let mut bo = crate::seat::SeatSession::new(room.clone(), op);
+        let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
+        assert!(!bo.on_key(enter, &state).await);
+        let flash = bo.view.flash.clone().unwrap().text;
+        assert_eq!(flash, "waiting for ana to start");
+        let mut ana = crate::seat::SeatSession::new(room.clone(), ic);
+        assert!(!ana.on_key(enter, &state).await);
+        let mut rx = room.state();
+        rx.wait_for(|s| s.started).await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_second_terminal_of_one_account_gets_a_seat_of_its_own() {
+        let room = Room::spawn("t".into(), bad_deploy(), None);
+        let host = room.join("ana", None).await.unwrap();
+        let derived = |role| room.take_seat("ana", Some(role), Naming::Derived);
+        let two = derived("operator").await.unwrap();
+        assert_eq!(two.name, "ana-2");
+        assert_ne!(two.id, host);
+        assert_eq!(derived("commander").await.unwrap().name, "ana-3");
+        // An exact name someone present holds stays a refusal.
+        let taken = room.take_seat("ana-2", None, Naming::Exact).await;
+        assert!(taken.unwrap_err().contains("already in this drill"));
+        // ana-2 drops; the next derived join takes that seat back (same id), not a new one.
+        room.send(two.id, Action::Leave).await.unwrap();
+        let back = derived("operator").await.unwrap();
+        assert_eq!(back, two);
+        // Names stay within what the drill keeps.
+        let long = "x".repeat(70);
+        room.join(&long, None).await.unwrap();
+        let cut = room.take_seat(&long, None, Naming::Derived).await.unwrap();
+        assert_eq!(cut.name.chars().count(), 64);
+        assert!(cut.name.ends_with("-2"));
+        assert_eq!(derived_name("bo", 1), "bo");
     }
 }

@@ -51,6 +51,8 @@ pub struct SeatLine {
     pub name: String,
     pub role: Option<String>,
     pub present: bool,
+    /// This seat conducts the drill (see [`Drill::conducts`]).
+    pub conducts: bool,
 }
 
 impl RoomInfo {
@@ -179,6 +181,13 @@ impl Registry {
         Some(room)
     }
 
+    /// `who` sat down in drill `name`: it is no longer expected back.
+    pub fn seated(&self, name: &str, who: &str) {
+        if let Some(e) = self.lock().rooms.get_mut(name) {
+            e.dropped.remove(who);
+        }
+    }
+
     /// Counts a connection out of drill `name`. When it was the last, the drill closes now if
     /// nobody is expected back, or after the linger time if someone dropped.
     pub fn detach(self: &Arc<Self>, name: &str, who: &str, how: Departure) {
@@ -253,6 +262,7 @@ impl Registry {
                             name: s.name.clone(),
                             role: s.role.clone(),
                             present: s.present,
+                            conducts: s.present && d.conducts(s.id),
                         })
                         .collect(),
                 }

@@ -56,15 +56,13 @@ impl SeatSession {
         }
     }
 
-    fn may_conduct(&self, drill: &Drill) -> bool {
-        drill
-            .seats
-            .iter()
-            .find(|s| s.id == self.seat)
-            .is_some_and(|s| match &s.role {
-                None => true,
-                Some(r) => drill.scenario.role(r).is_some_and(|r| r.facilitator),
-            })
+    /// What a seat that may not start the drill is told: the name of the seat that conducts
+    /// (short, to fit the status line of an 80-column seat).
+    pub fn waiting_for_conductor(drill: &Drill) -> String {
+        match drill.conductor() {
+            Some(c) => format!("waiting for {} to start", c.name),
+            None => "waiting for someone to conduct".into(),
+        }
     }
 
     /// Takes in a new room state: flashes this seat's rejected inputs, lights the pulse on a
@@ -82,6 +80,8 @@ impl SeatSession {
         }
         if state.started && self.view.mode == Mode::Briefing {
             self.view.mode = Mode::Playing;
+            // "waiting for … to start" is over.
+            self.view.flash = None;
         }
         self.chrome.notice = state.notice.clone().or_else(|| self.chrome.notice.take());
     }
@@ -100,7 +100,7 @@ impl SeatSession {
     pub async fn on_key(&mut self, key: KeyEvent, state: &RoomState) -> bool {
         if let Some(doc) = &mut self.document {
             match key.code {
-                KeyCode::Char('s') => doc.save(),
+                KeyCode::Char('s') => save(doc).await,
                 KeyCode::Up | KeyCode::Char('k') => doc.scroll_by(-1),
                 KeyCode::Down | KeyCode::Char('j') => doc.scroll_by(1),
                 KeyCode::PageUp => doc.scroll_by(-10),
@@ -118,13 +118,13 @@ impl SeatSession {
                     return true;
                 }
                 Command::Start => {
-                    if self.may_conduct(drill) {
+                    if drill.conducts(self.seat) {
                         self.view.mode = Mode::Playing;
                         self.room.start().await;
                     } else {
                         self.view.mode = Mode::Briefing;
                         self.view.flash = Some(crate::ui::seat::Flash {
-                            text: "waiting for the facilitator to start".into(),
+                            text: Self::waiting_for_conductor(drill),
                             error: false,
                         });
                     }
@@ -163,4 +163,21 @@ impl SeatSession {
             None => console::draw(buf, area, &state.drill, &self.view, theme, &self.chrome),
         }
     }
+}
+
+/// Saves a document where it says, on the blocking pool (a seat's task also serves its room's
+/// other seats' runtime threads), and says how it went on its footer.
+async fn save(doc: &mut Document) {
+    let Some(path) = doc.save_to.clone() else {
+        doc.save();
+        return;
+    };
+    let body = doc.body.clone();
+    let target = path.clone();
+    let written = tokio::task::spawn_blocking(move || std::fs::write(&target, body)).await;
+    doc.footer = match written {
+        Ok(Ok(())) => format!("saved to {} · q back", path.display()),
+        Ok(Err(e)) => format!("could not save to {}: {e}", path.display()),
+        Err(e) => format!("could not save to {}: {e}", path.display()),
+    };
 }

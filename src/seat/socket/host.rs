@@ -1,8 +1,8 @@
 //! The host's side: the accept loop that seats joining terminals and answers queries.
 
 use super::*;
-use crate::room::Room;
-use crate::seat::driver::{self, SeatIn};
+use crate::room::{Naming, Room};
+use crate::seat::driver::{self, ColourDepth, Peer, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::theme::Theme;
 use std::io::{self};
 use std::path::Path;
@@ -26,7 +26,7 @@ pub const MAX_CONNECTIONS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct ServeCtx {
     pub room: Room,
-    /// The theme remote seats are drawn in.
+    /// The theme joined seats start from (each is then drawn in its own terminal's colours).
     pub theme: Theme,
     /// The drill's name (its socket's name).
     pub name: String,
@@ -138,6 +138,7 @@ pub fn info(ctx: &ServeCtx) -> Info {
                 name: x.name.clone(),
                 role: x.role.clone(),
                 present: x.present,
+                conducts: x.present && d.conducts(x.id),
             })
             .collect(),
         roles: s.roles.iter().map(|r| r.id.clone()).collect(),
@@ -220,6 +221,10 @@ async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
             )
         });
     }
+    if !hello.exact {
+        // The room picks the first free name derived from this one.
+        return Ok(name);
+    }
     // A seat whose terminal just vanished may not have left yet: give it a moment.
     let mut state = ctx.room.state();
     let taken =
@@ -240,10 +245,19 @@ async fn seat(
     ctx: &ServeCtx,
     joining: &tokio::sync::Mutex<()>,
 ) {
+    let naming = if hello.exact {
+        Naming::Exact
+    } else {
+        Naming::Derived
+    };
     let admitted = {
         let _one_at_a_time = joining.lock().await;
         match admit(&hello, ctx).await {
-            Ok(name) => ctx.room.join(&name, hello.role.as_deref()).await,
+            Ok(name) => {
+                ctx.room
+                    .take_seat(&name, hello.role.as_deref(), naming)
+                    .await
+            }
             Err(reason) => Err(reason),
         }
     };
@@ -326,28 +340,31 @@ async fn seat(
         })
     };
 
-    let (cols, rows) = driver::clamp_size(u32::from(hello.cols), u32::from(hello.rows));
-    let ended = driver::drive(
-        ctx.room.clone(),
-        seat,
-        ctx.theme.clone(),
-        (cols, rows),
-        in_rx,
-        out_tx,
-    )
-    .await;
+    let depth = ColourDepth::detect(
+        hello.term.as_deref(),
+        hello.colorterm.as_deref(),
+        hello.no_color.as_deref(),
+    );
+    let theme = theme_for_depth(&ctx.theme, depth);
+    let name = seat.name.clone();
+    let ended = match Peer::new(in_rx, out_tx, (hello.cols, hello.rows), depth) {
+        Ok(mut peer) => {
+            let end = driver::drive(ctx.room.clone(), seat, &theme, &mut peer).await;
+            peer.give_back().await;
+            end
+        }
+        Err(e) => {
+            let _ = ctx.room.send(seat.id, crate::drill::Action::Leave).await;
+            e.into()
+        }
+    };
     reader.abort();
     let _ = reader.await;
-    if ended.is_err() {
-        // `drive` leaves the room itself except when drawing failed; don't strand the seat
-        // as present (its name could never be taken back).
-        let _ = ctx.room.send(seat, crate::drill::Action::Leave).await;
-    }
     let problem = problem.lock().ok().and_then(|mut p| p.take());
     let reason = match (problem, ended) {
         (Some(p), _) => p,
-        (None, Ok(r)) => r,
-        (None, Err(e)) => format!("the seat failed: {e}"),
+        (None, SeatEnd::Left) => format!("{name} left the drill `{}`", ctx.name),
+        (None, end) => end.message(),
     };
     let _ = bye_tx.send(Bye::new(reason));
     let _ = writer.await;

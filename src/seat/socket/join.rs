@@ -152,6 +152,7 @@ mod tests {
             role: None,
             cols: 80,
             rows: 24,
+            ..Hello::default()
         };
         let sender = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -186,6 +187,7 @@ mod tests {
             role: None,
             cols: 80,
             rows: 24,
+            ..Hello::default()
         };
         let mut screen = Vec::new();
         let end = pipe(client, hello, keys, sizes, &mut screen).await;

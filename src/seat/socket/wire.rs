@@ -52,13 +52,18 @@ impl Kind {
     }
 }
 
-/// The first frame of a joining terminal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The first frame of a joining terminal. Every field but `version` may be left out, so a
+/// Hello from an older gamelan still joins.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hello {
     pub version: u32,
     /// The seat's name (the joining user's `$USER` unless `--as` says otherwise).
     #[serde(default)]
     pub name: String,
+    /// The name was asked for by hand (`--as`): that name or a refusal. Otherwise the seat
+    /// gets the first free name of `name`, `name-2`, `name-3`…
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
     /// The role to play; none plays every role.
     #[serde(default)]
     pub role: Option<String>,
@@ -66,6 +71,14 @@ pub struct Hello {
     pub cols: u16,
     #[serde(default)]
     pub rows: u16,
+    /// The joining terminal's `TERM`, `COLORTERM` and `NO_COLOR`, so the host draws the
+    /// seat in colours that terminal shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colorterm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_color: Option<String>,
 }
 
 /// A seat as `gamelan drills` shows it.
@@ -76,6 +89,9 @@ pub struct InfoSeat {
     pub role: Option<String>,
     #[serde(default)]
     pub present: bool,
+    /// This seat conducts the drill (starts it, pauses, sets the tempo).
+    #[serde(default)]
+    pub conducts: bool,
 }
 
 /// The answer to a Query: what this drill is and where it stands.
@@ -396,6 +412,16 @@ mod tests {
             role: Some("operator".into()),
             cols: 80,
             rows: 24,
+            ..Hello::default()
+        }));
+        roundtrip(Frame::Hello(Hello {
+            version: VERSION,
+            name: "bo".into(),
+            exact: true,
+            term: Some("xterm-256color".into()),
+            colorterm: Some("truecolor".into()),
+            no_color: Some("1".into()),
+            ..Hello::default()
         }));
         roundtrip(Frame::Query);
         roundtrip(Frame::Info(Box::new(Info {
@@ -412,6 +438,7 @@ mod tests {
                 name: "bo".into(),
                 role: None,
                 present: true,
+                conducts: true,
             }],
             roles: vec!["operator".into()],
         })));
@@ -514,6 +541,15 @@ mod tests {
         b.extend(body);
         let (f, _) = decode(&b).unwrap().unwrap();
         assert!(matches!(f, Frame::Hello(h) if h.name == "x" && h.role.is_none()));
+    }
+
+    #[test]
+    fn an_old_hello_still_parses_and_a_plain_one_stays_small() {
+        let old = br#"{"version":1,"name":"bo","role":null,"cols":80,"rows":24}"#;
+        let h: Hello = serde_json::from_slice(old).unwrap();
+        assert!(!h.exact && h.term.is_none() && h.no_color.is_none());
+        let plain = String::from_utf8(json_payload(&h)).unwrap();
+        assert_eq!(plain, std::str::from_utf8(old).unwrap());
     }
 
     #[tokio::test]

@@ -2,25 +2,20 @@
 
 use super::*;
 
-use crate::drill::{Drill, SeatId};
+use crate::drill::Drill;
 use crate::record::{self, Recorder};
-use crate::room::Room;
-use crate::scenario::{self, Catalogue};
-use crate::seat::driver::{self, ENTER, LEAVE, PeerBackend, SeatIn, Sink, clamp_size};
-use crate::seat::keybytes::KeyParser;
+use crate::room::{Naming, Room, Seated};
+use crate::scenario;
+use crate::seat::driver::{self, ColourDepth, Peer, PeerEvent, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::lobby::rooms::{Pick, SshLobby};
 use crate::ui::widgets::text::clean;
-use color_eyre::eyre::Result;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use crossterm::event::KeyCode;
 use russh::ChannelId;
 use russh::server::Handle;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, sleep_until};
 
 /// A command given to `ssh HOST COMMAND`, which skips the lobby.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +32,6 @@ pub enum Direct {
     /// Anything else: print the usage.
     Usage(String),
 }
-
-/// What a lobby seat is told when the server stops; it ends with status 0, like `q`.
-pub const SERVER_STOPPING: &str = "gamelan: the server is shutting down";
 
 pub const USAGE: &str = "commands: new SCENARIO [ROLE] · join DRILL [ROLE] · list (ROLE: a role id, or solo); \
      with no command, the lobby";
@@ -84,13 +76,13 @@ pub(crate) async fn seat_channel(
     handle: Handle,
     id: ChannelId,
     user: &str,
-    size: (u16, u16),
+    pty: Screen,
     input: mpsc::Receiver<SeatIn>,
     direct: Option<Direct>,
 ) {
     let (out, out_rx) = mpsc::channel::<Vec<u8>>(OUTPUT_FRAMES);
     let drain = tokio::spawn(drain(handle.clone(), id, out_rx));
-    let (message, status) = seat(ctx, user, size, input, out, direct).await;
+    let (message, status) = seat(ctx, user, pty, input, out, direct).await;
     let _ = drain.await;
     if !message.is_empty() {
         let text: String = clean_lines(&message);
@@ -119,22 +111,49 @@ pub(crate) async fn drain(handle: Handle, id: ChannelId, mut rx: mpsc::Receiver<
     }
 }
 
+/// Why every lobby seat is let go when `serve` stops.
+pub const SERVER_STOPPING: &str = "the server is shutting down";
+
+/// What to print when a channel's seat ended, and the exit status; `room` is the drill it
+/// was in, if it got that far.
+pub(crate) fn farewell(end: &SeatEnd, room: Option<&str>) -> (String, u32) {
+    let status = u32::from(!end.is_clean() && *end != SeatEnd::PeerGone);
+    let message = match (end, room) {
+        // Nobody is there to read it.
+        (SeatEnd::PeerGone, _) => String::new(),
+        (SeatEnd::Left, None) => "gamelan: bye".into(),
+        (SeatEnd::Refused(reason), _) => reason.clone(),
+        (end, Some(room)) => format!("gamelan: {} ({room})", end.message()),
+        (end, None) => format!("gamelan: {}", end.message()),
+    };
+    (message, status)
+}
+
 /// Chooses a drill and plays it; returns what to print and the exit status.
 pub(crate) async fn seat(
     ctx: &Arc<Ctx>,
     user: &str,
-    mut size: (u16, u16),
-    mut input: mpsc::Receiver<SeatIn>,
+    pty: Screen,
+    input: mpsc::Receiver<SeatIn>,
     out: mpsc::Sender<Vec<u8>>,
     direct: Option<Direct>,
 ) -> (String, u32) {
     let name = seat_name(user);
-    let chosen = match direct {
-        None => lobby(ctx, &name, &mut size, &mut input, &out).await,
-        Some(Direct::List) => return (listing(ctx), 0),
+    match &direct {
+        Some(Direct::List) => return (listing(ctx).await, 0),
         Some(Direct::Usage(problem)) => return (format!("{problem}\n{USAGE}"), 2),
+        _ => {}
+    }
+    let depth = pty.term.depth();
+    let mut peer = match Peer::new(input, out, pty.size, depth) {
+        Ok(p) => p,
+        Err(e) => return farewell(&e.into(), None),
+    };
+    let mut theme = theme_for_depth(&ctx.theme, depth);
+    let chosen = match direct {
+        None => lobby(ctx, &name, &mut peer, &mut theme, depth).await,
         Some(Direct::New { scenario, role }) => {
-            let catalogue = Catalogue::load(Some(&ctx.paths.scenarios()));
+            let catalogue = ctx.scenarios.get().await;
             match scenario::find(&catalogue, &scenario) {
                 Ok(entry) => seat_in_new(ctx, entry, &name, role.as_deref()).await,
                 Err(_) => Err(format!(
@@ -142,6 +161,7 @@ pub(crate) async fn seat(
                     clean(&scenario)
                 )),
             }
+            .map_err(SeatEnd::Refused)
         }
         Some(Direct::Join { room, role }) => {
             // A returning player keeps the role of its seat unless it names another.
@@ -152,28 +172,28 @@ pub(crate) async fn seat(
                     .find(|r| r.name == room)
                     .and_then(|r| r.absent_seat(&name).and_then(|s| s.role.clone()))
             });
-            seat_in(ctx, &room, &name, role.as_deref()).await
+            seat_in(ctx, &room, &name, role.as_deref())
+                .await
+                .map_err(SeatEnd::Refused)
         }
+        Some(Direct::List | Direct::Usage(_)) => unreachable!("answered above"),
     };
-    let (room, seat) = match chosen {
+    let (room, seated) = match chosen {
         Ok(x) => x,
-        Err(message) => {
-            let clean =
-                message.is_empty() || message == "gamelan: bye" || message == SERVER_STOPPING;
-            let status = u32::from(!clean);
-            return (message, status);
+        Err(end) => {
+            peer.give_back().await;
+            return farewell(&end, None);
         }
     };
-    let ended = driver::drive(room.clone(), seat, ctx.theme.clone(), size, input, out).await;
-    let how = match &ended {
-        Ok(r) if r == "disconnected" => Departure::Dropped,
+    let who = seated.name.clone();
+    let end = driver::drive(room.clone(), seated, &theme, &mut peer).await;
+    peer.give_back().await;
+    let how = match end {
+        SeatEnd::PeerGone => Departure::Dropped,
         _ => Departure::Quit,
     };
-    ctx.registry.detach(&room.name, &name, how);
-    match ended {
-        Ok(reason) => (format!("gamelan: {reason} ({})", room.name), 0),
-        Err(e) => (format!("gamelan: {e}"), 1),
-    }
+    ctx.registry.detach(&room.name, &who, how);
+    farewell(&end, Some(&room.name))
 }
 
 /// Opens a new drill of `entry` (recorded to the data directory) and seats `name` in it.
@@ -182,7 +202,7 @@ pub(crate) async fn seat_in_new(
     entry: scenario::Entry,
     name: &str,
     role: Option<&str>,
-) -> Result<(Room, SeatId), String> {
+) -> Result<(Room, Seated), String> {
     if let Some(r) = role
         && entry.scenario.role(r).is_none()
     {
@@ -203,9 +223,9 @@ pub(crate) async fn seat_in_new(
     if let Some(bpm) = ctx.tempo {
         drill.bpm = bpm.clamp(10, 600);
     }
-    let recorder = recorder_for(ctx, &drill);
+    let recorder = recorder_for(ctx, &drill).await;
     let room = ctx.registry.open(drill, recorder)?;
-    match room.join(name, role).await {
+    match room.take_seat(name, role, Naming::Derived).await {
         Ok(seat) => Ok((room, seat)),
         Err(e) => {
             ctx.registry.detach(&room.name, name, Departure::Quit);
@@ -215,15 +235,24 @@ pub(crate) async fn seat_in_new(
 }
 
 /// A recorder in the data directory's recordings folder, or `None` (logged) when it cannot
-/// be created: the drill runs unrecorded rather than not at all.
-pub(crate) fn recorder_for(ctx: &Ctx, drill: &Drill) -> Option<Recorder> {
+/// be created: the drill runs unrecorded rather than not at all. The file is made on the
+/// blocking pool.
+pub(crate) async fn recorder_for(ctx: &Ctx, drill: &Drill) -> Option<Recorder> {
     let header = record::Header::for_drill(drill, Vec::new());
     let dir = ctx.paths.recordings();
+    let id = drill.scenario.meta.id.clone();
+    tokio::task::spawn_blocking(move || create_recorder(&dir, &header, &id))
+        .await
+        .ok()
+        .flatten()
+}
+
+fn create_recorder(dir: &std::path::Path, header: &record::Header, id: &str) -> Option<Recorder> {
     let mut last = None;
     for _ in 0..5 {
         // Two drills of one scenario started in the same second race for the same name.
-        let path = record::default_path(&dir, &header);
-        match Recorder::create(&path, &header) {
+        let path = record::default_path(dir, header);
+        match Recorder::create(&path, header) {
             Ok(r) => return Some(r),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => {
@@ -233,10 +262,7 @@ pub(crate) fn recorder_for(ctx: &Ctx, drill: &Drill) -> Option<Recorder> {
         }
     }
     if let Some(e) = last {
-        eprintln!(
-            "gamelan serve: not recording a {} drill: {e}",
-            drill.scenario.meta.id
-        );
+        eprintln!("gamelan serve: not recording a {id} drill: {e}");
     }
     None
 }
@@ -247,15 +273,18 @@ pub(crate) async fn seat_in(
     room: &str,
     name: &str,
     role: Option<&str>,
-) -> Result<(Room, SeatId), String> {
+) -> Result<(Room, Seated), String> {
     let Some(r) = ctx.registry.attach(room, name) else {
         return Err(format!(
             "no open drill {:?}; `list` shows them",
             clean(room)
         ));
     };
-    match r.join(name, role).await {
-        Ok(seat) => Ok((r, seat)),
+    match r.take_seat(name, role, Naming::Derived).await {
+        Ok(seat) => {
+            ctx.registry.seated(room, &seat.name);
+            Ok((r, seat))
+        }
         Err(e) => {
             ctx.registry.detach(room, name, Departure::Quit);
             Err(e)
@@ -264,7 +293,7 @@ pub(crate) async fn seat_in(
 }
 
 /// `ssh HOST list`.
-pub(crate) fn listing(ctx: &Ctx) -> String {
+pub(crate) async fn listing(ctx: &Ctx) -> String {
     let mut out = String::from("open drills:\n");
     let rooms = ctx.registry.list();
     if rooms.is_empty() {
@@ -279,7 +308,11 @@ pub(crate) fn listing(ctx: &Ctx) -> String {
                     "{} ({}{})",
                     clean(&s.name),
                     s.role.as_deref().unwrap_or("solo"),
-                    if s.present { "" } else { ", away" }
+                    match (s.present, s.conducts) {
+                        (false, _) => ", away",
+                        (true, true) => ", conducts",
+                        (true, false) => "",
+                    }
                 )
             })
             .collect();
@@ -292,7 +325,7 @@ pub(crate) fn listing(ctx: &Ctx) -> String {
         ));
     }
     out.push_str("scenarios:\n");
-    let catalogue = Catalogue::load(Some(&ctx.paths.scenarios()));
+    let catalogue = ctx.scenarios.get().await;
     for e in &catalogue.entries {
         let s = &e.scenario;
         let roles: Vec<&str> = s.roles.iter().map(|r| r.id.as_str()).collect();
@@ -307,115 +340,82 @@ pub(crate) fn listing(ctx: &Ctx) -> String {
     out
 }
 
-/// The lobby's virtual screen at the peer's size; sends only what changed.
-pub(crate) struct LobbyScreen {
-    terminal: Terminal<PeerBackend<Sink>>,
-    sink: Sink,
-    full: bool,
-}
-
-impl LobbyScreen {
-    fn new((cols, rows): (u16, u16)) -> io::Result<LobbyScreen> {
-        let sink = Sink::default();
-        let terminal = Terminal::with_options(
-            PeerBackend::new(sink.clone(), cols, rows),
-            TerminalOptions {
-                viewport: Viewport::Fixed(Rect::new(0, 0, cols, rows)),
-            },
-        )?;
-        Ok(LobbyScreen {
-            terminal,
-            sink,
-            full: true,
-        })
-    }
-
-    /// Draws a frame and queues it; a frame the peer cannot take yet is dropped and the next
-    /// one is drawn in full.
-    fn show(
-        &mut self,
-        out: &mpsc::Sender<Vec<u8>>,
-        draw: impl FnOnce(&mut Buffer, Rect),
-    ) -> io::Result<()> {
-        if self.full {
-            self.terminal.clear()?;
+/// The themes a seat may pick in the lobby, the server's first: it, then each bundled theme.
+fn theme_choices(server: &Theme) -> Vec<Theme> {
+    let mut themes = vec![server.clone()];
+    for name in crate::ui::theme::bundled_names() {
+        if *name != server.name()
+            && let Some(t) = Theme::bundled(name)
+        {
+            themes.push(t);
         }
-        self.terminal.draw(|f| {
-            let area = f.area();
-            draw(f.buffer_mut(), area);
-        })?;
-        let bytes = self.sink.take();
-        self.full = out.try_send(bytes).is_err();
-        Ok(())
     }
+    themes
 }
 
-/// Runs the lobby until the player is seated (the room and seat), quits or drops (the
-/// message to print; empty when there is nobody to print it to).
+/// The lobby's word on a seat's theme and colours: `theme dark · 256 colours`.
+fn theme_label(theme: &Theme, depth: ColourDepth) -> String {
+    format!("theme {} · {}", theme.name(), depth.label())
+}
+
+/// Runs the lobby on `peer` until the player is seated (the room and seat), quits or drops.
+/// `t` cycles the seat's theme (this seat only; the drill it joins keeps it).
 pub(crate) async fn lobby(
     ctx: &Arc<Ctx>,
     name: &str,
-    size: &mut (u16, u16),
-    input: &mut mpsc::Receiver<SeatIn>,
-    out: &mpsc::Sender<Vec<u8>>,
-) -> Result<(Room, SeatId), String> {
-    let catalogue = Catalogue::load(Some(&ctx.paths.scenarios()));
+    peer: &mut Peer,
+    theme: &mut Theme,
+    depth: ColourDepth,
+) -> Result<(Room, Seated), SeatEnd> {
+    let catalogue = ctx.scenarios.get().await;
     let mut lobby = SshLobby::new(name, catalogue, ctx.registry.list());
     lobby.tempo = ctx.tempo;
-    let mut screen = LobbyScreen::new(*size).map_err(|e| e.to_string())?;
-    let mut parser = KeyParser::default();
+    lobby.theme = Some(theme_label(theme, depth));
+    let themes = theme_choices(&ctx.theme);
+    let mut picked = 0;
     let mut registry = ctx.registry.subscribe();
     let mut refresh = tokio::time::interval(Duration::from_secs(1));
     let mut stopping = ctx.stopping.subscribe();
-    let _ = out.try_send(ENTER.to_vec());
     let mut dirty = true;
-    let mut esc_deadline: Option<Instant> = None;
     loop {
         if dirty {
-            screen
-                .show(out, |buf, area| lobby.draw(buf, area, &ctx.theme))
-                .map_err(|e| e.to_string())?;
+            peer.show(|buf, area| lobby.draw(buf, area, theme))?;
             dirty = false;
         }
-        let mut keys = Vec::new();
-        tokio::select! {
-            msg = input.recv() => match msg {
-                None => return Err(String::new()),
-                Some(SeatIn::Resize { cols, rows }) => {
-                    *size = clamp_size(u32::from(cols), u32::from(rows));
-                    screen.terminal.backend_mut().set_size(size.0, size.1);
-                    screen.terminal.resize(Rect::new(0, 0, size.0, size.1)).map_err(|e| e.to_string())?;
-                    screen.full = true;
+        let keys = tokio::select! {
+            ev = peer.next() => match ev {
+                PeerEvent::Gone => return Err(SeatEnd::PeerGone),
+                PeerEvent::Redraw => {
                     dirty = true;
+                    continue;
                 }
-                Some(SeatIn::Bytes(b)) => {
-                    keys = parser.feed(&b);
-                    esc_deadline = Some(Instant::now() + Duration::from_millis(40));
-                }
+                PeerEvent::Keys(keys) => keys,
             },
             changed = registry.changed() => {
                 if changed.is_ok() {
                     dirty |= lobby.set_rooms(ctx.registry.list());
                 }
+                continue;
             }
-            _ = refresh.tick() => dirty |= lobby.set_rooms(ctx.registry.list()),
+            _ = refresh.tick() => {
+                dirty |= lobby.set_rooms(ctx.registry.list());
+                continue;
+            }
             () = async { let _ = stopping.wait_for(|s| *s).await; } => {
-                let _ = out.send(LEAVE.to_vec()).await;
-                return Err(SERVER_STOPPING.into());
+                return Err(SeatEnd::RoomClosed(SERVER_STOPPING.into()));
             }
-            _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {
-                esc_deadline = None;
-                keys = parser.flush();
-            }
-        }
+        };
         for key in keys {
             dirty = true;
+            if key.code == KeyCode::Char('t') && key.modifiers.is_empty() {
+                picked = (picked + 1) % themes.len();
+                *theme = theme_for_depth(&themes[picked], depth);
+                lobby.theme = Some(theme_label(theme, depth));
+                continue;
+            }
             let chosen = match lobby.on_key(key) {
                 None => continue,
-                Some(Pick::Quit) => {
-                    let _ = out.send(LEAVE.to_vec()).await;
-                    return Err("gamelan: bye".into());
-                }
+                Some(Pick::Quit) => return Err(SeatEnd::Left),
                 Some(Pick::New { entry, role }) => {
                     let entry = lobby.catalogue.entries[entry].clone();
                     seat_in_new(ctx, entry, name, role.as_deref()).await
@@ -436,6 +436,7 @@ pub(crate) async fn lobby(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::time::{Instant, sleep_until};
 
     #[test]
     fn commands_parse() {
@@ -465,22 +466,20 @@ mod tests {
         let mut drill = Drill::new(crate::scenario::bundled().remove(0).scenario, 1);
         drill.bpm = 600;
         let room = Room::spawn("t".into(), drill, None);
-        let a = room.join("ana", None).await.unwrap();
-        let b = room.join("bo", None).await.unwrap();
+        let a = room.take_seat("ana", None, Naming::Exact).await.unwrap();
+        let b = room.take_seat("bo", None, Naming::Exact).await.unwrap();
+        let b_id = b.id;
         let (_a_keys, a_in) = mpsc::channel(8);
         let (a_out, mut a_frames) = mpsc::channel(OUTPUT_FRAMES);
         let (b_keys, b_in) = mpsc::channel(8);
         let (b_out, b_frames) = mpsc::channel(OUTPUT_FRAMES);
-        let theme = Theme::default();
-        tokio::spawn(driver::drive(
-            room.clone(),
-            a,
-            theme.clone(),
-            (80, 24),
-            a_in,
-            a_out,
-        ));
-        tokio::spawn(driver::drive(room.clone(), b, theme, (80, 24), b_in, b_out));
+        for (seat, input, out) in [(a, a_in, a_out), (b, b_in, b_out)] {
+            let room = room.clone();
+            tokio::spawn(async move {
+                let mut peer = Peer::new(input, out, (80, 24), ColourDepth::Ansi256).unwrap();
+                driver::drive(room, seat, &Theme::default(), &mut peer).await
+            });
+        }
         room.start().await;
         let deadline = Instant::now() + Duration::from_secs(10);
         let mut frames = 0;
@@ -503,11 +502,98 @@ mod tests {
         let mut state = room.state();
         tokio::time::timeout(
             Duration::from_secs(5),
-            state.wait_for(|s| s.drill.seats.iter().any(|x| x.id == b && !x.present)),
+            state.wait_for(|s| s.drill.seats.iter().any(|x| x.id == b_id && !x.present)),
         )
         .await
         .expect("bo left")
         .unwrap();
+    }
+
+    fn test_ctx(dir: &std::path::Path) -> Arc<Ctx> {
+        let paths = crate::config::Paths {
+            config: dir.join("config"),
+            data: dir.join("data"),
+            runtime: dir.join("run"),
+        };
+        Arc::new(Ctx {
+            scenarios: scenarios::Scenarios::new(paths.scenarios()),
+            paths,
+            theme: Theme::default(),
+            authorized_keys: dir.join("keys"),
+            registry: Registry::new(Duration::from_secs(1)),
+            tempo: None,
+            live: std::sync::atomic::AtomicUsize::new(0),
+            stopping: tokio::sync::watch::Sender::new(false),
+        })
+    }
+
+    /// The lobby runs on the seat driver: a lobby frame the peer could not take is redrawn
+    /// in full soon after, with no key pressed; `t` changes this seat's theme.
+    #[tokio::test(start_paused = true)]
+    async fn the_lobby_makes_good_a_dropped_frame_and_picks_a_theme() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = test_ctx(dir.path());
+        ctx.scenarios.get().await;
+        let (keys, input) = mpsc::channel(4);
+        // Room for one frame: the terminal set-up takes it and the first lobby frame drops.
+        let (out, mut frames) = mpsc::channel(1);
+        let lobby_ctx = ctx.clone();
+        let seat = tokio::spawn(async move {
+            let mut peer = Peer::new(input, out, (100, 30), ColourDepth::Ansi256).unwrap();
+            let mut theme = Theme::default();
+            let chosen = lobby(
+                &lobby_ctx,
+                "ana",
+                &mut peer,
+                &mut theme,
+                ColourDepth::Ansi256,
+            )
+            .await;
+            (chosen.err(), theme.name().to_string())
+        });
+        assert_eq!(frames.recv().await.unwrap(), driver::ENTER);
+        let redraw = tokio::time::timeout(Duration::from_millis(900), frames.recv())
+            .await
+            .expect("a full redraw within the retry time")
+            .unwrap();
+        let text = String::from_utf8_lossy(&redraw);
+        assert!(text.contains("welcome, ana"), "{text:?}");
+        assert!(text.contains("theme dark · 256 colours"), "{text:?}");
+        keys.send(SeatIn::Bytes(b"t".to_vec())).await.unwrap();
+        let next = String::from_utf8_lossy(&frames.recv().await.unwrap()).into_owned();
+        assert!(next.contains("light"), "{next:?}");
+        keys.send(SeatIn::Bytes(b"q".to_vec())).await.unwrap();
+        let (end, theme) = seat.await.unwrap();
+        assert_eq!(end, Some(SeatEnd::Left));
+        assert_eq!(theme, "light");
+    }
+
+    #[test]
+    fn endings_print_what_happened() {
+        assert_eq!(farewell(&SeatEnd::Left, None), ("gamelan: bye".into(), 0));
+        assert_eq!(
+            farewell(&SeatEnd::Left, Some("bad-deploy-1")),
+            ("gamelan: left the drill (bad-deploy-1)".into(), 0)
+        );
+        assert_eq!(
+            farewell(
+                &SeatEnd::RoomClosed("the server is shutting down".into()),
+                Some("x-1")
+            ),
+            (
+                "gamelan: the drill ended: the server is shutting down (x-1)".into(),
+                0
+            )
+        );
+        assert_eq!(
+            farewell(&SeatEnd::PeerGone, Some("x-1")),
+            (String::new(), 0)
+        );
+        assert_eq!(
+            farewell(&SeatEnd::Refused("no".into()), None),
+            ("no".into(), 1)
+        );
+        assert_eq!(farewell(&SeatEnd::Failed("e".into()), None).1, 1);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! `gamelan serve`: an SSH server (russh) where every session channel is a seat. A player runs
 //! `ssh -p PORT NAME@HOST`, picks an open drill or a scenario and a role in the lobby, and then
 //! plays in a [`driver::drive`] seat rendered at their window's size. The SSH user name is the
-//! seat's name. Only public keys listed in the authorized_keys file get in; the file is read
-//! afresh at every login, so edits apply without a restart.
+//! seat's name (a second login of one name into one drill gets `NAME-2`). Each seat is drawn
+//! for its own terminal: the colour depth its `TERM` (from the pty request), `COLORTERM` and
+//! `NO_COLOR` (env requests, e.g. `ssh -o SetEnv=NO_COLOR=1`) call for, and the theme it picks
+//! in the lobby. Only public keys listed in the authorized_keys file get in; the file is read
+//! afresh at every login (off the session's thread), so edits apply without a restart.
 //!
 //! One process holds many drills: a [`Registry`] of open rooms, each a [`Room`] task with a
 //! recording in the data directory. A drill lives while any seat is connected; a dropped
@@ -17,12 +20,13 @@
 pub mod auth;
 mod channel;
 pub mod gate;
+pub mod scenarios;
 
 pub use crate::room::registry::{Departure, Registry, RoomInfo};
 pub use channel::*;
 
 use crate::config::Paths;
-use crate::seat::driver::{SeatIn, clamp_size};
+use crate::seat::driver::{ColourDepth, SeatIn, clamp_size};
 use crate::seat::ssh::auth::AuthorizedKeys;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::text::clean;
@@ -53,6 +57,8 @@ pub struct Ctx {
     pub theme: Theme,
     pub authorized_keys: PathBuf,
     pub registry: Arc<Registry>,
+    /// The scenarios on offer, read again only when their directory changed.
+    pub scenarios: scenarios::Scenarios,
     pub tempo: Option<u32>,
     /// Channels with a seat task running.
     pub live: AtomicUsize,
@@ -109,25 +115,75 @@ pub struct Conn {
     pub(crate) ticket: Option<Arc<gate::Ticket>>,
 }
 
+/// What a client said of its terminal: `TERM` from the pty request, `COLORTERM` and
+/// `NO_COLOR` from env requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermInfo {
+    pub term: Option<String>,
+    pub colorterm: Option<String>,
+    pub no_color: Option<String>,
+}
+
+impl TermInfo {
+    /// The colour depth to draw this terminal in.
+    pub fn depth(&self) -> ColourDepth {
+        ColourDepth::detect(
+            self.term.as_deref(),
+            self.colorterm.as_deref(),
+            self.no_color.as_deref(),
+        )
+    }
+
+    /// Takes an env request; false for a variable that says nothing of colour.
+    fn set(&mut self, name: &str, value: &str) -> bool {
+        // A value is kept short: it is only ever compared.
+        let value = Some(value.chars().take(64).collect());
+        match name {
+            "TERM" => self.term = value,
+            "COLORTERM" => self.colorterm = value,
+            "NO_COLOR" => self.no_color = value,
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// The terminal a channel's seat is drawn for: its size when the seat starts, and what the
+/// client said of it.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub size: (u16, u16),
+    pub term: TermInfo,
+}
+
 #[derive(Default)]
 struct Chan {
     size: Option<(u16, u16)>,
+    term: TermInfo,
     /// Set once the shell (or command) started: where input goes.
     input: Option<mpsc::Sender<SeatIn>>,
 }
 
 impl Conn {
-    /// Whether `key` is listed right now (the file is read at every call).
-    fn listed(&self, key: &PublicKey) -> bool {
-        match AuthorizedKeys::load(&self.ctx.authorized_keys) {
-            Ok(ak) => ak.allows(key),
-            Err(e) => {
+    /// Whether `key` is listed right now (the file is read at every call, on the blocking
+    /// pool).
+    async fn listed(&self, key: &PublicKey) -> bool {
+        let path = self.ctx.authorized_keys.clone();
+        let key = key.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            AuthorizedKeys::load(&path).map(|ak| ak.allows(&key))
+        })
+        .await;
+        match read {
+            Ok(Ok(listed)) => listed,
+            Ok(Err(e)) => {
                 eprintln!(
                     "gamelan serve: {}: {e}; refusing every key",
                     self.ctx.authorized_keys.display()
                 );
                 false
             }
+            Err(_) => false,
         }
     }
 
@@ -151,13 +207,15 @@ impl Conn {
         let (tx, rx) = mpsc::channel(INPUT_CHUNKS);
         chan.input = Some(tx);
         let size = chan.size.unwrap_or(DEFAULT_SIZE);
+        let term = chan.term.clone();
         session.channel_success(channel)?;
         let ctx = self.ctx.clone();
         let handle = session.handle();
         let user = self.user.clone();
         ctx.live.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
-            seat_channel(&ctx, handle, channel, &user, size, rx, direct).await;
+            let pty = Screen { size, term };
+            seat_channel(&ctx, handle, channel, &user, pty, rx, direct).await;
             ctx.live.fetch_sub(1, Ordering::SeqCst);
         });
         Ok(())
@@ -210,7 +268,7 @@ impl Handler for Conn {
         _user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        Ok(if self.listed(offer.public_key) {
+        Ok(if self.listed(offer.public_key).await {
             Auth::Accept
         } else {
             Auth::reject()
@@ -222,7 +280,7 @@ impl Handler for Conn {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        if !self.listed(key.public_key) {
+        if !self.listed(key.public_key).await {
             eprintln!(
                 "gamelan serve: refused {} for {:?} from {} (not in {})",
                 key.public_key.fingerprint(HashAlg::Sha256),
@@ -262,7 +320,7 @@ impl Handler for Conn {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         cols: u32,
         rows: u32,
         _: u32,
@@ -277,9 +335,29 @@ impl Handler for Conn {
                 } else {
                     clamp_size(cols, rows)
                 });
+                c.term.set("TERM", term);
                 session.channel_success(channel)
             }
             None => session.channel_failure(channel),
+        }
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // Taken only before the seat starts: its colours are settled then.
+        let taken = self
+            .channels
+            .get_mut(&channel)
+            .is_some_and(|c| c.input.is_none() && c.term.set(name, value));
+        if taken {
+            session.channel_success(channel)
+        } else {
+            session.channel_failure(channel)
         }
     }
 

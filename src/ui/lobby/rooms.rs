@@ -66,6 +66,8 @@ pub struct SshLobby {
     pub flash: Option<String>,
     /// The tempo new drills get here (`serve --tempo`), when it overrides the scenario's.
     pub tempo: Option<u32>,
+    /// This seat's theme and colours, for the hint line (`t` changes the theme).
+    pub theme: Option<String>,
 }
 
 impl SshLobby {
@@ -78,6 +80,7 @@ impl SshLobby {
             step: Step::Main,
             flash: None,
             tempo: None,
+            theme: None,
         };
         lobby.set_rooms(rooms);
         lobby
@@ -248,14 +251,17 @@ impl SshLobby {
         let (title, hint) = match &self.step {
             Step::Main => (
                 format!("gamelan · welcome, {}", clean(&self.user)),
-                " ↑↓ choose · Enter pick · q quit ",
+                match &self.theme {
+                    Some(t) => format!(" ↑↓ choose · Enter pick · t {t} · q quit "),
+                    None => " ↑↓ choose · Enter pick · q quit ".to_string(),
+                },
             ),
             Step::Roles { target, .. } => (
                 match target {
                     Row::Room(n) => format!("join {} · pick your role", clean(n)),
                     Row::Scenario(_) => "new drill · pick your role".to_string(),
                 },
-                " ↑↓ choose · Enter join · Esc back ",
+                " ↑↓ choose · Enter join · Esc back ".to_string(),
             ),
         };
         // Wide: the list on the left, the selected scenario on the right. Narrow: the list
@@ -343,7 +349,9 @@ impl SshLobby {
                 .iter()
                 .map(|s| {
                     let role = s.role.as_deref().map_or("solo".into(), clean);
-                    if s.present {
+                    if s.conducts {
+                        format!("{} ({role}, conducts)", clean(&s.name))
+                    } else if s.present {
                         format!("{} ({role})", clean(&s.name))
                     } else {
                         format!("{} ({role}, away)", clean(&s.name))
@@ -396,7 +404,13 @@ impl SshLobby {
                 .seats
                 .iter()
                 .filter(|s| s.present)
-                .map(|s| clean(&s.name))
+                .map(|s| {
+                    if s.conducts {
+                        format!("{} (conducts)", clean(&s.name))
+                    } else {
+                        clean(&s.name)
+                    }
+                })
                 .collect();
             let who = if seats.is_empty() {
                 "nobody seated".to_string()
@@ -407,6 +421,14 @@ impl SshLobby {
                 &format!("{} {} · {who}", r.status, r.at),
                 w,
             )));
+        }
+        if let Row::Scenario(_) = target {
+            for l in wrap(
+                "Whoever opens a drill conducts it until a facilitator joins.",
+                w,
+            ) {
+                lines.push(Line::muted(&l));
+            }
         }
         lines.push(Line::blank());
         for (i, o) in options.iter().enumerate() {
@@ -600,11 +622,13 @@ mod tests {
                 name: "ana".into(),
                 role: Some("operator".into()),
                 present: false,
+                conducts: false,
             },
             SeatLine {
                 name: "b\u{1b}[31mo".into(),
                 role: None,
                 present: true,
+                conducts: true,
             },
         ];
         let mut l = SshLobby::new("ana", catalogue(), vec![room("bad-deploy-1", seats)]);
@@ -614,9 +638,11 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains('\u{1b}'), "control characters are escaped: {t}");
-        assert!(t.contains("b\u{fffd}[31mo (solo)"), "{t}");
+        assert!(t.contains("b\u{fffd}[31mo (solo, conducts)"), "{t}");
         l.on_key(key(KeyCode::Enter));
-        assert!(text(&l, 80, 24).contains("Take your seat back"));
+        let t = text(&l, 80, 24);
+        assert!(t.contains("Take your seat back"), "{t}");
+        assert!(t.contains("seated: b\u{fffd}[31mo (conducts)"), "{t}");
         assert_eq!(
             l.on_key(key(KeyCode::Enter)),
             Some(Pick::Join {
