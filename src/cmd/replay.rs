@@ -8,11 +8,10 @@ use crate::config::Paths;
 use crate::headless;
 use crate::record::{self};
 use crate::scenario::{self};
+use crate::seat::local::LocalInput;
 use crate::ui::replay::{Trainer, TrainerCommand};
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use std::path::PathBuf;
 use tokio::time::{Instant, sleep_until};
@@ -23,7 +22,7 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
     let mut saved = None;
     with_terminal(|term| {
         rt.block_on(async {
-            let mut events = EventStream::new();
+            let mut events = LocalInput::new();
             if let Some(fork) = drive(term, &mut events, &theme, &mut trainer).await? {
                 let header = fork.header.clone();
                 let path = record::default_path(&paths.recordings(), &header);
@@ -60,14 +59,15 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
 
 pub(crate) async fn drive(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     theme: &Theme,
     t: &mut Trainer,
 ) -> Result<Option<record::Fork>> {
     let mut next: Option<Instant> = None;
+    let mut area = ratatui::layout::Rect::default();
     loop {
         term.draw(|f| {
-            let area = f.area();
+            area = f.area();
             t.draw(f.buffer_mut(), area, theme);
         })?;
         if t.playing && next.is_none() {
@@ -78,12 +78,10 @@ pub(crate) async fn drive(
         tokio::select! {
             ev = events.next() => {
                 let Some(ev) = ev else { return Ok(None) };
-                if let TermEvent::Key(k) = ev? {
-                    match t.on_key(k) {
-                        Some(TrainerCommand::Quit) => return Ok(None),
-                        Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
-                        None => {}
-                    }
+                match t.on_input(&ev?, area) {
+                    Some(TrainerCommand::Quit) => return Ok(None),
+                    Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
+                    None => {}
                 }
             }
             _ = sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {

@@ -12,9 +12,6 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// Keys the console keeps for itself; a cue cannot take them.
-pub const RESERVED_KEYS: &[char] = &[' ', '+', '-', '=', '?', 'q', 'n', 'h', 't', 'c', '[', ']'];
-
 const SECTIONS: &[&str] = &[
     "scenario",
     "tempo",
@@ -614,7 +611,8 @@ impl Cx<'_> {
         let mut chars = key.get_ref().chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) if !c.is_control() => {
-                if RESERVED_KEYS.contains(&c) {
+                // The console's own keys, from its one keymap.
+                if crate::keymap::is_reserved(c) {
                     self.err(
                         key.span(),
                         format!("key `{c}` is reserved by the console; pick another"),

@@ -167,9 +167,10 @@ impl Screen {
     }
 }
 
-/// Escape codes that set up a peer's terminal for the console, and give it back.
-pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J";
-pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
+/// Escape codes that set up a peer's terminal for the console (alternate screen, no cursor,
+/// and [`super::keybytes::MOUSE_ON`]: mouse reports and bracketed paste), and give it back.
+pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J\x1b[?1000h\x1b[?1006h\x1b[?2004h";
+pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l";
 
 /// Runs a remote seat until its peer leaves (input closes or it quits) or the room closes.
 /// Returns why it ended, for the transport to print after the terminal is given back.
@@ -205,6 +206,7 @@ async fn drive_inner(
     let mut dirty = true;
     let mut esc_deadline: Option<Instant> = None;
     let mut retry: Option<Instant> = None;
+    let mut area = screen.terminal.get_frame().area();
     let reason = loop {
         let state = state_rx.borrow_and_update().clone();
         if let Some(reason) = &state.closed {
@@ -214,7 +216,7 @@ async fn drive_inner(
             if screen.full_redraw {
                 screen.terminal.clear()?;
             }
-            let area = screen.terminal.get_frame().area();
+            area = screen.terminal.get_frame().area();
             screen
                 .terminal
                 .draw(|f| session.draw(f.buffer_mut(), area, &theme, &state))?;
@@ -237,13 +239,13 @@ async fn drive_inner(
                     dirty = true;
                 }
                 Some(SeatIn::Bytes(b)) => {
-                    for key in parser.feed(&b) {
-                        if session.on_key(key, &state).await {
+                    for input in parser.feed(&b) {
+                        if session.on_input(&input, &state, area).await {
                             return Ok("left the drill".into());
                         }
+                        dirty |= input.redraws();
                     }
                     esc_deadline = Some(Instant::now() + Duration::from_millis(40));
-                    dirty = true;
                 }
             },
             changed = state_rx.changed() => {
@@ -263,8 +265,8 @@ async fn drive_inner(
             }
             _ = sleep_until(esc_deadline.unwrap_or_else(Instant::now)), if esc_deadline.is_some() => {
                 esc_deadline = None;
-                for key in parser.flush() {
-                    if session.on_key(key, &state).await {
+                for input in parser.flush() {
+                    if session.on_input(&input, &state, area).await {
                         return Ok("left the drill".into());
                     }
                     dirty = true;

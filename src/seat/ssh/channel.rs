@@ -372,6 +372,7 @@ pub(crate) async fn lobby(
             dirty = false;
         }
         let mut keys = Vec::new();
+        let area = Rect::new(0, 0, size.0, size.1);
         tokio::select! {
             msg = input.recv() => match msg {
                 None => return Err(String::new()),
@@ -399,8 +400,8 @@ pub(crate) async fn lobby(
             }
         }
         for key in keys {
-            dirty = true;
-            let chosen = match lobby.on_key(key) {
+            dirty |= key.redraws();
+            let chosen = match lobby.on_input(&key, area) {
                 None => continue,
                 Some(Pick::Quit) => {
                     let _ = out.send(LEAVE.to_vec()).await;
