@@ -310,3 +310,52 @@ fn a_scenario_binding_a_reserved_key_is_refused_by_check() {
     assert!(!keymap::is_reserved('x'));
     gamelan::scenario::load_str(&src, "ok.toml").unwrap();
 }
+
+/// After the end, `d` opens the debrief and `s` saves it beside the recording: the seat's
+/// shell writes the file (the view only asks), and says where on the footer.
+#[tokio::test]
+async fn the_debrief_opens_with_d_and_saves_with_s() {
+    use gamelan::drill::Action;
+    use gamelan::record::{Header, Recorder};
+    use gamelan::room::Room;
+    use gamelan::seat::SeatSession;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let drill = Drill::new(scenario(), 1);
+    let header = Header::for_drill(&drill, Vec::new());
+    let room = Room::spawn(
+        "t".into(),
+        drill,
+        Some(Recorder::create(&path, &header).unwrap()),
+    );
+    let seat = room.join("ana", None).await.unwrap();
+    let mut session = SeatSession::new(room.clone(), seat);
+    session.view.mode = Mode::Playing;
+    room.send(
+        seat,
+        Action::End {
+            reason: "done".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let state = room
+        .state()
+        .wait_for(|s| s.drill.is_ended())
+        .await
+        .unwrap()
+        .clone();
+    session.observe(&state);
+    session.view.end_dismissed = true;
+    let key = |c| Input::Key(Key::char(c));
+    assert!(!session.on_input(&key('d'), &state, SCREEN).await);
+    assert!(session.document.is_some(), "d opens the debrief");
+    assert!(!session.on_input(&key('s'), &state, SCREEN).await);
+    let saved = path.with_extension("debrief.md");
+    let body = std::fs::read_to_string(&saved).expect("the debrief was written");
+    assert!(body.contains('#'), "{body}");
+    let footer = &session.document.as_ref().unwrap().footer;
+    assert!(footer.starts_with("saved to"), "{footer}");
+    assert!(!session.on_input(&key('q'), &state, SCREEN).await);
+    assert!(session.document.is_none(), "q puts it away");
+}
