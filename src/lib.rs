@@ -10,6 +10,8 @@ pub mod diag;
 pub mod drill;
 pub mod fnv;
 pub mod headless;
+pub mod input;
+pub mod keymap;
 pub mod metronome;
 pub mod record;
 pub mod room;

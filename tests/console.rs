@@ -1,16 +1,18 @@
 //! The console drawn into ratatui's TestBackend: snapshots at 80x24 and 160x48, styles where
 //! colour carries meaning, and every size from 1x1 to 500x200 without a panic.
 
-use gamelan::drill::Drill;
+use gamelan::drill::{Action, Drill};
 use gamelan::headless::{self, parse_script};
+use gamelan::input::{Input, Key, KeyCode};
 use gamelan::scenario::{Scenario, bundled};
 use gamelan::ui::chrome::Chrome;
 use gamelan::ui::console;
-use gamelan::ui::seat::{Mode, Pane, SeatView};
+use gamelan::ui::seat::{Command, Mode, Pane, SeatView};
 use gamelan::ui::theme::{Meaning, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use std::sync::Arc;
 
 fn scenario(id: &str) -> Arc<Scenario> {
@@ -101,7 +103,7 @@ fn briefing_help_and_zoom_overlays() {
         "{t}"
     );
     let mut v = playing();
-    v.help = true;
+    v.help = Some(0);
     let t = text(&render(100, 40, &d, &v, &Chrome::default()));
     assert!(
         t.contains("keys in force")
@@ -163,7 +165,7 @@ fn every_size_from_1x1_to_500x200_draws_without_panic() {
     ]) {
         for zoom in [false, true] {
             v.zoom = zoom;
-            v.help = w % 2 == 0;
+            v.help = (w % 2 == 0).then_some(0);
             let _ = render(
                 w,
                 h,
@@ -238,4 +240,174 @@ fn live_vista_panes_are_drawn_beside_the_drill() {
         "the drill's own alerts stay visible:\n{t}"
     );
     drop(rt);
+}
+
+fn key(c: char) -> Input {
+    Input::Key(Key::char(c))
+}
+
+fn code(c: KeyCode) -> Input {
+    Input::Key(Key::plain(c))
+}
+
+const SCREEN: Rect = Rect::new(0, 0, 80, 24);
+
+/// Typing on the briefing: `n` opens a note, and what follows is the note's text, never
+/// commands (a space used to start the drill, an `h` to reveal a hint counted in the debrief).
+#[test]
+fn briefing_takes_a_note_and_reads_its_text_as_text() {
+    let d = drill_at(0);
+    let mut v = SeatView::new(0);
+    assert!(v.on_input(&key('n'), &d, SCREEN).is_empty());
+    assert!(
+        matches!(v.mode, Mode::Note { briefing: true, .. }),
+        "n opens a note on the briefing: {:?}",
+        v.mode
+    );
+    let mut commands = Vec::new();
+    for c in "check the deploy log".chars() {
+        commands.extend(v.on_input(&key(c), &d, SCREEN));
+    }
+    assert!(
+        commands.is_empty(),
+        "typed text is not commands: {commands:?}"
+    );
+    let t = text(&render(80, 24, &d, &v, &Chrome::default()));
+    assert!(t.contains("note @ 1:1: check the deploy log▌"), "{t}");
+    assert_eq!(
+        v.on_input(&code(KeyCode::Enter), &d, SCREEN),
+        vec![Command::Drill(Action::Note {
+            text: "check the deploy log".into()
+        })]
+    );
+    assert_eq!(
+        v.mode,
+        Mode::Briefing,
+        "back on the briefing after the note"
+    );
+    // The briefing's other keys: `?` shows help, Enter starts, `q` leaves.
+    v.on_input(&key('?'), &d, SCREEN);
+    assert!(v.help.is_some());
+    v.on_input(&code(KeyCode::Esc), &d, SCREEN);
+    assert_eq!(
+        v.on_input(&code(KeyCode::Enter), &d, SCREEN),
+        vec![Command::Start]
+    );
+    assert_eq!(v.on_input(&key('q'), &d, SCREEN), vec![Command::Quit]);
+}
+
+#[test]
+fn briefing_says_what_its_keys_do_when_another_is_pressed() {
+    let d = drill_at(0);
+    let mut v = SeatView::new(0);
+    let t = text(&render(80, 24, &d, &v, &Chrome::default()));
+    assert!(t.contains("n writes a note"), "{t}");
+    for c in [' ', 'h', 'a'] {
+        assert!(
+            v.on_input(&key(c), &d, SCREEN).is_empty(),
+            "`{c}` does nothing on the briefing"
+        );
+        assert_eq!(v.mode, Mode::Briefing);
+        let flash = v.flash.clone().expect("a hint");
+        assert!(
+            flash.text.contains("Enter starts the metronome") && flash.text.contains("? keys"),
+            "{flash:?}"
+        );
+    }
+}
+
+/// The note typed on the briefing survives the room starting meanwhile, and then returns to
+/// the running drill.
+#[test]
+fn a_note_begun_on_the_briefing_ends_in_the_drill_once_it_started() {
+    let d = drill_at(0);
+    let mut v = SeatView::new(0);
+    v.on_input(&key('n'), &d, SCREEN);
+    v.on_input(&key('x'), &d, SCREEN);
+    v.started();
+    assert!(matches!(v.mode, Mode::Note { ref text, briefing: false } if text == "x"));
+    v.on_input(&code(KeyCode::Esc), &d, SCREEN);
+    assert_eq!(v.mode, Mode::Playing);
+}
+
+fn help_at(w: u16, h: u16, v: &SeatView, d: &Drill) -> String {
+    text(&render(w, h, d, v, &Chrome::default()))
+}
+
+/// At 80x24 the drill's help used to cut off its lower half; now it scrolls and says so.
+#[test]
+fn help_scrolls_to_its_last_line_at_80x24() {
+    let d = drill_at(22);
+    let mut v = playing();
+    v.on_input(&key('?'), &d, SCREEN);
+    let t = help_at(80, 24, &v, &d);
+    assert!(
+        t.contains("keys in force") && t.contains("PgDn scroll"),
+        "{t}"
+    );
+    let last = "the debrief (s saves it beside the";
+    assert!(!t.contains(last), "the end is below the fold:\n{t}");
+    let mut seen_all = t.clone();
+    for _ in 0..40 {
+        v.on_input(&code(KeyCode::Down), &d, SCREEN);
+        seen_all.push_str(&help_at(80, 24, &v, &d));
+    }
+    let t = help_at(80, 24, &v, &d);
+    assert!(t.contains(last), "scrolled to the end:\n{t}");
+    // Every line of the help was on screen at some point.
+    for line in v.help_lines(&d) {
+        let start: String = line.text.trim().chars().take(30).collect();
+        assert!(seen_all.contains(&start), "never shown: {line:?}");
+    }
+    // PgUp and Home come back to the top; any other key closes.
+    v.on_input(&code(KeyCode::PageUp), &d, SCREEN);
+    v.on_input(&code(KeyCode::Home), &d, SCREEN);
+    assert_eq!(v.help, Some(0));
+    v.on_input(&key('x'), &d, SCREEN);
+    assert_eq!(v.help, None);
+}
+
+#[test]
+fn help_scrolls_at_every_size_without_panic() {
+    let d = drill_at(22);
+    for (w, h) in [(1, 1), (10, 5), (40, 12), (80, 24), (200, 60), (500, 200)] {
+        let area = Rect::new(0, 0, w, h);
+        let mut v = playing();
+        v.on_input(&key('?'), &d, area);
+        for _ in 0..100 {
+            v.on_input(&code(KeyCode::PageDown), &d, area);
+        }
+        let _ = render(w, h, &d, &v, &Chrome::default());
+        v.on_input(&code(KeyCode::End), &d, area);
+        let _ = render(w, h, &d, &v, &Chrome::default());
+    }
+}
+
+#[test]
+fn lobby_question_mark_opens_its_keys() {
+    use gamelan::scenario::Catalogue;
+    use gamelan::ui::lobby::catalogue::Lobby;
+    let mut l = Lobby::new(Catalogue {
+        entries: bundled(),
+        problems: Vec::new(),
+    });
+    assert_eq!(l.on_input(&key('?'), SCREEN), None);
+    assert!(l.help.is_some());
+    let theme = Theme::bundled("dark").unwrap();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| {
+        let area = f.area();
+        l.draw(f.buffer_mut(), area, &theme)
+    })
+    .unwrap();
+    let t = text(t.backend().buffer());
+    assert!(
+        t.contains("lobby keys")
+            && t.contains("start the selected drill")
+            && t.contains("morning vista"),
+        "{t}"
+    );
+    // Any other key closes help without acting: `q` does not quit from it.
+    assert_eq!(l.on_input(&key('q'), SCREEN), None);
+    assert!(l.help.is_none());
 }

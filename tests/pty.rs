@@ -1,5 +1,6 @@
-//! The real binary in a real pseudo-terminal: start a drill, dismiss the briefing, press cue
-//! keys, resize, quit, and check the shell gets its terminal back (cooked mode, main screen).
+//! The real binary in a real pseudo-terminal: start a drill, write a note on the briefing,
+//! scroll help, press cue keys and click a cue, resize, quit, and check the shell gets its
+//! terminal back (cooked mode, main screen, no mouse reporting).
 
 mod common;
 
@@ -25,12 +26,32 @@ fn play_keys_resize_quit_restores_the_terminal() {
 
     t.wait_for("Enter starts the metronome");
     assert!(t.alternate_screen(), "drill runs on the alternate screen");
+    assert!(
+        t.mouse_reporting(),
+        "the mouse is reported while the console runs"
+    );
+    // On the briefing, `n` opens a note and what follows is its text, not commands.
+    t.press("n");
+    t.wait_for("note @ 1:1:");
+    t.press("hello, checking the deploys");
+    t.wait_for("hello, checking the deploys▌");
+    t.press("\r");
+    t.wait_all(&["note saved", "Enter starts the metronome", "READY"]);
+    // `?` opens help; it scrolls to its end at 80x24.
+    t.press("?");
+    t.wait_for("keys in force");
+    t.send(b"\x1b[F"); // End
+    t.wait_for("After the drill ends");
+    t.press("x");
+    t.wait_for("Enter starts the metronome");
     t.press("\r");
     t.wait_for("RUNNING");
     t.wait_for("FIRING"); // the page fires a few beats in (240 BPM)
     t.press("a");
     t.wait_for("Page acknowledged");
-    t.press("g");
+    // A click on a cue presses it: SGR mouse report, columns and rows from 1.
+    let (x, y) = t.find("[g]").expect("the deploys cue on screen");
+    t.send(format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", x + 2, y + 1, x + 2, y + 1).as_bytes());
     t.wait_for("runbook 2/2: Deploy history");
     t.press("z");
     t.wait_for("nothing on `z`");
@@ -45,6 +66,10 @@ fn play_keys_resize_quit_restores_the_terminal() {
     let screen = t.wait_stty();
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert!(!t.alternate_screen(), "back on the main screen");
+    assert!(
+        !t.mouse_reporting(),
+        "mouse reporting and bracketed paste are off again"
+    );
     // `stty -a` after gamelan: canonical mode and echo are back on.
     assert!(
         screen.contains(" icanon") && screen.contains(" echo "),

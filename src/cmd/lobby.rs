@@ -6,11 +6,10 @@ use crate::cmd::play::play_one;
 use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::scenario::Catalogue;
+use crate::seat::local::LocalInput;
 use crate::ui::lobby::catalogue::{Lobby, LobbyCommand};
 use crate::watch::Watcher;
 use color_eyre::eyre::Result;
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures::StreamExt;
 
 /// `gamelan`: the lobby, then drills, until the user quits.
 pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) -> Result<()> {
@@ -28,12 +27,13 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
     let rt = runtime()?;
     with_terminal(|term| {
         rt.block_on(async {
-            let mut events = EventStream::new();
+            let mut events = LocalInput::new();
             let mut watcher = Watcher::new(&[&paths.scenarios(), &paths.themes()]).ok();
             let mut stop = Stop::listen()?;
+            let mut area = ratatui::layout::Rect::default();
             loop {
                 term.draw(|f| {
-                    let area = f.area();
+                    area = f.area();
                     lobby.draw(f.buffer_mut(), area, &theme);
                 })?;
                 let ev = tokio::select! {
@@ -53,27 +53,25 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                 let Some(ev) = ev else {
                     return Ok(());
                 };
-                if let TermEvent::Key(k) = ev? {
-                    match lobby.on_key(k) {
-                        Some(LobbyCommand::Quit) => return Ok(()),
-                        Some(LobbyCommand::Vista) => {
-                            crate::cmd::vista::session(
-                                term,
-                                &mut events,
-                                paths,
-                                settings,
-                                theme_flag,
-                                None,
-                            )
-                            .await?;
-                        }
-                        Some(LobbyCommand::Start(i)) => {
-                            let entry = lobby.catalogue.entries[i].clone();
-                            let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };
-                            play_one(term, &mut events, paths, entry, opts, &theme, notice.clone()).await?;
-                        }
-                        None => {}
+                match lobby.on_input(&ev?, area) {
+                    Some(LobbyCommand::Quit) => return Ok(()),
+                    Some(LobbyCommand::Vista) => {
+                        crate::cmd::vista::session(
+                            term,
+                            &mut events,
+                            paths,
+                            settings,
+                            theme_flag,
+                            None,
+                        )
+                        .await?;
                     }
+                    Some(LobbyCommand::Start(i)) => {
+                        let entry = lobby.catalogue.entries[i].clone();
+                        let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };
+                        play_one(term, &mut events, paths, entry, opts, &theme, notice.clone()).await?;
+                    }
+                    None => {}
                 }
             }
         })

@@ -10,10 +10,10 @@ use crate::record::{self};
 use crate::room::Room;
 use crate::scenario::Entry;
 use crate::seat::SeatSession;
+use crate::seat::local::LocalInput;
 use crate::ui::chrome::LivePanes;
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::EventStream;
 use ratatui::DefaultTerminal;
 use std::io::Write;
 use std::path::PathBuf;
@@ -91,7 +91,7 @@ pub fn play(
     let mut saved = None;
     with_terminal(|term| {
         rt.block_on(async {
-            let mut events = EventStream::new();
+            let mut events = LocalInput::new();
             let opts = PlayOptions {
                 tempo: opts.tempo.or(settings.tempo),
                 ..opts
@@ -120,7 +120,7 @@ pub fn say_recorded(p: &std::path::Path) {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn play_one(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     paths: &Paths,
     entry: Entry,
     opts: PlayOptions,
@@ -179,7 +179,7 @@ pub fn live_panes(
 /// returns where the recording went.
 pub async fn run_drill(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     drill: Drill,
     recorder: Option<record::Recorder>,
     theme: &Theme,

@@ -9,11 +9,10 @@ use crate::config::Paths;
 use crate::headless;
 use crate::record::{self};
 use crate::scenario::{self};
+use crate::seat::local::LocalInput;
 use crate::ui::replay::{Trainer, TrainerCommand};
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,7 +24,7 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
     let mut saved = None;
     with_terminal(|term| {
         rt.block_on(async {
-            let mut events = EventStream::new();
+            let mut events = LocalInput::new();
             if let Some(fork) = drive(term, &mut events, &theme, &mut trainer).await? {
                 let header = fork.header.clone();
                 let path = record::default_path(&paths.recordings(), &header);
@@ -62,15 +61,16 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
 
 pub(crate) async fn drive(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     theme: &Theme,
     t: &mut Trainer,
 ) -> Result<Option<record::Fork>> {
     let mut next: Option<Instant> = None;
     let mut stop = Stop::listen()?;
+    let mut area = ratatui::layout::Rect::default();
     loop {
         term.draw(|f| {
-            let area = f.area();
+            area = f.area();
             t.draw(f.buffer_mut(), area, theme);
         })?;
         if t.playing && next.is_none() {
@@ -81,12 +81,10 @@ pub(crate) async fn drive(
         tokio::select! {
             ev = events.next() => {
                 let Some(ev) = ev else { return Ok(None) };
-                if let TermEvent::Key(k) = ev? {
-                    match t.on_key(k) {
-                        Some(TrainerCommand::Quit) => return Ok(None),
-                        Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
-                        None => {}
-                    }
+                match t.on_input(&ev?, area) {
+                    Some(TrainerCommand::Quit) => return Ok(None),
+                    Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
+                    None => {}
                 }
             }
             r = stop.stopped() => return r,

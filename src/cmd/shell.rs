@@ -50,23 +50,44 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Runs `f` with the terminal in raw mode on the alternate screen, and restores it afterwards
-/// whatever `f` returns.
+/// Runs `f` with the terminal in raw mode on the alternate screen, with mouse reporting and
+/// bracketed paste on, and restores it afterwards whatever `f` returns (a panic too).
 pub fn with_terminal<T>(f: impl FnOnce(&mut DefaultTerminal) -> Result<T>) -> Result<T> {
-    use std::io::IsTerminal;
+    use std::io::{IsTerminal, Write};
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         color_eyre::eyre::bail!(
             "gamelan's console needs a terminal; for scripts use `gamelan play SCENARIO --headless --cues FILE`"
         );
     }
     let mut terminal = ratatui::try_init()?;
+    // ratatui's panic hook restores raw mode and the screen; mouse reporting goes off first.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        mouse_off();
+        hook(info);
+    }));
+    let mut out = std::io::stdout();
+    let _ = out
+        .write_all(crate::seat::keybytes::MOUSE_ON)
+        .and_then(|()| out.flush());
     let result = f(&mut terminal);
-    // Mouse reporting off whether or not a screen turned it on (a signal may have cut that
-    // screen short), then raw mode and the alternate screen. Never print here: after SIGHUP
-    // the terminal may be gone, and the error is what matters.
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
-    let _ = ratatui::try_restore();
+    restore_terminal();
     result
+}
+
+/// Gives the terminal back: mouse reporting and bracketed paste off, cooked mode, the main
+/// screen. Safe to call more than once (a signal handler may call it too).
+pub fn restore_terminal() {
+    mouse_off();
+    let _ = ratatui::try_restore();
+}
+
+fn mouse_off() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out
+        .write_all(crate::seat::keybytes::MOUSE_OFF)
+        .and_then(|()| out.flush());
 }
 
 /// The local user's seat name.

@@ -6,10 +6,10 @@
 use crate::cmd::exit::Exit;
 use crate::drill::{Action, Status};
 use crate::seat::SeatSession;
+use crate::seat::local::LocalInput;
 use crate::seat::local::run_local;
 use crate::ui::theme::Theme;
 use color_eyre::eyre::Result;
-use crossterm::event::EventStream;
 use futures::future::select_all;
 use ratatui::DefaultTerminal;
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -58,7 +58,7 @@ impl Stop {
 /// signal), and the signal comes back as [`Exit::Signal`] for the caller's normal quit path.
 pub async fn run_local_until_stopped(
     term: &mut DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     session: &mut SeatSession,
     theme: &Theme,
 ) -> Result<()> {

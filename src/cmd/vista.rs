@@ -6,15 +6,13 @@ use crate::cmd::shell::*;
 use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::diag;
+use crate::seat::local::LocalInput;
 use crate::ui::theme::{self, Theme};
 use crate::ui::vista::{self as view, VistaView};
+use crate::ui::vista_input::{VistaCommand, hit_areas};
 use crate::vista::{self, VistaConfig, VistaHandle};
 use crate::watch::Watcher;
 use color_eyre::eyre::Result;
-use crossterm::event::{
-    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-};
-use futures::StreamExt;
 use std::path::{Path, PathBuf};
 
 /// Loads a vista config: the file when it exists, the built-in host vista otherwise. An
@@ -25,41 +23,6 @@ pub fn load(path: &Path, explicit: bool) -> Result<VistaConfig, Vec<diag::Diagno
     } else {
         Ok(vista::default_config())
     }
-}
-
-/// What a key asks of the vista shell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VistaCommand {
-    Refresh,
-    Quit,
-}
-
-/// Applies a key to the view; pure, so it is unit-tested without a terminal.
-pub fn on_key(view: &mut VistaView, key: KeyEvent, panes: usize) -> Option<VistaCommand> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        return Some(VistaCommand::Quit);
-    }
-    if view.help {
-        view.help = false;
-        return None;
-    }
-    let n = panes.max(1);
-    match key.code {
-        KeyCode::Char('q') => return Some(VistaCommand::Quit),
-        KeyCode::Char('?') => view.help = true,
-        KeyCode::Char('t') => view.touring = !view.touring,
-        KeyCode::Char('r') => return Some(VistaCommand::Refresh),
-        KeyCode::Tab | KeyCode::Right | KeyCode::Char(' ') => view.focus = (view.focus + 1) % n,
-        KeyCode::BackTab | KeyCode::Left => view.focus = (view.focus + n - 1) % n,
-        KeyCode::Enter => view.zoom = !view.zoom,
-        KeyCode::Esc if view.touring => view.touring = false,
-        KeyCode::Esc => view.zoom = false,
-        _ => {}
-    }
-    None
 }
 
 /// Runs the vista until the user quits, in its own terminal session.
@@ -83,7 +46,7 @@ pub fn run(
         .build()?;
     with_terminal(|term| {
         rt.block_on(async {
-            let mut events = EventStream::new();
+            let mut events = LocalInput::new();
             session(term, &mut events, paths, settings, theme_flag, config).await
         })
     })
@@ -92,7 +55,7 @@ pub fn run(
 /// The vista inside an already prepared terminal (from `gamelan vista`, or the lobby's `v`).
 pub async fn session(
     term: &mut ratatui::DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     paths: &Paths,
     settings: &Settings,
     theme_flag: Option<&str>,
@@ -133,7 +96,7 @@ pub(crate) struct Context<'a> {
 
 pub(crate) async fn drive(
     term: &mut ratatui::DefaultTerminal,
-    events: &mut EventStream,
+    events: &mut LocalInput,
     handle: &mut VistaHandle,
     view: &mut VistaView,
     theme: &mut Theme,
@@ -148,20 +111,20 @@ pub(crate) async fn drive(
     let themes_dir = paths.themes();
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
     let mut stop = Stop::listen()?;
+    let mut area = ratatui::layout::Rect::default();
     loop {
         term.draw(|f| {
-            let area = f.area();
+            area = f.area();
             view::draw(f.buffer_mut(), area, handle, view, theme);
         })?;
         tokio::select! {
             ev = events.next() => {
                 let Some(ev) = ev else { return Ok(()) };
-                if let TermEvent::Key(k) = ev? {
-                    match on_key(view, k, handle.panes().len()) {
-                        Some(VistaCommand::Quit) => return Ok(()),
-                        Some(VistaCommand::Refresh) => handle.refresh_now(),
-                        None => {}
-                    }
+                let areas = hit_areas(handle, view, area);
+                match view.on_input(&ev?, handle.panes().len(), &areas, area) {
+                    Some(VistaCommand::Quit) => return Ok(()),
+                    Some(VistaCommand::Refresh) => handle.refresh_now(),
+                    None => {}
                 }
             }
             r = stop.stopped() => return r,
@@ -194,33 +157,5 @@ pub(crate) async fn drive(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn tour_walks_the_panes_and_esc_ends_it() {
-        let mut v = VistaView::default();
-        assert_eq!(on_key(&mut v, key(KeyCode::Char('t')), 3), None);
-        assert!(v.touring);
-        on_key(&mut v, key(KeyCode::Right), 3);
-        on_key(&mut v, key(KeyCode::Right), 3);
-        on_key(&mut v, key(KeyCode::Right), 3);
-        assert_eq!(v.focus, 0, "wraps around");
-        on_key(&mut v, key(KeyCode::Left), 3);
-        assert_eq!(v.focus, 2);
-        on_key(&mut v, key(KeyCode::Esc), 3);
-        assert!(!v.touring);
-        assert_eq!(
-            on_key(&mut v, key(KeyCode::Char('q')), 3),
-            Some(VistaCommand::Quit)
-        );
     }
 }

@@ -430,12 +430,14 @@ mod tests {
         let op = room.join("bo", Some("operator")).await.unwrap();
         let state = room.state().borrow().clone();
         let mut bo = crate::seat::SeatSession::new(room.clone(), op);
-        let enter = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter);
-        assert!(!bo.on_key(enter, &state).await);
+        let enter =
+            crate::input::Input::Key(crate::input::Key::plain(crate::input::KeyCode::Enter));
+        let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+        assert!(!bo.on_input(&enter, &state, area).await);
         let flash = bo.view.flash.clone().unwrap().text;
         assert_eq!(flash, "waiting for ana to start");
         let mut ana = crate::seat::SeatSession::new(room.clone(), ic);
-        assert!(!ana.on_key(enter, &state).await);
+        assert!(!ana.on_input(&enter, &state, area).await);
         let mut rx = room.state();
         rx.wait_for(|s| s.started).await.unwrap();
     }

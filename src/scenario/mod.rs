@@ -11,7 +11,6 @@ pub mod position;
 pub mod query;
 
 pub use bundled::{Catalogue, Entry, Origin, bundled, find};
-pub use compile::RESERVED_KEYS;
 pub use load::{load_file, load_str};
 pub use model::{
     Channel, DebriefDef, DecisionRow, Difficulty, Direction, Mark, Meta, RoleDef, RunbookPage,

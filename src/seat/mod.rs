@@ -1,5 +1,5 @@
 //! Seats: terminals attached to a room. A seat session holds one participant's view state and
-//! turns their keys into room inputs; the local terminal, a joined terminal (Unix socket) and
+//! turns their keys and clicks into room inputs; the local terminal, a joined terminal (Unix socket) and
 //! an SSH channel all use it, and differ only in how bytes reach the screen.
 
 pub mod driver;
@@ -9,13 +9,13 @@ pub mod socket;
 pub mod ssh;
 
 use crate::drill::{Action, Drill, SeatId};
+use crate::input::Input;
 use crate::room::{Room, RoomState};
 use crate::ui::chrome::Chrome;
 use crate::ui::console;
 use crate::ui::seat::{Command, Mode, SeatView};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::document::Document;
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::ui::widgets::document::{DocCommand, Document};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::time::Duration;
@@ -78,10 +78,12 @@ impl SeatSession {
             self.chrome.pulse = true;
             self.pulse_until = Some(Instant::now() + PULSE);
         }
-        if state.started && self.view.mode == Mode::Briefing {
-            self.view.mode = Mode::Playing;
-            // "waiting for … to start" is over.
-            self.view.flash = None;
+        if state.started {
+            if self.view.mode == Mode::Briefing {
+                // "waiting for … to start" is over.
+                self.view.flash = None;
+            }
+            self.view.started();
         }
         self.chrome.notice = state.notice.clone().or_else(|| self.chrome.notice.take());
     }
@@ -96,22 +98,22 @@ impl SeatSession {
         self.pulse_until = None;
     }
 
-    /// Handles a key; returns true when the seat leaves.
-    pub async fn on_key(&mut self, key: KeyEvent, state: &RoomState) -> bool {
+    /// Handles an input on a screen of size `area`; returns true when the seat leaves.
+    pub async fn on_input(&mut self, input: &Input, state: &RoomState, area: Rect) -> bool {
         if let Some(doc) = &mut self.document {
-            match key.code {
-                KeyCode::Char('s') => save(doc).await,
-                KeyCode::Up | KeyCode::Char('k') => doc.scroll_by(-1),
-                KeyCode::Down | KeyCode::Char('j') => doc.scroll_by(1),
-                KeyCode::PageUp => doc.scroll_by(-10),
-                KeyCode::PageDown | KeyCode::Char(' ') => doc.scroll_by(10),
-                KeyCode::Char('q') | KeyCode::Esc => self.document = None,
-                _ => {}
+            match doc.on_input(input, area) {
+                Some(DocCommand::Save) => save(doc).await,
+                Some(DocCommand::Close) => self.document = None,
+                Some(DocCommand::Quit) => {
+                    let _ = self.room.send(self.seat, Action::Leave).await;
+                    return true;
+                }
+                None => {}
             }
             return false;
         }
         let drill = &state.drill;
-        for cmd in self.view.on_key(key, drill) {
+        for cmd in self.view.on_input(input, drill, area) {
             match cmd {
                 Command::Quit => {
                     let _ = self.room.send(self.seat, Action::Leave).await;
@@ -169,15 +171,13 @@ impl SeatSession {
 /// other seats' runtime threads), and says how it went on its footer.
 async fn save(doc: &mut Document) {
     let Some(path) = doc.save_to.clone() else {
-        doc.save();
+        doc.saved(Ok(()));
         return;
     };
     let body = doc.body.clone();
-    let target = path.clone();
-    let written = tokio::task::spawn_blocking(move || std::fs::write(&target, body)).await;
-    doc.footer = match written {
-        Ok(Ok(())) => format!("saved to {} · q back", path.display()),
-        Ok(Err(e)) => format!("could not save to {}: {e}", path.display()),
-        Err(e) => format!("could not save to {}: {e}", path.display()),
-    };
+    let written = tokio::task::spawn_blocking(move || std::fs::write(&path, body)).await;
+    doc.saved(match written {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    });
 }

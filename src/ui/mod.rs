@@ -10,6 +10,7 @@ pub mod seat;
 pub mod theme;
 pub mod timeline;
 pub mod vista;
+pub mod vista_input;
 pub mod widgets;
 
 use crate::ui::widgets::text;

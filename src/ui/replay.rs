@@ -4,22 +4,41 @@
 
 use crate::debrief;
 use crate::drill::Drill;
+use crate::input::{Input, KeyCode};
+use crate::keymap::{self, Act, Scope};
 use crate::record::{Ghost, Replay};
 use crate::scenario::Mark;
 use crate::ui::chrome::Chrome;
 use crate::ui::console;
 use crate::ui::seat::{Command, Flash, Mode, SeatView};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::document::DocCommand;
 use crate::ui::widgets::document::Document;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
 use std::time::Duration;
 
 /// Playback speeds offered by `-` and `+`.
 pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 
-/// Transport keys, for the help line and the README.
-pub const TRANSPORT_KEYS: &str =
-    "←→ beat · ,. event · b bar · p play · -+ speed · f fork · d debrief · q quit";
+/// The transport keys for the status line, from the keymap.
+pub fn transport_hint() -> String {
+    let k = |a| keymap::key_label(Scope::Replay, a);
+    format!(
+        "{}{} beat · {}{} event · {} bar · {} play · {}{} speed · {} fork · {} debrief · {} keys · {} quit",
+        k(Act::StepBack),
+        k(Act::StepForward),
+        k(Act::PrevEvent),
+        k(Act::NextEvent),
+        k(Act::JumpBar),
+        k(Act::Play),
+        k(Act::Slower),
+        k(Act::Faster),
+        k(Act::Fork),
+        k(Act::Debrief),
+        k(Act::Help),
+        k(Act::Quit)
+    )
+}
 
 /// The replay console's state: a replay cursor plus one seat view onto it.
 pub struct Trainer {
@@ -58,6 +77,7 @@ impl Trainer {
         let seat = replay.header().seats.first().map_or(0, |s| s.seat);
         let mut view = SeatView::new(seat);
         view.mode = Mode::Playing;
+        view.scope = Scope::Replay;
         Trainer {
             replay,
             view,
@@ -89,7 +109,7 @@ impl Trainer {
         );
         let hints = match &self.bar_entry {
             Some(d) => format!("jump to bar: {d}▌ (Enter)"),
-            None => TRANSPORT_KEYS.to_string(),
+            None => transport_hint(),
         };
         let notice = self.replay.warnings().first().cloned();
         Chrome {
@@ -111,20 +131,27 @@ impl Trainer {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<TrainerCommand> {
-        if key.kind == KeyEventKind::Release {
-            return None;
-        }
+    /// Handles an input on a screen of size `area`.
+    pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<TrainerCommand> {
         if let Some(doc) = &mut self.document {
-            match key.code {
-                KeyCode::Up => doc.scroll_by(-1),
-                KeyCode::Down => doc.scroll_by(1),
-                KeyCode::PageUp => doc.scroll_by(-10),
-                KeyCode::PageDown | KeyCode::Char(' ') => doc.scroll_by(10),
-                KeyCode::Char('q') | KeyCode::Esc => self.document = None,
-                _ => {}
+            match doc.on_input(input, area) {
+                Some(DocCommand::Close) => self.document = None,
+                Some(DocCommand::Quit) => return Some(TrainerCommand::Quit),
+                Some(DocCommand::Save) => {
+                    doc.footer = "a replay saves nothing: `gamelan debrief REC -o FILE` writes this report · q back".into();
+                }
+                None => {}
             }
             return None;
+        }
+        let key = match input {
+            Input::Key(k) => *k,
+            // Clicks and the wheel are the seat view's: focus, zoom, scroll, cues.
+            Input::Mouse(_) if self.bar_entry.is_none() => return self.seat_input(input, area),
+            _ => return None,
+        };
+        if keymap::lookup(Scope::Replay, key) == Some(Act::Abort) {
+            return Some(TrainerCommand::Quit);
         }
         if let Some(digits) = &mut self.bar_entry {
             match key.code {
@@ -142,34 +169,44 @@ impl Trainer {
             }
             return None;
         }
-        match key.code {
-            KeyCode::Left => drop(self.replay.step(-1)),
-            KeyCode::Right => drop(self.replay.step(1)),
-            KeyCode::Char(',') | KeyCode::Char('<') => {
+        if self.view.help.is_some() {
+            return self.seat_input(input, area);
+        }
+        let Some(act) = keymap::lookup(Scope::Replay, key) else {
+            let fork = keymap::key_label(Scope::Replay, Act::Fork);
+            let help = keymap::key_label(Scope::Replay, Act::Help);
+            self.flash(&format!(
+                "this is a replay: {fork} forks a live drill from here · {help} keys"
+            ));
+            return None;
+        };
+        self.view.flash = None;
+        match act {
+            Act::StepBack => drop(self.replay.step(-1)),
+            Act::StepForward => drop(self.replay.step(1)),
+            Act::PrevEvent => {
                 if self.replay.prev_event().is_none() {
                     self.flash("no earlier cue or inject");
                 }
             }
-            KeyCode::Char('.') | KeyCode::Char('>') => {
+            Act::NextEvent => {
                 if self.replay.next_event().is_none() {
                     self.flash("no later cue or inject");
                 }
             }
-            KeyCode::Home | KeyCode::Char('g') => drop(self.replay.seek(0)),
-            KeyCode::End | KeyCode::Char('G') => drop(self.replay.seek(u64::MAX)),
-            KeyCode::Char('b') => self.bar_entry = Some(String::new()),
-            KeyCode::Char('p') | KeyCode::Char(' ') => {
+            Act::First => drop(self.replay.seek(0)),
+            Act::Last => drop(self.replay.seek(u64::MAX)),
+            Act::JumpBar => self.bar_entry = Some(String::new()),
+            Act::Play => {
                 if self.replay.position() >= self.replay.last_beat() {
                     self.replay.seek(0);
                 }
                 self.playing = !self.playing;
             }
-            KeyCode::Char('-') => self.speed = self.speed.saturating_sub(1),
-            KeyCode::Char('+') | KeyCode::Char('=') => {
-                self.speed = (self.speed + 1).min(SPEEDS.len() - 1)
-            }
-            KeyCode::Char('f') => return Some(TrainerCommand::Fork),
-            KeyCode::Char('d') => {
+            Act::Slower => self.speed = self.speed.saturating_sub(1),
+            Act::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Act::Fork => return Some(TrainerCommand::Fork),
+            Act::Debrief => {
                 let d = debrief::build(self.replay.final_drill(), &self.replay.header().seats);
                 self.document = Some(Document::new(
                     "debrief (whole recording)",
@@ -177,22 +214,37 @@ impl Trainer {
                     "↑↓ scroll · q back",
                 ));
             }
-            KeyCode::Char('q') | KeyCode::Esc if !self.view.zoom && !self.view.help => {
-                return Some(TrainerCommand::Quit);
-            }
-            _ => {
-                // Everything else is the seat view's: focus, zoom, scroll, help, pages.
+            Act::Quit | Act::Abort => return Some(TrainerCommand::Quit),
+            // Everything else is the seat view's: focus, zoom, scroll, help, pages.
+            other => {
                 let drill = self.replay.drill().clone();
-                for cmd in self.view.on_key(key, &drill) {
-                    match cmd {
-                        Command::Quit => return Some(TrainerCommand::Quit),
-                        Command::Drill(_) | Command::Start => {
-                            self.flash("this is a replay: press f to fork and play on from here")
-                        }
-                        Command::Debrief => {}
-                    }
+                let cmds = self.view.act(other, &drill);
+                return self.seat_commands(cmds);
+            }
+        }
+        None
+    }
+
+    /// Hands an input to the seat view (help scrolling, clicks, the wheel).
+    fn seat_input(&mut self, input: &Input, area: Rect) -> Option<TrainerCommand> {
+        let drill = self.replay.drill().clone();
+        let cmds = self.view.on_input(input, &drill, area);
+        self.seat_commands(cmds)
+    }
+
+    fn seat_commands(&mut self, cmds: Vec<Command>) -> Option<TrainerCommand> {
+        // The view may not leave the drill's own modes on a replay.
+        self.view.mode = Mode::Playing;
+        for cmd in cmds {
+            match cmd {
+                Command::Quit => return Some(TrainerCommand::Quit),
+                Command::Drill(_) | Command::Start => {
+                    let fork = keymap::key_label(Scope::Replay, Act::Fork);
+                    self.flash(&format!(
+                        "this is a replay: press {fork} to fork and play on from here"
+                    ))
                 }
-                self.view.mode = Mode::Playing;
+                Command::Debrief => {}
             }
         }
         None

@@ -17,34 +17,39 @@ use ratatui::widgets::{Clear, Widget};
 pub struct VistaView {
     pub focus: usize,
     pub zoom: bool,
-    pub help: bool,
+    /// The help overlay is open, scrolled to this line.
+    pub help: Option<usize>,
     /// The tour is on: the focused pane's note is shown.
     pub touring: bool,
     /// A reload problem (`file:line:col: message`), kept until a good reload.
     pub notice: Option<String>,
 }
 
-/// Keys of the vista, for the help overlay and the README.
-pub const VISTA_KEYS: &[(&str, &str)] = &[
-    (
-        "t",
-        "start / stop the tour: each pane's note, one at a time",
-    ),
-    (
-        "→ ←",
-        "next / previous pane on the tour (also tab / shift-tab)",
-    ),
-    ("tab", "move focus to the next pane"),
-    ("enter", "zoom the focused pane (esc: back)"),
-    ("r", "refresh every pane now"),
-    ("?", "this help"),
-    ("q", "quit"),
-];
-
 fn now_unix() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Where the panes go in a screen of size `area`: under the title line, above the status
+/// line. At least 6 rows high (the vista's smallest size).
+pub fn body_area(area: Rect) -> Rect {
+    let (rest, _) = super::status_split(area);
+    Rect {
+        y: rest.y + 1,
+        height: rest.height.saturating_sub(1),
+        ..rest
+    }
+}
+
+/// The vista's help overlay lines, from the keymap.
+pub fn help_lines() -> Vec<super::help::Line> {
+    let mut lines = vec![
+        super::help::Line::text("gamelan vista", Meaning::Title),
+        super::help::Line::blank(),
+    ];
+    lines.extend(super::help::lines(crate::keymap::Scope::Vista));
+    lines
 }
 
 /// Rectangles of each pane from the config's grid.
@@ -86,12 +91,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
     }
     let cfg = handle.config();
     let header = Rect { height: 1, ..area };
-    let (rest, status) = super::status_split(area);
-    let body = Rect {
-        y: rest.y + 1,
-        height: rest.height - 1,
-        ..rest
-    };
+    let (_, status) = super::status_split(area);
+    let body = body_area(area);
     let title = format!(
         " gamelan vista · {} · {} panes",
         clean(&cfg.title),
@@ -136,8 +137,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
     {
         tour_card(buf, body, &p.def, view.focus, panes.len(), theme);
     }
-    if view.help {
-        help(buf, area, theme);
+    if let Some(top) = view.help {
+        super::help::draw(buf, area, "vista keys", &help_lines(), top, theme);
     }
 }
 
@@ -559,17 +560,6 @@ fn alerts(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
     }
 }
 
-fn popup(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width.saturating_sub(2)).max(1);
-    let h = h.min(area.height.saturating_sub(2)).max(1);
-    Rect::new(
-        area.x + (area.width.saturating_sub(w)) / 2,
-        area.y + (area.height.saturating_sub(h)) / 2,
-        w,
-        h,
-    )
-}
-
 fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize, theme: &Theme) {
     let w = body.width.saturating_sub(4).clamp(20, 72);
     let note = if def.note.trim().is_empty() {
@@ -617,22 +607,6 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
             "→ next · ← back · esc ends the tour",
             inner.width as usize,
             theme.style(Meaning::Muted),
-        );
-    }
-}
-
-fn help(buf: &mut Buffer, area: Rect, theme: &Theme) {
-    let r = popup(area, 64, VISTA_KEYS.len() as u16 + 4);
-    Clear.render(r, buf);
-    buf.set_style(r, theme.style(Meaning::Text));
-    let inner = block(buf, r, "vista keys".into(), true, theme);
-    for (n, (k, what)) in VISTA_KEYS.iter().enumerate().take(inner.height as usize) {
-        buf.set_stringn(
-            inner.x + 1,
-            inner.y + n as u16,
-            format!("{k:<6} {what}"),
-            inner.width.saturating_sub(1) as usize,
-            theme.style(Meaning::Text),
         );
     }
 }

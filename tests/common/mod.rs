@@ -181,6 +181,21 @@ impl Term {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
+    /// Whether the program has its terminal reporting the mouse or bracketing pastes.
+    pub fn mouse_reporting(&self) -> bool {
+        let p = self.parser.lock().unwrap();
+        let s = p.screen();
+        s.mouse_protocol_mode() != vt100::MouseProtocolMode::None || s.bracketed_paste()
+    }
+
+    /// Where `needle` first appears on screen: (column, row), counted from 0.
+    pub fn find(&self, needle: &str) -> Option<(u16, u16)> {
+        self.lines().iter().enumerate().find_map(|(y, l)| {
+            l.find(needle)
+                .map(|i| (l[..i].chars().count() as u16, y as u16))
+        })
+    }
+
     pub fn pid(&self) -> i32 {
         self.child.process_id().map_or(0, |p| p as i32)
     }

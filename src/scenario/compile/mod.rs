@@ -19,9 +19,6 @@ use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;
 
-/// Keys the console keeps for itself; a cue cannot take them.
-pub const RESERVED_KEYS: &[char] = &[' ', '+', '-', '=', '?', 'q', 'n', 'h', 't', 'c', '[', ']'];
-
 /// Checks every part of `raw` into `ck`; the scenario when `[scenario]` and `[tempo]` were
 /// readable (the caller keeps it only if `ck` stayed clean).
 pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<Scenario> {

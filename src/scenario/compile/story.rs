@@ -2,7 +2,7 @@
 //! and what the players can do about it.
 
 use super::effects::effects;
-use super::{Cx, Names, RESERVED_KEYS};
+use super::{Cx, Names};
 use crate::scenario::limits::*;
 use crate::scenario::load::{Item, Raw};
 use crate::scenario::{Condition, Cue, Hint, Inject, RedHerring, model};
@@ -138,7 +138,7 @@ fn key(cx: &mut Cx<'_, '_>, key: &Spanned<String>, seen: &mut HashSet<char>) -> 
     let mut chars = key.get_ref().chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) if !c.is_control() => {
-            if RESERVED_KEYS.contains(&c) {
+            if crate::keymap::is_reserved(c) {
                 cx.err(
                     key.span(),
                     format!("key `{c}` is reserved by the console; pick another"),

@@ -14,10 +14,10 @@ pub use screen::{PeerBackend, PeerScreen, RETRY, Sink};
 use super::SeatSession;
 use super::keybytes::KeyParser;
 use crate::drill::{Action, Drill};
+use crate::input::Input;
 use crate::room::{Room, Seated};
 use crate::ui::seat::Mode;
 use crate::ui::theme::Theme;
-use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::io;
@@ -48,8 +48,8 @@ pub fn clamp_size(cols: u32, rows: u32) -> (u16, u16) {
 }
 
 /// Escape codes that set up a peer's terminal for the console, and give it back.
-pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J";
-pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
+pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J\x1b[?1000h\x1b[?1006h\x1b[?2004h";
+pub const LEAVE: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l";
 
 /// Why a remote seat ended: what the transport prints, the exit status it gives, and whether
 /// the player may be coming back.
@@ -94,8 +94,8 @@ impl From<io::Error> for SeatEnd {
 /// What happened at the peer.
 #[derive(Debug)]
 pub enum PeerEvent {
-    /// Keys were pressed.
-    Keys(Vec<KeyEvent>),
+    /// Keys were pressed, the mouse used, or text pasted.
+    Input(Vec<Input>),
     /// The screen needs drawing again (a resize, or a dropped frame to make good).
     Redraw,
     /// The peer's input closed.
@@ -147,6 +147,12 @@ impl Peer {
         self.screen.show(&self.output, draw).map(|_| ())
     }
 
+    /// The peer's screen, for hit-testing its clicks.
+    pub fn area(&self) -> ratatui::layout::Rect {
+        let (cols, rows) = self.screen.size();
+        ratatui::layout::Rect::new(0, 0, cols, rows)
+    }
+
     /// Waits for the next thing the seat must handle. Cancel-safe: use it in `select!` beside
     /// the room's or lobby's own changes.
     pub async fn next(&mut self) -> PeerEvent {
@@ -163,18 +169,18 @@ impl Peer {
                         return PeerEvent::Redraw;
                     }
                     Some(SeatIn::Bytes(b)) => {
-                        let keys = self.parser.feed(&b);
+                        let inputs = self.parser.feed(&b);
                         self.esc_deadline = Some(Instant::now() + ESC_TIMEOUT);
-                        if !keys.is_empty() {
-                            return PeerEvent::Keys(keys);
+                        if !inputs.is_empty() {
+                            return PeerEvent::Input(inputs);
                         }
                     }
                 },
                 _ = sleep_until(self.esc_deadline.unwrap_or_else(Instant::now)), if self.esc_deadline.is_some() => {
                     self.esc_deadline = None;
-                    let keys = self.parser.flush();
-                    if !keys.is_empty() {
-                        return PeerEvent::Keys(keys);
+                    let inputs = self.parser.flush();
+                    if !inputs.is_empty() {
+                        return PeerEvent::Input(inputs);
                     }
                 }
                 _ = sleep_until(retry.unwrap_or_else(Instant::now)), if retry.is_some() => {
@@ -257,9 +263,10 @@ async fn play(room: &Room, seat: &Seated, theme: &Theme, peer: &mut Peer) -> Sea
             ev = peer.next() => match ev {
                 PeerEvent::Gone => return SeatEnd::PeerGone,
                 PeerEvent::Redraw => {}
-                PeerEvent::Keys(keys) => {
-                    for key in keys {
-                        if session.on_key(key, &state).await {
+                PeerEvent::Input(inputs) => {
+                    let area = peer.area();
+                    for input in inputs {
+                        if session.on_input(&input, &state, area).await {
                             return match room.is_closed() {
                                 true => SeatEnd::RoomClosed(closed_reason(room)),
                                 false => SeatEnd::Left,
@@ -336,19 +343,25 @@ mod tests {
         let mut peer = Peer::new(input, output, (80, 24), ColourDepth::Ansi256).unwrap();
         in_tx.send(SeatIn::Bytes(b"\x1b".to_vec())).await.unwrap();
         let start = Instant::now();
-        let PeerEvent::Keys(keys) = peer.next().await else {
+        let PeerEvent::Input(keys) = peer.next().await else {
             panic!("expected keys")
         };
-        assert_eq!(keys[0].code, crossterm::event::KeyCode::Esc);
+        assert_eq!(
+            keys[0],
+            Input::Key(crate::input::Key::plain(crate::input::KeyCode::Esc))
+        );
         assert!(Instant::now() - start >= ESC_TIMEOUT);
         // An arrow key split across two chunks is one key, not Esc then text.
         in_tx.send(SeatIn::Bytes(b"\x1b[".to_vec())).await.unwrap();
         in_tx.send(SeatIn::Bytes(b"A".to_vec())).await.unwrap();
-        let PeerEvent::Keys(keys) = peer.next().await else {
+        let PeerEvent::Input(keys) = peer.next().await else {
             panic!("expected keys")
         };
         assert_eq!(keys.len(), 1);
-        assert_eq!(keys[0].code, crossterm::event::KeyCode::Up);
+        assert_eq!(
+            keys[0],
+            Input::Key(crate::input::Key::plain(crate::input::KeyCode::Up))
+        );
         drop(in_tx);
         assert!(matches!(peer.next().await, PeerEvent::Gone));
     }

@@ -3,13 +3,13 @@
 use super::*;
 
 use crate::drill::Drill;
+use crate::input::{Input, Key};
 use crate::record::{self, Recorder};
 use crate::room::{Naming, Room, Seated};
 use crate::scenario;
 use crate::seat::driver::{self, ColourDepth, Peer, PeerEvent, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::lobby::rooms::{Pick, SshLobby};
 use crate::ui::widgets::text::clean;
-use crossterm::event::KeyCode;
 use russh::ChannelId;
 use russh::server::Handle;
 use std::io;
@@ -389,7 +389,7 @@ pub(crate) async fn lobby(
                     dirty = true;
                     continue;
                 }
-                PeerEvent::Keys(keys) => keys,
+                PeerEvent::Input(inputs) => inputs,
             },
             changed = registry.changed() => {
                 if changed.is_ok() {
@@ -405,15 +405,19 @@ pub(crate) async fn lobby(
                 return Err(SeatEnd::RoomClosed(SERVER_STOPPING.into()));
             }
         };
+        let area = peer.area();
         for key in keys {
-            dirty = true;
-            if key.code == KeyCode::Char('t') && key.modifiers.is_empty() {
+            if let Input::Key(k) = &key
+                && *k == Key::char('t')
+            {
+                dirty = true;
                 picked = (picked + 1) % themes.len();
                 *theme = theme_for_depth(&themes[picked], depth);
                 lobby.theme = Some(theme_label(theme, depth));
                 continue;
             }
-            let chosen = match lobby.on_key(key) {
+            dirty |= key.redraws();
+            let chosen = match lobby.on_input(&key, area) {
                 None => continue,
                 Some(Pick::Quit) => return Err(SeatEnd::Left),
                 Some(Pick::New { entry, role }) => {

@@ -3,6 +3,7 @@
 //! ratatui's TestBackend.
 
 mod feed;
+pub mod hit;
 mod overlays;
 mod score;
 mod signals;
@@ -18,6 +19,7 @@ use crate::ui::widgets::block;
 use crate::ui::widgets::text::{clean, width};
 use feed::feed;
 use overlays::overlays;
+pub use overlays::{briefing, briefing_lines};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

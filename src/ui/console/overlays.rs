@@ -1,13 +1,56 @@
 //! What opens over the console: the briefing, help, notes, the contingency picker, the end.
 
 use crate::drill::{Drill, Status, Verdict};
-use crate::ui::seat::{Mode, SeatView, contingencies};
+use crate::keymap::{self, Act, Scope};
+use crate::ui::help::{Line, Scroller};
+use crate::ui::seat::{Mode, SeatView, briefing_hint, contingencies};
 use crate::ui::theme::{Meaning, Theme};
-use crate::ui::widgets::text::{clean, fit, wrap};
+use crate::ui::widgets::text::{clean, fit};
 use crate::ui::widgets::{reflow, text_popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+
+/// The briefing's lines: the title, the scenario's briefing (or summary), its numbers.
+pub fn briefing_lines(drill: &Drill) -> Vec<Line> {
+    let s = &drill.scenario;
+    let mut lines = vec![
+        Line::text(clean(&s.meta.title), Meaning::Title),
+        Line::blank(),
+    ];
+    let brief = if s.meta.briefing.trim().is_empty() {
+        &s.meta.summary
+    } else {
+        &s.meta.briefing
+    };
+    for p in reflow(brief.trim()).split('\n') {
+        lines.push(Line::text(p, Meaning::Text));
+    }
+    lines.push(Line::blank());
+    lines.push(Line::text(
+        format!(
+            "{} signals · {} cues · {} bars at {} BPM · one beat = {} s of story time",
+            s.signals.len(),
+            s.cues.len(),
+            s.bars(),
+            drill.bpm,
+            s.tempo.story_seconds_per_beat
+        ),
+        Meaning::Muted,
+    ));
+    lines
+}
+
+/// The briefing popup: it scrolls when longer than the screen, and its footer always says
+/// what the briefing's keys do.
+pub fn briefing<'a>(lines: &'a [Line], hint: &'a str) -> Scroller<'a> {
+    Scroller {
+        title: "briefing",
+        lines,
+        hint: Some(hint),
+        max_width: 76,
+    }
+}
 
 pub(super) fn overlays(
     buf: &mut Buffer,
@@ -20,71 +63,16 @@ pub(super) fn overlays(
     let t = theme.style(Meaning::Text);
     let k = theme.style(Meaning::Cue).add_modifier(Modifier::BOLD);
     let m = theme.style(Meaning::Muted);
-    if seat.help {
-        let mut lines = vec![(
-            format!("{} — keys in force", clean(&s.meta.title)),
-            theme.style(Meaning::Title),
-        )];
-        lines.push((String::new(), t));
-        for c in &s.cues {
-            let roles = if c.roles.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", c.roles.join(", "))
-            };
-            lines.push((
-                format!(
-                    "  {}      {}{roles}",
-                    clean(&c.key.to_string()),
-                    clean(&c.label)
-                ),
-                k,
-            ));
-        }
-        lines.push((String::new(), t));
-        for (key, what) in crate::ui::help::CONSOLE_KEYS {
-            lines.push((format!("  {key:<6} {what}"), t));
-        }
-        lines.push((String::new(), t));
-        lines.push(("any key closes this".into(), m));
-        text_popup(buf, area, "help", &lines, theme, 40);
+    if let Some(top) = seat.help {
+        let lines = seat.help_lines(drill);
+        crate::ui::help::draw(buf, area, "help", &lines, top, theme);
         return;
     }
     match &seat.mode {
         Mode::Briefing => {
-            let width = (area.width.saturating_sub(8)).clamp(20, 76) as usize;
-            let mut lines = vec![
-                (
-                    clean(&s.meta.title),
-                    theme.style(Meaning::Title).add_modifier(Modifier::BOLD),
-                ),
-                (String::new(), t),
-            ];
-            let brief = if s.meta.briefing.trim().is_empty() {
-                &s.meta.summary
-            } else {
-                &s.meta.briefing
-            };
-            for l in wrap(&reflow(brief.trim()), width) {
-                lines.push((l, t));
-            }
-            lines.push((String::new(), t));
-            for l in wrap(
-                &format!(
-                    "{} signals · {} cues · {} bars at {} BPM · one beat = {} s of story time",
-                    s.signals.len(),
-                    s.cues.len(),
-                    s.bars(),
-                    drill.bpm,
-                    s.tempo.story_seconds_per_beat
-                ),
-                width,
-            ) {
-                lines.push((l, m));
-            }
-            lines.push((String::new(), t));
-            lines.push(("Enter starts the metronome · ? keys · q leaves".into(), k));
-            text_popup(buf, area, "briefing", &lines, theme, 40);
+            let lines = briefing_lines(drill);
+            let hint = briefing_hint();
+            briefing(&lines, &hint).draw(buf, area, seat.briefing_top, theme);
         }
         Mode::Playing if drill.is_ended() && !seat.end_dismissed => {
             let met = drill
@@ -107,10 +95,20 @@ pub(super) fn overlays(
                 ),
                 (String::new(), t),
                 (
-                    "d  debrief: timeline, times to detect/ack/mitigate/resolve, notes".into(),
+                    format!(
+                        "{}  debrief: timeline, times to detect/ack/mitigate/resolve, notes",
+                        keymap::key_label(Scope::Ended, Act::Debrief)
+                    ),
                     k,
                 ),
-                ("q  leave       esc  put this away".into(), k),
+                (
+                    format!(
+                        "{}  leave       {}  put this away",
+                        keymap::key_label(Scope::Ended, Act::Quit),
+                        keymap::key_label(Scope::Ended, Act::Unzoom)
+                    ),
+                    k,
+                ),
             ];
             text_popup(buf, area, "hot wash", &lines, theme, 30);
         }

@@ -53,23 +53,9 @@ pub(super) fn cues(
         .find(|x| x.id == seat.seat)
         .and_then(|x| x.role.clone());
     let grid = a.condensed && !seat.zoom;
-    let col_w = if grid {
-        (r.width / (r.width / 26).max(1)).max(10)
-    } else {
-        r.width
-    };
-    let per_col = r.height.max(1) as usize;
-    for (i, cue) in s.cues.iter().enumerate() {
-        let (col, row) = if grid {
-            (i / per_col, i % per_col)
-        } else {
-            (0, i)
-        };
-        let x = r.x + col as u16 * col_w;
-        let y = r.y + row as u16;
-        if y >= r.bottom() || x >= r.right() {
-            continue;
-        }
+    for (i, cell) in cue_cells(r, s.cues.len(), grid) {
+        let cue = &s.cues[i];
+        let (x, y) = (cell.x, cell.y);
         let done = drill.cues_done[i].is_some();
         let allowed = role
             .as_ref()
@@ -83,7 +69,7 @@ pub(super) fn cues(
             (" ", theme.style(Meaning::Text))
         };
         let key = format!("[{}]", clean(&cue.key.to_string()));
-        let w = (r.right() - x).min(col_w) as usize;
+        let w = cell.width as usize;
         let (kx, _) = buf.set_stringn(
             x,
             y,
@@ -112,4 +98,32 @@ pub(super) fn cues(
             buf.set_stringn(kx, y, &text, w - used, st);
         }
     }
+}
+
+/// Where each cue is drawn inside the cues pane's `inner` area: a grid of columns about 26
+/// wide when `grid`, else one per line. Cues that do not fit are left out. Drawing and
+/// clicks both use it, so a click lands on the cue drawn under it.
+pub(crate) fn cue_cells(inner: Rect, n: usize, grid: bool) -> Vec<(usize, Rect)> {
+    let col_w = if grid {
+        (inner.width / (inner.width / 26).max(1)).max(10)
+    } else {
+        inner.width
+    };
+    let per_col = inner.height.max(1) as usize;
+    (0..n)
+        .filter_map(|i| {
+            let (col, row) = if grid {
+                (i / per_col, i % per_col)
+            } else {
+                (0, i)
+            };
+            let x = u32::from(inner.x) + col as u32 * u32::from(col_w);
+            let y = u32::from(inner.y) + row as u32;
+            if y >= u32::from(inner.bottom()) || x >= u32::from(inner.right()) {
+                return None;
+            }
+            let (x, y) = (x as u16, y as u16);
+            Some((i, Rect::new(x, y, (inner.right() - x).min(col_w), 1)))
+        })
+        .collect()
 }

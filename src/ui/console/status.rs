@@ -2,6 +2,7 @@
 
 use crate::drill::{Drill, Status, Verdict};
 use crate::headless::story_clock;
+use crate::keymap::{self, Act, Scope};
 use crate::ui::chrome::Chrome;
 use crate::ui::seat::{Mode, SeatView};
 use crate::ui::theme::{Meaning, Theme};
@@ -26,7 +27,7 @@ pub(super) fn status(
     let w = r.width as usize;
     let s = &drill.scenario;
     match &seat.mode {
-        Mode::Note(text) => {
+        Mode::Note { text, .. } => {
             let prompt = format!(
                 " note @ {}: {}▌  (Enter saves · Esc cancels)",
                 s.bar_beat(drill.beat),
@@ -104,12 +105,23 @@ pub(super) fn status(
     } else if let Some(h) = &chrome.hints {
         (format!(" {h} "), bar)
     } else if drill.is_ended() {
+        let k = |a| keymap::key_label(Scope::Ended, a);
         (
-            " d debrief · q quit ".to_string(),
+            format!(" {} debrief · {} quit ", k(Act::Debrief), k(Act::Quit)),
             bar.add_modifier(Modifier::BOLD),
         )
     } else {
-        (" ? keys · space pause · n note · q quit ".to_string(), bar)
+        let k = |a| keymap::key_label(Scope::Drill, a);
+        (
+            format!(
+                " {} keys · {} pause · {} note · {} quit ",
+                k(Act::Help),
+                k(Act::Pause),
+                k(Act::Note),
+                k(Act::Quit)
+            ),
+            bar,
+        )
     };
     let used = (x - r.x) as usize;
     let rw = width(&right.0);

@@ -1,10 +1,13 @@
 //! The lobby: the scenarios on offer, with enough detail to choose one.
 
+use crate::input::Input;
+use crate::keymap::{self, Act, Scope};
 use crate::scenario::{Catalogue, Entry, Measure};
+use crate::ui::help;
+use crate::ui::lobby::list::inside;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
 use crate::ui::widgets::text::{clean, fit, wrap};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -14,7 +17,12 @@ use ratatui::style::Modifier;
 pub struct Lobby {
     pub catalogue: Catalogue,
     pub selected: usize,
+    /// The help overlay is open, scrolled to this line.
+    pub help: Option<usize>,
 }
+
+/// The smallest size the lobby draws at.
+const MIN: (u16, u16) = (20, 6);
 
 /// What a key in the lobby asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +38,7 @@ impl Lobby {
         Lobby {
             catalogue,
             selected: 0,
+            help: None,
         }
     }
 
@@ -37,30 +46,58 @@ impl Lobby {
         self.catalogue.entries.get(self.selected)
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<LobbyCommand> {
-        if key.kind == KeyEventKind::Release {
+    /// The lobby's help overlay lines, from the keymap.
+    pub fn help_lines() -> Vec<help::Line> {
+        let mut lines = vec![
+            help::Line::text("gamelan · the lobby", Meaning::Title),
+            help::Line::blank(),
+        ];
+        lines.extend(help::lines(Scope::Lobby));
+        lines
+    }
+
+    /// Handles an input on a screen of size `area`.
+    pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<LobbyCommand> {
+        if let Input::Key(k) = input
+            && keymap::lookup(Scope::Lobby, *k) == Some(Act::Abort)
+        {
+            return Some(LobbyCommand::Quit);
+        }
+        if let Some(top) = self.help {
+            self.help = help::on_input(top, input, area, &Self::help_lines());
             return None;
         }
         let n = self.catalogue.entries.len();
-        match key.code {
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Some(LobbyCommand::Quit);
+        let act = match input {
+            Input::Key(k) => keymap::lookup(Scope::Lobby, *k)?,
+            Input::Mouse(m) if m.wheel() < 0 => Act::Prev,
+            Input::Mouse(m) if m.wheel() > 0 => Act::Next,
+            Input::Mouse(m) if m.is_click() => {
+                let i = self.row_at(area, m.col, m.row)?;
+                self.selected = i;
+                if !m.is_double() {
+                    return None;
+                }
+                Act::Choose
             }
-            KeyCode::Char('q') | KeyCode::Esc => return Some(LobbyCommand::Quit),
-            KeyCode::Char('v') => return Some(LobbyCommand::Vista),
-            KeyCode::Up | KeyCode::Char('k') if n > 0 => {
-                self.selected = (self.selected + n - 1) % n
-            }
-            KeyCode::Down | KeyCode::Char('j') if n > 0 => self.selected = (self.selected + 1) % n,
-            KeyCode::Enter if n > 0 => return Some(LobbyCommand::Start(self.selected)),
+            _ => return None,
+        };
+        match act {
+            Act::Quit | Act::Abort => return Some(LobbyCommand::Quit),
+            Act::Vista => return Some(LobbyCommand::Vista),
+            Act::Help => self.help = Some(0),
+            Act::Prev if n > 0 => self.selected = (self.selected + n - 1) % n,
+            Act::Next if n > 0 => self.selected = (self.selected + 1) % n,
+            Act::Choose if n > 0 => return Some(LobbyCommand::Start(self.selected.min(n - 1))),
             _ => {}
         }
         None
     }
 
-    pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
-        if !crate::ui::prepare(buf, area, (20, 6), theme) {
-            return;
+    /// Where the list, the detail and the status line go in `area`; `None` when too small.
+    fn areas(&self, area: Rect) -> Option<(Rect, Rect, Rect)> {
+        if area.width < MIN.0 || area.height < MIN.1 {
+            return None;
         }
         let (body, status) = crate::ui::status_split(area);
         let wide = body.width >= 90;
@@ -94,12 +131,40 @@ impl Lobby {
                 ..body
             }
         };
+        Some((list, detail, status))
+    }
+
+    /// The first entry shown in a list with `rows` rows: the selection stays in view.
+    fn top(&self, rows: usize) -> usize {
+        (self.selected + 1).saturating_sub(rows.max(1))
+    }
+
+    /// The entry drawn at (`col`, `row`).
+    fn row_at(&self, area: Rect, col: u16, row: u16) -> Option<usize> {
+        let (list, _, _) = self.areas(area)?;
+        let inner = inside(list);
+        if !inner.contains(ratatui::layout::Position::new(col, row)) {
+            return None;
+        }
+        let i = self.top(inner.height as usize) + (row - inner.y) as usize;
+        (i < self.catalogue.entries.len()).then_some(i)
+    }
+
+    pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
+        if !crate::ui::prepare(buf, area, MIN, theme) {
+            return;
+        }
+        let Some((list, detail, status)) = self.areas(area) else {
+            return;
+        };
         let inner = block(buf, list, "gamelan · pick a drill".into(), true, theme);
+        let top = self.top(inner.height as usize);
         for (i, e) in self
             .catalogue
             .entries
             .iter()
             .enumerate()
+            .skip(top)
             .take(inner.height as usize)
         {
             let m = &e.scenario.meta;
@@ -117,7 +182,7 @@ impl Lobby {
             let room = w.saturating_sub(tag.len());
             buf.set_stringn(
                 inner.x,
-                inner.y + i as u16,
+                inner.y + (i - top) as u16,
                 format!("{:<room$}", fit(&line, room)),
                 room,
                 st,
@@ -125,7 +190,7 @@ impl Lobby {
             if w > tag.len() + 10 {
                 buf.set_stringn(
                     inner.x + room as u16,
-                    inner.y + i as u16,
+                    inner.y + (i - top) as u16,
                     &tag,
                     tag.len(),
                     theme.style(Meaning::Muted),
@@ -138,7 +203,18 @@ impl Lobby {
         buf.set_style(status, theme.style(Meaning::Status));
         let hint = match self.catalogue.problems.first() {
             Some(p) => format!(" {p} "),
-            None => " ↑↓ choose · Enter start · v morning vista · q quit ".into(),
+            None => {
+                let k = |a| keymap::key_label(Scope::Lobby, a);
+                format!(
+                    " {}{} choose · {} start · {} morning vista · {} keys · {} quit ",
+                    k(Act::Prev),
+                    k(Act::Next),
+                    k(Act::Choose),
+                    k(Act::Vista),
+                    k(Act::Help),
+                    k(Act::Quit)
+                )
+            }
         };
         let st = if self.catalogue.problems.is_empty() {
             theme.style(Meaning::Status)
@@ -152,6 +228,9 @@ impl Lobby {
             status.width as usize,
             st,
         );
+        if let Some(top) = self.help {
+            help::draw(buf, area, "lobby keys", &Self::help_lines(), top, theme);
+        }
     }
 
     fn draw_detail(&self, buf: &mut Buffer, r: Rect, theme: &Theme) {

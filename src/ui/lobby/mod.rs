@@ -1,4 +1,5 @@
 //! The lobbies: the local catalogue of scenarios, and the SSH lobby of open rooms and roles.
 
 pub mod catalogue;
+mod list;
 pub mod rooms;

@@ -1,10 +1,22 @@
 //! A full-screen, scrollable text document (the debrief, the outcome) with a key legend.
 
+use crate::input::Input;
+use crate::keymap::{self, Act, Scope};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
 use crate::ui::widgets::text::{fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+
+/// What a document asks of the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocCommand {
+    /// Write the body to `save_to`, then report with [`Document::saved`].
+    Save,
+    Close,
+    /// Leave the screen altogether (Ctrl-C).
+    Quit,
+}
 
 /// A document being read, and where.
 #[derive(Debug, Clone)]
@@ -33,19 +45,54 @@ impl Document {
         }
     }
 
-    /// Writes the body to `save_to` and says how it went on the footer.
-    pub fn save(&mut self) {
-        self.footer = match &self.save_to {
-            None => "nothing to save to: this drill was not recorded".into(),
-            Some(p) => match std::fs::write(p, &self.body) {
-                Ok(()) => format!("saved to {} · q back", p.display()),
-                Err(e) => format!("could not save to {}: {e}", p.display()),
-            },
+    /// Says on the footer how saving to `save_to` went (the shell writes the file).
+    pub fn saved(&mut self, result: Result<(), String>) {
+        self.footer = match (&self.save_to, result) {
+            (None, _) => "nothing to save to: this drill was not recorded".into(),
+            (Some(p), Ok(())) => format!("saved to {} · q back", p.display()),
+            (Some(p), Err(e)) => format!("could not save to {}: {e}", p.display()),
         };
     }
 
     pub fn scroll_by(&mut self, lines: isize) {
         self.scroll = self.scroll.saturating_add_signed(lines);
+    }
+
+    /// The body's lines as drawn in `area`, and the inside of its frame.
+    fn laid_out(&self, area: Rect) -> (Vec<String>, Rect) {
+        let (body_area, _) = crate::ui::status_split(area);
+        let inner = Rect::new(
+            body_area.x + 1,
+            body_area.y + 1,
+            body_area.width.saturating_sub(2),
+            body_area.height.saturating_sub(2),
+        );
+        let lines = wrap(&self.body, inner.width.saturating_sub(1).max(1) as usize);
+        (lines, inner)
+    }
+
+    /// Handles an input on a screen of size `area`: scrolls, or asks the shell to save or
+    /// close the document.
+    pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<DocCommand> {
+        let (lines, inner) = self.laid_out(area);
+        let max = lines.len().saturating_sub(inner.height as usize) as isize;
+        let page = (inner.height as isize - 1).max(1);
+        let by = match input {
+            Input::Key(k) => match keymap::lookup(Scope::Document, *k) {
+                Some(Act::ScrollUp) => -1,
+                Some(Act::ScrollDown) => 1,
+                Some(Act::PageUp) => -page,
+                Some(Act::PageDown) => page,
+                Some(Act::Save) => return Some(DocCommand::Save),
+                Some(Act::Back) => return Some(DocCommand::Close),
+                Some(Act::Abort) => return Some(DocCommand::Quit),
+                _ => 0,
+            },
+            Input::Mouse(m) => m.wheel() * 3,
+            _ => 0,
+        };
+        self.scroll = (self.scroll.min(max as usize) as isize + by).clamp(0, max) as usize;
+        None
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {

@@ -1,17 +1,20 @@
 //! The lobby an SSH channel sees first: the open drills (join one) and the scenarios (start a
-//! new drill), then the roles of the chosen drill. A plain struct with `on_key` and `draw`, so
+//! new drill), then the roles of the chosen drill. A plain struct with `on_input` and `draw`, so
 //! it is tested with a `TestBackend`; every name a user or author wrote is drawn through
 //! [`clean`], so no name can drive the peer's terminal.
 
+use crate::keymap::{self, Act, Scope};
 use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
+use crate::ui::help;
+
+mod input;
+use crate::ui::lobby::list::{Line, draw_lines};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
 use crate::ui::widgets::text::{clean, fit, wrap};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 
 /// What the player chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +71,12 @@ pub struct SshLobby {
     pub tempo: Option<u32>,
     /// This seat's theme and colours, for the hint line (`t` changes the theme).
     pub theme: Option<String>,
+    /// The help overlay is open, scrolled to this line.
+    pub help: Option<usize>,
 }
+
+/// The smallest size the lobby draws at.
+const MIN: (u16, u16) = (20, 6);
 
 impl SshLobby {
     pub fn new(user: &str, catalogue: Catalogue, rooms: Vec<RoomInfo>) -> SshLobby {
@@ -81,6 +89,7 @@ impl SshLobby {
             flash: None,
             tempo: None,
             theme: None,
+            help: None,
         };
         lobby.set_rooms(rooms);
         lobby
@@ -164,77 +173,73 @@ impl SshLobby {
         out
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> Option<Pick> {
-        if key.kind == KeyEventKind::Release {
-            return None;
+    fn scope(&self) -> Scope {
+        match self.step {
+            Step::Main => Scope::Rooms,
+            Step::Roles { .. } => Scope::Roles,
         }
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return Some(Pick::Quit);
-        }
-        self.flash = None;
-        let step = std::mem::replace(&mut self.step, Step::Main);
-        match step {
-            Step::Main => {
-                let rows = self.rows();
-                let n = rows.len();
-                let at = self
-                    .selected
-                    .as_ref()
-                    .and_then(|s| rows.iter().position(|r| r == s))
-                    .unwrap_or(0);
-                match key.code {
-                    KeyCode::Char('q') | KeyCode::Esc => return Some(Pick::Quit),
-                    KeyCode::Up | KeyCode::Char('k') if n > 0 => {
-                        self.selected = Some(rows[(at + n - 1) % n].clone());
-                    }
-                    KeyCode::Down | KeyCode::Char('j') if n > 0 => {
-                        self.selected = Some(rows[(at + 1) % n].clone());
-                    }
-                    KeyCode::Home => self.selected = rows.first().cloned(),
-                    KeyCode::End => self.selected = rows.last().cloned(),
-                    KeyCode::Enter | KeyCode::Right if n > 0 => {
-                        let target = rows[at].clone();
-                        let options = self.role_options(&target);
-                        self.step = Step::Roles {
-                            target,
-                            options,
-                            selected: 0,
-                        };
-                    }
-                    _ => {}
-                }
-            }
+    }
+
+    /// The help overlay's lines for the screen on show, from the keymap.
+    pub fn help_lines(&self) -> Vec<help::Line> {
+        let title = match self.step {
+            Step::Main => "gamelan · open drills and scenarios",
+            Step::Roles { .. } => "gamelan · pick your role",
+        };
+        let mut lines = vec![help::Line::text(title, Meaning::Title), help::Line::blank()];
+        lines.extend(help::lines(self.scope()));
+        lines
+    }
+
+    /// The lines of the screen on show, for a list `w` columns wide.
+    fn lines(&self, w: u16) -> Vec<Line> {
+        match &self.step {
+            Step::Main => self.main_lines(w.saturating_sub(2) as usize),
             Step::Roles {
                 target,
                 options,
-                mut selected,
-            } => {
-                let n = options.len().max(1);
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left | KeyCode::Backspace => {
-                        return None;
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => selected = (selected + n - 1) % n,
-                    KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1) % n,
-                    KeyCode::Enter | KeyCode::Right => {
-                        if let Some(o) = options.get(selected) {
-                            let role = o.role.clone();
-                            return Some(match target {
-                                Row::Room(room) => Pick::Join { room, role },
-                                Row::Scenario(entry) => Pick::New { entry, role },
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-                self.step = Step::Roles {
-                    target,
-                    options,
-                    selected,
-                };
-            }
+                selected,
+            } => self.role_lines(target, options, *selected, w.saturating_sub(2) as usize),
         }
-        None
+    }
+
+    /// Where the list, the detail and the status line go; `None` when `area` is too small.
+    fn areas(&self, area: Rect) -> Option<(Rect, Rect, Rect)> {
+        if area.width < MIN.0 || area.height < MIN.1 {
+            return None;
+        }
+        let (body, status) = crate::ui::status_split(area);
+        // Wide: the list on the left, the selected scenario on the right. Narrow: the list
+        // on top, the scenario under it when there is room for a few lines of it.
+        if body.width >= 100 {
+            let w = body.width * 55 / 100;
+            return Some((
+                Rect { width: w, ..body },
+                Rect {
+                    x: body.x + w,
+                    width: body.width - w,
+                    ..body
+                },
+                status,
+            ));
+        }
+        let need = self.lines(body.width).len() as u16 + 2;
+        Some(if body.height >= need + 7 {
+            (
+                Rect {
+                    height: need,
+                    ..body
+                },
+                Rect {
+                    y: body.y + need,
+                    height: body.height - need,
+                    ..body
+                },
+                status,
+            )
+        } else {
+            (body, Rect { height: 0, ..body }, status)
+        })
     }
 
     /// Back to the first screen (after a join failed), with a message.
@@ -244,16 +249,33 @@ impl SshLobby {
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
-        if !crate::ui::prepare(buf, area, (20, 6), theme) {
+        if !crate::ui::prepare(buf, area, MIN, theme) {
             return;
         }
-        let (body, status) = crate::ui::status_split(area);
+        let Some((list, detail, status)) = self.areas(area) else {
+            return;
+        };
+        let k = |a| keymap::key_label(self.scope(), a);
         let (title, hint) = match &self.step {
             Step::Main => (
                 format!("gamelan · welcome, {}", clean(&self.user)),
                 match &self.theme {
-                    Some(t) => format!(" ↑↓ choose · Enter pick · t {t} · q quit "),
-                    None => " ↑↓ choose · Enter pick · q quit ".to_string(),
+                    Some(th) => format!(
+                        " {}{} choose · {} pick · t {th} · {} keys · {} quit ",
+                        k(Act::Prev),
+                        k(Act::Next),
+                        k(Act::Choose),
+                        k(Act::Help),
+                        k(Act::Quit)
+                    ),
+                    None => format!(
+                        " {}{} choose · {} pick · {} keys · {} quit ",
+                        k(Act::Prev),
+                        k(Act::Next),
+                        k(Act::Choose),
+                        k(Act::Help),
+                        k(Act::Quit)
+                    ),
                 },
             ),
             Step::Roles { target, .. } => (
@@ -261,50 +283,18 @@ impl SshLobby {
                     Row::Room(n) => format!("join {} · pick your role", clean(n)),
                     Row::Scenario(_) => "new drill · pick your role".to_string(),
                 },
-                " ↑↓ choose · Enter join · Esc back ".to_string(),
+                format!(
+                    " {}{} choose · {} join · {} keys · {} back ",
+                    k(Act::Prev),
+                    k(Act::Next),
+                    k(Act::Choose),
+                    k(Act::Help),
+                    k(Act::Back)
+                ),
             ),
         };
-        // Wide: the list on the left, the selected scenario on the right. Narrow: the list
-        // on top, the scenario under it when there is room for a few lines of it.
-        let wide = body.width >= 100;
-        let lines = |w: u16| match &self.step {
-            Step::Main => self.main_lines(w.saturating_sub(2) as usize),
-            Step::Roles {
-                target,
-                options,
-                selected,
-            } => self.role_lines(target, options, *selected, w.saturating_sub(2) as usize),
-        };
-        let (list, detail) = if wide {
-            let w = body.width * 55 / 100;
-            (
-                Rect { width: w, ..body },
-                Rect {
-                    x: body.x + w,
-                    width: body.width - w,
-                    ..body
-                },
-            )
-        } else {
-            let need = lines(body.width).len() as u16 + 2;
-            if body.height >= need + 7 {
-                (
-                    Rect {
-                        height: need,
-                        ..body
-                    },
-                    Rect {
-                        y: body.y + need,
-                        height: body.height - need,
-                        ..body
-                    },
-                )
-            } else {
-                (body, Rect { height: 0, ..body })
-            }
-        };
         let inner = block(buf, list, title, true, theme);
-        draw_lines(buf, inner, &lines(list.width), theme);
+        draw_lines(buf, inner, &self.lines(list.width), theme);
         if detail.width >= 20 && detail.height >= 3 {
             let row = match &self.step {
                 Step::Main => self.selected.clone(),
@@ -315,7 +305,7 @@ impl SshLobby {
         buf.set_style(status, theme.style(Meaning::Status));
         let (text, meaning) = match &self.flash {
             Some(f) => (format!(" {} ", clean(f)), Meaning::StatusError),
-            None => (hint.to_string(), Meaning::Status),
+            None => (hint, Meaning::Status),
         };
         buf.set_stringn(
             status.x,
@@ -324,6 +314,9 @@ impl SshLobby {
             status.width as usize,
             theme.style(meaning),
         );
+        if let Some(top) = self.help {
+            help::draw(buf, area, "lobby keys", &self.help_lines(), top, theme);
+        }
     }
 
     fn main_lines(&self, w: usize) -> Vec<Line> {
@@ -332,7 +325,7 @@ impl SshLobby {
         if self.rooms.is_empty() {
             lines.push(Line::muted("  none yet: start one below"));
         }
-        for r in &self.rooms {
+        for (pick, r) in self.rooms.iter().enumerate() {
             let sel = self.selected.as_ref() == Some(&Row::Room(r.name.clone()));
             let present = r.seats.iter().filter(|s| s.present).count();
             let text = format!(
@@ -343,7 +336,7 @@ impl SshLobby {
                 r.at,
                 present
             );
-            lines.push(Line::item(fit(&text, w), sel));
+            lines.push(Line::item(fit(&text, w), sel, pick));
             let seats: Vec<String> = r
                 .seats
                 .iter()
@@ -359,7 +352,7 @@ impl SshLobby {
                 })
                 .collect();
             if !seats.is_empty() {
-                lines.push(Line::muted(&fit(&format!("    {}", seats.join(", ")), w)));
+                lines.push(Line::muted(&fit(&format!("    {}", seats.join(", ")), w)).picks(pick));
             }
         }
         lines.push(Line::blank());
@@ -378,7 +371,11 @@ impl SshLobby {
                 ),
                 room,
             );
-            lines.push(Line::item(format!("{name:<room$}{tag}"), sel));
+            lines.push(Line::item(
+                format!("{name:<room$}{tag}"),
+                sel,
+                self.rooms.len() + i,
+            ));
         }
         for p in self.catalogue.problems.iter().take(3) {
             lines.push(Line::warning(&fit(&format!("skipped: {p}"), w)));
@@ -436,9 +433,10 @@ impl SshLobby {
             lines.push(Line::item(
                 fit(&format!("{} {}", if sel { "▸" } else { " " }, o.label), w),
                 sel,
+                i,
             ));
             if !o.detail.is_empty() {
-                lines.push(Line::muted(&fit(&format!("    {}", o.detail), w)));
+                lines.push(Line::muted(&fit(&format!("    {}", o.detail), w)).picks(i));
             }
         }
         lines
@@ -473,92 +471,19 @@ impl SshLobby {
     }
 }
 
-/// One line of a lobby list.
-struct Line {
-    text: String,
-    meaning: Meaning,
-    selected: bool,
-}
-
-impl Line {
-    fn heading(t: &str) -> Line {
-        Line {
-            text: t.to_string(),
-            meaning: Meaning::Title,
-            selected: false,
-        }
-    }
-    fn muted(t: &str) -> Line {
-        Line {
-            text: t.to_string(),
-            meaning: Meaning::Muted,
-            selected: false,
-        }
-    }
-    fn warning(t: &str) -> Line {
-        Line {
-            text: t.to_string(),
-            meaning: Meaning::Warning,
-            selected: false,
-        }
-    }
-    fn text(t: String) -> Line {
-        Line {
-            text: t,
-            meaning: Meaning::Text,
-            selected: false,
-        }
-    }
-    fn blank() -> Line {
-        Line::text(String::new())
-    }
-    fn item(text: String, selected: bool) -> Line {
-        Line {
-            text,
-            meaning: Meaning::Text,
-            selected,
-        }
-    }
-}
-
-/// Draws `lines` into `r`, scrolled so that the selected line stays visible.
-fn draw_lines(buf: &mut Buffer, r: Rect, lines: &[Line], theme: &Theme) {
-    let h = r.height as usize;
-    if h == 0 || r.width == 0 {
-        return;
-    }
-    let sel = lines.iter().position(|l| l.selected).unwrap_or(0);
-    // Keep a line of context under the selection (its seats or description).
-    let top = (sel + 2)
-        .saturating_sub(h)
-        .min(lines.len().saturating_sub(h));
-    for (i, l) in lines.iter().skip(top).take(h).enumerate() {
-        let style = if l.selected {
-            theme
-                .style(Meaning::Selection)
-                .add_modifier(Modifier::REVERSED)
-        } else {
-            theme.style(l.meaning)
-        };
-        let w = r.width as usize;
-        let text = if l.selected {
-            format!("{:<w$}", fit(&l.text, w))
-        } else {
-            fit(&l.text, w)
-        };
-        buf.set_stringn(r.x, r.y + i as u16, text, w, style);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::room::registry::SeatLine;
     use crate::scenario::bundled;
 
-    fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
+    use crate::input::{Input, Key, KeyCode};
+
+    fn key(c: KeyCode) -> Input {
+        Input::Key(Key::plain(c))
     }
+
+    const SCREEN: Rect = Rect::new(0, 0, 80, 24);
 
     fn text(lobby: &SshLobby, w: u16, h: u16) -> String {
         let area = Rect::new(0, 0, w, h);
@@ -598,16 +523,16 @@ mod tests {
         assert!(t.contains("welcome, ana"), "{t}");
         assert!(t.contains("none yet"), "{t}");
         assert!(t.contains("bad-deploy"), "{t}");
-        assert_eq!(l.on_key(key(KeyCode::Down)), None);
-        assert_eq!(l.on_key(key(KeyCode::Enter)), None);
+        assert_eq!(l.on_input(&key(KeyCode::Down), SCREEN), None);
+        assert_eq!(l.on_input(&key(KeyCode::Enter), SCREEN), None);
         let t = text(&l, 80, 24);
         assert!(
             t.contains("pick your role") && t.contains("Every role"),
             "{t}"
         );
-        assert_eq!(l.on_key(key(KeyCode::Down)), None);
+        assert_eq!(l.on_input(&key(KeyCode::Down), SCREEN), None);
         assert_eq!(
-            l.on_key(key(KeyCode::Enter)),
+            l.on_input(&key(KeyCode::Enter), SCREEN),
             Some(Pick::New {
                 entry: 1,
                 role: Some(catalogue().entries[1].scenario.roles[1].id.clone())
@@ -639,12 +564,12 @@ mod tests {
         );
         assert!(!t.contains('\u{1b}'), "control characters are escaped: {t}");
         assert!(t.contains("b\u{fffd}[31mo (solo, conducts)"), "{t}");
-        l.on_key(key(KeyCode::Enter));
+        l.on_input(&key(KeyCode::Enter), SCREEN);
         let t = text(&l, 80, 24);
         assert!(t.contains("Take your seat back"), "{t}");
         assert!(t.contains("seated: b\u{fffd}[31mo (conducts)"), "{t}");
         assert_eq!(
-            l.on_key(key(KeyCode::Enter)),
+            l.on_input(&key(KeyCode::Enter), SCREEN),
             Some(Pick::Join {
                 room: "bad-deploy-1".into(),
                 role: Some("operator".into())
@@ -655,10 +580,102 @@ mod tests {
     #[test]
     fn a_room_that_closes_sends_the_role_screen_back() {
         let mut l = SshLobby::new("ana", catalogue(), vec![room("x-1", Vec::new())]);
-        l.on_key(key(KeyCode::Enter));
+        l.on_input(&key(KeyCode::Enter), SCREEN);
         assert!(l.set_rooms(Vec::new()));
         assert!(text(&l, 80, 24).contains("x-1 has closed"));
-        assert_eq!(l.on_key(key(KeyCode::Char('q'))), Some(Pick::Quit));
+        assert_eq!(
+            l.on_input(&key(KeyCode::Char('q')), SCREEN),
+            Some(Pick::Quit)
+        );
+    }
+
+    #[test]
+    fn every_lobby_key_does_something_and_question_mark_shows_them() {
+        use crate::keymap::{KEYMAP, Scope};
+        for scope in [Scope::Rooms, Scope::Roles] {
+            for b in KEYMAP.iter().filter(|b| b.scopes.contains(&scope)) {
+                for k in b.keys {
+                    let mut l = SshLobby::new(
+                        "ana",
+                        catalogue(),
+                        vec![room("a-1", Vec::new()), room("b-1", Vec::new())],
+                    );
+                    l.selected = Some(Row::Room("b-1".into()));
+                    if scope == Scope::Roles {
+                        l.on_input(&key(KeyCode::Enter), SCREEN);
+                        l.on_input(&key(KeyCode::Down), SCREEN);
+                    }
+                    let before = format!("{l:?}");
+                    let asked = l.on_input(&Input::Key(*k), SCREEN);
+                    assert!(
+                        asked.is_some() || format!("{l:?}") != before,
+                        "{scope:?}: {} ({:?}) did nothing",
+                        k.label(),
+                        b.act
+                    );
+                }
+            }
+        }
+        let mut l = SshLobby::new("ana", catalogue(), Vec::new());
+        assert_eq!(l.on_input(&key(KeyCode::Char('?')), SCREEN), None);
+        let t = text(&l, 80, 24);
+        assert!(
+            t.contains("lobby keys") && t.contains("pick: join the drill"),
+            "{t}"
+        );
+        l.on_input(&key(KeyCode::Esc), SCREEN);
+        assert!(l.help.is_none(), "any other key closes help");
+    }
+
+    #[test]
+    fn clicks_choose_rows_and_roles() {
+        use crate::input::{Button, Mouse, MouseKind};
+        let mut l = SshLobby::new("ana", catalogue(), vec![room("x-1", Vec::new())]);
+        let t = text(&l, 80, 24);
+        let (y, line) = t
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.contains("queue-backlog"))
+            .unwrap();
+        let x = line.chars().position(|c| c == 'q').unwrap() as u16;
+        let press = |clicks| {
+            Input::Mouse(Mouse {
+                clicks,
+                ..Mouse::new(MouseKind::Down(Button::Left), x, y as u16)
+            })
+        };
+        assert_eq!(l.on_input(&press(1), SCREEN), None);
+        assert!(
+            text(&l, 80, 24)
+                .lines()
+                .nth(y)
+                .unwrap()
+                .contains("▸ queue-backlog")
+        );
+        assert_eq!(l.on_input(&press(2), SCREEN), None);
+        let t = text(&l, 80, 24);
+        assert!(t.contains("new drill · pick your role"), "{t}");
+        let (y, line) = t
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.contains("Every role (solo)"))
+            .unwrap();
+        let x = line.chars().position(|c| c == 'E').unwrap() as u16;
+        let pick = Input::Mouse(Mouse {
+            clicks: 2,
+            ..Mouse::new(MouseKind::Down(Button::Left), x, y as u16)
+        });
+        l.on_input(
+            &Input::Mouse(Mouse::new(MouseKind::Down(Button::Left), x, y as u16)),
+            SCREEN,
+        );
+        assert_eq!(
+            l.on_input(&pick, SCREEN),
+            Some(Pick::New {
+                entry: 2,
+                role: None
+            })
+        );
     }
 
     #[test]

@@ -1,0 +1,397 @@
+//! The one table of the console's own keys: every action with its keys, its help text, the
+//! screens it applies on and who may use it. The screens dispatch their keys through
+//! [`lookup`], the help overlays are drawn from [`help`], and the scenario checker refuses cue
+//! keys from [`reserved`], so the three can never drift apart. Pure data; it lives outside
+//! `ui/` so that `scenario/` can read it without depending on the screens.
+
+use crate::input::{Key, KeyCode};
+
+/// Where a key is pressed: each screen (and each state of a screen that binds keys
+/// differently) has its own scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The drill's briefing, before the metronome starts.
+    Briefing,
+    /// A drill that runs (or is paused): the scenario's cue keys are live here too.
+    Drill,
+    /// A drill that has ended.
+    Ended,
+    /// The trainer's replay console.
+    Replay,
+    /// A help overlay is open (on any screen).
+    Help,
+    /// Reading a document (the debrief).
+    Document,
+    /// The morning vista.
+    Vista,
+    /// The local lobby: the catalogue of scenarios.
+    Lobby,
+    /// The SSH lobby's first screen: open drills and scenarios.
+    Rooms,
+    /// The SSH lobby's role screen.
+    Roles,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 10] = [
+        Scope::Briefing,
+        Scope::Drill,
+        Scope::Ended,
+        Scope::Replay,
+        Scope::Help,
+        Scope::Document,
+        Scope::Vista,
+        Scope::Lobby,
+        Scope::Rooms,
+        Scope::Roles,
+    ];
+}
+
+/// Who may use a binding. The drill core enforces it (a seat that may not is rejected with a
+/// reason); the table says it so help can show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anyone,
+    Facilitator,
+}
+
+/// What a binding does. Each screen handles the actions of its scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    /// Leave at once (Ctrl-C), whatever is open.
+    Abort,
+    Quit,
+    Help,
+    // The drill console.
+    Start,
+    Note,
+    FocusNext,
+    FocusPrev,
+    Zoom,
+    Unzoom,
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    PrevPage,
+    NextPage,
+    Pause,
+    TempoUp,
+    TempoDown,
+    Hint,
+    Contingency,
+    Debrief,
+    // The replay's transport.
+    StepBack,
+    StepForward,
+    PrevEvent,
+    NextEvent,
+    First,
+    Last,
+    JumpBar,
+    Play,
+    Slower,
+    Faster,
+    Fork,
+    // Documents, lists and the vista.
+    Save,
+    Back,
+    Top,
+    Bottom,
+    Prev,
+    Next,
+    Choose,
+    Vista,
+    Tour,
+    Refresh,
+    // The mouse (no keys; listed in help).
+    Click,
+    Wheel,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub act: Act,
+    /// The keys, the first the usual one. Empty for a mouse action.
+    pub keys: &'static [Key],
+    /// How help writes the keys, when not from the keys themselves (mouse actions).
+    pub label: Option<&'static str>,
+    /// What it does. Rows of one scope with the same text share a help line.
+    pub help: &'static str,
+    pub scopes: &'static [Scope],
+    pub who: Who,
+}
+
+const fn b(
+    act: Act,
+    keys: &'static [Key],
+    help: &'static str,
+    scopes: &'static [Scope],
+) -> Binding {
+    Binding {
+        act,
+        keys,
+        label: None,
+        help,
+        scopes,
+        who: Who::Anyone,
+    }
+}
+
+const fn facilitator(
+    act: Act,
+    keys: &'static [Key],
+    help: &'static str,
+    scopes: &'static [Scope],
+) -> Binding {
+    Binding {
+        who: Who::Facilitator,
+        ..b(act, keys, help, scopes)
+    }
+}
+
+const fn mouse(
+    act: Act,
+    label: &'static str,
+    help: &'static str,
+    scopes: &'static [Scope],
+) -> Binding {
+    Binding {
+        label: Some(label),
+        ..b(act, &[], help, scopes)
+    }
+}
+
+const fn ch(c: char) -> Key {
+    Key::char(c)
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+use Act as A;
+use KeyCode as K;
+use Scope as S;
+
+const CONSOLE: &[Scope] = &[S::Drill, S::Ended, S::Replay];
+const EVERY_HELP: &[Scope] = &[
+    S::Briefing,
+    S::Drill,
+    S::Ended,
+    S::Replay,
+    S::Vista,
+    S::Lobby,
+    S::Rooms,
+    S::Roles,
+];
+
+/// The table. Order is help order within each scope.
+#[rustfmt::skip]
+pub const KEYMAP: &[Binding] = &[
+    // The briefing: what a person reads first, so every key they might press does something.
+    b(A::Start, &[k(K::Enter)], "start the metronome (the facilitator starts it for everyone)", &[S::Briefing]),
+    b(A::ScrollUp, &[k(K::Up)], "scroll a briefing longer than the screen", &[S::Briefing]),
+    b(A::ScrollDown, &[k(K::Down)], "scroll a briefing longer than the screen", &[S::Briefing]),
+    b(A::PageUp, &[k(K::PageUp)], "scroll a briefing longer than the screen", &[S::Briefing]),
+    b(A::PageDown, &[k(K::PageDown)], "scroll a briefing longer than the screen", &[S::Briefing]),
+    b(A::Note, &[ch('n')], "write a note at this beat (`TODO:` notes become action items)", &[S::Briefing, S::Drill, S::Ended]),
+    // The drill console (and the replay, which shares its panes).
+    facilitator(A::Pause, &[ch(' ')], "pause / resume the metronome", &[S::Drill]),
+    facilitator(A::TempoUp, &[ch('+'), ch('=')], "tempo up / down by 10 BPM", &[S::Drill]),
+    facilitator(A::TempoDown, &[ch('-')], "tempo up / down by 10 BPM", &[S::Drill]),
+    b(A::FocusNext, &[k(K::Tab)], "move focus to the next / previous pane", CONSOLE),
+    b(A::FocusPrev, &[k(K::BackTab)], "move focus to the next / previous pane", CONSOLE),
+    b(A::Zoom, &[k(K::Enter)], "zoom the focused pane / back", CONSOLE),
+    b(A::Unzoom, &[k(K::Esc)], "zoom the focused pane / back", CONSOLE),
+    b(A::ScrollUp, &[k(K::Up)], "scroll the focused feed or runbook (PgUp/PgDn: 10 lines)", CONSOLE),
+    b(A::ScrollDown, &[k(K::Down)], "scroll the focused feed or runbook (PgUp/PgDn: 10 lines)", CONSOLE),
+    b(A::PageUp, &[k(K::PageUp)], "scroll the focused feed or runbook (PgUp/PgDn: 10 lines)", CONSOLE),
+    b(A::PageDown, &[k(K::PageDown)], "scroll the focused feed or runbook (PgUp/PgDn: 10 lines)", CONSOLE),
+    b(A::PrevPage, &[ch('[')], "previous / next revealed runbook page", CONSOLE),
+    b(A::NextPage, &[ch(']')], "previous / next revealed runbook page", CONSOLE),
+    facilitator(A::Hint, &[ch('h')], "reveal the next hint (counted in the debrief)", &[S::Drill]),
+    facilitator(A::Contingency, &[ch('c')], "fire a contingency inject", &[S::Drill]),
+    b(A::Debrief, &[ch('d')], "the debrief (s saves it beside the recording)", &[S::Ended]),
+    // The replay's transport.
+    b(A::StepBack, &[k(K::Left)], "one beat back / forward", &[S::Replay]),
+    b(A::StepForward, &[k(K::Right)], "one beat back / forward", &[S::Replay]),
+    b(A::PrevEvent, &[ch(','), ch('<')], "previous / next cue or inject", &[S::Replay]),
+    b(A::NextEvent, &[ch('.'), ch('>')], "previous / next cue or inject", &[S::Replay]),
+    b(A::First, &[ch('g'), k(K::Home)], "first / last beat", &[S::Replay]),
+    b(A::Last, &[ch('G'), k(K::End)], "first / last beat", &[S::Replay]),
+    b(A::JumpBar, &[ch('b')], "jump to a bar: b, its number, enter", &[S::Replay]),
+    b(A::Play, &[ch('p'), ch(' ')], "play / pause", &[S::Replay]),
+    b(A::Slower, &[ch('-')], "speed ×0.5 ×1 ×2 ×4 ×8", &[S::Replay]),
+    b(A::Faster, &[ch('+'), ch('=')], "speed ×0.5 ×1 ×2 ×4 ×8", &[S::Replay]),
+    b(A::Fork, &[ch('f')], "fork: a live drill from this very beat, recorded anew", &[S::Replay]),
+    b(A::Debrief, &[ch('d')], "the debrief of the whole recording", &[S::Replay]),
+    // A document being read.
+    b(A::ScrollUp, &[k(K::Up), ch('k')], "scroll (PgUp/PgDn, space: a screenful)", &[S::Document]),
+    b(A::ScrollDown, &[k(K::Down), ch('j')], "scroll (PgUp/PgDn, space: a screenful)", &[S::Document]),
+    b(A::PageUp, &[k(K::PageUp)], "scroll (PgUp/PgDn, space: a screenful)", &[S::Document]),
+    b(A::PageDown, &[k(K::PageDown), ch(' ')], "scroll (PgUp/PgDn, space: a screenful)", &[S::Document]),
+    b(A::Save, &[ch('s')], "save it beside the recording", &[S::Document]),
+    b(A::Back, &[ch('q'), k(K::Esc)], "back", &[S::Document]),
+    // A help overlay.
+    b(A::ScrollUp, &[k(K::Up)], "scroll this help", &[S::Help]),
+    b(A::ScrollDown, &[k(K::Down)], "scroll this help", &[S::Help]),
+    b(A::PageUp, &[k(K::PageUp)], "scroll this help", &[S::Help]),
+    b(A::PageDown, &[k(K::PageDown)], "scroll this help", &[S::Help]),
+    b(A::Top, &[k(K::Home)], "scroll this help", &[S::Help]),
+    b(A::Bottom, &[k(K::End)], "scroll this help", &[S::Help]),
+    // The morning vista.
+    b(A::Tour, &[ch('t')], "start / stop the tour: each pane's note, one at a time", &[S::Vista]),
+    b(A::Next, &[k(K::Right), k(K::Tab), ch(' ')], "next / previous pane", &[S::Vista]),
+    b(A::Prev, &[k(K::Left), k(K::BackTab)], "next / previous pane", &[S::Vista]),
+    b(A::Zoom, &[k(K::Enter)], "zoom the focused pane / back (esc also ends the tour)", &[S::Vista]),
+    b(A::Unzoom, &[k(K::Esc)], "zoom the focused pane / back (esc also ends the tour)", &[S::Vista]),
+    b(A::Refresh, &[ch('r')], "refresh every pane now", &[S::Vista]),
+    // The lobbies.
+    b(A::Prev, &[k(K::Up), ch('k')], "choose", &[S::Lobby, S::Rooms, S::Roles]),
+    b(A::Next, &[k(K::Down), ch('j')], "choose", &[S::Lobby, S::Rooms, S::Roles]),
+    b(A::Top, &[k(K::Home)], "first / last", &[S::Rooms]),
+    b(A::Bottom, &[k(K::End)], "first / last", &[S::Rooms]),
+    b(A::Choose, &[k(K::Enter)], "start the selected drill", &[S::Lobby]),
+    b(A::Choose, &[k(K::Enter), k(K::Right)], "pick: join the drill, or start a new one", &[S::Rooms]),
+    b(A::Choose, &[k(K::Enter), k(K::Right)], "take this role", &[S::Roles]),
+    b(A::Vista, &[ch('v')], "the morning vista", &[S::Lobby]),
+    b(A::Back, &[k(K::Esc), ch('q'), k(K::Left), k(K::Backspace)], "back to the list", &[S::Roles]),
+    // Everywhere.
+    b(A::Help, &[ch('?')], "this help", EVERY_HELP),
+    b(A::Quit, &[ch('q')], "quit (asks while the drill runs)", &[S::Drill]),
+    b(A::Quit, &[ch('q')], "leave", &[S::Briefing, S::Ended]),
+    b(A::Quit, &[ch('q')], "quit", &[S::Replay, S::Vista]),
+    b(A::Quit, &[ch('q'), k(K::Esc)], "quit", &[S::Lobby, S::Rooms]),
+    b(A::Abort, &[Key::ctrl('c')], "quit at once", &[S::Briefing, S::Drill, S::Ended, S::Replay, S::Help, S::Document, S::Vista, S::Lobby, S::Rooms, S::Roles]),
+    // The mouse: optional, never required.
+    mouse(A::Click, "click", "focus a pane (double-click zooms); a cue: press it", CONSOLE),
+    mouse(A::Wheel, "wheel", "scroll the feed or runbook under the pointer", CONSOLE),
+    mouse(A::Click, "click", "focus a pane (double-click zooms)", &[S::Vista]),
+    mouse(A::Click, "click", "choose (double-click: pick)", &[S::Lobby, S::Rooms, S::Roles]),
+    mouse(A::Wheel, "wheel", "move through the list", &[S::Lobby, S::Rooms, S::Roles]),
+    mouse(A::Wheel, "wheel", "scroll", &[S::Help, S::Document]),
+];
+
+/// The action `key` has in `scope`, if any. Shift is ignored (terminals disagree on it).
+pub fn lookup(scope: Scope, key: Key) -> Option<Act> {
+    KEYMAP
+        .iter()
+        .find(|b| b.scopes.contains(&scope) && b.keys.iter().any(|k| key.is(*k)))
+        .map(|b| b.act)
+}
+
+/// The binding of `act` in `scope`, for hints that name its key.
+pub fn binding(scope: Scope, act: Act) -> Option<&'static Binding> {
+    KEYMAP
+        .iter()
+        .find(|b| b.act == act && b.scopes.contains(&scope))
+}
+
+/// The usual key of `act` in `scope`, written as help writes it (`?`, `enter`).
+pub fn key_label(scope: Scope, act: Act) -> String {
+    binding(scope, act)
+        .and_then(|b| b.keys.first())
+        .map_or_else(String::new, |k| k.label())
+}
+
+/// One line of help: the keys, what they do, and who may use them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub keys: String,
+    pub text: &'static str,
+    pub who: Who,
+}
+
+/// The help lines of `scope`, in table order; rows with the same text share a line.
+pub fn help(scope: Scope) -> Vec<HelpLine> {
+    let mut out: Vec<HelpLine> = Vec::new();
+    for b in KEYMAP.iter().filter(|b| b.scopes.contains(&scope)) {
+        let keys = match b.label {
+            Some(l) => l.to_string(),
+            None => b
+                .keys
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        match out.last_mut() {
+            Some(last) if last.text == b.help => {
+                last.keys.push(' ');
+                last.keys.push_str(&keys);
+            }
+            _ => out.push(HelpLine {
+                keys,
+                text: b.help,
+                who: b.who,
+            }),
+        }
+    }
+    out
+}
+
+/// Characters a cue cannot take: every plain character bound while a drill runs.
+pub fn reserved() -> impl Iterator<Item = char> {
+    KEYMAP
+        .iter()
+        .filter(|b| b.scopes.contains(&Scope::Drill))
+        .flat_map(|b| b.keys.iter())
+        .filter_map(|k| k.typed())
+}
+
+/// Whether `c` is kept by the console and so cannot be a cue key.
+pub fn is_reserved(c: char) -> bool {
+    reserved().any(|r| r == c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn no_key_means_two_things_on_one_screen() {
+        for scope in Scope::ALL {
+            let mut seen: HashMap<Key, Act> = HashMap::new();
+            for b in KEYMAP.iter().filter(|b| b.scopes.contains(&scope)) {
+                for key in b.keys {
+                    if let Some(other) = seen.insert(*key, b.act) {
+                        assert_eq!(other, b.act, "{scope:?}: {key:?} bound twice");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_is_listed_in_its_screens_help() {
+        for scope in Scope::ALL {
+            let lines = help(scope);
+            for b in KEYMAP.iter().filter(|b| b.scopes.contains(&scope)) {
+                for key in b.keys {
+                    let label = key.label();
+                    assert!(
+                        lines
+                            .iter()
+                            .any(|l| l.text == b.help && l.keys.split(' ').any(|k| k == label)),
+                        "{scope:?}: {label} missing from help {lines:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reserved_keys_are_the_drills_characters() {
+        let mut r: Vec<char> = reserved().collect();
+        r.sort_unstable();
+        r.dedup();
+        assert_eq!(
+            r,
+            vec![' ', '+', '-', '=', '?', '[', ']', 'c', 'h', 'n', 'q']
+        );
+        assert!(is_reserved('q') && !is_reserved('a') && !is_reserved('d'));
+    }
+}

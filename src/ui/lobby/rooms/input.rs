@@ -1,0 +1,121 @@
+//! The SSH lobby's inputs: keys through the keymap, clicks on its rows and roles (a double
+//! click picks), the wheel, and its help overlay.
+
+use super::{Pick, Row, SshLobby, Step};
+use crate::input::Input;
+use crate::keymap::{self, Act};
+use crate::ui::help;
+use crate::ui::lobby::list::{inside, top_line};
+use ratatui::layout::Rect;
+
+impl SshLobby {
+    /// Handles an input on a screen of size `area`.
+    pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<Pick> {
+        let scope = self.scope();
+        if let Input::Key(k) = input
+            && keymap::lookup(scope, *k) == Some(Act::Abort)
+        {
+            return Some(Pick::Quit);
+        }
+        if let Some(top) = self.help {
+            self.help = help::on_input(top, input, area, &self.help_lines());
+            return None;
+        }
+        let act = match input {
+            Input::Key(k) => keymap::lookup(scope, *k)?,
+            Input::Mouse(m) if m.wheel() < 0 => Act::Prev,
+            Input::Mouse(m) if m.wheel() > 0 => Act::Next,
+            Input::Mouse(m) if m.is_click() => {
+                let pick = self.pick_at(area, m.col, m.row)?;
+                self.select(pick);
+                if !m.is_double() {
+                    return None;
+                }
+                Act::Choose
+            }
+            _ => return None,
+        };
+        self.flash = None;
+        if act == Act::Help {
+            self.help = Some(0);
+            return None;
+        }
+        let step = std::mem::replace(&mut self.step, Step::Main);
+        match step {
+            Step::Main => {
+                let rows = self.rows();
+                let n = rows.len();
+                let at = self
+                    .selected
+                    .as_ref()
+                    .and_then(|s| rows.iter().position(|r| r == s))
+                    .unwrap_or(0);
+                match act {
+                    Act::Quit => return Some(Pick::Quit),
+                    Act::Prev if n > 0 => self.selected = Some(rows[(at + n - 1) % n].clone()),
+                    Act::Next if n > 0 => self.selected = Some(rows[(at + 1) % n].clone()),
+                    Act::Top => self.selected = rows.first().cloned(),
+                    Act::Bottom => self.selected = rows.last().cloned(),
+                    Act::Choose if n > 0 => {
+                        let target = rows[at].clone();
+                        let options = self.role_options(&target);
+                        self.step = Step::Roles {
+                            target,
+                            options,
+                            selected: 0,
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            Step::Roles {
+                target,
+                options,
+                mut selected,
+            } => {
+                let n = options.len().max(1);
+                match act {
+                    Act::Back => return None,
+                    Act::Prev => selected = (selected + n - 1) % n,
+                    Act::Next => selected = (selected + 1) % n,
+                    Act::Choose => {
+                        if let Some(o) = options.get(selected) {
+                            let role = o.role.clone();
+                            return Some(match target {
+                                Row::Room(room) => Pick::Join { room, role },
+                                Row::Scenario(entry) => Pick::New { entry, role },
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                self.step = Step::Roles {
+                    target,
+                    options,
+                    selected,
+                };
+            }
+        }
+        None
+    }
+
+    /// Selects what line `pick` of the screen on show stands for.
+    fn select(&mut self, pick: usize) {
+        match &mut self.step {
+            Step::Main => self.selected = self.rows().get(pick).cloned(),
+            Step::Roles { selected, .. } => *selected = pick,
+        }
+    }
+
+    /// The row (first screen) or role option (role screen) drawn at (`col`, `row`).
+    fn pick_at(&self, area: Rect, col: u16, row: u16) -> Option<usize> {
+        let (list, _, _) = self.areas(area)?;
+        let inner = inside(list);
+        if !inner.contains(ratatui::layout::Position::new(col, row)) {
+            return None;
+        }
+        let lines = self.lines(list.width);
+        let top = top_line(&lines, inner.height as usize);
+        lines.get(top + (row - inner.y) as usize)?.pick
+    }
+}
