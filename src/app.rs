@@ -157,16 +157,16 @@ pub fn play(
             Ok(())
         })
     })?;
-    if let Some(p) = saved {
-        say_recorded(&p);
+    if let Some(s) = saved {
+        say_recorded(&s);
     }
     Ok(())
 }
 
-/// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
-pub fn say_recorded(p: &std::path::Path) {
-    let p = p.display();
-    eprintln!("recorded to {p} (gamelan debrief {p} · gamelan replay {p})");
+/// Tells the user, after the terminal is back, where the drill was recorded and what to do
+/// next; "recorded to" only when the recording is complete.
+pub fn say_recorded(status: &record::RecordingStatus) {
+    eprintln!("{}", status.exit_message());
 }
 
 /// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
@@ -180,7 +180,7 @@ async fn play_one(
     opts: PlayOptions,
     theme: &Theme,
     notice: Option<String>,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<record::RecordingStatus>> {
     let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
     let notice = notice.or(live_notice);
     let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
@@ -235,7 +235,7 @@ pub fn local_name() -> String {
 }
 
 /// Runs `drill` live in a room with the local terminal as a seat, recording to `recorder`;
-/// returns where the recording went.
+/// returns the recording's final status.
 pub async fn run_drill(
     term: &mut DefaultTerminal,
     events: &mut EventStream,
@@ -244,16 +244,15 @@ pub async fn run_drill(
     theme: &Theme,
     notice: Option<String>,
     live: Option<LivePanes>,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<record::RecordingStatus>> {
     let name = local_name();
-    let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
     let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
     session.chrome.live = live;
     let result = run_local(term, events, &mut session, theme).await;
-    room.close("the host quit").await;
+    let saved = room.close("the host quit").await;
     result.map(|()| saved)
 }
 

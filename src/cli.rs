@@ -308,10 +308,13 @@ fn play_headless_recorded(
     };
     let mut recorder = record::Recorder::create(&path, &header)?;
     let pace = std::time::Duration::from_millis(args.pace_ms);
-    record::perform(&mut drill, &inputs, &mut recorder, pace)
-        .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
+    let performed = record::perform(&mut drill, &inputs, &mut recorder, pace);
+    let status = recorder.finish();
+    if performed.is_err() || !status.complete {
+        bail!("{}", status.exit_message());
+    }
     print!("{}", headless::outcome_markdown(&drill));
-    eprintln!("recorded to {}", path.display());
+    eprintln!("{}", status.exit_message());
     Ok(())
 }
 
@@ -324,10 +327,9 @@ fn open_recording(
         path = paths.recordings().join(&path);
     }
     let rec = record::Recording::load(&path).map_err(|d| eyre!("{d}"))?;
-    let entry = find_scenario(
-        paths,
-        args.scenario.as_deref().unwrap_or(&rec.header.scenario),
-    )?;
+    let catalogue = Catalogue::load(Some(&paths.scenarios()));
+    let entry = record::scenario_for(&rec, &catalogue, args.scenario.as_deref())
+        .map_err(|d| eyre!("{}", diag::render(&d)))?;
     Ok((rec, entry))
 }
 
@@ -376,8 +378,7 @@ fn recordings(paths: &Paths) -> Result<()> {
 
 fn debrief(paths: &Paths, args: &DebriefArgs) -> Result<()> {
     let replay = open_replay(paths, &args.source)?;
-    let mut report = crate::debrief::build(replay.final_drill(), &replay.header().seats);
-    report.started = Some(replay.header().started.clone());
+    let report = crate::debrief::from_replay(&replay);
     let text = match args.format {
         DebriefFormat::Markdown => crate::debrief::markdown(&report),
         DebriefFormat::Json => crate::debrief::json(&report),

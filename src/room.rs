@@ -4,7 +4,7 @@
 
 use crate::drill::{Action, Drill, Input, SeatId, Status};
 use crate::metronome::Metronome;
-use crate::record::Recorder;
+use crate::record::{Recorder, RecordingStatus};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
@@ -36,6 +36,8 @@ pub struct RoomState {
     pub started: bool,
     /// A recording problem to show on every seat's status line.
     pub notice: Option<String>,
+    /// The recording's final status, once the room has closed and finished it.
+    pub recording: Option<RecordingStatus>,
 }
 
 /// A handle to a running room; cheap to clone.
@@ -57,6 +59,7 @@ impl Room {
             closed: None,
             started: false,
             notice: None,
+            recording: None,
         };
         let (state_tx, state) = watch::channel(initial);
         let recording = recorder.as_ref().map(|r| r.path().to_path_buf());
@@ -105,13 +108,18 @@ impl Room {
         let _ = self.tx.send(RoomMsg::Start).await;
     }
 
-    pub async fn close(&self, reason: &str) {
+    /// Ends the room and waits until it has closed, its recording finished; returns the
+    /// recording's final status.
+    pub async fn close(&self, reason: &str) -> Option<RecordingStatus> {
         let _ = self
             .tx
             .send(RoomMsg::Close {
                 reason: reason.to_string(),
             })
             .await;
+        let mut state = self.state.clone();
+        let _ = state.wait_for(|s| s.closed.is_some()).await;
+        state.borrow().recording.clone()
     }
 
     pub fn is_closed(&self) -> bool {
@@ -130,8 +138,8 @@ impl Core {
         match &mut self.recorder {
             Some(r) => {
                 r.apply(&mut self.drill, &input);
-                if let Some(e) = r.take_error() {
-                    self.notice = Some(format!("recording failed: {e}"));
+                if let Some(status) = r.take_stopped() {
+                    self.notice = Some(status.to_string());
                 }
             }
             None => {
@@ -223,11 +231,22 @@ async fn run(
         } else if !should_tick {
             metronome.stop();
         }
+        let mut recording = None;
+        if closed.is_some()
+            && let Some(mut r) = core.recorder.take()
+        {
+            let status = r.finish();
+            if !status.complete {
+                core.notice = Some(status.to_string());
+            }
+            recording = Some(status);
+        }
         let state = RoomState {
             drill: Arc::new(core.drill.clone()),
             closed: closed.clone(),
             started,
             notice: core.notice.clone(),
+            recording,
         };
         out.send_replace(state);
     }

@@ -176,7 +176,7 @@ impl Trainer {
             }
             KeyCode::Char('f') => return Some(TrainerCommand::Fork),
             KeyCode::Char('d') => {
-                let d = debrief::build(self.replay.final_drill(), &self.replay.header().seats);
+                let d = debrief::from_replay(&self.replay);
                 self.document = Some(Document::new(
                     "debrief (whole recording)",
                     debrief::markdown(&d),
@@ -266,8 +266,8 @@ pub fn run(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Result<()> {
             Ok(())
         })
     })?;
-    if let Some(p) = saved {
-        eprintln!("fork recorded to {}", p.display());
+    if let Some(s) = saved {
+        eprintln!("fork {}", s.exit_message());
     }
     Ok(())
 }

@@ -12,7 +12,7 @@
 //! nearest snapshot at or before the beat, restores the log prefix and applies at most
 //! `SNAPSHOT_EVERY` beats of inputs.
 
-use super::log::{Header, Parent, Recorded, Recorder, Recording};
+use super::{Header, Parent, Recorded, Recorder, Recording};
 use crate::drill::{Action, Drill, Event, LogEntry, SeatId, Status};
 use crate::scenario::{Mark, Scenario};
 use serde::Serialize;
@@ -123,6 +123,13 @@ impl Replay {
     ) -> Result<Replay, ReplayError> {
         let mut warnings: Vec<String> =
             recording.warnings.iter().map(ToString::to_string).collect();
+        if let Some(note) = recording.completeness.note() {
+            warnings.push(format!(
+                "the recording is {note}: it stopped before it was closed (a crash, a kill or a write error), \
+                 so the drill may have gone on after beat {}",
+                recording.last_recorded_beat()
+            ));
+        }
         if let Err(e) = check_scenario(&recording.header, &scenario) {
             if !force {
                 return Err(e);

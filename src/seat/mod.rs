@@ -80,6 +80,10 @@ impl SeatSession {
         if state.started && self.view.mode == Mode::Briefing {
             self.view.mode = Mode::Playing;
         }
+        if state.notice.is_some() && state.notice != self.chrome.notice {
+            // A new room notice (the recording stopped) is not to hide behind a stale flash.
+            self.view.flash = None;
+        }
         self.chrome.notice = state.notice.clone().or_else(|| self.chrome.notice.take());
     }
 
