@@ -9,6 +9,7 @@ use crate::headless::story_clock;
 use crate::record::{Replay, SeatEntry};
 use crate::scenario::{DecisionRow, Mark, Scenario, Severity};
 use serde::Serialize;
+use std::collections::HashMap;
 
 mod markdown;
 
@@ -164,25 +165,28 @@ pub fn from_replay(replay: &Replay) -> Debrief {
 
 /// Builds the report of `drill` (the scenario is the drill's). `seats` adds seats known
 /// outside the drill, such as a recording header's; seats that joined the drill take
-/// precedence.
+/// precedence. Linear in the log and the seats: seats are looked up through an index.
 pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
     let s: &Scenario = &drill.scenario;
-    let mut seat_rows: Vec<SeatRow> = drill
+    let mut seat_rows: Vec<SeatRow> = Vec::with_capacity(drill.seats.len());
+    let mut row_of: HashMap<SeatId, usize> = HashMap::with_capacity(drill.seats.len());
+    let known = drill
         .seats
         .iter()
-        .map(|x| seat_row(s, x.id, &x.name, x.role.as_deref()))
-        .collect();
-    for e in seats {
-        if !seat_rows.iter().any(|r| r.seat == e.seat) {
-            seat_rows.push(seat_row(s, e.seat, &e.name, e.role.as_deref()));
+        .map(|x| (x.id, x.name.as_str(), x.role.as_deref()))
+        .chain(
+            seats
+                .iter()
+                .map(|e| (e.seat, e.name.as_str(), e.role.as_deref())),
+        );
+    for (id, name, role) in known {
+        if let std::collections::hash_map::Entry::Vacant(v) = row_of.entry(id) {
+            v.insert(seat_rows.len());
+            seat_rows.push(seat_row(s, id, name, role));
         }
     }
-    let seat_name = |id: SeatId| {
-        seat_rows
-            .iter()
-            .find(|r| r.seat == id)
-            .map_or_else(|| format!("seat {id}"), |r| r.name.clone())
-    };
+    let row = |id: SeatId| row_of.get(&id).map(|i| &seat_rows[*i]);
+    let seat_name = |id: SeatId| row(id).map_or_else(|| format!("seat {id}"), |r| r.name.clone());
     let at = |beat: u64| (s.bar_beat(beat), story_clock(s.story_seconds(beat)));
 
     let (status, reason) = match &drill.status {
@@ -354,10 +358,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             Event::Resumed { seat } => (Some(*seat), "resumed", "resumed the drill".into()),
             Event::Tempo { seat, bpm } => (Some(*seat), "tempo", format!("tempo set to {bpm} BPM")),
             Event::Joined { seat } => {
-                let role = seat_rows
-                    .iter()
-                    .find(|r| r.seat == *seat)
-                    .map_or("", |r| r.role_name.as_str());
+                let role = row(*seat).map_or("", |r| r.role_name.as_str());
                 (Some(*seat), "joined", format!("joined as {role}"))
             }
             Event::Left { seat } => (Some(*seat), "left", "left the drill".into()),

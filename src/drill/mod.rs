@@ -11,7 +11,7 @@ pub use rng::Rng;
 
 use crate::scenario::{Effect, EffectOrigin, Mark, Measure, Scenario};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Values of each signal kept for charts.
@@ -217,6 +217,9 @@ pub struct Drill {
     pub herrings: Vec<Option<u64>>,
     pub objectives: Vec<Verdict>,
     pub seats: Vec<SeatInfo>,
+    /// Where each seat is in `seats`, so a drill with many seats stays linear to replay.
+    #[serde(skip)]
+    seat_index: HashMap<SeatId, usize>,
     pub log: Vec<LogEntry>,
 }
 
@@ -252,6 +255,7 @@ impl Drill {
             herrings: vec![None; s.red_herrings.len()],
             objectives: vec![Verdict::Pending; s.objectives.len()],
             seats: Vec::new(),
+            seat_index: HashMap::new(),
             log: Vec::new(),
             scenario: scenario.clone(),
         };
@@ -279,7 +283,7 @@ impl Drill {
             }
             _ => {}
         }
-        let Some(seat_info) = self.seats.iter().find(|s| s.id == seat) else {
+        let Some(seat_info) = self.seat_pos(seat).map(|i| &self.seats[i]) else {
             return self.reject(seat, "input", "this seat has not joined the drill");
         };
         let facilitator = match &seat_info.role {
@@ -304,7 +308,9 @@ impl Drill {
             }
             Action::Leave => {
                 // Idempotent: a seat that already left stays gone, silently.
-                if let Some(s) = self.seats.iter_mut().find(|s| s.id == seat && s.present) {
+                if let Some(s) = self.seat_pos(seat).map(|i| &mut self.seats[i])
+                    && s.present
+                {
                     s.present = false;
                     self.push(Event::Left { seat });
                 }
@@ -371,11 +377,30 @@ impl Drill {
             role: role.map(str::to_string),
             present: true,
         };
-        match self.seats.iter_mut().find(|s| s.id == seat) {
-            Some(s) => *s = info,
-            None => self.seats.push(info),
+        if self.seat_index.len() != self.seats.len() {
+            // `seats` was changed from outside the core: index it afresh.
+            self.seat_index = (self.seats.iter().enumerate())
+                .map(|(i, s)| (s.id, i))
+                .collect();
+        }
+        match self.seat_pos(seat) {
+            Some(i) => self.seats[i] = info,
+            None => {
+                self.seat_index.insert(seat, self.seats.len());
+                self.seats.push(info);
+            }
         }
         self.push(Event::Joined { seat });
+    }
+
+    /// Where seat `id` is in `seats`: through the index, or by a scan when `seats` was changed
+    /// from outside the core and no longer matches it.
+    fn seat_pos(&self, id: SeatId) -> Option<usize> {
+        match self.seat_index.get(&id) {
+            Some(&i) if self.seats.get(i).is_some_and(|s| s.id == id) => Some(i),
+            None if self.seat_index.len() == self.seats.len() => None,
+            _ => self.seats.iter().position(|s| s.id == id),
+        }
     }
 
     /// Everything that happens on the current beat, in a fixed order.
@@ -476,11 +501,7 @@ impl Drill {
             return self.reject(seat, id, "no such cue in this scenario");
         };
         let cue = &scenario.cues[ci];
-        let role = self
-            .seats
-            .iter()
-            .find(|s| s.id == seat)
-            .and_then(|s| s.role.clone());
+        let role = self.seat_pos(seat).and_then(|i| self.seats[i].role.clone());
         if let Some(role) = &role
             && !cue.roles.is_empty()
             && !cue.roles.contains(role)
@@ -730,10 +751,8 @@ impl Drill {
 
     /// Seat name for display.
     pub fn seat_name(&self, seat: SeatId) -> &str {
-        self.seats
-            .iter()
-            .find(|s| s.id == seat)
-            .map_or("?", |s| s.name.as_str())
+        self.seat_pos(seat)
+            .map_or("?", |i| self.seats[i].name.as_str())
     }
 
     /// A fingerprint of the whole state: equal hashes mean equal drills.
