@@ -244,3 +244,66 @@ fn user_text_is_escaped() {
     assert_eq!(v["action_items"][0]["text"], "fix a|b and | c");
     assert_eq!(v["outcome"]["reason"], "done\nnow");
 }
+
+/// A recording of bad-deploy where `seats` distinct seats join (each leaving a note), then a
+/// few beats pass.
+fn many_seats(seats: u32) -> record::Recording {
+    let scenario = bad_deploy();
+    let drill = Drill::new(scenario.clone(), 1);
+    let header = Header::for_drill(&drill, Vec::new());
+    let mut text = serde_json::to_string(&header).unwrap();
+    text.push('\n');
+    for seat in 0..seats {
+        let beat = u64::from(seat * 8 / seats);
+        let join = Input::new(
+            seat,
+            Action::Join {
+                name: format!("p{seat}"),
+                role: None,
+            },
+        );
+        let note = Input::new(
+            seat,
+            Action::Note {
+                text: "here".into(),
+            },
+        );
+        for i in [&join, &note] {
+            text.push_str(&record::input_line(beat, i));
+            text.push('\n');
+        }
+        if (seat + 1) * 8 / seats != seat * 8 / seats {
+            text.push_str(&record::input_line(beat, &Input::new(0, Action::Tick)));
+            text.push('\n');
+        }
+    }
+    record::Recording::parse(text.as_bytes(), "many.jsonl").unwrap()
+}
+
+/// The least of three timings of replaying and debriefing `rec`.
+fn replay_and_debrief(rec: &record::Recording) -> Duration {
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            let replay = record::Replay::open(rec.clone(), bad_deploy(), false).unwrap();
+            let report = debrief::from_replay(&replay);
+            assert_eq!(report.seats.len(), rec.inputs.len() / 2 - 4);
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+#[test]
+fn replay_and_debrief_stay_linear_in_the_number_of_seats() {
+    // Seat lookups used to scan every seat on every join and every event: 4 times the seats
+    // took 16 times as long. Linear work takes about 4 times as long; allow for noise.
+    let (small, large) = (many_seats(5_000), many_seats(20_000));
+    let _warm = replay_and_debrief(&small);
+    let (a, b) = (replay_and_debrief(&small), replay_and_debrief(&large));
+    let ratio = b.as_secs_f64() / a.as_secs_f64();
+    assert!(
+        ratio < 9.0,
+        "5,000 seats: {a:.2?}; 20,000 seats: {b:.2?} ({ratio:.1} times as long)"
+    );
+}

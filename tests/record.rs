@@ -203,7 +203,7 @@ fn random_drills_replay_exactly_at_every_beat() {
             }
             rec.apply(&mut drill, input);
         }
-        assert!(rec.take_error().is_none());
+        assert!(rec.status().failure.is_none());
         live.push(drill.state_hash());
         assert!(
             drill.beat > 3 * record::SNAPSHOT_EVERY,
@@ -424,12 +424,12 @@ fn torn_and_malformed_lines() {
     assert!(e.to_string().contains("unknown variant `dance`"), "{e}");
 
     // Unknown format versions are refused, naming both versions.
-    let src = head.replace("\"gamelan_recording\":1", "\"gamelan_recording\":2");
+    let src = head.replace("\"gamelan_recording\":2", "\"gamelan_recording\":3");
     let e = Recording::parse(src.as_bytes(), "r.jsonl")
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("format version 2 is not supported") && e.contains("reads version 1"),
+        e.contains("format version 3 is not supported") && e.contains("reads versions 1 to 2"),
         "{e}"
     );
 }
@@ -547,7 +547,7 @@ fn fork_continues_differently_and_names_its_parent() {
     while !drill.is_ended() {
         rec.apply(&mut drill, &Input::new(0, Action::Tick));
     }
-    assert!(rec.take_error().is_none());
+    assert!(rec.status().failure.is_none());
     assert_ne!(drill.state_hash(), original.state_hash());
     assert_eq!(drill.status, Status::Ended("time".into()));
 
@@ -769,6 +769,7 @@ fn forced_replay_reports_where_it_diverges() {
     for input in random_inputs(800, 3) {
         rec.apply(&mut drill, &input);
     }
+    assert!(rec.finish().complete);
     assert!(drill.beat > 200);
     let short = bad_deploy();
     let replay = Replay::open(Recording::load(&path).unwrap(), short.clone(), true).unwrap();
@@ -786,5 +787,492 @@ fn forced_replay_reports_where_it_diverges() {
     assert_eq!(
         replay.state_at(u64::MAX).state_hash(),
         replay.final_drill().state_hash()
+    );
+}
+
+// ---- old recordings, completeness, write failures, untrusted headers, file kinds ----
+
+/// Format 1 recordings written before the end line existed: each with the beat it ends at and
+/// the state hash its replay reached when it was written.
+const V1_FIXTURES: [(&str, &str, u64, u64); 3] = [
+    (
+        "v1-bad-deploy-win.jsonl",
+        "bad-deploy.win.cues",
+        36,
+        0x3ecc_9404_f0cf_de2e,
+    ),
+    (
+        "v1-bad-deploy-lose.jsonl",
+        "bad-deploy.lose.cues",
+        95,
+        0xd541_c235_7579_8cbb,
+    ),
+    (
+        "v1-queue-backlog-win.jsonl",
+        "queue-backlog.win.cues",
+        76,
+        0x989b_e52b_a15a_04cb,
+    ),
+];
+
+#[test]
+fn old_recordings_keep_loading_and_replaying_to_the_same_state() {
+    let catalogue = scenario::Catalogue::load(None);
+    for (file, cues, last, hash) in V1_FIXTURES {
+        let path = PathBuf::from(format!("{ROOT}/tests/fixtures/recordings/{file}"));
+        let rec = Recording::load(&path).unwrap();
+        assert_eq!(rec.header.gamelan_recording, 1);
+        assert!(rec.warnings.is_empty(), "{file}: {:?}", rec.warnings);
+        assert_eq!(rec.completeness, record::Completeness::Unmarked, "{file}");
+        let entry = record::scenario_for(&rec, &catalogue, None).unwrap();
+        let s = entry.scenario.clone();
+        let replay = Replay::open(rec, s.clone(), false).unwrap();
+        assert!(
+            replay.warnings().is_empty(),
+            "{file}: {:?}",
+            replay.warnings()
+        );
+        assert_eq!(replay.last_beat(), last, "{file}");
+        assert_eq!(replay.final_drill().state_hash(), hash, "{file}");
+        // And it is the drill the script plays today.
+        let mut fresh = Drill::new(s.clone(), 1);
+        headless::run(&mut fresh, &script(&s, cues), None);
+        assert_eq!(fresh.state_hash(), hash, "{file}");
+        let data = tempfile::tempdir().unwrap();
+        let out = gamelan(data.path(), &["debrief", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert!(!text(&out.stdout).contains("- recording:"), "{file}");
+    }
+}
+
+#[test]
+fn a_recording_closed_cleanly_ends_with_its_end_line_and_one_cut_short_is_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gamelan(
+        dir.path(),
+        &[
+            "play",
+            "bad-deploy",
+            "--headless",
+            "--cues",
+            "tests/scripts/bad-deploy.win.cues",
+            "--record",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("recorded to "),
+        "{}",
+        text(&out.stderr)
+    );
+    let rec_dir = dir.path().join("recordings");
+    let path = std::fs::read_dir(&rec_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let src = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        src.ends_with("{\"end_of_recording\":{\"inputs\":45}}\n"),
+        "{}",
+        &src[src.len() - 80..]
+    );
+    let rec = Recording::load(&path).unwrap();
+    assert_eq!(rec.completeness, record::Completeness::Complete);
+    assert_eq!(rec.inputs.len(), 45);
+
+    // The same file without its end line, as a kill or a full disk leaves it.
+    let cut = rec_dir.join("cut.jsonl");
+    let body = src.trim_end_matches("{\"end_of_recording\":{\"inputs\":45}}\n");
+    std::fs::write(&cut, body).unwrap();
+    let out = gamelan(dir.path(), &["recordings"]);
+    let listing = text(&out.stdout);
+    let line = |name: &str| {
+        listing
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{listing}"))
+            .to_string()
+    };
+    assert!(
+        line("cut.jsonl").contains("incomplete (no end line): ended (resolved)"),
+        "{listing}"
+    );
+    let whole = path.file_name().unwrap().to_str().unwrap();
+    assert!(!line(whole).contains("incomplete"), "{listing}");
+
+    let out = gamelan(dir.path(), &["debrief", cut.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .contains("- recording: incomplete (no end line): it stopped before it was closed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("incomplete (no end line)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = gamelan(
+        dir.path(),
+        &["debrief", cut.to_str().unwrap(), "--format", "json"],
+    );
+    assert!(text(&out.stdout).contains("\"incomplete\": \"incomplete (no end line)\""));
+    let out = gamelan(
+        dir.path(),
+        &["debrief", path.to_str().unwrap(), "--format", "json"],
+    );
+    assert!(text(&out.stdout).contains("\"incomplete\": null"));
+}
+
+#[test]
+fn recording_to_dev_full_is_a_clear_error_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gamelan(
+        dir.path(),
+        &[
+            "play",
+            "bad-deploy",
+            "--headless",
+            "--cues",
+            "tests/scripts/bad-deploy.win.cues",
+            "--record",
+            "/dev/full",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "/dev/full is a character device; a recording is written only to a new regular file"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("recorded to"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "no outcome is printed: {}",
+        text(&out.stdout)
+    );
+}
+
+/// Runs `gamelan ARGS` under `sh` with a file-size limit of one 512-byte block and SIGXFSZ
+/// ignored, so a write past it fails with EFBIG as a write to a full disk fails with ENOSPC.
+fn gamelan_size_limited(data: &Path, args: &str) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f 1 && exec \"$G\" {args}"))
+        .env("G", env!("CARGO_BIN_EXE_gamelan"))
+        .current_dir(ROOT)
+        .env("GAMELAN_DATA_DIR", data)
+        .env("GAMELAN_CONFIG_DIR", data.join("config"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_failed_write_stops_the_recording_at_a_whole_line_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("limited.jsonl");
+    let out = gamelan_size_limited(
+        dir.path(),
+        &format!(
+            "play bad-deploy --headless --cues tests/scripts/bad-deploy.win.cues --record {}",
+            path.display()
+        ),
+    );
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("recording incomplete: recording stopped at beat "),
+        "{err}"
+    );
+    assert!(err.contains("file too large"), "{err}");
+    assert!(!err.contains("recorded to"), "{err}");
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() <= 512, "{} bytes", bytes.len());
+    assert_eq!(bytes.last(), Some(&b'\n'), "no torn line is left behind");
+    let rec = Recording::load(&path).unwrap();
+    assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    assert_eq!(
+        rec.completeness,
+        record::Completeness::Incomplete("no end line".into())
+    );
+    let kept = rec.inputs.len();
+    assert!(kept > 3, "{kept}");
+    assert!(err.contains(&format!("; {kept} inputs kept")), "{err}");
+}
+
+/// A tmpfs of `pages` 4 KiB pages mounted for one test, unmounted when dropped.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    /// `None` (the test is skipped) where mounting is not permitted.
+    fn mount(pages: u32) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={}k", pages * 4),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_in_a_live_drill_shows_on_the_status_line_and_at_exit() {
+    let Some(fs) = Tmpfs::mount(4) else { return };
+    // Leave one 4 KiB page: the header and the first inputs fit; at 600 BPM with two long
+    // notes the page is full within some fifteen seconds.
+    std::fs::write(fs.path().join("filler"), vec![b'x'; 3 * 4096]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.toml");
+    let src = std::fs::read_to_string(format!("{ROOT}/scenarios/bad-deploy.toml")).unwrap();
+    std::fs::write(&long, src.replace("length_bars = 24", "length_bars = 400")).unwrap();
+    let rec_path = fs.path().join("live.jsonl");
+    let err_path = dir.path().join("stderr");
+    let script = format!(
+        "\"$G\" play {} --tempo 600 --record {} 2>{}; echo EXIT=$?",
+        long.display(),
+        rec_path.display(),
+        err_path.display()
+    );
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    let env = [
+        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
+        ("GAMELAN_DATA_DIR", data.as_os_str()),
+        ("USER", std::ffi::OsStr::new("ana")),
+    ];
+    let mut t = common::Term::sh("disk full", &script, &env, 200, 50);
+    t.wait_for("Enter starts the metronome");
+    t.press("\r");
+    t.wait_for("RUNNING");
+    for _ in 0..2 {
+        t.press("n");
+        t.press(&format!("{}\r", "n".repeat(200)));
+    }
+    // Longer than one wait: the page fills at the metronome's pace.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let screen = loop {
+        let screen = t.text();
+        if screen.contains("recording stopped at beat") {
+            break screen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the recording never stopped:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(screen.contains("disk full"), "{screen}");
+    t.press("q");
+    t.wait_for("Leave the drill while it runs?");
+    t.press("y");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    t.wait_for("EXIT=0");
+    let err = std::fs::read_to_string(&err_path).unwrap();
+    assert!(
+        err.contains("recording incomplete: recording stopped at beat"),
+        "{err}"
+    );
+    assert!(!err.contains("recorded to"), "{err}");
+
+    let bytes = std::fs::read(&rec_path).unwrap();
+    assert_eq!(bytes.last(), Some(&b'\n'), "no torn line is left behind");
+    let rec = Recording::load(&rec_path).unwrap();
+    assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+    assert_eq!(
+        rec.completeness,
+        record::Completeness::Incomplete("no end line".into())
+    );
+    assert!(
+        err.contains(&format!("; {} inputs kept", rec.inputs.len())),
+        "{err}"
+    );
+    let notes = rec
+        .inputs
+        .iter()
+        .filter(|r| matches!(r.input.action, Action::Note { .. }))
+        .count();
+    assert_eq!(notes, 2, "the notes were recorded before the disk filled");
+}
+
+#[test]
+fn a_header_is_checked_field_by_field_and_never_names_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = header_line(&bad_deploy());
+    let cases = [
+        (
+            r#""scenario":"bad-deploy""#,
+            r#""scenario":"/etc/passwd""#,
+            "\"scenario\" must be a scenario id",
+        ),
+        (
+            r#""scenario":"bad-deploy""#,
+            r#""scenario":"../../etc/passwd""#,
+            "it never points at a file",
+        ),
+        (
+            r#""tempo":60"#,
+            r#""tempo":0"#,
+            "\"tempo\" must be a whole number of beats per minute from 1 to 600, not 0",
+        ),
+        (
+            r#""seed":1"#,
+            r#""seed":-3"#,
+            "\"seed\" must be a whole number",
+        ),
+        (
+            r#""started":"2025-01-01T00:00:00Z""#,
+            r#""started":"soon""#,
+            "RFC 3339",
+        ),
+    ];
+    for (from, to, want) in cases {
+        let line = good.replace(from, to);
+        assert_ne!(line, good);
+        let path = dir.path().join("evil.jsonl");
+        std::fs::write(&path, format!("{line}\n{{\"beat\":0,\"do\":\"tick\"}}\n")).unwrap();
+        let col = line
+            .find(&format!("\"{}\"", to.split('"').nth(1).unwrap()))
+            .unwrap()
+            + 1;
+        for cmd in ["replay", "debrief"] {
+            let mut args = vec![cmd, path.to_str().unwrap()];
+            if cmd == "replay" {
+                args.push("--headless");
+            }
+            let out = gamelan(dir.path(), &args);
+            let err = text(&out.stderr);
+            assert!(!out.status.success(), "{to}");
+            assert!(
+                err.contains(&format!("{}:1:{col}: ", path.display())),
+                "{to}: {err}"
+            );
+            assert!(err.contains(want), "{to}: {err}");
+            assert!(
+                !err.contains("passwd:"),
+                "a path from a recording was opened: {err}"
+            );
+        }
+    }
+    // A well-formed id that is not in the catalogue: looked up, never opened.
+    let path = dir.path().join("other.jsonl");
+    std::fs::write(
+        &path,
+        format!("{}\n", good.replace("\"bad-deploy\"", "\"scenarios\"")),
+    )
+    .unwrap();
+    let out = gamelan(
+        dir.path(),
+        &["replay", path.to_str().unwrap(), "--headless"],
+    );
+    let err = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("not in the catalogue") && err.contains("--scenario FILE"),
+        "{err}"
+    );
+    // The user may name a file.
+    let path = dir.path().join("win.jsonl");
+    record_script(&bad_deploy(), "bad-deploy.win.cues", &path);
+    let out = gamelan(
+        dir.path(),
+        &[
+            "replay",
+            path.to_str().unwrap(),
+            "--headless",
+            "--scenario",
+            "scenarios/bad-deploy.toml",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn only_regular_files_of_bounded_size_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.jsonl");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a plain syscall on a path this test owns.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let big = dir.path().join("big.jsonl");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(record::MAX_RECORDING_BYTES + 1).unwrap();
+    let sub = dir.path().join("dir.jsonl");
+    std::fs::create_dir(&sub).unwrap();
+    let cases = [
+        (
+            fifo.clone(),
+            "cannot read: a named pipe (FIFO), not a regular file",
+        ),
+        (
+            PathBuf::from("/dev/zero"),
+            "cannot read: a character device, not a regular file",
+        ),
+        (sub.clone(), "cannot read: a directory, not a regular file"),
+        (
+            big.clone(),
+            "32.0 MiB is too large for a recording: gamelan reads recordings of at most 32 MiB",
+        ),
+    ];
+    for (path, want) in &cases {
+        let e = Recording::load(path).unwrap_err().to_string();
+        assert_eq!(e, format!("{}: {want}", path.display()));
+        // The real binary, bounded: a FIFO must not block it.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+            .args(["debrief"])
+            .arg(path)
+            .current_dir(ROOT)
+            .env("GAMELAN_DATA_DIR", dir.path())
+            .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("gamelan debrief {} did not return", path.display());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains(want), "{}", text(&out.stderr));
+    }
+    // The listing names them instead of hanging on them.
+    let listing_dir = dir.path().join("recordings");
+    std::fs::create_dir(&listing_dir).unwrap();
+    std::fs::rename(&fifo, listing_dir.join("pipe.jsonl")).unwrap();
+    let out = gamelan(dir.path(), &["recordings"]);
+    assert!(
+        text(&out.stdout).contains("unreadable: cannot read: a named pipe"),
+        "{}",
+        text(&out.stdout)
     );
 }

@@ -27,8 +27,7 @@ pub enum DebriefFormat {
 
 pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
     let replay = open_replay(paths, &args.source)?;
-    let mut report = crate::debrief::build(replay.final_drill(), &replay.header().seats);
-    report.started = Some(replay.header().started.clone());
+    let report = crate::debrief::from_replay(&replay);
     let text = match args.format {
         DebriefFormat::Markdown => crate::debrief::markdown(&report),
         DebriefFormat::Json => crate::debrief::json(&report),

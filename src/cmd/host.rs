@@ -123,7 +123,6 @@ pub(crate) fn run(
         Ok(r) => (Some(r), notice),
         Err(e) => (None, Some(format!("not recording: {e}"))),
     };
-    let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
 
     let hint = join_hint(&name, &s, args.role.as_deref());
     println!("hosting {} ({}) as drill `{name}`", s.meta.title, s.meta.id);
@@ -167,16 +166,15 @@ pub(crate) fn run(
             session.chrome.hints = Some(format!("join: {hint} · ? keys · q quit"));
             let mut events = LocalInput::new();
             let played = run_local_until_stopped(term, &mut events, &mut session, &theme).await;
-            room.close(HOST_ENDED).await;
+            let saved = room.close(HOST_ENDED).await;
             server.shutdown(GOODBYE_GRACE).await;
-            played
+            played.map(|()| saved)
         })
     });
     rt.shutdown_timeout(Duration::from_millis(500));
     drop(guard);
-    result?;
-    if let Some(p) = saved {
-        say_recorded(&p);
+    if let Some(s) = result? {
+        say_recorded(&s);
     }
     Ok(())
 }

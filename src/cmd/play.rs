@@ -100,19 +100,15 @@ pub fn play(
             Ok(())
         })
     })?;
-    if let Some(p) = saved {
-        say_recorded(&p);
+    if let Some(s) = saved {
+        say_recorded(&s);
     }
     Ok(())
 }
 
 /// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
-pub fn say_recorded(p: &std::path::Path) {
-    let p = p.display();
-    let _ = writeln!(
-        std::io::stderr(),
-        "recorded to {p} (gamelan debrief {p} · gamelan replay {p})"
-    );
+pub fn say_recorded(status: &record::RecordingStatus) {
+    let _ = writeln!(std::io::stderr(), "{}", status.exit_message());
 }
 
 /// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
@@ -126,7 +122,7 @@ pub(crate) async fn play_one(
     opts: PlayOptions,
     theme: &Theme,
     notice: Option<String>,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<record::RecordingStatus>> {
     let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
     let notice = notice.or(live_notice);
     let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
@@ -185,24 +181,22 @@ pub async fn run_drill(
     theme: &Theme,
     notice: Option<String>,
     live: Option<LivePanes>,
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<record::RecordingStatus>> {
     let name = local_name();
-    let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
     let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
     session.chrome.live = live;
     let result = run_local_until_stopped(term, events, &mut session, theme).await;
-    room.close("the host quit").await;
-    // The room applies what is queued (the seat's last inputs) before it closes; wait for
-    // that, so the recording ends with them even when the process exits next.
-    let mut state = room.state();
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
-        state.wait_for(|s| s.closed.is_some()),
+    // The room applies what is queued (the seat's last inputs) and finishes the recording
+    // before it closes, so the recording ends with them even when the process exits next.
+    let saved = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        room.close("the host quit"),
     )
-    .await;
+    .await
+    .unwrap_or(None);
     result.map(|()| saved)
 }
 pub(crate) fn play_headless(paths: &Paths, args: &PlayArgs, out: &mut dyn Write) -> Result<()> {
@@ -247,9 +241,12 @@ pub(crate) fn play_headless_recorded(
     };
     let mut recorder = record::Recorder::create(&path, &header)?;
     let pace = std::time::Duration::from_millis(args.pace_ms);
-    record::perform(&mut drill, &inputs, &mut recorder, pace)
-        .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
+    let performed = record::perform(&mut drill, &inputs, &mut recorder, pace);
+    let status = recorder.finish();
+    if performed.is_err() || !status.complete {
+        color_eyre::eyre::bail!("{}", status.exit_message());
+    }
     write!(out, "{}", headless::outcome_markdown(&drill))?;
-    eprintln!("recorded to {}", path.display());
+    eprintln!("{}", status.exit_message());
     Ok(())
 }

@@ -31,10 +31,9 @@ pub(crate) fn open_recording(
         path = paths.recordings().join(&path);
     }
     let rec = record::Recording::load(&path).map_err(|d| eyre!("{d}"))?;
-    let entry = find_scenario(
-        paths,
-        args.scenario.as_deref().unwrap_or(&rec.header.scenario),
-    )?;
+    let catalogue = Catalogue::load(Some(&paths.scenarios()));
+    let entry = record::scenario_for(&rec, &catalogue, args.scenario.as_deref())
+        .map_err(|d| eyre!("{}", crate::diag::render(&d)))?;
     Ok((rec, entry))
 }
 

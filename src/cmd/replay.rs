@@ -53,8 +53,8 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
             Ok(())
         })
     })?;
-    if let Some(p) = saved {
-        eprintln!("fork recorded to {}", p.display());
+    if let Some(s) = saved {
+        eprintln!("fork {}", s.exit_message());
     }
     Ok(())
 }

@@ -6,10 +6,14 @@
 
 use crate::drill::{Drill, Event, SeatId, Status, Verdict};
 use crate::headless::story_clock;
-use crate::record::SeatEntry;
+use crate::record::{Replay, SeatEntry};
 use crate::scenario::{DecisionRow, Mark, Scenario, Severity};
 use serde::Serialize;
-use std::fmt::Write as _;
+use std::collections::HashMap;
+
+mod markdown;
+
+pub use markdown::markdown;
 
 /// Every note that starts with this marker becomes an action item.
 pub const ACTION_MARKER: &str = "TODO:";
@@ -20,6 +24,9 @@ pub struct Debrief {
     pub scenario: ScenarioInfo,
     /// When the drill started (RFC 3339), if known (from a recording's header).
     pub started: Option<String>,
+    /// Set when the recording it was rebuilt from stopped before it was closed, e.g.
+    /// `incomplete (no end line)`: the drill may have gone on unrecorded.
+    pub incomplete: Option<String>,
     pub seed: u64,
     pub outcome: Outcome,
     pub seats: Vec<SeatRow>,
@@ -147,27 +154,39 @@ pub struct DecisionFill {
     pub what_we_did: String,
 }
 
+/// The report of a replayed recording: its final state, with the header's start time and
+/// seats, and whether the recording is complete.
+pub fn from_replay(replay: &Replay) -> Debrief {
+    let mut report = build(replay.final_drill(), &replay.header().seats);
+    report.started = Some(replay.header().started.clone());
+    report.incomplete = replay.recording().completeness.note();
+    report
+}
+
 /// Builds the report of `drill` (the scenario is the drill's). `seats` adds seats known
 /// outside the drill, such as a recording header's; seats that joined the drill take
-/// precedence.
+/// precedence. Linear in the log and the seats: seats are looked up through an index.
 pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
     let s: &Scenario = &drill.scenario;
-    let mut seat_rows: Vec<SeatRow> = drill
+    let mut seat_rows: Vec<SeatRow> = Vec::with_capacity(drill.seats.len());
+    let mut row_of: HashMap<SeatId, usize> = HashMap::with_capacity(drill.seats.len());
+    let known = drill
         .seats
         .iter()
-        .map(|x| seat_row(s, x.id, &x.name, x.role.as_deref()))
-        .collect();
-    for e in seats {
-        if !seat_rows.iter().any(|r| r.seat == e.seat) {
-            seat_rows.push(seat_row(s, e.seat, &e.name, e.role.as_deref()));
+        .map(|x| (x.id, x.name.as_str(), x.role.as_deref()))
+        .chain(
+            seats
+                .iter()
+                .map(|e| (e.seat, e.name.as_str(), e.role.as_deref())),
+        );
+    for (id, name, role) in known {
+        if let std::collections::hash_map::Entry::Vacant(v) = row_of.entry(id) {
+            v.insert(seat_rows.len());
+            seat_rows.push(seat_row(s, id, name, role));
         }
     }
-    let seat_name = |id: SeatId| {
-        seat_rows
-            .iter()
-            .find(|r| r.seat == id)
-            .map_or_else(|| format!("seat {id}"), |r| r.name.clone())
-    };
+    let row = |id: SeatId| row_of.get(&id).map(|i| &seat_rows[*i]);
+    let seat_name = |id: SeatId| row(id).map_or_else(|| format!("seat {id}"), |r| r.name.clone());
     let at = |beat: u64| (s.bar_beat(beat), story_clock(s.story_seconds(beat)));
 
     let (status, reason) = match &drill.status {
@@ -339,10 +358,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             Event::Resumed { seat } => (Some(*seat), "resumed", "resumed the drill".into()),
             Event::Tempo { seat, bpm } => (Some(*seat), "tempo", format!("tempo set to {bpm} BPM")),
             Event::Joined { seat } => {
-                let role = seat_rows
-                    .iter()
-                    .find(|r| r.seat == *seat)
-                    .map_or("", |r| r.role_name.as_str());
+                let role = row(*seat).map_or("", |r| r.role_name.as_str());
                 (Some(*seat), "joined", format!("joined as {role}"))
             }
             Event::Left { seat } => (Some(*seat), "left", "left the drill".into()),
@@ -390,6 +406,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             content_hash: s.content_hash.clone(),
         },
         started: None,
+        incomplete: None,
         seed: drill.seed,
         outcome,
         seats: seat_rows,
@@ -444,216 +461,4 @@ pub fn json(d: &Debrief) -> String {
     let mut out = serde_json::to_string_pretty(d).expect("a debrief always serializes");
     out.push('\n');
     out
-}
-
-/// The report as Markdown. User and author text is escaped: control characters are shown as
-/// escapes (`\u{1b}`), and `|` in table cells as `\|`.
-pub fn markdown(d: &Debrief) -> String {
-    let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "# Debrief: {} ({})\n",
-        text(&d.scenario.title),
-        text(&d.scenario.id)
-    );
-    let _ = writeln!(md, "{}\n", text(&d.scenario.summary));
-    if let Some(started) = &d.started {
-        let _ = writeln!(md, "- started: {}", text(started));
-    }
-    let o = &d.outcome;
-    let status = match &o.reason {
-        Some(r) => format!("{} ({})", o.status, text(r)),
-        None => o.status.clone(),
-    };
-    let _ = writeln!(
-        md,
-        "- difficulty: {}\n- seed: {}",
-        d.scenario.difficulty, d.seed
-    );
-    let _ = writeln!(
-        md,
-        "- outcome: {status} at beat {} (bar {}), story time {}",
-        o.beat, o.bar_beat, o.story_time
-    );
-    let _ = writeln!(
-        md,
-        "- objectives: {} of {} met\n",
-        o.objectives_met, o.objectives_total
-    );
-
-    let _ = writeln!(
-        md,
-        "## Seats\n\n| seat | name | role |\n| --- | --- | --- |"
-    );
-    for s in &d.seats {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} |",
-            s.seat,
-            cell(&s.name),
-            cell(&s.role_name)
-        );
-    }
-
-    let _ = writeln!(md, "\n## Objectives\n");
-    for o in &d.objectives {
-        let check = if o.verdict == "met" { "x" } else { " " };
-        let when = o.beat.map_or_else(String::new, |b| format!(" at beat {b}"));
-        let _ = writeln!(md, "- [{check}] {} — {}{when}", text(&o.text), o.verdict);
-    }
-
-    let _ = writeln!(
-        md,
-        "\n## Time to detect, acknowledge, mitigate, resolve\n\n| mark | beat | story minutes | target | |\n| --- | --- | --- | --- | --- |"
-    );
-    for t in &d.times {
-        let beat = t.beat.map_or_else(|| "-".into(), |b| b.to_string());
-        let minutes = t.minutes.map_or_else(|| "-".into(), |m| format!("{m:.1}"));
-        let target = t
-            .target_minutes
-            .map_or_else(|| "-".into(), |m| format!("{m}"));
-        let _ = writeln!(
-            md,
-            "| {} | {beat} | {minutes} | {target} | {} |",
-            t.mark.label(),
-            t.verdict
-        );
-    }
-
-    let _ = writeln!(
-        md,
-        "\n## Timeline\n\n| beat | bar:beat | story time | seat | event | what happened |\n| --- | --- | --- | --- | --- | --- |"
-    );
-    for r in &d.timeline {
-        let seat = r.seat.as_deref().map_or_else(|| "-".into(), cell);
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {seat} | {} | {} |",
-            r.beat,
-            r.bar_beat,
-            r.story_time,
-            r.kind,
-            cell(&r.what)
-        );
-    }
-
-    let _ = writeln!(md, "\n## Red herrings\n");
-    if d.red_herrings.is_empty() {
-        let _ = writeln!(md, "- none in this scenario");
-    }
-    for h in &d.red_herrings {
-        let followed = match (h.followed, &h.by) {
-            (Some(b), Some(by)) => format!("followed at beat {b} by {}", text(by)),
-            (Some(b), None) => format!("followed at beat {b}"),
-            _ => "not followed".into(),
-        };
-        let _ = writeln!(md, "- `{}` — {followed}: {}", text(&h.id), text(&h.text));
-    }
-
-    let _ = writeln!(
-        md,
-        "\n## Hints used ({} of {})\n",
-        d.hints.len(),
-        d.hints_available
-    );
-    if d.hints.is_empty() {
-        let _ = writeln!(md, "- none");
-    }
-    for h in &d.hints {
-        let _ = writeln!(
-            md,
-            "- beat {} ({}): {}",
-            h.beat,
-            text(&h.seat),
-            text(&h.text)
-        );
-    }
-
-    let _ = writeln!(md, "\n## Notes\n");
-    if d.notes.is_empty() {
-        let _ = writeln!(md, "- none");
-    }
-    for n in &d.notes {
-        let _ = writeln!(
-            md,
-            "- beat {} ({}, {}) {}: {}",
-            n.beat,
-            n.bar_beat,
-            n.story_time,
-            text(&n.seat),
-            text(&n.text)
-        );
-    }
-
-    let _ = writeln!(md, "\n## Action items\n");
-    if d.action_items.is_empty() {
-        let _ = writeln!(
-            md,
-            "- none (notes starting with `{ACTION_MARKER}` become action items)"
-        );
-    }
-    for n in &d.action_items {
-        let _ = writeln!(
-            md,
-            "- [ ] {} ({}, beat {})",
-            text(&n.text),
-            text(&n.seat),
-            n.beat
-        );
-    }
-
-    let _ = writeln!(md, "\n## Hot wash\n");
-    if d.questions.is_empty() {
-        let _ = writeln!(md, "- (this scenario has no questions)");
-    }
-    for (i, q) in d.questions.iter().enumerate() {
-        let _ = writeln!(md, "{}. {}", i + 1, text(q));
-    }
-
-    let _ = writeln!(
-        md,
-        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did |\n| --- | --- | --- | --- | --- | --- |"
-    );
-    for r in &d.decisions {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} |",
-            cell(&r.decision),
-            cell(&r.why_difficult),
-            cell(&r.cues),
-            cell(&r.strategy),
-            cell(&r.novice_error),
-            cell(&r.what_we_did)
-        );
-    }
-    md
-}
-
-/// Text outside tables: control characters escaped.
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Text in a table cell: control characters escaped and pipes too.
-fn cell(s: &str) -> String {
-    text(s).replace('|', "\\|")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_user_text() {
-        assert_eq!(text("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
-        assert_eq!(cell("rm | grep\t"), "rm \\| grep\\t");
-    }
 }

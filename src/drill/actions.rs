@@ -15,11 +15,7 @@ impl Drill {
             return self.reject(seat, id, "no such cue in this scenario");
         };
         let cue = &scenario.cues[ci];
-        let role = self
-            .seats
-            .iter()
-            .find(|s| s.id == seat)
-            .and_then(|s| s.role.clone());
+        let role = self.seat_pos(seat).and_then(|i| self.seats[i].role.clone());
         if let Some(role) = &role
             && !cue.roles.is_empty()
             && !cue.roles.contains(role)

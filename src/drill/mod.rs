@@ -15,7 +15,7 @@ pub use rng::Rng;
 
 use crate::scenario::{Mark, Scenario};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Values of each signal kept for charts.
@@ -221,6 +221,9 @@ pub struct Drill {
     pub herrings: Vec<Option<u64>>,
     pub objectives: Vec<Verdict>,
     pub seats: Vec<SeatInfo>,
+    /// Where each seat is in `seats`, so a drill with many seats stays linear to replay.
+    #[serde(skip)]
+    seat_index: HashMap<SeatId, usize>,
     pub log: Vec<LogEntry>,
 }
 
@@ -256,6 +259,7 @@ impl Drill {
             herrings: vec![None; s.red_herrings.len()],
             objectives: vec![Verdict::Pending; s.objectives.len()],
             seats: Vec::new(),
+            seat_index: HashMap::new(),
             log: Vec::new(),
             scenario: scenario.clone(),
         };
@@ -283,7 +287,7 @@ impl Drill {
             }
             _ => {}
         }
-        let Some(seat_info) = self.seats.iter().find(|s| s.id == seat) else {
+        let Some(seat_info) = self.seat_pos(seat).map(|i| &self.seats[i]) else {
             return self.reject(seat, "input", "this seat has not joined the drill");
         };
         let conducts = self.conducts(seat_info.id);
@@ -305,7 +309,9 @@ impl Drill {
             }
             Action::Leave => {
                 // Idempotent: a seat that already left stays gone, silently.
-                if let Some(s) = self.seats.iter_mut().find(|s| s.id == seat && s.present) {
+                if let Some(s) = self.seat_pos(seat).map(|i| &mut self.seats[i])
+                    && s.present
+                {
                     s.present = false;
                     self.push(Event::Left { seat });
                 }
@@ -373,11 +379,30 @@ impl Drill {
             role: role.map(str::to_string),
             present: true,
         };
-        match self.seats.iter_mut().find(|s| s.id == seat) {
-            Some(s) => *s = info,
-            None => self.seats.push(info),
+        if self.seat_index.len() != self.seats.len() {
+            // `seats` was changed from outside the core: index it afresh.
+            self.seat_index = (self.seats.iter().enumerate())
+                .map(|(i, s)| (s.id, i))
+                .collect();
+        }
+        match self.seat_pos(seat) {
+            Some(i) => self.seats[i] = info,
+            None => {
+                self.seat_index.insert(seat, self.seats.len());
+                self.seats.push(info);
+            }
         }
         self.push(Event::Joined { seat });
+    }
+
+    /// Where seat `id` is in `seats`: through the index, or by a scan when `seats` was changed
+    /// from outside the core and no longer matches it.
+    pub(super) fn seat_pos(&self, id: SeatId) -> Option<usize> {
+        match self.seat_index.get(&id) {
+            Some(&i) if self.seats.get(i).is_some_and(|s| s.id == id) => Some(i),
+            None if self.seat_index.len() == self.seats.len() => None,
+            _ => self.seats.iter().position(|s| s.id == id),
+        }
     }
 
     fn end(&mut self, reason: String) {
@@ -401,7 +426,7 @@ impl Drill {
     /// its seat back (a returning seat keeps its place). The shells ask this too, so the
     /// briefing's Enter and the core agree.
     pub fn conducts(&self, seat: SeatId) -> bool {
-        let Some(info) = self.seats.iter().find(|s| s.id == seat) else {
+        let Some(info) = self.seat_pos(seat).map(|i| &self.seats[i]) else {
             return false;
         };
         self.may_facilitate(info) || self.conductor().is_some_and(|c| c.id == seat)
@@ -426,10 +451,8 @@ impl Drill {
 
     /// Seat name for display.
     pub fn seat_name(&self, seat: SeatId) -> &str {
-        self.seats
-            .iter()
-            .find(|s| s.id == seat)
-            .map_or("?", |s| s.name.as_str())
+        self.seat_pos(seat)
+            .map_or("?", |i| self.seats[i].name.as_str())
     }
 
     /// A fingerprint of the whole state: equal hashes mean equal drills.

@@ -1,17 +1,28 @@
-//! Recordings: the append-only log of a drill's inputs ([`log`]), and replay, seek, fork and
-//! ghosts over it ([`replay`]). The format is described in docs/recording-format.md.
+//! Recordings: the append-only log of a drill's inputs, and replay, seek, fork and ghosts
+//! over it ([`replay`]). The format is described in docs/recording-format.md.
 //!
 //! Because the drill core is deterministic, a recording is only the header (scenario, its
 //! content hash, seed, tempo) and the inputs in order; replaying them rebuilds every state.
+//! [`header`] and [`decode`] are pure (bytes in, a checked [`Recording`] out); [`file`] opens
+//! files and [`recorder`] writes them.
 
-pub mod log;
+pub mod decode;
+pub mod file;
+pub mod header;
+pub mod recorder;
 pub mod replay;
 
-pub use log::{FORMAT_VERSION, Header, Parent, Recorded, Recorder, Recording, SeatEntry};
+#[cfg(test)]
+mod proptests;
+
+pub use decode::{Completeness, MAX_RECORDING_BYTES, Recorded, Recording, end_line, input_line};
+pub use header::{FORMAT_VERSION, Header, Parent, SeatEntry};
+pub use recorder::{Failure, Recorder, RecordingStatus, Sink};
 pub use replay::{Fork, Ghost, GhostCue, Replay, ReplayError, SNAPSHOT_EVERY};
 
+use crate::diag::Diagnostic;
 use crate::drill::{Action, Drill, Input, Status};
-use crate::scenario::Catalogue;
+use crate::scenario::{self, Catalogue, Entry};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -105,6 +116,41 @@ pub fn seats_at_start(inputs: &[Input]) -> Vec<SeatEntry> {
     seats
 }
 
+/// The scenario to replay `rec` against: `chosen` when the user gave one (`--scenario ID|FILE`,
+/// which may be a path: the user typed it), else the catalogue's scenario of the header's id.
+/// Nothing named inside a recording is ever opened as a file.
+pub fn scenario_for(
+    rec: &Recording,
+    catalogue: &Catalogue,
+    chosen: Option<&str>,
+) -> Result<Entry, Vec<Diagnostic>> {
+    if let Some(arg) = chosen {
+        return scenario::find(catalogue, arg);
+    }
+    let id = &rec.header.scenario;
+    catalogue.get(id).cloned().ok_or_else(|| {
+        let file = rec
+            .path
+            .as_ref()
+            .map_or_else(|| "recording".into(), |p| p.display().to_string());
+        let known: Vec<&str> = catalogue
+            .entries
+            .iter()
+            .map(|e| e.scenario.meta.id.as_str())
+            .collect();
+        vec![Diagnostic {
+            file,
+            line: 1,
+            col: 1,
+            message: format!(
+                "the recording is of scenario `{id}`, which is not in the catalogue (known: {}); \
+                 give its file with --scenario FILE",
+                known.join(", ")
+            ),
+        }]
+    })
+}
+
 /// One line of `gamelan recordings`.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -157,6 +203,9 @@ pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
     summary.beats = rec.last_recorded_beat();
     let Some(entry) = catalogue.get(&rec.header.scenario) else {
         summary.outcome = "scenario not found".into();
+        if let Some(note) = rec.completeness.note() {
+            summary.outcome = format!("{note}, scenario not found");
+        }
         return summary;
     };
     let changed = replay::check_scenario(&rec.header, &entry.scenario).is_err();
@@ -179,8 +228,8 @@ pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
     if changed {
         summary.outcome.push_str(" (scenario changed since)");
     }
-    if !rec.warnings.is_empty() {
-        summary.outcome.push_str(" (torn end)");
+    if let Some(note) = rec.completeness.note() {
+        summary.outcome = format!("{note}: {}", summary.outcome);
     }
     summary
 }

@@ -11,8 +11,13 @@
 //! one) and, per beat, how many inputs and log entries it took to get there. A seek clones the
 //! nearest snapshot at or before the beat, restores the log prefix and applies at most
 //! `SNAPSHOT_EVERY` beats of inputs.
+//!
+//! A snapshot costs as much as the state it copies, so a drill with a large state (thousands
+//! of seats) is snapshotted more sparsely: only once at least [`snapshot_weight`] inputs were
+//! applied since the last one. Opening a replay then stays linear in the recording, and a seek
+//! applies no more inputs than the clone it starts from costs anyway.
 
-use super::log::{Header, Parent, Recorded, Recorder, Recording};
+use super::{Header, Parent, Recorded, Recorder, Recording};
 use crate::drill::{Action, Drill, Event, LogEntry, SeatId, Status};
 use crate::scenario::{Mark, Scenario};
 use serde::Serialize;
@@ -101,8 +106,8 @@ pub struct Replay {
     ends: Vec<usize>,
     /// `log_ends[b]`: the log's length in the state at beat b.
     log_ends: Vec<usize>,
-    /// `snapshots[k]`: the state at beat `k * SNAPSHOT_EVERY`, with an empty log.
-    snapshots: Vec<Drill>,
+    /// `(beat, the state at that beat with an empty log)`, ascending; the first is at beat 0.
+    snapshots: Vec<(u64, Drill)>,
     /// The state after every input.
     last: Drill,
     /// Beats with a cue or an inject, ascending, no repeats.
@@ -123,6 +128,13 @@ impl Replay {
     ) -> Result<Replay, ReplayError> {
         let mut warnings: Vec<String> =
             recording.warnings.iter().map(ToString::to_string).collect();
+        if let Some(note) = recording.completeness.note() {
+            warnings.push(format!(
+                "the recording is {note}: it stopped before it was closed (a crash, a kill or a write error), \
+                 so the drill may have gone on after beat {}",
+                recording.last_recorded_beat()
+            ));
+        }
         if let Err(e) = check_scenario(&recording.header, &scenario) {
             if !force {
                 return Err(e);
@@ -130,9 +142,7 @@ impl Replay {
             warnings.push(format!("forced: {e}"));
         }
         let mut drill = initial_drill(&recording.header, scenario);
-        let mut ends = Vec::new();
-        let mut log_ends = Vec::new();
-        let mut snapshots = Vec::new();
+        let mut index = Index::default();
         let mut diverged = false;
         for (i, rec) in recording.inputs.iter().enumerate() {
             if rec.beat != drill.beat && !diverged {
@@ -147,19 +157,19 @@ impl Replay {
             }
             if rec.input.action == Action::Tick && drill.status == Status::Running {
                 // This tick ends the current beat: everything so far is the state at it.
-                close_beat(&mut drill, i, &mut ends, &mut log_ends, &mut snapshots);
+                index.close_beat(&mut drill, i);
             }
             drill.apply(&rec.input);
         }
-        close_beat(
-            &mut drill,
-            recording.inputs.len(),
-            &mut ends,
-            &mut log_ends,
-            &mut snapshots,
-        );
+        index.close_beat(&mut drill, recording.inputs.len());
+        let Index {
+            ends,
+            log_ends,
+            snapshots,
+            ..
+        } = index;
         let event_beats = event_beats(&drill.log);
-        let cursor = restore(&snapshots[0], &drill.log[..log_ends[0]]);
+        let cursor = restore(&snapshots[0].1, &drill.log[..log_ends[0]]);
         Ok(Replay {
             recording,
             ends,
@@ -221,14 +231,16 @@ impl Replay {
     /// The state at `beat` (clamped to the last beat), built afresh; see the module notes.
     pub fn state_at(&self, beat: u64) -> Drill {
         let beat = beat.min(self.last_beat());
-        let k = (beat / SNAPSHOT_EVERY) as usize;
-        let from = k as u64 * SNAPSHOT_EVERY;
-        let mut drill = restore(
-            &self.snapshots[k],
-            &self.last.log[..self.log_ends[from as usize]],
-        );
-        self.advance(&mut drill, from, beat);
+        let (from, snapshot) = &self.snapshots[self.snapshot_index(beat)];
+        let mut drill = restore(snapshot, &self.last.log[..self.log_ends[*from as usize]]);
+        self.advance(&mut drill, *from, beat);
         drill
+    }
+
+    /// The index of the last snapshot at or before `beat`.
+    fn snapshot_index(&self, beat: u64) -> usize {
+        // The first snapshot is at beat 0, so the point is at least 1.
+        self.snapshots.partition_point(|(b, _)| *b <= beat) - 1
     }
 
     /// Applies the inputs that take the state at `from` to the state at `to`.
@@ -251,7 +263,7 @@ impl Replay {
     /// Moving forward by less than a snapshot interval continues from the cursor.
     pub fn seek(&mut self, beat: u64) -> &Drill {
         let beat = beat.min(self.last_beat());
-        if beat >= self.pos && beat / SNAPSHOT_EVERY == self.pos / SNAPSHOT_EVERY {
+        if beat >= self.pos && self.snapshot_index(beat) == self.snapshot_index(self.pos) {
             // Same snapshot interval, forward: continuing from the cursor is never slower.
             advance(
                 &self.recording.inputs,
@@ -333,21 +345,39 @@ fn advance(inputs: &[Recorded], ends: &[usize], drill: &mut Drill, from: u64, to
     }
 }
 
-fn close_beat(
-    drill: &mut Drill,
-    inputs: usize,
-    ends: &mut Vec<usize>,
-    log_ends: &mut Vec<usize>,
-    snapshots: &mut Vec<Drill>,
-) {
-    ends.push(inputs);
-    log_ends.push(drill.log.len());
-    if drill.beat.is_multiple_of(SNAPSHOT_EVERY) {
-        // The log only grows, so a snapshot leaves it out and takes a prefix of the final one.
-        let log = std::mem::take(&mut drill.log);
-        snapshots.push(drill.clone());
-        drill.log = log;
+/// What [`Replay::open`] builds as it goes: per beat, the inputs and log entries that make up
+/// its state, and the snapshots.
+#[derive(Default)]
+struct Index {
+    ends: Vec<usize>,
+    log_ends: Vec<usize>,
+    snapshots: Vec<(u64, Drill)>,
+    /// Inputs applied when the last snapshot was taken.
+    snapped_at: usize,
+}
+
+impl Index {
+    /// Ends the drill's current beat after `inputs` inputs; snapshots it when due.
+    fn close_beat(&mut self, drill: &mut Drill, inputs: usize) {
+        self.ends.push(inputs);
+        self.log_ends.push(drill.log.len());
+        let due = drill.beat.is_multiple_of(SNAPSHOT_EVERY)
+            && inputs - self.snapped_at >= snapshot_weight(drill);
+        if self.snapshots.is_empty() || due {
+            // The log only grows, so a snapshot leaves it out and takes a prefix of the final one.
+            let log = std::mem::take(&mut drill.log);
+            self.snapshots.push((drill.beat, drill.clone()));
+            drill.log = log;
+            self.snapped_at = inputs;
+        }
     }
+}
+
+/// How many inputs a snapshot of `drill` is worth: copying a seat or an effect costs about a
+/// sixteenth of applying an input, so a small drill is snapshotted every [`SNAPSHOT_EVERY`]
+/// beats and one with 100,000 seats every 6,250 inputs.
+pub fn snapshot_weight(drill: &Drill) -> usize {
+    (drill.seats.len() + drill.effects.len()) / 16
 }
 
 fn restore(snapshot: &Drill, log: &[LogEntry]) -> Drill {

@@ -6,7 +6,7 @@ pub mod registry;
 
 use crate::drill::{Action, Drill, Input, SeatId, Status};
 use crate::metronome::Metronome;
-use crate::record::Recorder;
+use crate::record::{Recorder, RecordingStatus};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
@@ -60,6 +60,8 @@ pub struct RoomState {
     pub started: bool,
     /// A recording problem to show on every seat's status line.
     pub notice: Option<String>,
+    /// The recording's final status, once the room has closed and finished it.
+    pub recording: Option<RecordingStatus>,
 }
 
 /// A handle to a running room; cheap to clone.
@@ -81,6 +83,7 @@ impl Room {
             closed: None,
             started: false,
             notice: None,
+            recording: None,
         };
         let (state_tx, state) = watch::channel(initial);
         let recording = recorder.as_ref().map(|r| r.path().to_path_buf());
@@ -142,13 +145,18 @@ impl Room {
         let _ = self.tx.send(RoomMsg::Start).await;
     }
 
-    pub async fn close(&self, reason: &str) {
+    /// Ends the room and waits until it has closed, its recording finished; returns the
+    /// recording's final status.
+    pub async fn close(&self, reason: &str) -> Option<RecordingStatus> {
         let _ = self
             .tx
             .send(RoomMsg::Close {
                 reason: reason.to_string(),
             })
             .await;
+        let mut state = self.state.clone();
+        let _ = state.wait_for(|s| s.closed.is_some()).await;
+        state.borrow().recording.clone()
     }
 
     pub fn is_closed(&self) -> bool {
@@ -171,31 +179,39 @@ struct Journal {
 }
 
 impl Journal {
-    /// Writes one input at `beat`; the error, if the write failed.
+    /// Writes one input at `beat`; what to tell the seats the moment recording stopped.
     async fn write(&mut self, beat: u64, input: &Input) -> Option<String> {
         let mut rec = self.recorder.take()?;
         let line = input.clone();
         let written = tokio::task::spawn_blocking(move || {
-            let result = rec.record(beat, &line);
-            (rec, result)
+            // A failed write stops the recorder cleanly; its status says so just below.
+            let _ = rec.record(beat, &line);
+            let stopped = rec.take_stopped();
+            (rec, stopped)
         })
         .await;
         match written {
-            Ok((rec, result)) => {
+            Ok((rec, stopped)) => {
                 self.recorder = Some(rec);
-                result.err().map(|e| e.to_string())
+                stopped.map(|s| s.to_string())
             }
             Err(e) => Some(format!(
                 "the recorder stopped ({e}); nothing more is recorded"
             )),
         }
     }
+
+    /// Ends the recording with its end line (off the runtime's threads), once.
+    async fn finish(&mut self) -> Option<RecordingStatus> {
+        let mut rec = self.recorder.take()?;
+        tokio::task::spawn_blocking(move || rec.finish()).await.ok()
+    }
 }
 
 impl Core {
     async fn apply(&mut self, input: Input) {
-        if let Some(e) = self.journal.write(self.drill.beat, &input).await {
-            self.notice = Some(format!("recording failed: {e}"));
+        if let Some(stopped) = self.journal.write(self.drill.beat, &input).await {
+            self.notice = Some(stopped);
         }
         self.drill.apply(&input);
     }
@@ -323,11 +339,21 @@ async fn run(
         } else if !should_tick {
             metronome.stop();
         }
+        let mut recording = None;
+        if closed.is_some()
+            && let Some(status) = core.journal.finish().await
+        {
+            if !status.complete {
+                core.notice = Some(status.to_string());
+            }
+            recording = Some(status);
+        }
         let state = RoomState {
             drill: Arc::new(core.drill.clone()),
             closed: closed.clone(),
             started,
             notice: core.notice.clone(),
+            recording,
         };
         out.send_replace(state);
     }

@@ -85,6 +85,14 @@ impl SeatSession {
             }
             self.view.started();
         }
+        if state.notice.is_some() && state.notice != self.chrome.notice {
+            // A new room notice (the recording stopped) is not to hide behind a stale flash.
+            self.view.flash = None;
+        }
+        if state.notice.is_some() && state.notice != self.chrome.notice {
+            // A new room notice (the recording stopped) is not to hide behind a stale flash.
+            self.view.flash = None;
+        }
         self.chrome.notice = state.notice.clone().or_else(|| self.chrome.notice.take());
     }
 

@@ -207,7 +207,7 @@ impl Trainer {
             Act::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
             Act::Fork => return Some(TrainerCommand::Fork),
             Act::Debrief => {
-                let d = debrief::build(self.replay.final_drill(), &self.replay.header().seats);
+                let d = debrief::from_replay(&self.replay);
                 self.document = Some(Document::new(
                     "debrief (whole recording)",
                     debrief::markdown(&d),

@@ -1,0 +1,223 @@
+//! The debrief as Markdown, for people: every piece of user or author text escaped.
+
+use super::{ACTION_MARKER, Debrief};
+use std::fmt::Write as _;
+
+/// The report as Markdown. User and author text is escaped: control characters are shown as
+/// escapes (`\u{1b}`), and `|` in table cells as `\|`.
+pub fn markdown(d: &Debrief) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Debrief: {} ({})\n",
+        text(&d.scenario.title),
+        text(&d.scenario.id)
+    );
+    let _ = writeln!(md, "{}\n", text(&d.scenario.summary));
+    if let Some(started) = &d.started {
+        let _ = writeln!(md, "- started: {}", text(started));
+    }
+    if let Some(note) = &d.incomplete {
+        let _ = writeln!(
+            md,
+            "- recording: {}: it stopped before it was closed, so the drill may have gone on after this report ends",
+            text(note)
+        );
+    }
+    let o = &d.outcome;
+    let status = match &o.reason {
+        Some(r) => format!("{} ({})", o.status, text(r)),
+        None => o.status.clone(),
+    };
+    let _ = writeln!(
+        md,
+        "- difficulty: {}\n- seed: {}",
+        d.scenario.difficulty, d.seed
+    );
+    let _ = writeln!(
+        md,
+        "- outcome: {status} at beat {} (bar {}), story time {}",
+        o.beat, o.bar_beat, o.story_time
+    );
+    let _ = writeln!(
+        md,
+        "- objectives: {} of {} met\n",
+        o.objectives_met, o.objectives_total
+    );
+
+    let _ = writeln!(
+        md,
+        "## Seats\n\n| seat | name | role |\n| --- | --- | --- |"
+    );
+    for s in &d.seats {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            s.seat,
+            cell(&s.name),
+            cell(&s.role_name)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Objectives\n");
+    for o in &d.objectives {
+        let check = if o.verdict == "met" { "x" } else { " " };
+        let when = o.beat.map_or_else(String::new, |b| format!(" at beat {b}"));
+        let _ = writeln!(md, "- [{check}] {} — {}{when}", text(&o.text), o.verdict);
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Time to detect, acknowledge, mitigate, resolve\n\n| mark | beat | story minutes | target | |\n| --- | --- | --- | --- | --- |"
+    );
+    for t in &d.times {
+        let beat = t.beat.map_or_else(|| "-".into(), |b| b.to_string());
+        let minutes = t.minutes.map_or_else(|| "-".into(), |m| format!("{m:.1}"));
+        let target = t
+            .target_minutes
+            .map_or_else(|| "-".into(), |m| format!("{m}"));
+        let _ = writeln!(
+            md,
+            "| {} | {beat} | {minutes} | {target} | {} |",
+            t.mark.label(),
+            t.verdict
+        );
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Timeline\n\n| beat | bar:beat | story time | seat | event | what happened |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for r in &d.timeline {
+        let seat = r.seat.as_deref().map_or_else(|| "-".into(), cell);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {seat} | {} | {} |",
+            r.beat,
+            r.bar_beat,
+            r.story_time,
+            r.kind,
+            cell(&r.what)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Red herrings\n");
+    if d.red_herrings.is_empty() {
+        let _ = writeln!(md, "- none in this scenario");
+    }
+    for h in &d.red_herrings {
+        let followed = match (h.followed, &h.by) {
+            (Some(b), Some(by)) => format!("followed at beat {b} by {}", text(by)),
+            (Some(b), None) => format!("followed at beat {b}"),
+            _ => "not followed".into(),
+        };
+        let _ = writeln!(md, "- `{}` — {followed}: {}", text(&h.id), text(&h.text));
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Hints used ({} of {})\n",
+        d.hints.len(),
+        d.hints_available
+    );
+    if d.hints.is_empty() {
+        let _ = writeln!(md, "- none");
+    }
+    for h in &d.hints {
+        let _ = writeln!(
+            md,
+            "- beat {} ({}): {}",
+            h.beat,
+            text(&h.seat),
+            text(&h.text)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Notes\n");
+    if d.notes.is_empty() {
+        let _ = writeln!(md, "- none");
+    }
+    for n in &d.notes {
+        let _ = writeln!(
+            md,
+            "- beat {} ({}, {}) {}: {}",
+            n.beat,
+            n.bar_beat,
+            n.story_time,
+            text(&n.seat),
+            text(&n.text)
+        );
+    }
+
+    let _ = writeln!(md, "\n## Action items\n");
+    if d.action_items.is_empty() {
+        let _ = writeln!(
+            md,
+            "- none (notes starting with `{ACTION_MARKER}` become action items)"
+        );
+    }
+    for n in &d.action_items {
+        let _ = writeln!(
+            md,
+            "- [ ] {} ({}, beat {})",
+            text(&n.text),
+            text(&n.seat),
+            n.beat
+        );
+    }
+
+    let _ = writeln!(md, "\n## Hot wash\n");
+    if d.questions.is_empty() {
+        let _ = writeln!(md, "- (this scenario has no questions)");
+    }
+    for (i, q) in d.questions.iter().enumerate() {
+        let _ = writeln!(md, "{}. {}", i + 1, text(q));
+    }
+
+    let _ = writeln!(
+        md,
+        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for r in &d.decisions {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&r.decision),
+            cell(&r.why_difficult),
+            cell(&r.cues),
+            cell(&r.strategy),
+            cell(&r.novice_error),
+            cell(&r.what_we_did)
+        );
+    }
+    md
+}
+
+/// Text outside tables: control characters escaped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text in a table cell: control characters escaped and pipes too.
+fn cell(s: &str) -> String {
+    text(s).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_user_text() {
+        assert_eq!(text("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
+        assert_eq!(cell("rm | grep\t"), "rm \\| grep\\t");
+    }
+}

@@ -1,0 +1,603 @@
+//! Line 1 of a recording: the [`Header`], and the checks that keep a hand-edited or damaged
+//! header from reaching the drill (docs/recording-format.md, "Header").
+//!
+//! A header is trusted for nothing it does not prove: every field is checked for its type and
+//! range before a [`Header`] exists, and each problem names the field and its column. The
+//! scenario is an id, never a path: it is looked up in the catalogue and nothing named inside a
+//! recording is ever opened.
+
+use crate::drill::{Drill, SeatId};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The format version this build writes (`"gamelan_recording"` in the header). Version 2 adds
+/// the end line; version 1 files are read as before.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
+
+/// Tempo range a header may start at: the scenario format's (`[tempo] bpm`).
+pub const TEMPO_RANGE: std::ops::RangeInclusive<u32> = 1..=600;
+
+/// At most this many seats in a header.
+pub const MAX_HEADER_SEATS: usize = 1024;
+
+/// Longest scenario id, seat name or role, in characters.
+pub const MAX_NAME: usize = 256;
+
+/// Longest parent path, in bytes.
+pub const MAX_PATH: usize = 4096;
+
+/// Line 1 of a recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// The format version, [`FORMAT_VERSION`] when written by this build.
+    pub gamelan_recording: u32,
+    /// Scenario id.
+    pub scenario: String,
+    /// The scenario's `content_hash` when the drill was recorded.
+    pub scenario_hash: String,
+    pub seed: u64,
+    /// Tempo (BPM) the drill started at; later changes are `tempo` inputs.
+    pub tempo: u32,
+    /// Wall-clock start, RFC 3339 UTC (`2025-05-01T14:03:09Z`).
+    pub started: String,
+    /// The seats known when the drill started (informational: joins are inputs too).
+    #[serde(default)]
+    pub seats: Vec<SeatEntry>,
+    /// For a fork: the recording and beat it continues from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Parent>,
+    /// The gamelan version that wrote the file (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamelan_version: Option<String>,
+}
+
+impl Header {
+    /// A header for a drill about to start (or just started: `drill.bpm` is the start tempo)
+    /// at wall-clock time now.
+    pub fn for_drill(drill: &Drill, seats: Vec<SeatEntry>) -> Header {
+        Header::new(&drill.scenario, drill.seed, drill.bpm, seats)
+    }
+
+    /// A header started now. Seat names and roles are cut to what a reader accepts, so a
+    /// recording this build writes is always one it reads back.
+    pub fn new(scenario: &Scenario, seed: u64, tempo: u32, seats: Vec<SeatEntry>) -> Header {
+        let mut seen = std::collections::HashSet::new();
+        let seats = seats
+            .into_iter()
+            .filter(|s| seen.insert(s.seat))
+            .take(MAX_HEADER_SEATS)
+            .map(|s| SeatEntry {
+                seat: s.seat,
+                name: clean(&s.name),
+                role: s.role.as_deref().map(clean),
+            })
+            .collect();
+        Header {
+            gamelan_recording: FORMAT_VERSION,
+            scenario: scenario.meta.id.clone(),
+            scenario_hash: scenario.content_hash.clone(),
+            seed,
+            tempo: tempo.clamp(*TEMPO_RANGE.start(), *TEMPO_RANGE.end()),
+            started: super::rfc3339(std::time::SystemTime::now()),
+            seats,
+            parent: None,
+            gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }
+    }
+
+    /// Whether this header's format has an end line (version 2 on).
+    pub fn has_end_line(&self) -> bool {
+        self.gamelan_recording >= 2
+    }
+}
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME)
+        .collect()
+}
+
+/// A seat as the header lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatEntry {
+    pub seat: SeatId,
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// Where a forked recording branched off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parent {
+    /// Path of the parent recording (shown, never opened).
+    pub recording: String,
+    /// The beat of the parent the fork continues from.
+    pub beat: u64,
+}
+
+/// A header problem: the 1-based character column on line 1 and the message.
+pub type HeaderError = (usize, String);
+
+/// Parses and checks line 1. `line` is valid UTF-8 (the caller checked it).
+pub fn parse(line: &str) -> Result<Header, HeaderError> {
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        (
+            char_col(line, e.column()),
+            format!(
+                "not a gamelan recording: the header line is not JSON ({})",
+                super::decode::describe(&e)
+            ),
+        )
+    })?;
+    let Value::Object(obj) = value else {
+        return Err((
+            1,
+            "not a gamelan recording: the header line is not a JSON object".into(),
+        ));
+    };
+    let at = |key: &str| key_col(line, key);
+    let fail = |key: &str, msg: String| Err((at(key), msg));
+
+    let Some(version) = obj.get("gamelan_recording") else {
+        return Err((
+            1,
+            "not a gamelan recording: line 1 has no \"gamelan_recording\" format version".into(),
+        ));
+    };
+    let version = match version.as_u64() {
+        Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v) => v as u32,
+        Some(v) => {
+            return fail(
+                "gamelan_recording",
+                format!(
+                    "recording format version {v} is not supported: this gamelan {} reads versions {OLDEST_VERSION} to {FORMAT_VERSION}",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            );
+        }
+        None => {
+            return fail(
+                "gamelan_recording",
+                format!(
+                    "\"gamelan_recording\" must be a format version number, not {}",
+                    shown(version)
+                ),
+            );
+        }
+    };
+
+    let scenario = string(&obj, "scenario", &at)?;
+    if scenario.is_empty()
+        || scenario.chars().count() > MAX_NAME
+        || !scenario
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return fail(
+            "scenario",
+            format!(
+                "\"scenario\" must be a scenario id (letters, digits, - or _, at most {MAX_NAME}), not {}; \
+                 a recording names its scenario, it never points at a file",
+                shown(&Value::String(scenario))
+            ),
+        );
+    }
+    let scenario_hash = string(&obj, "scenario_hash", &at)?;
+    if scenario_hash.len() != 16 || !scenario_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return fail(
+            "scenario_hash",
+            format!(
+                "\"scenario_hash\" must be 16 hex digits (the scenario's content hash), not {}",
+                shown(&Value::String(scenario_hash))
+            ),
+        );
+    }
+    let seed = match obj.get("seed") {
+        Some(v) => v.as_u64().ok_or_else(|| {
+            (
+                at("seed"),
+                format!(
+                    "\"seed\" must be a whole number from 0 to {}, not {}",
+                    u64::MAX,
+                    shown(v)
+                ),
+            )
+        })?,
+        None => return Err((1, "the header has no \"seed\"".into())),
+    };
+    let tempo = match obj.get("tempo") {
+        Some(v) => v
+            .as_u64()
+            .and_then(|t| u32::try_from(t).ok())
+            .filter(|t| TEMPO_RANGE.contains(t))
+            .ok_or_else(|| {
+                (
+                    at("tempo"),
+                    format!(
+                        "\"tempo\" must be a whole number of beats per minute from {} to {}, not {}",
+                        TEMPO_RANGE.start(),
+                        TEMPO_RANGE.end(),
+                        shown(v)
+                    ),
+                )
+            })?,
+        None => return Err((1, "the header has no \"tempo\"".into())),
+    };
+    let started = string(&obj, "started", &at)?;
+    if !is_utc_timestamp(&started) {
+        return fail(
+            "started",
+            format!(
+                "\"started\" must be an RFC 3339 UTC time to the second, like 2025-05-01T14:03:09Z, not {}",
+                shown(&Value::String(started))
+            ),
+        );
+    }
+    let seats = match obj.get("seats") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => seats(v).map_err(|m| (at("seats"), m))?,
+    };
+    let parent = match obj.get("parent") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(parent(v).map_err(|m| (at("parent"), m))?),
+    };
+    let gamelan_version = match obj.get("gamelan_version") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.chars().count() <= 64 && !has_control(s) => Some(s.clone()),
+        Some(v) => {
+            return fail(
+                "gamelan_version",
+                format!(
+                    "\"gamelan_version\" must be a version string of at most 64 characters, not {}",
+                    shown(v)
+                ),
+            );
+        }
+    };
+    Ok(Header {
+        gamelan_recording: version,
+        scenario,
+        scenario_hash,
+        seed,
+        tempo,
+        started,
+        seats,
+        parent,
+        gamelan_version,
+    })
+}
+
+fn string(
+    obj: &Map<String, Value>,
+    key: &str,
+    at: &impl Fn(&str) -> usize,
+) -> Result<String, HeaderError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(v) => Err((
+            at(key),
+            format!("\"{key}\" must be a string, not {}", shown(v)),
+        )),
+        None => Err((1, format!("the header has no \"{key}\""))),
+    }
+}
+
+fn seats(v: &Value) -> Result<Vec<SeatEntry>, String> {
+    let Value::Array(items) = v else {
+        return Err(format!("\"seats\" must be a list, not {}", shown(v)));
+    };
+    if items.len() > MAX_HEADER_SEATS {
+        return Err(format!(
+            "\"seats\" lists {} seats; a header lists at most {MAX_HEADER_SEATS}",
+            items.len()
+        ));
+    }
+    let mut out: Vec<SeatEntry> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let Value::Object(o) = item else {
+            return Err(format!(
+                "seats[{i}] must be an object like {{\"seat\":0,\"name\":\"ann\",\"role\":null}}"
+            ));
+        };
+        let seat = o
+            .get("seat")
+            .and_then(Value::as_u64)
+            .and_then(|s| SeatId::try_from(s).ok())
+            .ok_or_else(|| {
+                format!(
+                    "seats[{i}].seat must be a seat number from 0 to {}",
+                    SeatId::MAX
+                )
+            })?;
+        if !seen.insert(seat) {
+            return Err(format!("seats[{i}]: seat {seat} is listed twice"));
+        }
+        let name = match o.get("name") {
+            Some(Value::String(s)) if s.chars().count() <= MAX_NAME && !has_control(s) => s.clone(),
+            _ => {
+                return Err(format!(
+                    "seats[{i}].name must be a name of at most {MAX_NAME} characters without control characters"
+                ));
+            }
+        };
+        let role = match o.get("role") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.chars().count() <= MAX_NAME && !has_control(s) => {
+                Some(s.clone())
+            }
+            _ => {
+                return Err(format!(
+                    "seats[{i}].role must be a role id of at most {MAX_NAME} characters, or null"
+                ));
+            }
+        };
+        out.push(SeatEntry { seat, name, role });
+    }
+    Ok(out)
+}
+
+fn parent(v: &Value) -> Result<Parent, String> {
+    let recording = v.get("recording").and_then(Value::as_str);
+    let beat = v.get("beat").and_then(Value::as_u64);
+    match (recording, beat) {
+        (Some(r), Some(beat)) if r.len() <= MAX_PATH && !has_control(r) => Ok(Parent {
+            recording: r.to_string(),
+            beat,
+        }),
+        _ => Err(format!(
+            "\"parent\" must be {{\"recording\": PATH, \"beat\": N}} with a path of at most {MAX_PATH} bytes, not {}",
+            shown(v)
+        )),
+    }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` with plausible ranges.
+fn is_utc_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r.clone())?
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse().ok())?
+    };
+    b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z'
+        && digits(0..4).is_some()
+        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && digits(8..10).is_some_and(|d| (1..=31).contains(&d))
+        && digits(11..13).is_some_and(|h| h < 24)
+        && digits(14..16).is_some_and(|m| m < 60)
+        && digits(17..19).is_some_and(|s| s <= 60)
+}
+
+/// A value for a message: its JSON text, cut short.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        let cut: String = text.chars().take(57).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The 1-based character column of the first top-level `"key":` in a JSON object line, or 1.
+pub fn key_col(line: &str, key: &str) -> usize {
+    let mut depth = 0_usize;
+    let mut chars = line.char_indices().peekable();
+    let mut col = 0_usize;
+    while let Some((i, c)) = chars.next() {
+        col += 1;
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' => {
+                let start_col = col;
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
+                for (j, c) in chars.by_ref() {
+                    col += 1;
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        end = j;
+                        break;
+                    }
+                }
+                if depth == 1
+                    && line.get(start..end) == Some(key)
+                    && line[end + 1..].trim_start().starts_with(':')
+                {
+                    return start_col;
+                }
+            }
+            _ => {}
+        }
+    }
+    1
+}
+
+/// The 1-based character column of a 1-based byte column of `line`.
+pub fn char_col(line: &str, byte_col: usize) -> usize {
+    let mut i = byte_col.saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(i) {
+        i -= 1;
+    }
+    line[..i].chars().count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"gamelan_recording":2,"scenario":"bad-deploy","scenario_hash":"3ccf2a9be10f74e3","seed":1,"tempo":60,"started":"2025-05-01T14:00:00Z","seats":[{"seat":0,"name":"ann","role":null}],"gamelan_version":"0.1.0"}"#;
+
+    fn err(line: &str) -> (usize, String) {
+        parse(line).unwrap_err()
+    }
+
+    #[test]
+    fn a_good_header_parses() {
+        let h = parse(GOOD).unwrap();
+        assert_eq!(h.scenario, "bad-deploy");
+        assert_eq!(h.tempo, 60);
+        assert_eq!(h.seats.len(), 1);
+        assert!(h.has_end_line());
+    }
+
+    #[test]
+    fn every_field_is_checked_at_its_column() {
+        let cases = [
+            ("\"tempo\":60", "\"tempo\":0", "\"tempo\" must be"),
+            ("\"tempo\":60", "\"tempo\":601", "from 1 to 600"),
+            ("\"tempo\":60", "\"tempo\":4294967356", "from 1 to 600"),
+            ("\"tempo\":60", "\"tempo\":-1", "\"tempo\" must be"),
+            (
+                "\"seed\":1",
+                "\"seed\":-1",
+                "\"seed\" must be a whole number",
+            ),
+            (
+                "\"seed\":1",
+                "\"seed\":1.5",
+                "\"seed\" must be a whole number",
+            ),
+            (
+                "\"seed\":1",
+                "\"seed\":99999999999999999999999",
+                "\"seed\" must be",
+            ),
+            (
+                "\"scenario\":\"bad-deploy\"",
+                "\"scenario\":\"../../etc/passwd\"",
+                "never points at a file",
+            ),
+            (
+                "\"scenario\":\"bad-deploy\"",
+                "\"scenario\":\"x.toml\"",
+                "must be a scenario id",
+            ),
+            (
+                "\"scenario\":\"bad-deploy\"",
+                "\"scenario\":7",
+                "must be a string",
+            ),
+            (
+                "\"scenario_hash\":\"3ccf2a9be10f74e3\"",
+                "\"scenario_hash\":\"zz\"",
+                "16 hex digits",
+            ),
+            (
+                "\"started\":\"2025-05-01T14:00:00Z\"",
+                "\"started\":\"yesterday\"",
+                "RFC 3339",
+            ),
+            ("\"name\":\"ann\"", "\"name\":\"a\\u001bb\"", "control"),
+            ("\"seat\":0", "\"seat\":4294967296", "seats[0].seat"),
+            (
+                "\"gamelan_recording\":2",
+                "\"gamelan_recording\":3",
+                "version 3 is not supported",
+            ),
+            (
+                "\"gamelan_recording\":2",
+                "\"gamelan_recording\":0",
+                "version 0 is not supported",
+            ),
+            (
+                "\"gamelan_version\":\"0.1.0\"",
+                "\"gamelan_version\":[]",
+                "\"gamelan_version\" must be",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let line = GOOD.replace(from, to);
+            assert_ne!(line, GOOD, "{from}");
+            let (col, msg) = err(&line);
+            assert!(msg.contains(want), "{to}: {msg}");
+            let key = to.split('"').nth(1).unwrap();
+            let top = if ["name", "seat"].contains(&key) {
+                "seats"
+            } else {
+                key
+            };
+            assert_eq!(
+                col,
+                line.find(&format!("\"{top}\"")).unwrap() + 1,
+                "{to}: {msg}"
+            );
+        }
+        let (_, msg) = err(&GOOD.replace(",\"seed\":1", ""));
+        assert!(msg.contains("no \"seed\""), "{msg}");
+        let many: Vec<String> = (0..=MAX_HEADER_SEATS)
+            .map(|i| format!("{{\"seat\":{i},\"name\":\"p\"}}"))
+            .collect();
+        let line = GOOD.replace(
+            "[{\"seat\":0,\"name\":\"ann\",\"role\":null}]",
+            &format!("[{}]", many.join(",")),
+        );
+        assert!(err(&line).1.contains("at most 1024"));
+        let twice = GOOD.replace(
+            "[{\"seat\":0,\"name\":\"ann\",\"role\":null}]",
+            "[{\"seat\":0,\"name\":\"a\"},{\"seat\":0,\"name\":\"b\"}]",
+        );
+        assert!(err(&twice).1.contains("listed twice"));
+    }
+
+    #[test]
+    fn key_columns_skip_nested_and_quoted_keys() {
+        let line = r#"{"x":{"tempo":1},"s":"\"tempo\":","tempo":0}"#;
+        assert_eq!(key_col(line, "tempo"), line.rfind("\"tempo\"").unwrap() + 1);
+        assert_eq!(key_col("{\"é\":1,\"a\":2}", "a"), 8);
+        assert_eq!(char_col("é\"x", 3), 2);
+    }
+
+    #[test]
+    fn written_headers_read_back() {
+        let s = crate::scenario::bundled()
+            .into_iter()
+            .next()
+            .unwrap()
+            .scenario;
+        let h = Header::new(
+            &s,
+            u64::MAX,
+            0,
+            vec![
+                SeatEntry {
+                    seat: 3,
+                    name: format!("a\u{1b}{}", "n".repeat(400)),
+                    role: Some("r\n".into()),
+                },
+                SeatEntry {
+                    seat: 3,
+                    name: "dup".into(),
+                    role: None,
+                },
+            ],
+        );
+        let back = parse(&serde_json::to_string(&h).unwrap()).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(back.tempo, 1);
+        assert_eq!(back.seats.len(), 1);
+        assert_eq!(back.seats[0].name.chars().count(), MAX_NAME);
+    }
+}
