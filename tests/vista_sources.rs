@@ -534,3 +534,122 @@ async fn a_slow_poll_marks_the_pane_stale_then_ok() {
     let s = wait_pane(&h, "s", "ok again", |s| s.status == Status::Ok).await;
     assert_eq!(s.failures, 0, "slow is not failed");
 }
+
+#[test]
+fn numbers_in_vista_toml_are_finite_and_in_range() {
+    let bad = r#"[vista]
+refresh = "2d"
+history = 5
+max_backoff = "500ms"
+
+[[panes]]
+id = "a"
+min = nan
+warn = inf
+crit = -inf
+timeout = "2h"
+height = 11
+source = { type = "prometheus_slo", url = "http://127.0.0.1:9", good = "g", total = "t", objective = nan, window = "1000d" }
+
+[[panes]]
+id = "b"
+max = 1e300
+source = { type = "prometheus", url = "http://127.0.0.1:9", query = "up", mode = "range", window = "1h", step = "0s" }
+
+[[panes]]
+id = "c"
+source = { type = "prometheus_slo", url = "http://127.0.0.1:9", good = "g", total = "t", objective = 99.9, window = "1h", burn_window = "2h" }
+"#;
+    let errs = VistaConfig::parse(bad, "v.toml").unwrap_err();
+    let text = gamelan::diag::render(&errs);
+    let expect = [
+        "v.toml:2:11: refresh must be between 100ms and 1d",
+        "v.toml:3:11: history must be between 10 and 10000 points",
+        "v.toml:4:15: max_backoff must be between 1s and 1d",
+        "v.toml:8:7: min must be a finite number between -1e18 and 1e18, not NaN",
+        "v.toml:9:8: warn must be a finite number between -1e18 and 1e18, not inf",
+        "v.toml:10:8: crit must be a finite number between -1e18 and 1e18, not -inf",
+        "v.toml:11:11: timeout must be between 10ms and 1h",
+        "v.toml:12:10: height must be between 1 and 10",
+        "v.toml:13:102: objective is a percentage below 100",
+        "v.toml:13:116: window must be between 1s and 400d",
+        "v.toml:17:7: max must be a finite number between -1e18 and 1e18, not 1e300",
+        "v.toml:18:113: step must be between 1ms and 1d",
+        "v.toml:22:137: burn_window (2h) cannot be longer than the SLO window (1h)",
+    ];
+    for e in expect {
+        assert!(text.contains(e), "missing `{e}` in:\n{text}");
+    }
+    assert_eq!(errs.len(), expect.len(), "{text}");
+}
+
+#[test]
+fn counts_in_vista_toml_are_bounded() {
+    let mut src = String::new();
+    for i in 0..50 {
+        src.push_str(&format!(
+            "[[panes]]\nid = \"p{i}\"\nsource = {{ type = \"host\" }}\n\n"
+        ));
+    }
+    let errs = VistaConfig::parse(&src, "v.toml").unwrap_err();
+    assert_eq!(errs.len(), 1, "{}", gamelan::diag::render(&errs));
+    assert_eq!(
+        errs[0].to_string(),
+        "v.toml:193:1: a vista has at most 48 panes (this file has 50)"
+    );
+    let patterns = (0..17)
+        .map(|i| format!("\"w{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let errs = VistaConfig::parse(
+        &format!(
+            "[[panes]]\nid = \"f\"\nsource = {{ type = \"file\", path = \"/x\", highlight = [{patterns}] }}\n"
+        ),
+        "v.toml",
+    )
+    .unwrap_err();
+    assert!(
+        errs[0].message.contains("at most 16 highlight patterns"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("vista.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    for (path, what) in [
+        (fifo.as_path(), "a FIFO (named pipe), not a regular file"),
+        (
+            Path::new("/dev/zero"),
+            "a character device, not a regular file",
+        ),
+        (dir.path(), "a directory, not a regular file"),
+    ] {
+        let errs = VistaConfig::load(path).unwrap_err();
+        assert!(
+            errs[0].to_string().contains(what),
+            "{}: {}",
+            path.display(),
+            errs[0]
+        );
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "#".repeat(2 << 20)).unwrap();
+    let errs = VistaConfig::load(&big).unwrap_err();
+    assert!(
+        errs[0].to_string().contains("larger than 1024 KiB"),
+        "{}",
+        errs[0]
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

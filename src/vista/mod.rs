@@ -22,6 +22,7 @@
 
 pub mod capture;
 pub mod config;
+pub mod regular;
 pub mod ring;
 pub mod runner;
 pub mod source;
