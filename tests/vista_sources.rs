@@ -125,7 +125,7 @@ source = { type = "command", command = "echo 7" }
         s.current_error()
             .unwrap()
             .message
-            .starts_with("timed out after 300ms"),
+            .starts_with("timed out after 300ms (killed)"),
         "{:?}",
         s.last_error
     );
@@ -652,4 +652,44 @@ fn a_config_that_is_not_a_regular_file_is_refused_quickly() {
         errs[0]
     );
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runaway_command_is_stopped_and_a_long_one_keeps_its_tail() {
+    let cfg = vista_config(
+        r#"
+[[panes]]
+id = "yes"
+refresh = "1h"
+timeout = "30s"
+source = { type = "command", command = "yes vista-runaway-2718", parse = "lines" }
+
+[[panes]]
+id = "seq"
+refresh = "1h"
+source = { type = "command", command = "seq 1 200000", parse = "lines", lines = 3 }
+"#,
+    );
+    let started = Instant::now();
+    let h = vista::spawn(&cfg);
+    let s = wait_pane(&h, "yes", "the runaway stopped", |s| {
+        s.status == Status::Error
+    })
+    .await;
+    let msg = &s.current_error().unwrap().message;
+    assert!(
+        msg.contains("stopped (killed)") && msg.contains("more than 8 MiB"),
+        "{msg}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stopped at its output bound, not at its 30s timeout"
+    );
+    let end = Instant::now() + Duration::from_secs(5);
+    while running("yes vista-runaway-2718") && Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!running("yes vista-runaway-2718"), "the runaway is gone");
+    let s = wait_pane(&h, "seq", "the tail", |s| s.status == Status::Ok).await;
+    assert_eq!(texts(&s), vec!["199998", "199999", "200000"]);
 }
