@@ -211,7 +211,7 @@ async fn play_one(
 pub fn live_panes(
     entry: &Entry,
     flag: Option<&std::path::Path>,
-) -> (Option<LivePanes>, Option<String>) {
+) -> (Option<crate::vista::VistaHandle>, Option<String>) {
     let path = match (flag, &entry.scenario.meta.vista, &entry.origin) {
         (Some(p), _, _) => p.to_path_buf(),
         (None, Some(v), crate::scenario::Origin::File(f)) => {
@@ -221,10 +221,7 @@ pub fn live_panes(
         (None, None, _) => return (None, None),
     };
     match crate::morning::load(&path, true) {
-        Ok(cfg) => (
-            Some(LivePanes(std::sync::Arc::new(crate::vista::spawn(&cfg)))),
-            None,
-        ),
+        Ok(cfg) => (Some(crate::vista::spawn(&cfg)), None),
         Err(d) => (None, d.first().map(|d| format!("no live panes: {d}"))),
     }
 }
@@ -243,7 +240,7 @@ pub async fn run_drill(
     recorder: Option<record::Recorder>,
     theme: &Theme,
     notice: Option<String>,
-    live: Option<LivePanes>,
+    live: Option<crate::vista::VistaHandle>,
 ) -> Result<Option<PathBuf>> {
     let name = local_name();
     let saved = recorder.as_ref().map(|r| r.path().to_path_buf());
@@ -251,8 +248,7 @@ pub async fn run_drill(
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
-    session.chrome.live = live;
-    let result = run_local(term, events, &mut session, theme).await;
+    let result = run_local_with(term, events, &mut session, theme, live.as_ref()).await;
     room.close("the host quit").await;
     result.map(|()| saved)
 }
@@ -264,15 +260,33 @@ pub async fn run_local(
     session: &mut SeatSession,
     theme: &Theme,
 ) -> Result<()> {
+    run_local_with(term, events, session, theme, None).await
+}
+
+/// [`run_local`] with a running vista's panes beside the drill: each frame draws the vista's
+/// last published snapshot.
+pub async fn run_local_with(
+    term: &mut DefaultTerminal,
+    events: &mut EventStream,
+    session: &mut SeatSession,
+    theme: &Theme,
+    live: Option<&crate::vista::VistaHandle>,
+) -> Result<()> {
     let mut state_rx = session.room.state();
     let mut dirty = true;
     let mut theme = theme.clone();
     let paths = Paths::discover();
     let mut watcher = Watcher::new(&[&paths.themes()]).ok();
-    let mut live_rx = session.chrome.live.as_ref().map(|l| l.0.subscribe());
+    let mut live_rx = live.map(crate::vista::VistaHandle::subscribe);
     loop {
         let state = state_rx.borrow_and_update().clone();
         if dirty {
+            if let Some(rx) = &mut live_rx {
+                session.chrome.live = Some(LivePanes {
+                    vista: rx.borrow_and_update().clone(),
+                    now: crate::vista::time::now_unix(),
+                });
+            }
             term.draw(|f| {
                 let area = f.area();
                 session.draw(f.buffer_mut(), area, &theme, &state);

@@ -147,15 +147,17 @@ async fn drive(
     let themes_dir = paths.themes();
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
     loop {
+        let snap = changes.borrow_and_update().clone();
+        let now = vista::time::now_unix();
         term.draw(|f| {
             let area = f.area();
-            view::draw(f.buffer_mut(), area, handle, view, theme);
+            view::draw(f.buffer_mut(), area, &snap, now, view, theme);
         })?;
         tokio::select! {
             ev = events.next() => {
                 let Some(ev) = ev else { return Ok(()) };
                 if let TermEvent::Key(k) = ev? {
-                    match on_key(view, k, handle.panes().len()) {
+                    match on_key(view, k, snap.panes.len()) {
                         Some(VistaCommand::Quit) => return Ok(()),
                         Some(VistaCommand::Refresh) => handle.refresh_now(),
                         None => {}
@@ -168,14 +170,12 @@ async fn drive(
                 }
                 // Panes on the same interval finish together: draw once for the burst.
                 tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-                changes.borrow_and_update();
             }
             files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
                 if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {
                     match load(path, explicit) {
                         Ok(cfg) => {
                             handle.reload(&cfg);
-                            changes = handle.subscribe();
                             view.focus = view.focus.min(cfg.panes.len().saturating_sub(1));
                             view.notice = None;
                         }

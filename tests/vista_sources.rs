@@ -129,7 +129,7 @@ source = { type = "command", command = "echo 7" }
         "{:?}",
         s.last_error
     );
-    let quick = h.pane("quick").unwrap().snapshot();
+    let quick = h.snapshot().pane("quick").unwrap().state.clone();
     assert_eq!(quick.status, Status::Ok);
     assert!(
         quick.polls >= 2,
@@ -332,9 +332,9 @@ async fn refresh_now_and_reload_keep_history() {
     let mut next = cfg.clone();
     next.panes.push(vista::default_config().panes[1].clone());
     h.reload(&next);
-    assert_eq!(h.panes().len(), 2);
+    assert_eq!(h.snapshot().panes.len(), 2);
     assert_eq!(
-        h.pane("a").unwrap().state().polls,
+        h.snapshot().pane("a").unwrap().state.polls,
         2,
         "an unchanged pane keeps its state"
     );

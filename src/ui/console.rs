@@ -33,19 +33,23 @@ pub struct Chrome {
     pub live: Option<LivePanes>,
 }
 
-/// A running vista whose panes a drill shows beside the exercise.
+/// Live vista panes a drill shows beside the exercise: the vista's last published snapshot and
+/// the time (unix seconds) to count their ages to, both set by the shell before each frame.
 #[derive(Clone)]
-pub struct LivePanes(pub std::sync::Arc<crate::vista::VistaHandle>);
+pub struct LivePanes {
+    pub vista: std::sync::Arc<crate::vista::VistaSnapshot>,
+    pub now: f64,
+}
 
 impl std::fmt::Debug for LivePanes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LivePanes({} panes)", self.0.panes().len())
+        write!(f, "LivePanes({} panes)", self.vista.panes.len())
     }
 }
 
 /// Splits the health pane to show live panes on its right, one above the other.
 fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
-    let panes = live.0.panes();
+    let panes = &live.vista.panes;
     if panes.is_empty() || r.width < 60 || r.height < 3 {
         return r;
     }
@@ -67,7 +71,7 @@ fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rec
             height: y1 - y0,
             ..right
         };
-        super::vista::draw_pane(buf, pr, &p.def, &p.state(), false, theme);
+        super::vista::draw_pane(buf, pr, p, live.now, false, theme);
     }
     left
 }

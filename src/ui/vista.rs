@@ -1,12 +1,14 @@
 //! The morning vista: a grid of live telemetry panes, each drawn from its source's latest
-//! state, with its health (ok, stale, error and the last good data) in its own frame, and a
-//! tour that walks the panes one note at a time.
+//! published snapshot, with its health (ok, stale, error and the last good data) in its own
+//! frame, and a tour that walks the panes one note at a time. Drawing is a pure function of a
+//! [`VistaSnapshot`], the view state and a `now` (unix seconds) the shell passes in: nothing
+//! here waits, locks or reads a clock.
 
 use super::chart::{self, Scale};
 use super::console::block;
 use super::text::{clean, fit, number, width, wrap};
 use super::theme::{Meaning, Theme};
-use crate::vista::{Display, Level, PaneDef, PaneState, Status, VistaHandle};
+use crate::vista::{Display, Grid, Level, PaneDef, PaneSnapshot, PaneState, Status, VistaSnapshot};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -41,15 +43,8 @@ pub const VISTA_KEYS: &[(&str, &str)] = &[
     ("q", "quit"),
 ];
 
-fn now_unix() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
-}
-
 /// Rectangles of each pane from the config's grid.
-pub fn pane_areas(handle: &VistaHandle, body: Rect) -> Vec<(usize, Rect)> {
-    let grid = handle.config().grid();
+pub fn pane_areas(grid: &Grid, body: Rect) -> Vec<(usize, Rect)> {
     let total: u32 = grid
         .rows
         .iter()
@@ -79,12 +74,19 @@ pub fn pane_areas(handle: &VistaHandle, body: Rect) -> Vec<(usize, Rect)> {
     out
 }
 
-/// Draws the whole vista.
-pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView, theme: &Theme) {
+/// Draws the whole vista as `snap` holds it, ages counted to `now` (unix seconds).
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    snap: &VistaSnapshot,
+    now: f64,
+    view: &VistaView,
+    theme: &Theme,
+) {
     if !super::prepare(buf, area, (20, 6), theme) {
         return;
     }
-    let cfg = handle.config();
+    let cfg = &snap.config;
     let header = Rect { height: 1, ..area };
     let (rest, status) = super::status_split(area);
     let body = Rect {
@@ -104,7 +106,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
         area.width as usize,
         theme.style(Meaning::Title).add_modifier(Modifier::BOLD),
     );
-    let panes = handle.panes();
+    let panes = &snap.panes;
     if panes.is_empty() {
         buf.set_stringn(
             body.x + 1,
@@ -115,22 +117,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
         );
     } else if view.zoom {
         let p = view.focus.min(panes.len() - 1);
-        draw_pane(buf, body, &panes[p].def, &panes[p].state(), true, theme);
+        draw_pane(buf, body, &panes[p], now, true, theme);
     } else {
-        for (i, r) in pane_areas(handle, body) {
-            if r.width >= 4 && r.height >= 3 {
-                draw_pane(
-                    buf,
-                    r,
-                    &panes[i].def,
-                    &panes[i].state(),
-                    i == view.focus,
-                    theme,
-                );
+        for (i, r) in pane_areas(&snap.grid, body) {
+            if r.width >= 4
+                && r.height >= 3
+                && let Some(p) = panes.get(i)
+            {
+                draw_pane(buf, r, p, now, i == view.focus, theme);
             }
         }
     }
-    status_line(buf, status, handle, view, theme);
+    status_line(buf, status, snap, view, theme);
     if view.touring
         && let Some(p) = panes.get(view.focus)
     {
@@ -141,14 +139,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
     }
 }
 
-fn status_line(buf: &mut Buffer, r: Rect, handle: &VistaHandle, view: &VistaView, theme: &Theme) {
+fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView, theme: &Theme) {
     let bar = theme.style(Meaning::Status);
     buf.set_style(r, bar);
-    let failing = handle
-        .panes()
-        .iter()
-        .filter(|p| p.state().status == Status::Error)
-        .count();
+    let failing = snap.failing();
     let left = if failing > 0 {
         format!(" {failing} pane(s) failing ")
     } else {
@@ -192,16 +186,17 @@ fn age(secs: f64) -> String {
     }
 }
 
-/// Draws one pane: its frame with a health badge, an error line when failing, then its data.
+/// Draws one pane: its frame with a health badge (the age of its data at `now`), an error line
+/// when failing, then its data.
 pub fn draw_pane(
     buf: &mut Buffer,
     r: Rect,
-    def: &PaneDef,
-    st: &PaneState,
+    pane: &PaneSnapshot,
+    now: f64,
     focused: bool,
     theme: &Theme,
 ) {
-    let now = now_unix();
+    let (def, st) = (&*pane.def, &pane.state);
     let badge = match st.status {
         Status::Waiting => "…".to_string(),
         Status::Ok => st
@@ -631,5 +626,164 @@ fn help(buf: &mut Buffer, area: Rect, theme: &Theme) {
             inner.width.saturating_sub(1) as usize,
             theme.style(Meaning::Text),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vista::state::{Reading, Value};
+    use crate::vista::{VistaConfig, VistaSnapshot};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    const CONFIG: &str = r#"[vista]
+title = "snapshot test"
+columns = 3
+
+[[panes]]
+id = "cpu"
+title = "CPU"
+unit = "%"
+min = 0
+max = 100
+warn = 80
+crit = 95
+source = { type = "command", command = "x" }
+
+[[panes]]
+id = "broken"
+title = "Broken"
+source = { type = "command", command = "x" }
+
+[[panes]]
+id = "new"
+title = "New"
+source = { type = "command", command = "x" }
+"#;
+
+    fn snapshot() -> VistaSnapshot {
+        let cfg = VistaConfig::parse(CONFIG, "t.toml").unwrap();
+        let mut cpu = PaneState::new(cfg.history, 1);
+        for (t, v) in [(90.0, 40.0), (95.0, 60.0), (100.0, 97.5)] {
+            cpu.apply(
+                Reading::Values {
+                    at: t,
+                    values: vec![Value {
+                        id: "cpu".into(),
+                        label: "cpu busy".into(),
+                        unit: "%".into(),
+                        value: v,
+                    }],
+                },
+                t,
+            );
+        }
+        let mut broken = PaneState::new(cfg.history, 1);
+        broken.fail("connection refused".into(), 130.0);
+        broken.next_poll = Some(150.0);
+        VistaSnapshot::new(&cfg, vec![cpu, broken])
+    }
+
+    fn render(snap: &VistaSnapshot, now: f64, w: u16, h: u16) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| {
+            let area = f.area();
+            draw(
+                f.buffer_mut(),
+                area,
+                snap,
+                now,
+                &VistaView::default(),
+                &Theme::default(),
+            );
+        })
+        .unwrap();
+        t.backend().buffer().clone()
+    }
+
+    fn text(buf: &Buffer) -> String {
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+        let t = text(buf);
+        for (y, line) in t.lines().enumerate() {
+            if let Some(i) = line.find(needle) {
+                return (line[..i].chars().count() as u16, y as u16);
+            }
+        }
+        panic!("`{needle}` not on screen:\n{t}");
+    }
+
+    #[test]
+    fn draws_each_pane_from_the_snapshot_at_the_given_now() {
+        let snap = snapshot();
+        let buf = render(&snap, 142.0, 120, 30);
+        let t = text(&buf);
+        assert!(t.contains("gamelan vista · snapshot test · 3 panes"), "{t}");
+        assert!(t.contains("CPU · 42s"), "the data's age at `now`:\n{t}");
+        assert!(t.contains("97.5 %"), "{t}");
+        assert!(t.contains("▲ connection refused · retry in 8s"), "{t}");
+        assert!(t.contains("Broken · error"), "{t}");
+        assert!(t.contains("waiting for the first reading…"), "{t}");
+        assert!(t.contains("1 pane(s) failing"), "{t}");
+        let theme = Theme::default();
+        let (x, y) = find(&buf, "97.5 %");
+        assert_eq!(
+            buf[(x, y)].fg,
+            theme.style(Meaning::Critical).fg.unwrap(),
+            "past `crit` is drawn as critical"
+        );
+        // Another `now` changes the ages and nothing else: the frame depends only on its inputs.
+        let later = text(&render(&snap, 202.0, 120, 30));
+        assert!(
+            later.contains("CPU · 2m") && later.contains("retry in 0s"),
+            "{later}"
+        );
+        assert_eq!(
+            text(&render(&snap, 142.0, 120, 30)),
+            t,
+            "same inputs, same frame"
+        );
+    }
+
+    #[test]
+    fn zoom_tour_and_any_size_from_a_snapshot() {
+        let snap = snapshot();
+        let view = VistaView {
+            focus: 1,
+            zoom: true,
+            touring: true,
+            ..VistaView::default()
+        };
+        let area = Rect::new(0, 0, 100, 30);
+        let mut buf = Buffer::empty(area);
+        draw(&mut buf, area, &snap, 142.0, &view, &Theme::default());
+        let t = text(&buf);
+        assert!(t.contains("tour 2/3 · Broken"), "{t}");
+        assert!(!t.contains("CPU ·"), "only the zoomed pane:\n{t}");
+        for (w, h) in [(1, 1), (5, 3), (20, 6), (80, 24), (500, 200)] {
+            let area = Rect::new(0, 0, w, h);
+            let mut buf = Buffer::empty(area);
+            draw(&mut buf, area, &snap, 142.0, &view, &Theme::default());
+        }
+        let empty = VistaSnapshot::new(
+            &VistaConfig {
+                panes: Vec::new(),
+                ..snap.config.as_ref().clone()
+            },
+            Vec::new(),
+        );
+        let mut buf = Buffer::empty(area);
+        draw(&mut buf, area, &empty, 0.0, &view, &Theme::default());
+        assert!(text(&buf).contains("This vista has no panes"));
     }
 }
