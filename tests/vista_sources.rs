@@ -316,7 +316,39 @@ async fn host_source_reads_this_machine() {
     let s = wait_pane(&h, "net", "network", |s| value(s, "rx").is_some()).await;
     assert!(value(&s, "rx").unwrap() >= 0.0 && value(&s, "tx").unwrap() >= 0.0);
     let s = wait_pane(&h, "top", "processes", |s| s.status == Status::Ok).await;
-    assert!(texts(&s)[0].contains("%CPU"), "{:?}", texts(&s));
+    let rows = texts(&s);
+    assert!(rows[0].contains("%CPU") && s.lines[0].marker, "{rows:?}");
+    assert!(rows.len() > 1 && rows.len() <= 12, "{rows:?}");
+    for r in &rows[1..] {
+        let mut f = r.split_whitespace();
+        let cpu: f64 = f.next().unwrap().parse().unwrap();
+        let mem: f64 = f.next().unwrap().parse().unwrap();
+        assert!(cpu >= 0.0 && (0.0..=100.0).contains(&mem), "{r}");
+        assert!(f.next().is_some(), "a name: {r}");
+    }
+}
+
+#[test]
+fn the_process_list_takes_a_pane_of_its_own() {
+    let errs = VistaConfig::parse(
+        "[[panes]]\nid = \"x\"\nsource = { type = \"host\", metrics = [\"cpu\", \"processes\"] }\n\n\
+         [[panes]]\nid = \"y\"\nsource = { type = \"host\", metrics = [\"cpu\"], lines = 5 }\n",
+        "v.toml",
+    )
+    .unwrap_err();
+    let text = gamelan::diag::render(&errs);
+    assert!(
+        text.contains("v.toml:3:37: `processes` is a list of lines: give it a pane of its own"),
+        "{text}"
+    );
+    assert!(
+        text.contains("v.toml:7:54: `lines` is for the process list"),
+        "{text}"
+    );
+    let cfg = vista_config(
+        "[[panes]]\nid = \"top\"\nsource = { type = \"host\", metrics = [\"processes\"], lines = 5 }\n",
+    );
+    assert_eq!(cfg.panes[0].kind, vista::Display::List);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -45,6 +45,7 @@ pub fn line_capacity(def: &PaneDef) -> usize {
     match &def.source {
         SourceDef::File(f) => f.lines,
         SourceDef::Command(c) => c.lines,
+        SourceDef::Host(h) if h.is_processes() => h.lines,
         _ => 1,
     }
 }

@@ -3,11 +3,12 @@
 use super::model::*;
 use std::time::Duration;
 
-/// The vista used when the user has no `vista.toml`: this machine, from /proc and statvfs.
+/// The vista used when the user has no `vista.toml`: this machine (Linux or macOS).
 pub fn default_config() -> VistaConfig {
     let host = |metrics: &[HostMetric]| {
         SourceDef::Host(HostDef {
             metrics: metrics.to_vec(),
+            lines: 12,
         })
     };
     let pane = |id: &str, title: &str, kind: Display, source: SourceDef, note: &str| PaneDef {
@@ -79,15 +80,12 @@ pub fn default_config() -> VistaConfig {
         "top",
         "Busiest processes",
         Display::List,
-        SourceDef::Command(CommandDef {
-            command: "ps -eo pcpu,pmem,comm --sort=-pcpu | head -n 12".into(),
-            parse: Parse::Lines,
+        SourceDef::Host(HostDef {
+            metrics: vec![HostMetric::Processes],
             lines: 12,
-            names: Vec::new(),
-            highlight: Vec::new(),
         }),
-        "The processes using the most CPU right now (%CPU, %MEM, name). Is the top one what you \
-         expect this machine to be doing?",
+        "The processes using the most CPU right now (%CPU of one core, %MEM, name). Is the top \
+         one what you expect this machine to be doing?",
     );
     top.refresh = Duration::from_secs(3);
     VistaConfig {

@@ -228,10 +228,19 @@ pub enum Parse {
     Lines,
 }
 
-/// `type = "host"`: this machine, from /proc and statvfs.
+/// `type = "host"`: this machine (Linux or macOS).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostDef {
     pub metrics: Vec<HostMetric>,
+    /// Lines of the process list (`metrics = ["processes"]`), its header included.
+    pub lines: usize,
+}
+
+impl HostDef {
+    /// Whether this is the process list (lines, not series).
+    pub fn is_processes(&self) -> bool {
+        self.metrics == [HostMetric::Processes]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
@@ -247,9 +256,12 @@ pub enum HostMetric {
     Disk,
     /// Received and sent bytes per second over every interface but loopback.
     Net,
+    /// The busiest processes (CPU and memory share, name): a list of lines, on a pane of its own.
+    Processes,
 }
 
 impl HostMetric {
+    /// The metrics of a host source that names none: every series (not `processes`).
     pub const ALL: [HostMetric; 5] = [
         HostMetric::Cpu,
         HostMetric::Memory,
@@ -265,6 +277,7 @@ impl HostMetric {
             HostMetric::Load => "load",
             HostMetric::Disk => "disk",
             HostMetric::Net => "net",
+            HostMetric::Processes => "processes",
         }
     }
 }
@@ -347,7 +360,7 @@ impl SourceType {
             }
             SourceType::PrometheusAlerts => &["url", "pending"],
             SourceType::Command => &["command", "parse", "lines", "names", "highlight"],
-            SourceType::Host => &["metrics"],
+            SourceType::Host => &["metrics", "lines"],
             SourceType::File => &["path", "lines", "highlight"],
         }
     }
@@ -356,6 +369,7 @@ impl SourceType {
 /// The display used when a pane does not name one.
 pub fn default_kind(source: &SourceDef) -> Display {
     match source {
+        SourceDef::Host(h) if h.is_processes() => Display::List,
         SourceDef::Prometheus(_) | SourceDef::Host(_) => Display::Chart,
         SourceDef::PrometheusSlo(_) => Display::Slo,
         SourceDef::PrometheusAlerts(_) => Display::Alerts,
@@ -369,6 +383,7 @@ pub fn default_kind(source: &SourceDef) -> Display {
 pub fn kinds_for(source: &SourceDef) -> &'static [Display] {
     use Display::*;
     match source {
+        SourceDef::Host(h) if h.is_processes() => &[List, Log],
         SourceDef::Prometheus(_) | SourceDef::Host(_) => &[Chart, Gauge, List],
         SourceDef::PrometheusSlo(_) => &[Slo, Chart, Gauge, List],
         SourceDef::PrometheusAlerts(_) => &[Alerts, List],

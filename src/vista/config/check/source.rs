@@ -161,7 +161,28 @@ impl Checker<'_> {
                     }
                     None => HostMetric::ALL.to_vec(),
                 };
-                SourceDef::Host(HostDef { metrics })
+                let processes = metrics.contains(&HostMetric::Processes);
+                if let Some(m) = &s.metrics
+                    && processes
+                    && metrics.len() > 1
+                {
+                    self.err(
+                        m.span(),
+                        "`processes` is a list of lines: give it a pane of its own (metrics = [\"processes\"])",
+                    );
+                }
+                if let Some(l) = &s.lines
+                    && !processes
+                {
+                    self.err(
+                        l.span(),
+                        "`lines` is for the process list (metrics = [\"processes\"])",
+                    );
+                }
+                SourceDef::Host(HostDef {
+                    metrics,
+                    lines: self.lines(&s.lines, 12),
+                })
             }
             SourceType::File => {
                 let path = self.required(&s.path, "path", ty, &at).map(expand_home);
