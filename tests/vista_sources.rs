@@ -725,3 +725,47 @@ source = { type = "command", command = "seq 1 200000", parse = "lines", lines = 
     let s = wait_pane(&h, "seq", "the tail", |s| s.status == Status::Ok).await;
     assert_eq!(texts(&s), vec!["199998", "199999", "200000"]);
 }
+
+#[test]
+fn a_file_pane_on_a_fifo_is_refused_and_quitting_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.log");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cfg = vista_config(&format!(
+        "[[panes]]\nid = \"pipe\"\nrefresh = \"100ms\"\ntimeout = \"1s\"\n\
+         source = {{ type = \"file\", path = \"{}\" }}\n",
+        fifo.display()
+    ));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let h = rt.block_on(async { vista::spawn(&cfg) });
+    let s = rt.block_on(wait_pane(&h, "pipe", "the refusal", |s| {
+        s.status == Status::Error
+    }));
+    let msg = &s.current_error().unwrap().message;
+    assert!(
+        msg.ends_with(
+            "pipe.log: a FIFO (named pipe), not a regular file (only regular files are read)"
+        ),
+        "{msg}"
+    );
+    // Quitting drops the vista and its runtime; a poll blocked in open(2) would hold it forever.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(h);
+        drop(rt);
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the vista's runtime did not shut down: a poll is stuck on the FIFO");
+}
