@@ -6,7 +6,7 @@
 //! | cpu | `cpu` (%) | busy share of all cores between two polls (the first poll samples 200 ms) |
 //! | memory | `memory` (%) | (total − available) / total |
 //! | load | `load1`, `load5`, `load15` | the load averages |
-//! | disk | `disk:<mount>` (%) | space not available to users, per real filesystem (one per device) |
+//! | disk | `disk:<mount>` (%) | used / (used + available) of each real filesystem (one per device), as `df` |
 //! | net | `rx`, `tx` (B/s) | bytes moved between two polls over every interface but loopback |
 //! | processes | lines | the busiest processes by CPU between two polls, then by memory |
 
@@ -65,7 +65,7 @@ impl HostSource {
         }
         if self.wants(HostMetric::Disk) {
             self.disks = Some(
-                Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage())
+                Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing())
                     .map_err(|e| format!("cannot list filesystems: {e}"))?,
             );
         }
@@ -109,34 +109,45 @@ fn is_loopback(name: &str) -> bool {
 
 /// One row of the process list: %CPU (of one core, like `top`), %MEM, name.
 pub fn process_row(cpu: f32, mem_share: f64, name: &str) -> String {
-    format!(
-        "{cpu:>5.1} {:>5.1} {}",
-        mem_share * 100.0,
-        super::sanitize(name)
-    )
+    // Left-aligned: a line's leading spaces would be lost when the pane wraps it.
+    let (cpu, mem) = (format!("{cpu:.1}"), format!("{:.1}", mem_share * 100.0));
+    format!("{cpu:<6}{mem:<6}{}", super::sanitize(name))
 }
 
-/// The used percent of each filesystem, one per device (its shortest mount point), from
-/// `(device, mount point, total bytes, available bytes)`.
-pub fn disk_usage<'a>(
-    disks: impl IntoIterator<Item = (&'a str, &'a str, u64, u64)>,
-) -> Vec<(String, f64)> {
-    let mut by_device: Vec<(&str, &str, f64)> = Vec::new();
-    for (device, mount, total, avail) in disks {
-        if total == 0 {
-            continue;
-        }
-        let pct = total.saturating_sub(avail) as f64 / total as f64 * 100.0;
+/// The filesystems to show, one per device under its shortest mount point, from
+/// `(device, mount point)` pairs in the order listed.
+pub fn one_per_device<'a>(mounts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let mut by_device: Vec<(&str, &str)> = Vec::new();
+    for (device, mount) in mounts {
         match by_device.iter_mut().find(|d| d.0 == device) {
-            Some(d) if mount.len() < d.1.len() => (d.1, d.2) = (mount, pct),
+            Some(d) if mount.len() < d.1.len() => d.1 = mount,
             Some(_) => {}
-            None => by_device.push((device, mount, pct)),
+            None => by_device.push((device, mount)),
         }
     }
-    by_device
-        .into_iter()
-        .map(|(_, m, p)| (m.to_string(), p))
-        .collect()
+    by_device.into_iter().map(|(_, m)| m.to_string()).collect()
+}
+
+/// Used percent of the filesystem at `path` as `df` computes it (used / (used + available to
+/// users), so blocks reserved for root do not count), or `None` when it has no size.
+pub fn disk_used_percent(path: &str) -> Result<Option<f64>, String> {
+    let c = std::ffi::CString::new(path).map_err(|_| format!("bad mount path {path}"))?;
+    // SAFETY: `c` is a valid NUL-terminated string and `st` is a properly sized, writable
+    // statvfs struct that the call fills in.
+    let st = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(c.as_ptr(), &mut st) != 0 {
+            return Err(format!(
+                "statvfs {path}: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        st
+    };
+    let blocks = st.f_blocks as f64;
+    let used = blocks - st.f_bfree as f64;
+    let usable = used + st.f_bavail as f64;
+    Ok((blocks > 0.0 && usable > 0.0).then(|| used / usable * 100.0))
 }
 
 impl HostSource {
@@ -152,7 +163,7 @@ impl HostSource {
             .map(|p| (p.cpu_usage(), p.memory(), p.name().to_string_lossy()))
             .collect();
         procs.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-        let mut lines = vec![Line::marker(" %CPU  %MEM COMMAND", at)];
+        let mut lines = vec![Line::marker("%CPU  %MEM  COMMAND", at)];
         lines.extend(procs.iter().take(self.def.lines.saturating_sub(1)).map(
             |(cpu, mem, name)| Line::new(process_row(*cpu, *mem as f64 / total, name), None, at),
         ));
@@ -214,24 +225,31 @@ impl super::BlockingSource for HostSource {
                 },
                 HostMetric::Disk => {
                     let disks = self.disks.as_mut().ok_or("not started")?;
-                    disks.refresh_specifics(true, DiskRefreshKind::nothing().with_storage());
-                    let rows: Vec<(String, String, u64, u64)> = disks
+                    disks.refresh_specifics(true, DiskRefreshKind::nothing());
+                    let listed: Vec<(String, String)> = disks
                         .iter()
                         .map(|d| {
                             (
                                 d.name().to_string_lossy().into_owned(),
                                 d.mount_point().to_string_lossy().into_owned(),
-                                d.total_space(),
-                                d.available_space(),
                             )
                         })
                         .collect();
-                    let usage = disk_usage(
-                        rows.iter()
-                            .map(|(d, m, t, a)| (d.as_str(), m.as_str(), *t, *a)),
-                    );
-                    for (mount, pct) in usage {
-                        values.push(value(&format!("disk:{mount}"), mount.clone(), "%", pct));
+                    let mounts =
+                        one_per_device(listed.iter().map(|(d, m)| (d.as_str(), m.as_str())));
+                    for mount in mounts {
+                        match disk_used_percent(&mount) {
+                            Ok(Some(pct)) => {
+                                values.push(value(
+                                    &format!("disk:{mount}"),
+                                    mount.clone(),
+                                    "%",
+                                    pct,
+                                ));
+                            }
+                            Ok(None) => {}
+                            Err(e) => errors.push(e),
+                        }
                     }
                 }
                 HostMetric::Net => {
@@ -274,22 +292,21 @@ mod tests {
     fn loopback_and_rows() {
         assert!(is_loopback("lo") && is_loopback("lo0"));
         assert!(!is_loopback("eth0") && !is_loopback("long0") && !is_loopback("en0"));
-        assert_eq!(process_row(12.345, 0.5, "rustc"), " 12.3  50.0 rustc");
-        assert_eq!(process_row(0.0, 0.0, "a\x1bb"), "  0.0   0.0 a\u{fffd}b");
+        assert_eq!(process_row(12.345, 0.5, "rustc"), "12.3  50.0  rustc");
+        assert_eq!(process_row(0.0, 0.0, "a\x1bb"), "0.0   0.0   a\u{fffd}b");
     }
 
     #[test]
     fn one_filesystem_per_device_under_its_shortest_mount() {
-        let usage = disk_usage([
-            ("/dev/sda1", "/etc/hosts", 100, 60),
-            ("/dev/sda1", "/", 100, 60),
-            ("/dev/sdb", "/data", 200, 50),
-            ("none", "/empty", 0, 0),
+        let mounts = one_per_device([
+            ("/dev/sda1", "/etc/hosts"),
+            ("/dev/sda1", "/"),
+            ("/dev/sdb", "/data"),
         ]);
-        assert_eq!(
-            usage,
-            vec![("/".to_string(), 40.0), ("/data".to_string(), 75.0)]
-        );
+        assert_eq!(mounts, vec!["/".to_string(), "/data".to_string()]);
+        let root = disk_used_percent("/").unwrap().unwrap();
+        assert!((0.0..=100.0).contains(&root), "{root}");
+        assert!(disk_used_percent("/no/such/mount").is_err());
     }
 
     #[test]
