@@ -147,17 +147,26 @@ impl VistaHandle {
         // Publish the new layout under the channel's lock, taking each kept pane's latest
         // snapshot as it stands then, so that nothing a kept task published is lost.
         let config = self.config.clone();
+        let history = config.history;
         self.feed.send_modify(|current| {
             let list = panes
                 .iter()
                 .map(|(r, snap)| match snap {
                     Some(s) => s.clone(),
+                    // A kept pane's slot is always in the current snapshot; were it not,
+                    // the pane would show as waiting until its next poll.
                     None => current
                         .panes
                         .iter()
                         .find(|p| p.slot == r.slot)
                         .cloned()
-                        .expect("a kept pane has a published snapshot"),
+                        .unwrap_or_else(|| {
+                            Arc::new(PaneSnapshot {
+                                def: r.def.clone(),
+                                state: PaneState::new(history, line_capacity(&r.def)),
+                                slot: r.slot,
+                            })
+                        }),
                 })
                 .collect();
             *current = Arc::new(VistaSnapshot {

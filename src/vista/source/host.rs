@@ -107,11 +107,15 @@ fn is_loopback(name: &str) -> bool {
         .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// Characters of a process name shown (kernel threads' names run long and would wrap).
+const MAX_NAME: usize = 20;
+
 /// One row of the process list: %CPU (of one core, like `top`), %MEM, name.
 pub fn process_row(cpu: f32, mem_share: f64, name: &str) -> String {
     // Left-aligned: a line's leading spaces would be lost when the pane wraps it.
     let (cpu, mem) = (format!("{cpu:.1}"), format!("{:.1}", mem_share * 100.0));
-    format!("{cpu:<6}{mem:<6}{}", super::sanitize(name))
+    let name = super::one_line(&super::sanitize(name), MAX_NAME);
+    format!("{cpu:<6}{mem:<6}{name}")
 }
 
 /// The filesystems to show, one per device under its shortest mount point, from
@@ -294,6 +298,10 @@ mod tests {
         assert!(!is_loopback("eth0") && !is_loopback("long0") && !is_loopback("en0"));
         assert_eq!(process_row(12.345, 0.5, "rustc"), "12.3  50.0  rustc");
         assert_eq!(process_row(0.0, 0.0, "a\x1bb"), "0.0   0.0   a\u{fffd}b");
+        assert_eq!(
+            process_row(0.7, 0.0, "kworker/u8:2-events_unbound"),
+            "0.7   0.0   kworker/u8:2-events…"
+        );
     }
 
     #[test]
