@@ -202,27 +202,31 @@ fn hostile_text_never_reaches_the_terminal() {
 #[test]
 fn live_vista_panes_are_drawn_beside_the_drill() {
     use gamelan::ui::chrome::LivePanes;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    use gamelan::vista::state::{Reading, Value};
     let cfg = gamelan::vista::VistaConfig::parse(
         "[vista]\nrefresh = \"100ms\"\n\n[[panes]]\nid = \"real\"\ntitle = \"Real queue depth\"\nkind = \"list\"\n\
          source = { type = \"command\", command = \"echo depth=1234\", parse = \"numbers\" }\n",
         "live.toml",
     )
     .unwrap();
-    let handle = rt.block_on(async { gamelan::vista::spawn(&cfg) });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while handle.panes()[0].state().series.is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the command pane never read a value"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let live = LivePanes(Arc::new(handle));
+    let mut state = gamelan::vista::PaneState::new(cfg.history, 1);
+    let value = Value {
+        id: "depth".into(),
+        label: "depth".into(),
+        unit: String::new(),
+        value: 1234.0,
+    };
+    state.apply(
+        Reading::Values {
+            at: 1000.0,
+            values: vec![value],
+        },
+        1000.0,
+    );
+    let live = LivePanes {
+        vista: Arc::new(gamelan::vista::VistaSnapshot::new(&cfg, vec![state])),
+        now: 1003.0,
+    };
     let d = drill_at(14);
     let t = text(&render(
         160,
@@ -236,10 +240,13 @@ fn live_vista_panes_are_drawn_beside_the_drill() {
     ));
     assert!(t.contains("Real queue depth") && t.contains("1234"), "{t}");
     assert!(
+        t.contains("Real queue depth · 3s"),
+        "aged to the given now:\n{t}"
+    );
+    assert!(
         t.contains("▲ PAGE"),
         "the drill's own alerts stay visible:\n{t}"
     );
-    drop(rt);
 }
 
 fn key(c: char) -> Input {

@@ -406,7 +406,7 @@ source = {{ type = "command", command = "echo 1" }}
     let points = s.series[0].points.len();
 
     prom.stop();
-    let local_before = h.pane("local").unwrap().state().polls;
+    let local_before = h.snapshot().pane("local").unwrap().state.polls;
     let s = wait_pane(&h, "up", "an error", |s| {
         s.status == Status::Error && s.failures >= 2
     })

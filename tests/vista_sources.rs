@@ -125,11 +125,11 @@ source = { type = "command", command = "echo 7" }
         s.current_error()
             .unwrap()
             .message
-            .starts_with("timed out after 300ms"),
+            .starts_with("timed out after 300ms (killed)"),
         "{:?}",
         s.last_error
     );
-    let quick = h.pane("quick").unwrap().snapshot();
+    let quick = h.snapshot().pane("quick").unwrap().state.clone();
     assert_eq!(quick.status, Status::Ok);
     assert!(
         quick.polls >= 2,
@@ -316,7 +316,39 @@ async fn host_source_reads_this_machine() {
     let s = wait_pane(&h, "net", "network", |s| value(s, "rx").is_some()).await;
     assert!(value(&s, "rx").unwrap() >= 0.0 && value(&s, "tx").unwrap() >= 0.0);
     let s = wait_pane(&h, "top", "processes", |s| s.status == Status::Ok).await;
-    assert!(texts(&s)[0].contains("%CPU"), "{:?}", texts(&s));
+    let rows = texts(&s);
+    assert!(rows[0].contains("%CPU") && s.lines[0].marker, "{rows:?}");
+    assert!(rows.len() > 1 && rows.len() <= 12, "{rows:?}");
+    for r in &rows[1..] {
+        let mut f = r.split_whitespace();
+        let cpu: f64 = f.next().unwrap().parse().unwrap();
+        let mem: f64 = f.next().unwrap().parse().unwrap();
+        assert!(cpu >= 0.0 && (0.0..=100.0).contains(&mem), "{r}");
+        assert!(f.next().is_some(), "a name: {r}");
+    }
+}
+
+#[test]
+fn the_process_list_takes_a_pane_of_its_own() {
+    let errs = VistaConfig::parse(
+        "[[panes]]\nid = \"x\"\nsource = { type = \"host\", metrics = [\"cpu\", \"processes\"] }\n\n\
+         [[panes]]\nid = \"y\"\nsource = { type = \"host\", metrics = [\"cpu\"], lines = 5 }\n",
+        "v.toml",
+    )
+    .unwrap_err();
+    let text = gamelan::diag::render(&errs);
+    assert!(
+        text.contains("v.toml:3:37: `processes` is a list of lines: give it a pane of its own"),
+        "{text}"
+    );
+    assert!(
+        text.contains("v.toml:7:54: `lines` is for the process list"),
+        "{text}"
+    );
+    let cfg = vista_config(
+        "[[panes]]\nid = \"top\"\nsource = { type = \"host\", metrics = [\"processes\"], lines = 5 }\n",
+    );
+    assert_eq!(cfg.panes[0].kind, vista::Display::List);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -332,9 +364,9 @@ async fn refresh_now_and_reload_keep_history() {
     let mut next = cfg.clone();
     next.panes.push(vista::default_config().panes[1].clone());
     h.reload(&next);
-    assert_eq!(h.panes().len(), 2);
+    assert_eq!(h.snapshot().panes.len(), 2);
     assert_eq!(
-        h.pane("a").unwrap().state().polls,
+        h.snapshot().pane("a").unwrap().state.polls,
         2,
         "an unchanged pane keeps its state"
     );
@@ -533,4 +565,207 @@ async fn a_slow_poll_marks_the_pane_stale_then_ok() {
     assert!(s.has_data() && s.current_error().is_none());
     let s = wait_pane(&h, "s", "ok again", |s| s.status == Status::Ok).await;
     assert_eq!(s.failures, 0, "slow is not failed");
+}
+
+#[test]
+fn numbers_in_vista_toml_are_finite_and_in_range() {
+    let bad = r#"[vista]
+refresh = "2d"
+history = 5
+max_backoff = "500ms"
+
+[[panes]]
+id = "a"
+min = nan
+warn = inf
+crit = -inf
+timeout = "2h"
+height = 11
+source = { type = "prometheus_slo", url = "http://127.0.0.1:9", good = "g", total = "t", objective = nan, window = "1000d" }
+
+[[panes]]
+id = "b"
+max = 1e300
+source = { type = "prometheus", url = "http://127.0.0.1:9", query = "up", mode = "range", window = "1h", step = "0s" }
+
+[[panes]]
+id = "c"
+source = { type = "prometheus_slo", url = "http://127.0.0.1:9", good = "g", total = "t", objective = 99.9, window = "1h", burn_window = "2h" }
+"#;
+    let errs = VistaConfig::parse(bad, "v.toml").unwrap_err();
+    let text = gamelan::diag::render(&errs);
+    let expect = [
+        "v.toml:2:11: refresh must be between 100ms and 1d",
+        "v.toml:3:11: history must be between 10 and 10000 points",
+        "v.toml:4:15: max_backoff must be between 1s and 1d",
+        "v.toml:8:7: min must be a finite number between -1e18 and 1e18, not NaN",
+        "v.toml:9:8: warn must be a finite number between -1e18 and 1e18, not inf",
+        "v.toml:10:8: crit must be a finite number between -1e18 and 1e18, not -inf",
+        "v.toml:11:11: timeout must be between 10ms and 1h",
+        "v.toml:12:10: height must be between 1 and 10",
+        "v.toml:13:102: objective is a percentage below 100",
+        "v.toml:13:116: window must be between 1s and 400d",
+        "v.toml:17:7: max must be a finite number between -1e18 and 1e18, not 1e300",
+        "v.toml:18:113: step must be between 1ms and 1d",
+        "v.toml:22:137: burn_window (2h) cannot be longer than the SLO window (1h)",
+    ];
+    for e in expect {
+        assert!(text.contains(e), "missing `{e}` in:\n{text}");
+    }
+    assert_eq!(errs.len(), expect.len(), "{text}");
+}
+
+#[test]
+fn counts_in_vista_toml_are_bounded() {
+    let mut src = String::new();
+    for i in 0..50 {
+        src.push_str(&format!(
+            "[[panes]]\nid = \"p{i}\"\nsource = {{ type = \"host\" }}\n\n"
+        ));
+    }
+    let errs = VistaConfig::parse(&src, "v.toml").unwrap_err();
+    assert_eq!(errs.len(), 1, "{}", gamelan::diag::render(&errs));
+    assert_eq!(
+        errs[0].to_string(),
+        "v.toml:193:1: a vista has at most 48 panes (this file has 50)"
+    );
+    let patterns = (0..17)
+        .map(|i| format!("\"w{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let errs = VistaConfig::parse(
+        &format!(
+            "[[panes]]\nid = \"f\"\nsource = {{ type = \"file\", path = \"/x\", highlight = [{patterns}] }}\n"
+        ),
+        "v.toml",
+    )
+    .unwrap_err();
+    assert!(
+        errs[0].message.contains("at most 16 highlight patterns"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("vista.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    for (path, what) in [
+        (fifo.as_path(), "a FIFO (named pipe), not a regular file"),
+        (
+            Path::new("/dev/zero"),
+            "a character device, not a regular file",
+        ),
+        (dir.path(), "a directory, not a regular file"),
+    ] {
+        let errs = VistaConfig::load(path).unwrap_err();
+        assert!(
+            errs[0].to_string().contains(what),
+            "{}: {}",
+            path.display(),
+            errs[0]
+        );
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "#".repeat(2 << 20)).unwrap();
+    let errs = VistaConfig::load(&big).unwrap_err();
+    assert!(
+        errs[0].to_string().contains("larger than 1024 KiB"),
+        "{}",
+        errs[0]
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runaway_command_is_stopped_and_a_long_one_keeps_its_tail() {
+    let cfg = vista_config(
+        r#"
+[[panes]]
+id = "yes"
+refresh = "1h"
+timeout = "30s"
+source = { type = "command", command = "yes vista-runaway-2718", parse = "lines" }
+
+[[panes]]
+id = "seq"
+refresh = "1h"
+source = { type = "command", command = "seq 1 200000", parse = "lines", lines = 3 }
+"#,
+    );
+    let started = Instant::now();
+    let h = vista::spawn(&cfg);
+    let s = wait_pane(&h, "yes", "the runaway stopped", |s| {
+        s.status == Status::Error
+    })
+    .await;
+    let msg = &s.current_error().unwrap().message;
+    assert!(
+        msg.contains("stopped (killed)") && msg.contains("more than 8 MiB"),
+        "{msg}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stopped at its output bound, not at its 30s timeout"
+    );
+    let end = Instant::now() + Duration::from_secs(5);
+    while running("yes vista-runaway-2718") && Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!running("yes vista-runaway-2718"), "the runaway is gone");
+    let s = wait_pane(&h, "seq", "the tail", |s| s.status == Status::Ok).await;
+    assert_eq!(texts(&s), vec!["199998", "199999", "200000"]);
+}
+
+#[test]
+fn a_file_pane_on_a_fifo_is_refused_and_quitting_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.log");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cfg = vista_config(&format!(
+        "[[panes]]\nid = \"pipe\"\nrefresh = \"100ms\"\ntimeout = \"1s\"\n\
+         source = {{ type = \"file\", path = \"{}\" }}\n",
+        fifo.display()
+    ));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let h = rt.block_on(async { vista::spawn(&cfg) });
+    let s = rt.block_on(wait_pane(&h, "pipe", "the refusal", |s| {
+        s.status == Status::Error
+    }));
+    let msg = &s.current_error().unwrap().message;
+    assert!(
+        msg.ends_with(
+            "pipe.log: a FIFO (named pipe), not a regular file (only regular files are read)"
+        ),
+        "{msg}"
+    );
+    // Quitting drops the vista and its runtime; a poll blocked in open(2) would hold it forever.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(h);
+        drop(rt);
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the vista's runtime did not shut down: a poll is stuck on the FIFO");
 }

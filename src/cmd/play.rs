@@ -11,7 +11,6 @@ use crate::room::Room;
 use crate::scenario::Entry;
 use crate::seat::SeatSession;
 use crate::seat::local::LocalInput;
-use crate::ui::chrome::LivePanes;
 use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
 use ratatui::DefaultTerminal;
@@ -153,7 +152,7 @@ pub(crate) async fn play_one(
 pub fn live_panes(
     entry: &Entry,
     flag: Option<&std::path::Path>,
-) -> (Option<LivePanes>, Option<String>) {
+) -> (Option<crate::vista::VistaHandle>, Option<String>) {
     let path = match (flag, &entry.scenario.meta.vista, &entry.origin) {
         (Some(p), _, _) => p.to_path_buf(),
         (None, Some(v), crate::scenario::Origin::File(f)) => {
@@ -163,10 +162,7 @@ pub fn live_panes(
         (None, None, _) => return (None, None),
     };
     match crate::cmd::vista::load(&path, true) {
-        Ok(cfg) => (
-            Some(LivePanes(std::sync::Arc::new(crate::vista::spawn(&cfg)))),
-            None,
-        ),
+        Ok(cfg) => (Some(crate::vista::spawn(&cfg)), None),
         Err(d) => (None, d.first().map(|d| format!("no live panes: {d}"))),
     }
 }
@@ -180,14 +176,14 @@ pub async fn run_drill(
     recorder: Option<record::Recorder>,
     theme: &Theme,
     notice: Option<String>,
-    live: Option<LivePanes>,
+    live: Option<crate::vista::VistaHandle>,
 ) -> Result<Option<record::RecordingStatus>> {
     let name = local_name();
     let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
     let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
-    session.chrome.live = live;
+    session.live = live;
     let result = run_local_until_stopped(term, events, &mut session, theme).await;
     // The room applies what is queued (the seat's last inputs) and finishes the recording
     // before it closes, so the recording ends with them even when the process exits next.

@@ -113,15 +113,17 @@ pub(crate) async fn drive(
     let mut stop = Stop::listen()?;
     let mut area = ratatui::layout::Rect::default();
     loop {
+        let snap = changes.borrow_and_update().clone();
+        let now = vista::time::now_unix();
         term.draw(|f| {
             area = f.area();
-            view::draw(f.buffer_mut(), area, handle, view, theme);
+            view::draw(f.buffer_mut(), area, &snap, now, view, theme);
         })?;
         tokio::select! {
             ev = events.next() => {
                 let Some(ev) = ev else { return Ok(()) };
-                let areas = hit_areas(handle, view, area);
-                match view.on_input(&ev?, handle.panes().len(), &areas, area) {
+                let areas = hit_areas(&snap, view, area);
+                match view.on_input(&ev?, snap.panes.len(), &areas, area) {
                     Some(VistaCommand::Quit) => return Ok(()),
                     Some(VistaCommand::Refresh) => handle.refresh_now(),
                     None => {}
@@ -134,14 +136,12 @@ pub(crate) async fn drive(
                 }
                 // Panes on the same interval finish together: draw once for the burst.
                 tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-                changes.borrow_and_update();
             }
             files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
                 if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {
                     match load(path, explicit) {
                         Ok(cfg) => {
                             handle.reload(&cfg);
-                            changes = handle.subscribe();
                             view.focus = view.focus.min(cfg.panes.len().saturating_sub(1));
                             view.notice = None;
                         }

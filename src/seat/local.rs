@@ -6,6 +6,7 @@ use crate::cmd::shell::*;
 use crate::config::Paths;
 use crate::input::{self, Button, Clicks, Input, Key, KeyCode, Mods, Mouse, MouseKind};
 use crate::seat::SeatSession;
+use crate::ui::chrome::LivePanes;
 use crate::ui::theme::Theme;
 use crate::watch::Watcher;
 use color_eyre::eyre::Result;
@@ -131,11 +132,20 @@ pub async fn run_local(
     let mut theme = theme.clone();
     let paths = Paths::discover();
     let mut watcher = Watcher::new(&[&paths.themes()]).ok();
-    let mut live_rx = session.chrome.live.as_ref().map(|l| l.0.subscribe());
+    let mut live_rx = session
+        .live
+        .as_ref()
+        .map(crate::vista::VistaHandle::subscribe);
     let mut area = Rect::default();
     loop {
         let state = state_rx.borrow_and_update().clone();
         if dirty {
+            if let Some(rx) = &mut live_rx {
+                session.chrome.live = Some(LivePanes {
+                    vista: rx.borrow_and_update().clone(),
+                    now: crate::vista::time::now_unix(),
+                });
+            }
             term.draw(|f| {
                 area = f.area();
                 session.draw(f.buffer_mut(), area, &theme, &state);

@@ -31,6 +31,9 @@ pub struct SeatSession {
     pub view: SeatView,
     pub chrome: Chrome,
     pub document: Option<Document>,
+    /// A running vista whose panes this seat shows beside the drill (the local terminal's
+    /// `--vista`); each frame draws its last published snapshot.
+    pub live: Option<crate::vista::VistaHandle>,
     seen_log: usize,
     last_beat: u64,
     pulse_until: Option<Instant>,
@@ -52,6 +55,7 @@ impl SeatSession {
             view,
             chrome: Chrome::default(),
             document: None,
+            live: None,
             pulse_until: None,
         }
     }

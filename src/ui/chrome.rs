@@ -26,12 +26,16 @@ pub struct Chrome {
     pub live: Option<LivePanes>,
 }
 
-/// A running vista whose panes a drill shows beside the exercise.
+/// Live vista panes a drill shows beside the exercise: the vista's last published snapshot and
+/// the time (unix seconds) to count their ages to, both set by the shell before each frame.
 #[derive(Clone)]
-pub struct LivePanes(pub std::sync::Arc<crate::vista::VistaHandle>);
+pub struct LivePanes {
+    pub vista: std::sync::Arc<crate::vista::VistaSnapshot>,
+    pub now: f64,
+}
 
 impl std::fmt::Debug for LivePanes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LivePanes({} panes)", self.0.panes().len())
+        write!(f, "LivePanes({} panes)", self.vista.panes.len())
     }
 }

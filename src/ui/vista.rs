@@ -1,15 +1,19 @@
 //! The morning vista: a grid of live telemetry panes, each drawn from its source's latest
-//! state, with its health (ok, stale, error and the last good data) in its own frame, and a
-//! tour that walks the panes one note at a time.
+//! published snapshot, with its health (ok, stale, error and the last good data) in its own
+//! frame, and a tour that walks the panes one note at a time. Drawing is a pure function of a
+//! [`VistaSnapshot`], the view state and a `now` (unix seconds) the shell passes in: nothing
+//! here waits, locks or reads a clock.
+
+mod kinds;
 
 use super::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
-use crate::ui::widgets::chart::{self, Scale};
-use crate::ui::widgets::text::{clean, fit, number, width, wrap};
-use crate::vista::{Display, Level, PaneDef, PaneState, Status, VistaHandle};
+use crate::ui::widgets::text::{clean, fit, width, wrap};
+use crate::vista::{Display, Grid, PaneDef, PaneSnapshot, Status, VistaSnapshot};
+use kinds::{alerts, charts, gauges, list, log, slo};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::widgets::{Clear, Widget};
 
 /// One viewer's state: focus, zoom, tour, and what the status line says.
@@ -23,12 +27,6 @@ pub struct VistaView {
     pub touring: bool,
     /// A reload problem (`file:line:col: message`), kept until a good reload.
     pub notice: Option<String>,
-}
-
-fn now_unix() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Where the panes go in a screen of size `area`: under the title line, above the status
@@ -53,8 +51,7 @@ pub fn help_lines() -> Vec<super::help::Line> {
 }
 
 /// Rectangles of each pane from the config's grid.
-pub fn pane_areas(handle: &VistaHandle, body: Rect) -> Vec<(usize, Rect)> {
-    let grid = handle.config().grid();
+pub fn pane_areas(grid: &Grid, body: Rect) -> Vec<(usize, Rect)> {
     let total: u32 = grid
         .rows
         .iter()
@@ -84,12 +81,19 @@ pub fn pane_areas(handle: &VistaHandle, body: Rect) -> Vec<(usize, Rect)> {
     out
 }
 
-/// Draws the whole vista.
-pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView, theme: &Theme) {
+/// Draws the whole vista as `snap` holds it, ages counted to `now` (unix seconds).
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    snap: &VistaSnapshot,
+    now: f64,
+    view: &VistaView,
+    theme: &Theme,
+) {
     if !super::prepare(buf, area, (20, 6), theme) {
         return;
     }
-    let cfg = handle.config();
+    let cfg = &snap.config;
     let header = Rect { height: 1, ..area };
     let (_, status) = super::status_split(area);
     let body = body_area(area);
@@ -105,7 +109,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
         area.width as usize,
         theme.style(Meaning::Title).add_modifier(Modifier::BOLD),
     );
-    let panes = handle.panes();
+    let panes = &snap.panes;
     if panes.is_empty() {
         buf.set_stringn(
             body.x + 1,
@@ -116,22 +120,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
         );
     } else if view.zoom {
         let p = view.focus.min(panes.len() - 1);
-        draw_pane(buf, body, &panes[p].def, &panes[p].state(), true, theme);
+        draw_pane(buf, body, &panes[p], now, true, theme);
     } else {
-        for (i, r) in pane_areas(handle, body) {
-            if r.width >= 4 && r.height >= 3 {
-                draw_pane(
-                    buf,
-                    r,
-                    &panes[i].def,
-                    &panes[i].state(),
-                    i == view.focus,
-                    theme,
-                );
+        for (i, r) in pane_areas(&snap.grid, body) {
+            if r.width >= 4
+                && r.height >= 3
+                && let Some(p) = panes.get(i)
+            {
+                draw_pane(buf, r, p, now, i == view.focus, theme);
             }
         }
     }
-    status_line(buf, status, handle, view, theme);
+    status_line(buf, status, snap, view, theme);
     if view.touring
         && let Some(p) = panes.get(view.focus)
     {
@@ -142,14 +142,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, handle: &VistaHandle, view: &VistaView
     }
 }
 
-fn status_line(buf: &mut Buffer, r: Rect, handle: &VistaHandle, view: &VistaView, theme: &Theme) {
+fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView, theme: &Theme) {
     let bar = theme.style(Meaning::Status);
     buf.set_style(r, bar);
-    let failing = handle
-        .panes()
-        .iter()
-        .filter(|p| p.state().status == Status::Error)
-        .count();
+    let failing = snap.failing();
     let left = if failing > 0 {
         format!(" {failing} pane(s) failing ")
     } else {
@@ -175,14 +171,6 @@ fn status_line(buf: &mut Buffer, r: Rect, handle: &VistaHandle, view: &VistaView
     }
 }
 
-fn level_style(level: Level, theme: &Theme) -> Style {
-    match level {
-        Level::Normal => theme.style(Meaning::Healthy),
-        Level::Warning => theme.style(Meaning::Warning),
-        Level::Critical => theme.style(Meaning::Critical),
-    }
-}
-
 fn age(secs: f64) -> String {
     if secs < 90.0 {
         format!("{secs:.0}s")
@@ -193,16 +181,17 @@ fn age(secs: f64) -> String {
     }
 }
 
-/// Draws one pane: its frame with a health badge, an error line when failing, then its data.
+/// Draws one pane: its frame with a health badge (the age of its data at `now`), an error line
+/// when failing, then its data.
 pub fn draw_pane(
     buf: &mut Buffer,
     r: Rect,
-    def: &PaneDef,
-    st: &PaneState,
+    pane: &PaneSnapshot,
+    now: f64,
     focused: bool,
     theme: &Theme,
 ) {
-    let now = now_unix();
+    let (def, st) = (&*pane.def, &pane.state);
     let badge = match st.status {
         Status::Waiting => "…".to_string(),
         Status::Ok => st
@@ -271,295 +260,6 @@ pub fn draw_pane(
     }
 }
 
-fn unit<'a>(def: &'a PaneDef, series_unit: &'a str) -> &'a str {
-    if def.unit.is_empty() {
-        series_unit
-    } else {
-        &def.unit
-    }
-}
-
-fn charts(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Theme) {
-    let shown: Vec<_> = st.series.iter().filter(|s| !s.points.is_empty()).collect();
-    if shown.is_empty() {
-        buf.set_stringn(
-            r.x,
-            r.y,
-            "no data yet",
-            r.width as usize,
-            theme.style(Meaning::Muted),
-        );
-        return;
-    }
-    let per = (r.height as usize / shown.len()).max(2);
-    for (n, s) in shown.iter().enumerate() {
-        let y = r.y + (n * per) as u16;
-        if y >= r.bottom() {
-            break;
-        }
-        let h = (per as u16).min(r.bottom() - y);
-        let latest = s.latest().unwrap_or(f64::NAN);
-        let label = format!(
-            "{} ",
-            fit(&clean(&s.label), (r.width as usize / 2).saturating_sub(1))
-        );
-        let (x, _) = buf.set_stringn(r.x, y, &label, r.width as usize, theme.style(Meaning::Text));
-        let val = format!("{} {}", number(latest), clean(unit(def, &s.unit)));
-        if x < r.right() {
-            buf.set_stringn(
-                x,
-                y,
-                &val,
-                (r.right() - x) as usize,
-                level_style(def.level(latest), theme).add_modifier(Modifier::BOLD),
-            );
-        }
-        if h > 1 {
-            let cr = Rect::new(r.x, y + 1, r.width, h - 1);
-            let n = s.points.len().min(cr.width as usize);
-            let values: Vec<f64> = s
-                .points
-                .iter()
-                .skip(s.points.len() - n)
-                .map(|(_, v)| *v)
-                .collect();
-            let mut include = vec![def.min.unwrap_or(0.0f64.min(latest))];
-            include.extend(def.max);
-            let scale = Scale::fit(values.iter().copied(), &include);
-            let reference = def.warn.map(|w| (w, theme.style(Meaning::Band)));
-            chart::columns(
-                buf,
-                cr,
-                &values,
-                scale,
-                |v| level_style(def.level(v), theme),
-                reference,
-            );
-        }
-    }
-}
-
-fn gauges(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Theme) {
-    let label_w = (r.width as usize / 3).clamp(4, 24);
-    for (n, s) in st.series.iter().enumerate().take(r.height as usize) {
-        let y = r.y + n as u16;
-        let v = s.latest().unwrap_or(f64::NAN);
-        let (lo, hi) = (
-            def.min.unwrap_or(0.0),
-            def.max.unwrap_or(if v > 100.0 { v * 1.25 } else { 100.0 }),
-        );
-        let frac = ((v - lo) / (hi - lo).max(1e-9)).clamp(0.0, 1.0);
-        let val = format!(" {} {}", number(v), clean(unit(def, &s.unit)));
-        let bar_w = (r.width as usize)
-            .saturating_sub(label_w + width(&val) + 3)
-            .max(1);
-        let full = if v.is_finite() {
-            (frac * bar_w as f64).round() as usize
-        } else {
-            0
-        };
-        let st_ = level_style(def.level(v), theme);
-        let mut x = r.x;
-        for (t, style) in [
-            (
-                format!("{:<label_w$} ", fit(&clean(&s.label), label_w)),
-                theme.style(Meaning::Text),
-            ),
-            ("▕".into(), theme.style(Meaning::Muted)),
-            ("█".repeat(full), st_),
-            ("░".repeat(bar_w - full), theme.style(Meaning::Band)),
-            ("▏".into(), theme.style(Meaning::Muted)),
-            (val, st_),
-        ] {
-            if x >= r.right() {
-                break;
-            }
-            x = buf.set_stringn(x, y, &t, (r.right() - x) as usize, style).0;
-        }
-    }
-}
-
-fn list(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Theme) {
-    if !st.lines.is_empty() {
-        return log(buf, r, st, theme);
-    }
-    for (n, s) in st.series.iter().enumerate().take(r.height as usize) {
-        let v = s.latest().unwrap_or(f64::NAN);
-        let val = format!("{} {}", number(v), clean(unit(def, &s.unit)));
-        let y = r.y + n as u16;
-        buf.set_stringn(
-            r.x,
-            y,
-            fit(&clean(&s.label), r.width as usize),
-            r.width as usize,
-            theme.style(Meaning::Text),
-        );
-        let vw = width(&val) as u16;
-        if vw + 2 < r.width {
-            buf.set_string(r.right() - vw, y, &val, level_style(def.level(v), theme));
-        }
-    }
-}
-
-fn log(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
-    let w = r.width as usize;
-    let mut rows: Vec<(String, Style)> = Vec::new();
-    for l in st.lines.iter().rev() {
-        let style = match (l.marker, l.highlight) {
-            (true, _) => theme.style(Meaning::Muted),
-            (_, Some(0)) => theme.style(Meaning::Critical),
-            (_, Some(1)) => theme.style(Meaning::Warning),
-            (_, Some(_)) => theme.style(Meaning::Accent),
-            _ => theme.style(Meaning::Text),
-        };
-        for part in wrap(&clean(&l.text), w).into_iter().rev() {
-            rows.push((part, style));
-        }
-        if rows.len() >= r.height as usize {
-            break;
-        }
-    }
-    let visible = rows.len().min(r.height as usize);
-    for (n, (t, style)) in rows[..visible].iter().rev().enumerate() {
-        buf.set_stringn(r.x, r.bottom() - visible as u16 + n as u16, t, w, *style);
-    }
-}
-
-fn slo(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
-    let Some(s) = &st.slo else {
-        buf.set_stringn(
-            r.x,
-            r.y,
-            "no SLO reading yet",
-            r.width as usize,
-            theme.style(Meaning::Muted),
-        );
-        return;
-    };
-    let pct = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| format!("{:.3}%", v * 100.0));
-    let left = s.budget_left.unwrap_or(1.0);
-    let lm = if left < 0.25 {
-        Meaning::Critical
-    } else if left < 0.5 {
-        Meaning::Warning
-    } else {
-        Meaning::Healthy
-    };
-    let burn = s.burn_rate.unwrap_or(0.0);
-    let bm = if burn >= 14.4 {
-        Meaning::Critical
-    } else if burn > 1.0 {
-        Meaning::Warning
-    } else {
-        Meaning::Healthy
-    };
-    let bar_w = (r.width as usize).saturating_sub(18).clamp(4, 40);
-    let full = (left.clamp(0.0, 1.0) * bar_w as f64).round() as usize;
-    let lines: Vec<Vec<(String, Style)>> = vec![
-        vec![
-            ("objective ".into(), theme.style(Meaning::Muted)),
-            (
-                format!("{:.3}%", s.objective * 100.0),
-                theme.style(Meaning::Text),
-            ),
-            (
-                format!(" over {}", crate::vista::format_duration(s.window)),
-                theme.style(Meaning::Muted),
-            ),
-        ],
-        vec![
-            ("attained  ".into(), theme.style(Meaning::Muted)),
-            (
-                pct(s.attainment),
-                theme.style(lm).add_modifier(Modifier::BOLD),
-            ),
-        ],
-        vec![
-            ("budget    ".into(), theme.style(Meaning::Muted)),
-            ("█".repeat(full), theme.style(lm)),
-            ("░".repeat(bar_w - full), theme.style(Meaning::Band)),
-            (format!(" {:.0}% left", left * 100.0), theme.style(lm)),
-        ],
-        vec![
-            ("burn rate ".into(), theme.style(Meaning::Muted)),
-            (
-                s.burn_rate
-                    .map_or_else(|| "–".into(), |b| format!("{b:.2}×")),
-                theme.style(bm).add_modifier(Modifier::BOLD),
-            ),
-            (
-                format!(" over {}", crate::vista::format_duration(s.burn_window)),
-                theme.style(Meaning::Muted),
-            ),
-        ],
-        vec![(
-            format!("{} good of {} events", number(s.good), number(s.total)),
-            theme.style(Meaning::Muted),
-        )],
-    ];
-    for (n, parts) in lines.iter().enumerate().take(r.height as usize) {
-        let mut x = r.x;
-        for (t, style) in parts {
-            if x >= r.right() {
-                break;
-            }
-            x = buf
-                .set_stringn(x, r.y + n as u16, t, (r.right() - x) as usize, *style)
-                .0;
-        }
-    }
-}
-
-fn alerts(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
-    if st.alerts.is_empty() {
-        buf.set_stringn(
-            r.x,
-            r.y,
-            "✓ nothing firing",
-            r.width as usize,
-            theme.style(Meaning::Healthy),
-        );
-        return;
-    }
-    let mut y = r.y;
-    for a in &st.alerts {
-        if y >= r.bottom() {
-            break;
-        }
-        let style = if !a.is_firing() {
-            theme.style(Meaning::Muted)
-        } else if a.severity == "critical" || a.severity == "page" {
-            theme.style(Meaning::Critical)
-        } else {
-            theme.style(Meaning::Warning)
-        };
-        let head = format!(
-            "{} {} {}",
-            if a.is_firing() { "▲" } else { "·" },
-            clean(&a.name),
-            clean(&a.severity)
-        );
-        buf.set_stringn(
-            r.x,
-            y,
-            fit(&head, r.width as usize),
-            r.width as usize,
-            style.add_modifier(Modifier::BOLD),
-        );
-        y += 1;
-        if y < r.bottom() && !a.summary.is_empty() {
-            buf.set_stringn(
-                r.x + 2,
-                y,
-                fit(&clean(&a.summary), r.width.saturating_sub(2) as usize),
-                r.width as usize,
-                theme.style(Meaning::Text),
-            );
-            y += 1;
-        }
-    }
-}
-
 fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize, theme: &Theme) {
     let w = body.width.saturating_sub(4).clamp(20, 72);
     let note = if def.note.trim().is_empty() {
@@ -608,5 +308,164 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
             inner.width as usize,
             theme.style(Meaning::Muted),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vista::state::{Reading, Value};
+    use crate::vista::{PaneState, VistaConfig, VistaSnapshot};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    const CONFIG: &str = r#"[vista]
+title = "snapshot test"
+columns = 3
+
+[[panes]]
+id = "cpu"
+title = "CPU"
+unit = "%"
+min = 0
+max = 100
+warn = 80
+crit = 95
+source = { type = "command", command = "x" }
+
+[[panes]]
+id = "broken"
+title = "Broken"
+source = { type = "command", command = "x" }
+
+[[panes]]
+id = "new"
+title = "New"
+source = { type = "command", command = "x" }
+"#;
+
+    fn snapshot() -> VistaSnapshot {
+        let cfg = VistaConfig::parse(CONFIG, "t.toml").unwrap();
+        let mut cpu = PaneState::new(cfg.history, 1);
+        for (t, v) in [(90.0, 40.0), (95.0, 60.0), (100.0, 97.5)] {
+            cpu.apply(
+                Reading::Values {
+                    at: t,
+                    values: vec![Value {
+                        id: "cpu".into(),
+                        label: "cpu busy".into(),
+                        unit: "%".into(),
+                        value: v,
+                    }],
+                },
+                t,
+            );
+        }
+        let mut broken = PaneState::new(cfg.history, 1);
+        broken.fail("connection refused".into(), 130.0);
+        broken.next_poll = Some(150.0);
+        VistaSnapshot::new(&cfg, vec![cpu, broken])
+    }
+
+    fn render(snap: &VistaSnapshot, now: f64, w: u16, h: u16) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| {
+            let area = f.area();
+            draw(
+                f.buffer_mut(),
+                area,
+                snap,
+                now,
+                &VistaView::default(),
+                &Theme::default(),
+            );
+        })
+        .unwrap();
+        t.backend().buffer().clone()
+    }
+
+    fn text(buf: &Buffer) -> String {
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+        let t = text(buf);
+        for (y, line) in t.lines().enumerate() {
+            if let Some(i) = line.find(needle) {
+                return (line[..i].chars().count() as u16, y as u16);
+            }
+        }
+        panic!("`{needle}` not on screen:\n{t}");
+    }
+
+    #[test]
+    fn draws_each_pane_from_the_snapshot_at_the_given_now() {
+        let snap = snapshot();
+        let buf = render(&snap, 142.0, 120, 30);
+        let t = text(&buf);
+        assert!(t.contains("gamelan vista · snapshot test · 3 panes"), "{t}");
+        assert!(t.contains("CPU · 42s"), "the data's age at `now`:\n{t}");
+        assert!(t.contains("97.5 %"), "{t}");
+        assert!(t.contains("▲ connection refused · retry in 8s"), "{t}");
+        assert!(t.contains("Broken · error"), "{t}");
+        assert!(t.contains("waiting for the first reading…"), "{t}");
+        assert!(t.contains("1 pane(s) failing"), "{t}");
+        let theme = Theme::default();
+        let (x, y) = find(&buf, "97.5 %");
+        assert_eq!(
+            buf[(x, y)].fg,
+            theme.style(Meaning::Critical).fg.unwrap(),
+            "past `crit` is drawn as critical"
+        );
+        // Another `now` changes the ages and nothing else: the frame depends only on its inputs.
+        let later = text(&render(&snap, 202.0, 120, 30));
+        assert!(
+            later.contains("CPU · 2m") && later.contains("retry in 0s"),
+            "{later}"
+        );
+        assert_eq!(
+            text(&render(&snap, 142.0, 120, 30)),
+            t,
+            "same inputs, same frame"
+        );
+    }
+
+    #[test]
+    fn zoom_tour_and_any_size_from_a_snapshot() {
+        let snap = snapshot();
+        let view = VistaView {
+            focus: 1,
+            zoom: true,
+            touring: true,
+            ..VistaView::default()
+        };
+        let area = Rect::new(0, 0, 100, 30);
+        let mut buf = Buffer::empty(area);
+        draw(&mut buf, area, &snap, 142.0, &view, &Theme::default());
+        let t = text(&buf);
+        assert!(t.contains("tour 2/3 · Broken"), "{t}");
+        assert!(!t.contains("CPU ·"), "only the zoomed pane:\n{t}");
+        for (w, h) in [(1, 1), (5, 3), (20, 6), (80, 24), (500, 200)] {
+            let area = Rect::new(0, 0, w, h);
+            let mut buf = Buffer::empty(area);
+            draw(&mut buf, area, &snap, 142.0, &view, &Theme::default());
+        }
+        let empty = VistaSnapshot::new(
+            &VistaConfig {
+                panes: Vec::new(),
+                ..snap.config.as_ref().clone()
+            },
+            Vec::new(),
+        );
+        let mut buf = Buffer::empty(area);
+        draw(&mut buf, area, &empty, 0.0, &view, &Theme::default());
+        assert!(text(&buf).contains("This vista has no panes"));
     }
 }

@@ -5,7 +5,7 @@ use crate::input::Input;
 use crate::keymap::{self, Act, Scope};
 use crate::ui::help;
 use crate::ui::vista::{VistaView, body_area, help_lines, pane_areas};
-use crate::vista::VistaHandle;
+use crate::vista::VistaSnapshot;
 use ratatui::layout::{Position, Rect};
 
 /// What an input asks of the vista shell.
@@ -17,16 +17,16 @@ pub enum VistaCommand {
 
 /// Where each pane is drawn on a screen of size `area` (all of the body when zoomed), for
 /// clicks.
-pub fn hit_areas(handle: &VistaHandle, view: &VistaView, area: Rect) -> Vec<(usize, Rect)> {
+pub fn hit_areas(snap: &VistaSnapshot, view: &VistaView, area: Rect) -> Vec<(usize, Rect)> {
     if area.width < 20 || area.height < 6 {
         return Vec::new();
     }
     let body = body_area(area);
-    let n = handle.panes().len();
+    let n = snap.panes.len();
     if view.zoom && n > 0 {
         return vec![(view.focus.min(n - 1), body)];
     }
-    pane_areas(handle, body)
+    pane_areas(&snap.grid, body)
 }
 
 impl VistaView {

@@ -13,6 +13,10 @@ use std::time::Duration;
 
 /// The most samples one signal may hold (a two-hour drill at one beat per second is 7200).
 pub const MAX_SAMPLES: usize = 11_000;
+/// Most `--query` arguments of one capture.
+pub const MAX_QUERIES: usize = 32;
+/// Most series one query may return (each becomes a signal): the vista's own pane bound.
+pub const MAX_SERIES_PER_QUERY: usize = crate::vista::state::MAX_SERIES;
 
 /// `gamelan capture` arguments.
 #[derive(Debug, Clone, clap::Args)]
@@ -74,6 +78,15 @@ impl Capture {
         let timeout = parse_duration(&args.timeout).map_err(|e| format!("--timeout: {e}"))?;
         if step < Duration::from_millis(1) {
             return Err("--step must be positive".into());
+        }
+        if !(Duration::from_millis(100)..=Duration::from_secs(600)).contains(&timeout) {
+            return Err("--timeout must be between 100ms and 10m".into());
+        }
+        if args.queries.len() > MAX_QUERIES {
+            return Err(format!(
+                "{} --query arguments is too many (at most {MAX_QUERIES})",
+                args.queries.len()
+            ));
         }
         if to <= from {
             return Err(format!(
@@ -144,6 +157,12 @@ impl Capture {
             let series = client
                 .query_range(query, self.from, self.to, self.step)
                 .map_err(|e| format!("query `{id}`: {e}"))?;
+            if series.len() > MAX_SERIES_PER_QUERY {
+                return Err(format!(
+                    "query `{id}` returned {} series, more than the {MAX_SERIES_PER_QUERY} a capture keeps: aggregate it (sum by (...)) or filter it",
+                    series.len()
+                ));
+            }
             let many = series.len() > 1;
             let mut any = false;
             for (i, s) in series.iter().enumerate() {
@@ -350,6 +369,24 @@ pub fn run(args: &CaptureArgs) -> Result<String, String> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn query_count_and_timeout_are_bounded() {
+        let args = |n: usize, timeout: &str| CaptureArgs {
+            prometheus: "http://127.0.0.1:9".into(),
+            queries: (0..n).map(|i| format!("q{i}=up")).collect(),
+            from: "-1h".into(),
+            to: "now".into(),
+            step: "30s".into(),
+            output: None,
+            timeout: timeout.into(),
+        };
+        assert!(Capture::from_args(&args(32, "30s"), 1e9).is_ok());
+        let e = Capture::from_args(&args(33, "30s"), 1e9).unwrap_err();
+        assert!(e.contains("at most 32"), "{e}");
+        let e = Capture::from_args(&args(1, "2h"), 1e9).unwrap_err();
+        assert!(e.contains("--timeout must be between"), "{e}");
+    }
 
     #[test]
     fn numbers_stay_toml_floats() {

@@ -1,18 +1,20 @@
 //! The morning vista's engine: live panes fed by sources (host, Prometheus, commands, log
 //! files), each polled by its own task into ring buffers, never blocking another pane or the UI
-//! ("Live sources are tasks" in DESIGN.md). The screen itself lives in `ui`; it reads
-//! [`PaneHandle::state`] and redraws when [`VistaHandle::subscribe`] changes.
+//! ("Live sources are tasks" in DESIGN.md). Each task publishes whole values: the screen (in
+//! `ui`) draws a [`VistaSnapshot`] at a given `now`, and redraws when [`VistaHandle::subscribe`]
+//! sees a new one.
 //!
 //! ```no_run
 //! # async fn demo() {
 //! use gamelan::vista;
 //! let config = vista::default_config(); // or VistaConfig::load(path) / load_or_default(&paths)
 //! let handle = vista::spawn(&config);
-//! let mut changed = handle.subscribe();
-//! while changed.changed().await.is_ok() {
-//!     for pane in handle.panes() {
-//!         let state = pane.state();
-//!         println!("{}: {:?} {} series", pane.def.title, state.status, state.series.len());
+//! let mut snapshots = handle.subscribe();
+//! while snapshots.changed().await.is_ok() {
+//!     let snap = snapshots.borrow_and_update().clone();
+//!     for pane in &snap.panes {
+//!         let st = &pane.state;
+//!         println!("{}: {:?} {} series", pane.def.title, st.status, st.series.len());
 //!     }
 //! }
 //! # }
@@ -22,8 +24,10 @@
 
 pub mod capture;
 pub mod config;
+pub mod regular;
 pub mod ring;
 pub mod runner;
+pub mod snapshot;
 pub mod source;
 pub mod state;
 pub mod time;
@@ -34,7 +38,8 @@ pub use config::{
     SourceDef, SourceSpec, SourceType, VistaConfig, compile_panes, default_config,
 };
 pub use ring::Ring;
-pub use runner::{PaneHandle, VistaHandle, backoff, spawn, spawn_on};
+pub use runner::{VistaHandle, backoff, spawn, spawn_on};
+pub use snapshot::{PaneSnapshot, VistaSnapshot};
 pub use source::Source;
 pub use state::{AlertItem, Line, PaneError, PaneState, Reading, Series, SloReading, Status};
 pub use time::{format_duration, parse_duration, parse_time};

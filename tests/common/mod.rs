@@ -273,28 +273,27 @@ pub fn vista_config(src: &str) -> gamelan::vista::VistaConfig {
         .unwrap_or_else(|d| panic!("config does not parse:\n{}", gamelan::diag::render(&d)))
 }
 
-/// Waits (bounded) until `pred` holds for vista pane `id`; panics with the pane's state otherwise.
+/// Waits (bounded) until `pred` holds for vista pane `id` in a published snapshot; panics with
+/// the pane's state otherwise.
 pub async fn wait_pane(
     h: &gamelan::vista::VistaHandle,
     id: &str,
     what: &str,
     pred: impl Fn(&gamelan::vista::PaneState) -> bool,
 ) -> gamelan::vista::PaneState {
-    let pane = h.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
     let mut rx = h.subscribe();
     let end = tokio::time::Instant::now() + WAIT;
     loop {
-        {
-            let s = pane.state();
-            if pred(&s) {
-                return s.clone();
-            }
+        let snap = rx.borrow_and_update().clone();
+        let pane = snap.pane(id).unwrap_or_else(|| panic!("no pane {id}"));
+        if pred(&pane.state) {
+            return pane.state.clone();
         }
         let left = end.saturating_duration_since(tokio::time::Instant::now());
         assert!(
             !left.is_zero(),
             "pane `{id}`: timed out waiting for {what}; state: {:#?}",
-            pane.snapshot()
+            pane.state
         );
         let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), rx.changed()).await;
     }

@@ -29,7 +29,7 @@ use status::status;
 
 /// Splits the health pane to show live panes on its right, one above the other.
 fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
-    let panes = live.0.panes();
+    let panes = &live.vista.panes;
     if panes.is_empty() || r.width < 60 || r.height < 3 {
         return r;
     }
@@ -51,7 +51,7 @@ fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rec
             height: y1 - y0,
             ..right
         };
-        super::vista::draw_pane(buf, pr, &p.def, &p.state(), false, theme);
+        super::vista::draw_pane(buf, pr, p, live.now, false, theme);
     }
     left
 }

@@ -1,6 +1,7 @@
 //! `type = "command"`: `sh -c COMMAND` each interval. The child runs in its own process group;
-//! on timeout (or when the vista shuts down) the whole group is killed, so `sleep 100 | cat`
-//! leaves nothing behind.
+//! on timeout, when it writes more than [`MAX_OUTPUT`] bytes, or when the vista shuts down, the
+//! whole group is killed, so `sleep 100 | cat` and `yes` leave nothing behind. Only a bounded
+//! tail of its output is ever held ([`TAIL_BYTES`]; the pane then keeps its `lines`).
 
 use super::one_line;
 use crate::vista::config::{CommandDef, Highlight, Parse};
@@ -31,42 +32,107 @@ impl Drop for GroupKill {
     }
 }
 
+/// Most bytes a command may write (standard output and error together) in one poll; past it the
+/// command is stopped, so that `yes` costs a moment, not the machine's memory.
+pub const MAX_OUTPUT: u64 = 8 << 20;
+/// Bytes of standard output kept (the tail); older output is dropped as it arrives.
+pub const TAIL_BYTES: usize = 64 << 10;
+/// Bytes of standard error kept, for the error message.
+const ERR_TAIL_BYTES: usize = 4 << 10;
+
+/// The last bytes of a stream, at most `cap` of them, and how many went by.
+#[derive(Debug)]
+pub struct Tail {
+    buf: Vec<u8>,
+    cap: usize,
+    /// Bytes seen in all.
+    pub total: u64,
+}
+
+impl Tail {
+    pub fn new(cap: usize) -> Tail {
+        Tail {
+            buf: Vec::new(),
+            cap: cap.max(1),
+            total: 0,
+        }
+    }
+
+    /// Takes in a chunk, dropping the oldest bytes past the bound (never holding more than
+    /// twice `cap`, so that dropping is amortised).
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.total += chunk.len() as u64;
+        if chunk.len() >= self.cap {
+            self.buf.clear();
+            self.buf.extend_from_slice(&chunk[chunk.len() - self.cap..]);
+            return;
+        }
+        self.buf.extend_from_slice(chunk);
+        if self.buf.len() > 2 * self.cap {
+            let cut = self.buf.len() - self.cap;
+            self.buf.drain(..cut);
+        }
+    }
+
+    /// Whether older bytes were dropped.
+    pub fn truncated(&self) -> bool {
+        self.total > self.kept().len() as u64
+    }
+
+    fn kept(&self) -> &[u8] {
+        &self.buf[self.buf.len().saturating_sub(self.cap)..]
+    }
+
+    /// The kept text; when older bytes were dropped, from the first whole line on.
+    pub fn text(&self) -> String {
+        let mut b = self.kept();
+        if self.truncated()
+            && let Some(nl) = b.iter().position(|&c| c == b'\n')
+        {
+            b = &b[nl + 1..];
+        }
+        String::from_utf8_lossy(b).into_owned()
+    }
+}
+
+/// How a run ended.
+enum Ended {
+    Exited(std::process::ExitStatus),
+    TooMuch,
+    TimedOut,
+}
+
 impl CommandSource {
     pub fn new(def: CommandDef) -> CommandSource {
         CommandSource { def }
     }
 
     pub async fn poll(&mut self, timeout: Duration) -> Result<Reading, String> {
-        let mut cmd = tokio::process::Command::new("sh");
-        cmd.arg("-c")
-            .arg(&self.def.command)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .process_group(0);
-        let child = cmd.spawn().map_err(|e| format!("cannot run sh: {e}"))?;
-        let mut guard = GroupKill(child.id());
-        let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
-            Ok(Ok(out)) => out,
-            Ok(Err(e)) => return Err(format!("command failed: {e}")),
-            Err(_) => {
+        let (out, err, ended) = run(&self.def.command, timeout, MAX_OUTPUT).await?;
+        let stdout = out.text();
+        let status = match ended {
+            Ended::Exited(status) => status,
+            Ended::TooMuch => {
+                return Err(format!(
+                    "stopped (killed): it wrote more than {} MiB of output in one poll",
+                    MAX_OUTPUT >> 20
+                ));
+            }
+            Ended::TimedOut => {
                 return Err(format!(
                     "timed out after {} (killed)",
                     format_duration(timeout)
                 ));
             }
         };
-        guard.0 = None; // the shell is reaped and its output closed: nothing left to kill
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
+        if !status.success() {
+            let stderr = err.text();
             let why = stderr
                 .lines()
                 .rev()
                 .find(|l| !l.trim().is_empty())
                 .or_else(|| stdout.lines().rev().find(|l| !l.trim().is_empty()));
-            let status = match out.status.code() {
+            let status = match status.code() {
                 Some(c) => format!("exit status {c}"),
                 None => "killed by a signal".into(),
             };
@@ -97,6 +163,63 @@ impl CommandSource {
             }
         }
     }
+}
+
+/// Runs `sh -c command` in its own process group, keeping the tails of its standard output and
+/// error. The group is killed when the command passes `max_output` bytes or `timeout`, and
+/// whenever this future is dropped before the shell is reaped.
+async fn run(
+    command: &str,
+    timeout: Duration,
+    max_output: u64,
+) -> Result<(Tail, Tail, Ended), String> {
+    use tokio::io::AsyncReadExt;
+    let mut cmd = tokio::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .process_group(0);
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run sh: {e}"))?;
+    let mut guard = GroupKill(child.id());
+    let mut stdout = child.stdout.take().ok_or("no standard output")?;
+    let mut stderr = child.stderr.take().ok_or("no standard error")?;
+    let (mut out, mut err) = (Tail::new(TAIL_BYTES), Tail::new(ERR_TAIL_BYTES));
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(deadline);
+    let mut chunk = vec![0u8; 16 << 10];
+    let mut chunk2 = vec![0u8; 4 << 10];
+    let (mut out_open, mut err_open) = (true, true);
+    let ended = loop {
+        if out.total + err.total > max_output {
+            break Ended::TooMuch;
+        }
+        tokio::select! {
+            () = &mut deadline => break Ended::TimedOut,
+            n = stdout.read(&mut chunk), if out_open => match n {
+                Ok(0) | Err(_) => out_open = false,
+                Ok(n) => out.push(&chunk[..n]),
+            },
+            n = stderr.read(&mut chunk2), if err_open => match n {
+                Ok(0) | Err(_) => err_open = false,
+                Ok(n) => err.push(&chunk2[..n]),
+            },
+            status = child.wait(), if !out_open && !err_open => match status {
+                Ok(s) => break Ended::Exited(s),
+                Err(e) => return Err(format!("command failed: {e}")),
+            },
+        }
+    };
+    if let Ended::Exited(_) = ended {
+        // The shell is reaped and its output closed. Anything it left in the background
+        // has let go of the pipes and is no longer ours to stop.
+        guard.0 = None;
+    }
+    // Otherwise `guard` kills the whole group as it goes out of scope here.
+    drop(guard);
+    Ok((out, err, ended))
 }
 
 /// The last `n` lines of `text`, highlighted.
@@ -213,6 +336,42 @@ mod tests {
             .into_iter()
             .map(|v| (v.id, v.value))
             .collect()
+    }
+
+    #[test]
+    fn the_tail_is_bounded_and_starts_at_a_whole_line() {
+        let mut t = Tail::new(10);
+        t.push(b"abc\n");
+        assert_eq!((t.text().as_str(), t.truncated()), ("abc\n", false));
+        for i in 0..1000 {
+            t.push(format!("line {i}\n").as_bytes());
+            assert!(t.buf.len() <= 20, "never more than twice the bound");
+        }
+        assert!(t.truncated());
+        assert_eq!(t.text(), "line 999\n", "the cut partial line is dropped");
+        assert_eq!(
+            t.total,
+            4 + (0..1000)
+                .map(|i| format!("line {i}\n").len() as u64)
+                .sum::<u64>()
+        );
+        t.push(&[b'x'; 100]);
+        assert_eq!(t.kept(), &[b'x'; 10]);
+    }
+
+    #[tokio::test]
+    async fn a_runaway_is_stopped_at_its_output_bound() {
+        let started = std::time::Instant::now();
+        let (out, _, ended) = run("yes", Duration::from_secs(20), 1 << 20).await.unwrap();
+        assert!(matches!(ended, Ended::TooMuch));
+        assert!(out.total > 1 << 20 && out.total < 2 << 20, "{}", out.total);
+        assert!(out.kept().len() <= TAIL_BYTES);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let (_, _, ended) = run("sleep 5", Duration::from_millis(200), 1 << 20)
+            .await
+            .unwrap();
+        assert!(matches!(ended, Ended::TimedOut));
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

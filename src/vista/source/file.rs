@@ -1,10 +1,12 @@
 //! `type = "file"`: the tail of a log file. The first poll reads the last part of the file; each
 //! later poll reads only what was appended. A file that shrank was truncated (read again from
 //! the start); a path that now names another file was rotated (the rest of the old file is read,
-//! then the new one from its start). Both leave a marker line in the pane.
+//! then the new one from its start). Both leave a marker line in the pane. Only a regular file
+//! is followed: a FIFO, a device or a directory is a pane error, never an open that blocks.
 
 use super::sanitize;
 use crate::vista::config::{FileDef, Highlight};
+use crate::vista::regular;
 use crate::vista::state::{Line, Reading};
 use crate::vista::time::now_unix;
 use std::fs::File;
@@ -89,6 +91,13 @@ impl FileSource {
         out.push(Line::new(text, hl, at));
     }
 
+    /// Opens the path if it is still a regular file (never blocking on a FIFO swapped in).
+    fn open_file(&self) -> Result<File, String> {
+        regular::open(&self.def.path)
+            .map(|(f, _)| f)
+            .map_err(|e| format!("{}: {e}", self.def.path.display()))
+    }
+
     fn err(&self, what: &str, e: &std::io::Error) -> String {
         format!("{what} {}: {e}", self.def.path.display())
     }
@@ -99,9 +108,7 @@ impl super::BlockingSource for FileSource {
         let at = now_unix();
         let path = self.def.path.clone();
         let meta = std::fs::metadata(&path).map_err(|e| self.err("cannot read", &e))?;
-        if meta.is_dir() {
-            return Err(format!("{} is a directory, not a file", path.display()));
-        }
+        regular::check(&meta).map_err(|e| format!("{}: {e}", path.display()))?;
         let id = (meta.dev(), meta.ino());
         let len = meta.len();
         let mut out = Vec::new();
@@ -111,7 +118,7 @@ impl super::BlockingSource for FileSource {
             None => {
                 replace = true;
                 self.carry.clear();
-                let mut file = File::open(&path).map_err(|e| self.err("cannot open", &e))?;
+                let mut file = self.open_file()?;
                 start = len.saturating_sub(self.tail_bytes());
                 if start > 0 {
                     // Begin at a line start: drop the partial first line.
@@ -147,7 +154,7 @@ impl super::BlockingSource for FileSource {
                     format!("— {} was rotated —", path.display()),
                     at,
                 ));
-                let file = File::open(&path).map_err(|e| self.err("cannot open", &e))?;
+                let file = self.open_file()?;
                 self.open = Some(Open {
                     file,
                     id,

@@ -1,73 +1,79 @@
-//! `type = "host"`: this machine, read from /proc and statvfs (Linux).
+//! `type = "host"`: this machine, on Linux and macOS alike, through the `sysinfo` crate. Each
+//! pane keeps its own collectors and refreshes only what it shows.
 //!
 //! | metric | series | how |
 //! | --- | --- | --- |
-//! | cpu | `cpu` (%) | busy share of /proc/stat jiffies between two polls (the first poll samples 200 ms) |
-//! | memory | `memory` (%) | (MemTotal − MemAvailable) / MemTotal from /proc/meminfo |
-//! | load | `load1`, `load5`, `load15` | /proc/loadavg |
-//! | disk | `disk:<mount>` (%) | statvfs of each real filesystem in /proc/self/mounts, like df |
-//! | net | `rx`, `tx` (B/s) | byte counters of /proc/net/dev (all but `lo`) between two polls |
+//! | cpu | `cpu` (%) | busy share of all cores between two polls (the first poll samples 200 ms) |
+//! | memory | `memory` (%) | (total − available) / total |
+//! | load | `load1`, `load5`, `load15` | the load averages |
+//! | disk | `disk:<mount>` (%) | used / (used + available) of each real filesystem (one per device), as `df` |
+//! | net | `rx`, `tx` (B/s) | bytes moved between two polls over every interface but loopback |
+//! | processes | lines | the busiest processes by CPU between two polls, then by memory |
 
 use crate::vista::config::{HostDef, HostMetric};
-use crate::vista::state::{Reading, Value};
+use crate::vista::state::{Line, Reading, Value};
 use crate::vista::time::now_unix;
-use std::collections::HashSet;
-use std::ffi::CString;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use sysinfo::{
+    DiskRefreshKind, Disks, MINIMUM_CPU_UPDATE_INTERVAL, Networks, ProcessRefreshKind,
+    ProcessesToUpdate, System,
+};
 
 pub struct HostSource {
     def: HostDef,
-    cpu: Option<CpuTimes>,
-    net: Option<(Instant, u64, u64)>,
+    sys: Option<System>,
+    disks: Option<Disks>,
+    /// The interfaces and when their counters were last read.
+    net: Option<(Networks, Instant)>,
 }
-
-#[derive(Debug, Clone, Copy)]
-struct CpuTimes {
-    busy: u64,
-    total: u64,
-}
-
-/// Filesystem types that hold data (anything mounted from a /dev node counts too).
-const REAL_FS: &[&str] = &[
-    "ext2",
-    "ext3",
-    "ext4",
-    "xfs",
-    "btrfs",
-    "zfs",
-    "f2fs",
-    "jfs",
-    "reiserfs",
-    "vfat",
-    "exfat",
-    "ntfs",
-    "ntfs3",
-    "fuseblk",
-    "overlay",
-    "nfs",
-    "nfs4",
-    "cifs",
-    "smb3",
-    "9p",
-    "virtiofs",
-    "ceph",
-    "glusterfs",
-    "lustre",
-    "bcachefs",
-    "drvfs",
-];
 
 impl HostSource {
     pub fn new(def: HostDef) -> HostSource {
         HostSource {
             def,
-            cpu: None,
+            sys: None,
+            disks: None,
             net: None,
         }
     }
 
     fn wants(&self, m: HostMetric) -> bool {
         self.def.metrics.contains(&m)
+    }
+
+    /// Readies the collectors on the first poll. A rate (CPU, network, a process's CPU) needs two
+    /// samples: they are taken 200 ms apart, so that the pane starts with a value.
+    fn warm_up(&mut self) -> Result<(), String> {
+        if self.sys.is_some() || self.disks.is_some() || self.net.is_some() {
+            return Ok(());
+        }
+        let mut sys = System::new().map_err(|e| format!("cannot read this machine: {e}"))?;
+        let mut rates = false;
+        if self.wants(HostMetric::Cpu) {
+            sys.refresh_cpu_usage();
+            rates = true;
+        }
+        if self.wants(HostMetric::Processes) {
+            refresh_processes(&mut sys);
+            rates = true;
+        }
+        if self.wants(HostMetric::Net) {
+            let nets = Networks::new_with_refreshed_list()
+                .map_err(|e| format!("cannot list network interfaces: {e}"))?;
+            self.net = Some((nets, Instant::now()));
+            rates = true;
+        }
+        if self.wants(HostMetric::Disk) {
+            self.disks = Some(
+                Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing())
+                    .map_err(|e| format!("cannot list filesystems: {e}"))?,
+            );
+        }
+        self.sys = Some(sys);
+        if rates {
+            std::thread::sleep(MINIMUM_CPU_UPDATE_INTERVAL);
+        }
+        Ok(())
     }
 }
 
@@ -80,118 +86,56 @@ fn value(id: &str, label: impl Into<String>, unit: &str, v: f64) -> Value {
     }
 }
 
-fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
 }
 
-fn cpu_times() -> Result<CpuTimes, String> {
-    let stat = read("/proc/stat")?;
-    let line = stat
-        .lines()
-        .find(|l| l.starts_with("cpu "))
-        .ok_or("no cpu line in /proc/stat")?;
-    let f: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    if f.len() < 4 {
-        return Err("short cpu line in /proc/stat".into());
-    }
-    // user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
-    let total: u64 = f.iter().take(8).sum();
-    let idle = f[3] + f.get(4).copied().unwrap_or(0);
-    Ok(CpuTimes {
-        busy: total - idle,
-        total,
-    })
+fn refresh_processes(sys: &mut System) {
+    sys.refresh_processes_specifics(
+        ProcessesToUpdate::All,
+        true,
+        ProcessRefreshKind::nothing()
+            .with_cpu()
+            .with_memory()
+            .without_tasks(),
+    );
 }
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+/// Whether an interface is the loopback (`lo` on Linux, `lo0` on macOS).
+fn is_loopback(name: &str) -> bool {
+    name.strip_prefix("lo")
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
 }
 
-fn net_bytes() -> Result<(u64, u64), String> {
-    let dev = read("/proc/net/dev")?;
-    let (mut rx, mut tx) = (0u64, 0u64);
-    for line in dev.lines().skip(2) {
-        let Some((name, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if name.trim() == "lo" {
-            continue;
-        }
-        let f: Vec<u64> = rest
-            .split_whitespace()
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        if f.len() >= 9 {
-            rx = rx.wrapping_add(f[0]);
-            tx = tx.wrapping_add(f[8]);
-        }
-    }
-    Ok((rx, tx))
+/// Characters of a process name shown (kernel threads' names run long and would wrap).
+const MAX_NAME: usize = 20;
+
+/// One row of the process list: %CPU (of one core, like `top`), %MEM, name.
+pub fn process_row(cpu: f32, mem_share: f64, name: &str) -> String {
+    // Left-aligned: a line's leading spaces would be lost when the pane wraps it.
+    let (cpu, mem) = (format!("{cpu:.1}"), format!("{:.1}", mem_share * 100.0));
+    let name = super::one_line(&super::sanitize(name), MAX_NAME);
+    format!("{cpu:<6}{mem:<6}{name}")
 }
 
-/// `\040`-style escapes in /proc/self/mounts.
-fn unescape_mount(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A mounted filesystem worth showing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mount {
-    pub device: String,
-    pub path: String,
-    pub fstype: String,
-}
-
-/// The real filesystems mounted on this machine, one per device (its shortest mount path).
-pub fn mounts() -> Result<Vec<Mount>, String> {
-    let text = read("/proc/self/mounts")?;
-    let mut found: Vec<Mount> = Vec::new();
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() < 3 {
-            continue;
-        }
-        let (device, path, fstype) = (unescape_mount(f[0]), unescape_mount(f[1]), f[2].to_string());
-        if !(REAL_FS.contains(&fstype.as_str()) || device.starts_with("/dev/"))
-            || fstype == "squashfs"
-        {
-            continue;
-        }
-        match found.iter_mut().find(|m| m.device == device) {
-            Some(m) if path.len() < m.path.len() => m.path = path,
+/// The filesystems to show, one per device under its shortest mount point, from
+/// `(device, mount point)` pairs in the order listed.
+pub fn one_per_device<'a>(mounts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let mut by_device: Vec<(&str, &str)> = Vec::new();
+    for (device, mount) in mounts {
+        match by_device.iter_mut().find(|d| d.0 == device) {
+            Some(d) if mount.len() < d.1.len() => d.1 = mount,
             Some(_) => {}
-            None => found.push(Mount {
-                device,
-                path,
-                fstype,
-            }),
+            None => by_device.push((device, mount)),
         }
     }
-    Ok(found)
+    by_device.into_iter().map(|(_, m)| m.to_string()).collect()
 }
 
-/// Used percent of the filesystem at `path`, as df computes it, or `None` when it has no size.
+/// Used percent of the filesystem at `path` as `df` computes it (used / (used + available to
+/// users), so blocks reserved for root do not count), or `None` when it has no size.
 pub fn disk_used_percent(path: &str) -> Result<Option<f64>, String> {
-    let c = CString::new(path).map_err(|_| format!("bad mount path {path}"))?;
+    let c = std::ffi::CString::new(path).map_err(|_| format!("bad mount path {path}"))?;
     // SAFETY: `c` is a valid NUL-terminated string and `st` is a properly sized, writable
     // statvfs struct that the call fills in.
     let st = unsafe {
@@ -205,137 +149,132 @@ pub fn disk_used_percent(path: &str) -> Result<Option<f64>, String> {
         st
     };
     let blocks = st.f_blocks as f64;
-    let free = st.f_bfree as f64;
-    let avail = st.f_bavail as f64;
-    let used = blocks - free;
-    let usable = used + avail;
+    let used = blocks - st.f_bfree as f64;
+    let usable = used + st.f_bavail as f64;
     Ok((blocks > 0.0 && usable > 0.0).then(|| used / usable * 100.0))
 }
 
-fn meminfo_kib(text: &str, key: &str) -> Option<f64> {
-    text.lines()
-        .find(|l| l.starts_with(key) && l[key.len()..].starts_with(':'))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn gib(kib: f64) -> String {
-    format!("{:.1} GiB", kib / (1024.0 * 1024.0))
+impl HostSource {
+    fn processes(&mut self) -> Result<Reading, String> {
+        let at = now_unix();
+        let sys = self.sys.as_mut().ok_or("not started")?;
+        refresh_processes(sys);
+        sys.refresh_memory();
+        let total = sys.total_memory().max(1) as f64;
+        let mut procs: Vec<_> = sys
+            .processes()
+            .values()
+            .map(|p| (p.cpu_usage(), p.memory(), p.name().to_string_lossy()))
+            .collect();
+        procs.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        let mut lines = vec![Line::marker("%CPU  %MEM  COMMAND", at)];
+        lines.extend(procs.iter().take(self.def.lines.saturating_sub(1)).map(
+            |(cpu, mem, name)| Line::new(process_row(*cpu, *mem as f64 / total, name), None, at),
+        ));
+        Ok(Reading::Lines {
+            lines,
+            replace: true,
+        })
+    }
 }
 
 impl super::BlockingSource for HostSource {
     fn poll(&mut self) -> Result<Reading, String> {
+        self.warm_up()?;
+        if self.def.is_processes() {
+            return self.processes();
+        }
         let mut values = Vec::new();
         let mut errors = Vec::new();
-        // The first poll of a rate samples twice, 200 ms apart, so that the pane starts with a value.
-        let warm = (self.wants(HostMetric::Cpu) && self.cpu.is_none())
-            || (self.wants(HostMetric::Net) && self.net.is_none());
-        if warm {
-            if self.wants(HostMetric::Cpu) {
-                self.cpu = cpu_times().ok();
-            }
-            if self.wants(HostMetric::Net) {
-                self.net = net_bytes().ok().map(|(r, t)| (Instant::now(), r, t));
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
         for m in self.def.metrics.clone() {
-            let r = match m {
-                HostMetric::Cpu => cpu_times().map(|now| {
-                    if let Some(prev) = self.cpu.replace(now) {
-                        let dt = now.total.saturating_sub(prev.total);
-                        let busy = now.busy.saturating_sub(prev.busy);
-                        if dt > 0 {
-                            values.push(value(
-                                "cpu",
-                                format!("cpu ({} cores)", cores()),
-                                "%",
-                                busy as f64 / dt as f64 * 100.0,
-                            ));
-                        }
-                    }
-                }),
-                HostMetric::Memory => read("/proc/meminfo").and_then(|t| {
-                    let total =
-                        meminfo_kib(&t, "MemTotal").ok_or("no MemTotal in /proc/meminfo")?;
-                    let avail = meminfo_kib(&t, "MemAvailable")
-                        .or_else(|| {
-                            Some(
-                                meminfo_kib(&t, "MemFree")?
-                                    + meminfo_kib(&t, "Cached").unwrap_or(0.0),
-                            )
-                        })
-                        .ok_or("no MemAvailable in /proc/meminfo")?;
-                    if total > 0.0 {
-                        let used = total - avail;
+            match m {
+                HostMetric::Cpu => {
+                    let sys = self.sys.as_mut().ok_or("not started")?;
+                    sys.refresh_cpu_usage();
+                    let cores = sys.cpus().len().max(1);
+                    values.push(value(
+                        "cpu",
+                        format!("cpu ({cores} cores)"),
+                        "%",
+                        f64::from(sys.global_cpu_usage()).clamp(0.0, 100.0),
+                    ));
+                }
+                HostMetric::Memory => {
+                    let sys = self.sys.as_mut().ok_or("not started")?;
+                    sys.refresh_memory();
+                    let (total, avail) = (sys.total_memory(), sys.available_memory());
+                    if total > 0 {
+                        let used = total.saturating_sub(avail);
                         values.push(value(
                             "memory",
                             format!("memory ({} of {})", gib(used), gib(total)),
                             "%",
-                            used / total * 100.0,
+                            used as f64 / total as f64 * 100.0,
                         ));
+                    } else {
+                        errors.push("no memory figures on this machine".to_string());
                     }
-                    Ok(())
-                }),
-                HostMetric::Load => read("/proc/loadavg").and_then(|t| {
-                    let f: Vec<f64> = t
-                        .split_whitespace()
-                        .take(3)
-                        .filter_map(|x| x.parse().ok())
+                }
+                HostMetric::Load => match System::load_average() {
+                    Ok(l) => {
+                        for (id, span, v) in [
+                            ("load1", "1m", l.one),
+                            ("load5", "5m", l.five),
+                            ("load15", "15m", l.fifteen),
+                        ] {
+                            values.push(value(id, format!("load {span}"), "", v));
+                        }
+                    }
+                    Err(e) => errors.push(format!("cannot read the load average: {e}")),
+                },
+                HostMetric::Disk => {
+                    let disks = self.disks.as_mut().ok_or("not started")?;
+                    disks.refresh_specifics(true, DiskRefreshKind::nothing());
+                    let listed: Vec<(String, String)> = disks
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.name().to_string_lossy().into_owned(),
+                                d.mount_point().to_string_lossy().into_owned(),
+                            )
+                        })
                         .collect();
-                    if f.len() < 3 {
-                        return Err("short /proc/loadavg".into());
-                    }
-                    for (i, (id, span)) in [("load1", "1m"), ("load5", "5m"), ("load15", "15m")]
-                        .into_iter()
-                        .enumerate()
-                    {
-                        values.push(value(id, format!("load {span}"), "", f[i]));
-                    }
-                    Ok(())
-                }),
-                HostMetric::Disk => mounts().map(|ms| {
-                    let mut seen = HashSet::new();
-                    for m in ms {
-                        match disk_used_percent(&m.path) {
-                            Ok(Some(pct)) if seen.insert(m.path.clone()) => {
+                    let mounts =
+                        one_per_device(listed.iter().map(|(d, m)| (d.as_str(), m.as_str())));
+                    for mount in mounts {
+                        match disk_used_percent(&mount) {
+                            Ok(Some(pct)) => {
                                 values.push(value(
-                                    &format!("disk:{}", m.path),
-                                    m.path.clone(),
+                                    &format!("disk:{mount}"),
+                                    mount.clone(),
                                     "%",
                                     pct,
                                 ));
                             }
-                            Ok(_) => {}
+                            Ok(None) => {}
                             Err(e) => errors.push(e),
                         }
                     }
-                }),
-                HostMetric::Net => net_bytes().map(|(rx, tx)| {
+                }
+                HostMetric::Net => {
+                    let (nets, last) = self.net.as_mut().ok_or("not started")?;
+                    nets.refresh(true);
                     let now = Instant::now();
-                    if let Some((t0, rx0, tx0)) = self.net.replace((now, rx, tx)) {
-                        let dt = now.duration_since(t0).as_secs_f64();
-                        if dt > 0.0 {
-                            values.push(value(
-                                "rx",
-                                "received",
-                                "B/s",
-                                rx.wrapping_sub(rx0) as f64 / dt,
-                            ));
-                            values.push(value(
-                                "tx",
-                                "sent",
-                                "B/s",
-                                tx.wrapping_sub(tx0) as f64 / dt,
-                            ));
+                    let dt = now.duration_since(*last).as_secs_f64();
+                    *last = now;
+                    let (mut rx, mut tx) = (0u64, 0u64);
+                    for (name, data) in nets.iter() {
+                        if !is_loopback(&name.to_string_lossy()) {
+                            rx = rx.saturating_add(data.received());
+                            tx = tx.saturating_add(data.transmitted());
                         }
                     }
-                }),
-            };
-            if let Err(e) = r {
-                errors.push(e);
+                    if dt > 0.0 {
+                        values.push(value("rx", "received", "B/s", rx as f64 / dt));
+                        values.push(value("tx", "sent", "B/s", tx as f64 / dt));
+                    }
+                }
+                HostMetric::Processes => {} // a pane of its own (checked in the config)
             }
         }
         if values.is_empty() && !errors.is_empty() {
@@ -351,10 +290,55 @@ impl super::BlockingSource for HostSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vista::source::BlockingSource;
 
     #[test]
-    fn mount_escapes() {
-        assert_eq!(unescape_mount("/mnt/my\\040disk"), "/mnt/my disk");
-        assert_eq!(unescape_mount("/plain"), "/plain");
+    fn loopback_and_rows() {
+        assert!(is_loopback("lo") && is_loopback("lo0"));
+        assert!(!is_loopback("eth0") && !is_loopback("long0") && !is_loopback("en0"));
+        assert_eq!(process_row(12.345, 0.5, "rustc"), "12.3  50.0  rustc");
+        assert_eq!(process_row(0.0, 0.0, "a\x1bb"), "0.0   0.0   a\u{fffd}b");
+        assert_eq!(
+            process_row(0.7, 0.0, "kworker/u8:2-events_unbound"),
+            "0.7   0.0   kworker/u8:2-events…"
+        );
+    }
+
+    #[test]
+    fn one_filesystem_per_device_under_its_shortest_mount() {
+        let mounts = one_per_device([
+            ("/dev/sda1", "/etc/hosts"),
+            ("/dev/sda1", "/"),
+            ("/dev/sdb", "/data"),
+        ]);
+        assert_eq!(mounts, vec!["/".to_string(), "/data".to_string()]);
+        let root = disk_used_percent("/").unwrap().unwrap();
+        assert!((0.0..=100.0).contains(&root), "{root}");
+        assert!(disk_used_percent("/no/such/mount").is_err());
+    }
+
+    #[test]
+    fn reads_this_machine() {
+        let def = HostDef {
+            metrics: HostMetric::ALL.to_vec(),
+            lines: 12,
+        };
+        let Ok(Reading::Values { values, .. }) = HostSource::new(def).poll() else {
+            panic!("no values")
+        };
+        let get = |id: &str| values.iter().find(|v| v.id == id).map(|v| v.value);
+        assert!((0.0..=100.0).contains(&get("cpu").unwrap()));
+        assert!(get("memory").unwrap() > 0.0);
+        assert!(get("load1").unwrap() >= 0.0);
+        assert!(get("rx").unwrap() >= 0.0 && get("tx").unwrap() >= 0.0);
+        let mut top = HostSource::new(HostDef {
+            metrics: vec![HostMetric::Processes],
+            lines: 4,
+        });
+        let Ok(Reading::Lines { lines, replace }) = top.poll() else {
+            panic!("no lines")
+        };
+        assert!(replace && lines.len() == 4, "{lines:?}");
+        assert!(lines[0].marker && lines[0].text.contains("%CPU"));
     }
 }
