@@ -269,7 +269,10 @@ async fn a_remote_seat_clicks_a_cue_through_sgr_bytes() {
     let task = tokio::spawn(async move {
         let mut peer =
             driver::Peer::new(input, output, (80, 24), driver::ColourDepth::Ansi256).unwrap();
-        driver::drive(driven, seated, &Theme::default(), &mut peer).await
+        let end = driver::drive(driven, seated, &Theme::default(), &mut peer).await;
+        // The transport gives the terminal back once the seat has ended.
+        peer.give_back().await;
+        end
     });
     let first = frames.recv().await.unwrap();
     assert!(first.starts_with(ENTER), "mouse reporting goes on first");

@@ -110,8 +110,12 @@ fn play_quits_cleanly_on_every_stop_signal_and_finishes_its_recording() {
         let text = std::fs::read_to_string(&rec).unwrap();
         assert!(text.ends_with('\n'), "{name}: torn last line:\n{text}");
         let lines: Vec<&str> = text.lines().collect();
-        let last = lines[lines.len() - 1];
-        let before = lines[lines.len() - 2];
+        assert!(
+            lines[lines.len() - 1].starts_with("{\"end_of_recording\""),
+            "{name}: the recording is closed with its end line:\n{text}"
+        );
+        let last = lines[lines.len() - 2];
+        let before = lines[lines.len() - 3];
         assert!(
             last.contains("\"do\":\"leave\""),
             "{name}: last line {last}"
@@ -168,13 +172,18 @@ fn host_says_goodbye_removes_its_socket_and_restores_the_terminal_on_every_stop_
         assert!(!screen.contains("without saying goodbye"), "{screen}");
         assert!(!joiner.alternate_screen());
 
-        // The host's recording ends with its seat leaving.
+        // The host's recording ends with its seat leaving, then its end line.
         let dir = env.path("data/recordings");
         let file = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap();
         let text = std::fs::read_to_string(file.path()).unwrap();
         assert!(text.ends_with('\n'), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
         assert!(
-            text.lines().last().unwrap().contains("\"do\":\"leave\""),
+            lines[lines.len() - 1].starts_with("{\"end_of_recording\""),
+            "{name}: {text}"
+        );
+        assert!(
+            lines[lines.len() - 2].contains("\"do\":\"leave\""),
             "{name}: {text}"
         );
     }
@@ -186,13 +195,13 @@ fn the_lobby_vista_and_replay_quit_cleanly_on_stop_signals() {
 
     // The lobby itself.
     let mut t = env.term("ana", &format!("\"$G\"{SCRIPT_TAIL}"));
-    t.wait_for("Enter start");
+    t.wait_for("morning vista");
     kill(gamelan_pid(&t), libc::SIGTERM);
     assert_restored(&mut t, libc::SIGTERM, "lobby");
 
     // A drill started from the lobby.
     let mut t = env.term("ana", &format!("\"$G\"{SCRIPT_TAIL}"));
-    t.wait_for("Enter start");
+    t.wait_for("morning vista");
     t.press("\r");
     t.wait_for("Enter starts the metronome");
     kill(gamelan_pid(&t), libc::SIGINT);
@@ -200,7 +209,7 @@ fn the_lobby_vista_and_replay_quit_cleanly_on_stop_signals() {
 
     // The vista opened from the lobby.
     let mut t = env.term("ana", &format!("\"$G\"{SCRIPT_TAIL}"));
-    t.wait_for("Enter start");
+    t.wait_for("morning vista");
     t.press("v");
     t.wait_for("vista");
     kill(gamelan_pid(&t), libc::SIGQUIT);

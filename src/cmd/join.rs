@@ -16,7 +16,7 @@ pub struct JoinArgs {
     #[arg(long)]
     pub role: Option<String>,
     /// The seat's name, exactly (refused while someone present holds it). Without it the
-    /// seat is named after $USER: the first free one of USER, USER-2, USER-3…
+    /// seat is named after $USER: the first free one of USER, USER-2, USER-3 and so on
     #[arg(long = "as", value_name = "SEAT")]
     pub seat_name: Option<String>,
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 /// `gamelan scenarios [filters]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ScenariosArgs {
-    /// Only this failure family (deploy, dependency, capacity, network, data, security, config, clock…).
+    /// Only this failure family (deploy, dependency, capacity, network, data, security, config, clock and so on).
     #[arg(long, value_name = "FAMILY")]
     pub family: Option<String>,
     /// Only scenarios with this tag (or family).

@@ -669,10 +669,16 @@ mod tests {
             &Input::Mouse(Mouse::new(MouseKind::Down(Button::Left), x, y as u16)),
             SCREEN,
         );
+        let queue_backlog = l
+            .catalogue
+            .entries
+            .iter()
+            .position(|e| e.scenario.meta.id == "queue-backlog")
+            .unwrap();
         assert_eq!(
             l.on_input(&pick, SCREEN),
             Some(Pick::New {
-                entry: 2,
+                entry: queue_backlog,
                 role: None
             })
         );
