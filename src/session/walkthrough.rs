@@ -1,0 +1,166 @@
+//! The walkthrough: the presenter's vista shown on every seat. The shared state
+//! ([`Walkthrough`]) is what the presenter drives (focus, zoom, tour step, time range) and the
+//! remarks dropped on panes; a seat's [`Lens`] is view-only state on top of it: follow the
+//! presenter (the default) or look around alone and snap back. Lenses never leave the seat.
+
+use super::SeatId;
+use super::input::VistaShape;
+use serde::Serialize;
+
+/// The shared state of a walkthrough segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Walkthrough {
+    /// The vista shown, once the shell has loaded it.
+    pub vista: Option<VistaShape>,
+    pub focus: usize,
+    pub zoom: bool,
+    /// The tour's step (a pane, whose note is shown), or `None` when the tour is off.
+    pub tour: Option<usize>,
+    /// The time range the charts show, in seconds.
+    pub range: u64,
+    pub remarks: Vec<Remark>,
+}
+
+/// A question or remark on a pane, shown beside it for everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Remark {
+    pub beat: u64,
+    pub seat: SeatId,
+    pub pane: usize,
+    /// The pane's title when the remark was made (it goes into the write-up).
+    pub pane_title: String,
+    pub text: String,
+    pub question: bool,
+}
+
+impl Walkthrough {
+    pub fn new(range: u64) -> Walkthrough {
+        Walkthrough {
+            vista: None,
+            focus: 0,
+            zoom: false,
+            tour: None,
+            range,
+            remarks: Vec::new(),
+        }
+    }
+
+    pub fn panes(&self) -> usize {
+        self.vista.as_ref().map_or(0, |v| v.panes.len())
+    }
+
+    /// The remarks on one pane, oldest first.
+    pub fn remarks_on(&self, pane: usize) -> impl Iterator<Item = &Remark> {
+        self.remarks.iter().filter(move |r| r.pane == pane)
+    }
+}
+
+/// One seat's way of looking at the walkthrough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Lens {
+    /// Looking around alone (`false`: following the presenter).
+    pub looking: bool,
+    pub focus: usize,
+    pub zoom: bool,
+}
+
+/// What a seat draws: the presenter's view, or its own while it looks around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    pub focus: usize,
+    pub zoom: bool,
+    pub tour: Option<usize>,
+    pub range: u64,
+    pub following: bool,
+}
+
+impl Lens {
+    /// Starts looking around from wherever the presenter is.
+    pub fn look_around(&mut self, w: &Walkthrough) {
+        if !self.looking {
+            *self = Lens {
+                looking: true,
+                focus: w.focus,
+                zoom: w.zoom,
+            };
+        }
+    }
+
+    /// Back to following the presenter.
+    pub fn snap_back(&mut self) {
+        self.looking = false;
+    }
+
+    /// Moves this seat's own focus (looking around from now on), kept within the panes.
+    pub fn focus(&mut self, w: &Walkthrough, pane: usize) {
+        self.look_around(w);
+        self.focus = pane.min(w.panes().saturating_sub(1));
+    }
+
+    pub fn zoom(&mut self, w: &Walkthrough, on: bool) {
+        self.look_around(w);
+        self.zoom = on;
+    }
+
+    pub fn view(&self, w: &Walkthrough) -> View {
+        let last = w.panes().saturating_sub(1);
+        if self.looking {
+            View {
+                focus: self.focus.min(last),
+                zoom: self.zoom,
+                tour: None,
+                range: w.range,
+                following: false,
+            }
+        } else {
+            View {
+                focus: w.focus.min(last),
+                zoom: w.zoom,
+                tour: w.tour,
+                range: w.range,
+                following: true,
+            }
+        }
+    }
+
+    /// The pane a remark from this seat lands on: the one in its focus.
+    pub fn remark_pane(&self, w: &Walkthrough) -> usize {
+        self.view(w).focus
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::input::PaneName;
+
+    fn shown() -> Walkthrough {
+        let mut w = Walkthrough::new(3600);
+        w.vista = Some(VistaShape {
+            title: "t".into(),
+            source: "test".into(),
+            panes: (0..3)
+                .map(|i| PaneName {
+                    id: format!("p{i}"),
+                    title: format!("P{i}"),
+                })
+                .collect(),
+        });
+        w
+    }
+
+    #[test]
+    fn follow_look_around_and_snap_back() {
+        let mut w = shown();
+        let mut lens = Lens::default();
+        w.focus = 1;
+        assert_eq!(lens.view(&w).focus, 1);
+        lens.focus(&w, 9);
+        w.focus = 0;
+        assert_eq!(lens.view(&w).focus, 2, "looking around keeps its own focus");
+        assert_eq!(lens.remark_pane(&w), 2);
+        lens.snap_back();
+        assert!(lens.view(&w).following);
+        assert_eq!(lens.view(&w).focus, 0);
+    }
+}
