@@ -88,17 +88,17 @@ impl Session {
         if !who.present {
             return Err("join the session again first".into());
         }
+        if input.action == A::Leave {
+            if let Some(s) = self.seat_mut(seat) {
+                s.present = false;
+            }
+            out.push(SessionEvent::Left { seat });
+            return Ok(());
+        }
         if who.observer {
             return Err("observers are read-only".into());
         }
         match &input.action {
-            A::Leave => {
-                if let Some(s) = self.seat_mut(seat) {
-                    s.present = false;
-                }
-                out.push(SessionEvent::Left { seat });
-                Ok(())
-            }
             A::Note { text } => self.note(seat, text, out),
             A::Remark {
                 pane,
@@ -155,7 +155,7 @@ impl Session {
                 out.push(SessionEvent::FacilitatorIs { seat: *to });
                 Ok(())
             }
-            A::SpinFor { seat: person } => {
+            A::SpinFor { person } => {
                 self.player(*person)?;
                 self.spin(seat, Some(*person), out)
             }
@@ -296,6 +296,10 @@ impl Session {
         match self.phase {
             Phase::Gathering if how == Leaving::Skip => {
                 Err("the session has not started; `next` starts it".into())
+            }
+            Phase::Gathering if n == 0 => {
+                self.end("the setlist is empty".into(), out);
+                Ok(())
             }
             Phase::Gathering => {
                 self.start(0, out);
@@ -558,9 +562,12 @@ impl Session {
                 self.seat_name(t.spin.person)
             ));
         }
-        let Some(deck) = self.plan.decks[i].as_ref() else {
+        let Some(deck) = self.plan.decks.get(i).and_then(Option::as_ref) else {
             return Err("this wheel has no deck".into());
         };
+        if deck.prompts.is_empty() {
+            return Err("this deck has no prompts".into());
+        }
         let pick = match &self.plan.setlist.segments[i].kind {
             SegmentKind::Wheel { pick, .. } => *pick,
             _ => Pick::Spinner,
@@ -571,7 +578,9 @@ impl Session {
         if w.turns.len() >= limits::TURNS {
             return Err(format!("at most {} turns a wheel", limits::TURNS));
         }
-        let themes: Vec<usize> = (0..deck.themes.len()).filter(|t| !w.retired[*t]).collect();
+        let themes: Vec<usize> = (0..deck.themes.len())
+            .filter(|t| !w.retired.get(*t).copied().unwrap_or(false))
+            .collect();
         if themes.is_empty() {
             return Err("every theme is retired; restore one first".into());
         }
@@ -600,6 +609,9 @@ impl Session {
                 pool.into_iter().map(|s| (s, turns_of(s))).collect()
             }
         };
+        if people.is_empty() {
+            return Err("nobody is here to answer".into());
+        }
         let draw = Draw {
             themes: &themes,
             prompts: deck.prompts.len(),
@@ -689,8 +701,11 @@ impl Session {
         out: &mut Vec<SessionEvent>,
     ) -> Result<(), Refusal> {
         let i = self.wheel_segment()?;
-        let deck = self.plan.decks[i]
-            .as_ref()
+        let deck = self
+            .plan
+            .decks
+            .get(i)
+            .and_then(Option::as_ref)
             .ok_or("this wheel has no deck")?;
         let t = deck
             .theme_index(theme)
@@ -698,6 +713,9 @@ impl Session {
         let Activity::Wheel(w) = &mut self.segments[i].activity else {
             return Err("this is not a wheel segment".into());
         };
+        if w.retired.len() <= t {
+            return Err("this wheel has no such theme".into());
+        }
         if w.retired[t] == retire {
             return Err(if retire {
                 "that theme is already retired".into()

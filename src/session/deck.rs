@@ -127,8 +127,9 @@ pub fn load_str(src: &str, file: &str) -> Result<Deck, Vec<Diagnostic>> {
     let mut prompts = Vec::new();
     let mut seen = HashSet::new();
     for (i, (span, t)) in prompt_tables.iter().enumerate() {
+        let fresh = unique(&mut r, &mut seen, span, t, "prompt");
         if let Some(p) = prompt(&mut r, i, span, t)
-            && unique(&mut r, &mut seen, span, &p.id, "prompt")
+            && fresh
         {
             prompts.push(p);
         }
@@ -141,8 +142,9 @@ pub fn load_str(src: &str, file: &str) -> Result<Deck, Vec<Diagnostic>> {
     let mut themes = Vec::new();
     let mut seen = HashSet::new();
     for (i, (span, t)) in theme_tables.iter().enumerate() {
+        let fresh = unique(&mut r, &mut seen, span, t, "theme");
         if let Some(th) = theme(&mut r, i, span, t, &ids)
-            && unique(&mut r, &mut seen, span, &th.id, "theme")
+            && fresh
         {
             themes.push(th);
         }
@@ -157,13 +159,17 @@ pub fn load_str(src: &str, file: &str) -> Result<Deck, Vec<Diagnostic>> {
     r.finish(ok)
 }
 
+/// Whether the entry's `id` (as written, valid or not) was not seen before.
 fn unique(
     r: &mut Reader<'_>,
     seen: &mut HashSet<String>,
     span: &Range<usize>,
-    id: &str,
+    t: &DeTable<'_>,
     what: &str,
 ) -> bool {
+    let Some(id) = t.get("id").and_then(|v| v.get_ref().as_str()) else {
+        return true;
+    };
     let fresh = seen.insert(id.to_string());
     if !fresh {
         r.err(span.clone(), format!("duplicate {what} id `{id}`"));

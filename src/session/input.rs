@@ -90,9 +90,9 @@ pub enum SessionAction {
     },
     /// Spin the wheel: a theme, a prompt and (by the setlist's `pick`) a person.
     Spin,
-    /// Facilitator: spin on someone's behalf; `seat` answers.
+    /// Facilitator: spin on someone's behalf; `person` answers.
     SpinFor {
-        seat: SeatId,
+        person: SeatId,
     },
     /// The person whose turn it is (or the facilitator): who they would call.
     Escalate {

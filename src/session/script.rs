@@ -369,7 +369,9 @@ impl Cx<'_> {
             })),
             "presenter" => Ok(Step::Act(A::HandPresenter { to: seat_arg()? })),
             "facilitator" => Ok(Step::Act(A::HandFacilitator { to: seat_arg()? })),
-            "spin-for" => Ok(Step::Act(A::SpinFor { seat: seat_arg()? })),
+            "spin-for" => Ok(Step::Act(A::SpinFor {
+                person: seat_arg()?,
+            })),
             "retire" => Ok(Step::Act(A::Retire {
                 theme: theme_arg()?,
             })),

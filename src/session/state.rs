@@ -198,7 +198,8 @@ impl Session {
             .setlist
             .segments
             .iter()
-            .zip(&plan.decks)
+            .enumerate()
+            .map(|(i, seg)| (seg, plan.decks.get(i).and_then(Option::as_ref)))
             .map(|(seg, deck)| SegmentState {
                 elapsed: 0,
                 extra: 0,
@@ -210,7 +211,7 @@ impl Session {
                         Activity::Walkthrough(Walkthrough::new(*range))
                     }
                     SegmentKind::Wheel { .. } => Activity::Wheel(WheelState {
-                        retired: vec![false; deck.as_ref().map_or(0, |d| d.themes.len())],
+                        retired: vec![false; deck.map_or(0, |d| d.themes.len())],
                         turns: Vec::new(),
                     }),
                     SegmentKind::Drill { scenario, .. } => Activity::Drill(DrillState {

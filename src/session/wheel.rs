@@ -34,7 +34,7 @@ pub struct Spin {
 impl Spin {
     /// The theme drawn (a deck index).
     pub fn theme(&self) -> usize {
-        self.slots[self.stop]
+        self.slots.get(self.stop).copied().unwrap_or(0)
     }
 
     /// The beat the wheel comes to rest.
@@ -59,7 +59,8 @@ pub struct Draw<'a> {
     pub people: &'a [(SeatId, usize)],
 }
 
-/// Draws a spin at beat `at`.
+/// Draws a spin at beat `at`. The caller makes sure there are themes, prompts and people;
+/// without them the draw still returns (slot 0, prompt 0, the room) and never panics.
 pub fn draw(rng: &mut Rng, d: &Draw<'_>, at: u64) -> Spin {
     // Fresh pairs first; among them, themes not drawn yet, then the prompts drawn least, so
     // a wheel goes round the stack and asks every kind of question.
@@ -80,7 +81,7 @@ pub fn draw(rng: &mut Rng, d: &Draw<'_>, at: u64) -> Spin {
             }
         }
     }
-    let (stop, prompt) = pairs[pick(rng, pairs.len())];
+    let (stop, prompt) = pairs.get(pick(rng, pairs.len())).copied().unwrap_or((0, 0));
     let fewest = d.people.iter().map(|(_, n)| *n).min().unwrap_or(0);
     let people: Vec<SeatId> = d
         .people
@@ -88,7 +89,10 @@ pub fn draw(rng: &mut Rng, d: &Draw<'_>, at: u64) -> Spin {
         .filter(|(_, n)| *n == fewest)
         .map(|(s, _)| *s)
         .collect();
-    let person = people[pick(rng, people.len())];
+    let person = people
+        .get(pick(rng, people.len()))
+        .copied()
+        .unwrap_or(super::ROOM);
     Spin {
         at,
         slots: d.themes.to_vec(),

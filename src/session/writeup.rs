@@ -21,9 +21,12 @@ pub struct Writeup {
     pub seed: u64,
     pub plan_hash: String,
     pub status: String,
-    /// Session time from the start to the last beat, and the plan's total.
+    /// Session time from the start to the last beat, and the plan's total (`H:MM:SS`).
     pub length: String,
     pub planned: String,
+    /// The same in seconds, for programs.
+    pub length_seconds: u64,
+    pub planned_seconds: u64,
     pub people: Vec<Person>,
     pub segments: Vec<SegmentReport>,
     /// Notes taken before the first segment or after the end.
@@ -53,6 +56,9 @@ pub struct SegmentReport {
     pub planned: String,
     pub extended: Option<String>,
     pub spent: String,
+    /// The plan (extensions included) and the time spent, in seconds.
+    pub planned_seconds: u64,
+    pub spent_seconds: u64,
     pub overtime: bool,
     pub notes: Vec<NoteRow>,
     pub detail: Detail,
@@ -311,12 +317,15 @@ pub fn build(s: &Session, started: Option<String>) -> Writeup {
             planned: time(seg.planned),
             extended: (st.extra > 0).then(|| time(st.extra)),
             spent: time(st.elapsed),
+            planned_seconds: list.seconds(s.planned(i)),
+            spent_seconds: list.seconds(st.elapsed),
             overtime: st.overtime,
             notes: notes(&st.notes),
             detail,
         });
     }
     items.sort_by_key(|(b, _)| *b);
+    let planned: u64 = list.segments.iter().map(|g| g.planned).sum();
     let people = s
         .seats
         .iter()
@@ -361,7 +370,9 @@ pub fn build(s: &Session, started: Option<String>) -> Writeup {
             Phase::Ended { reason } => format!("ended ({reason})"),
         },
         length: time(s.beat),
-        planned: time(list.segments.iter().map(|g| g.planned).sum()),
+        planned: time(planned),
+        length_seconds: list.seconds(s.beat),
+        planned_seconds: list.seconds(planned),
         people,
         segments,
         notes: notes(&s.notes),
