@@ -25,6 +25,7 @@ pub mod record;
 pub mod script;
 pub mod setlist;
 pub mod state;
+mod turn;
 pub mod walkthrough;
 pub mod wheel;
 pub mod writeup;

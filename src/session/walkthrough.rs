@@ -3,8 +3,10 @@
 //! remarks dropped on panes; a seat's [`Lens`] is view-only state on top of it: follow the
 //! presenter (the default) or look around alone and snap back. Lenses never leave the seat.
 
-use super::SeatId;
-use super::input::VistaShape;
+use super::apply::Refusal;
+use super::input::{SessionAction, SessionEvent, VistaShape};
+use super::state::{Activity, Session};
+use super::{SeatId, clean, limits};
 use serde::Serialize;
 
 /// The shared state of a walkthrough segment.
@@ -126,6 +128,123 @@ impl Lens {
     /// The pane a remark from this seat lands on: the one in its focus.
     pub fn remark_pane(&self, w: &Walkthrough) -> usize {
         self.view(w).focus
+    }
+}
+
+// ---- what the presenter and the participants do in a walkthrough ----
+
+impl Session {
+    pub(super) fn walkthrough_mut(&mut self) -> Result<&mut Walkthrough, Refusal> {
+        let i = self.current().ok_or("no segment is running")?;
+        match &mut self.segments[i].activity {
+            Activity::Walkthrough(w) if w.vista.is_some() => Ok(w),
+            Activity::Walkthrough(_) => Err("the vista is not shown yet".into()),
+            _ => Err("this is not a walkthrough".into()),
+        }
+    }
+
+    pub(super) fn remark(
+        &mut self,
+        seat: SeatId,
+        pane: Option<usize>,
+        text: &str,
+        question: bool,
+        out: &mut Vec<SessionEvent>,
+    ) -> Result<(), Refusal> {
+        let text = clean(text, limits::TEXT);
+        let beat = self.beat;
+        let w = self.walkthrough_mut()?;
+        let pane = pane.unwrap_or(w.focus);
+        let title = match w.vista.as_ref().and_then(|v| v.panes.get(pane)) {
+            Some(p) => p.title.clone(),
+            None => return Err(format!("the vista has no pane {}", pane + 1)),
+        };
+        if text.is_empty() {
+            return Err("an empty remark".into());
+        }
+        if w.remarks.len() >= limits::NOTES {
+            return Err(format!("at most {} remarks here", limits::NOTES));
+        }
+        w.remarks.push(Remark {
+            beat,
+            seat,
+            pane,
+            pane_title: title,
+            text,
+            question,
+        });
+        out.push(SessionEvent::Remarked { seat, pane });
+        Ok(())
+    }
+
+    pub(super) fn drive(
+        &mut self,
+        seat: SeatId,
+        action: &SessionAction,
+        out: &mut Vec<SessionEvent>,
+    ) -> Result<(), Refusal> {
+        if self.presenter != Some(seat) {
+            return Err("only the presenter drives the walkthrough".into());
+        }
+        let w = self.walkthrough_mut()?;
+        let panes = w.panes();
+        let in_vista = |p: usize| {
+            if p < panes {
+                Ok(p)
+            } else {
+                Err(format!("the vista has {panes} panes"))
+            }
+        };
+        match action {
+            SessionAction::Focus { pane } => w.focus = in_vista(*pane)?,
+            SessionAction::Zoom { on } => w.zoom = *on,
+            SessionAction::Tour { step: None } => w.tour = None,
+            SessionAction::Tour { step: Some(s) } => {
+                w.focus = in_vista(*s)?;
+                w.tour = Some(*s);
+            }
+            SessionAction::Range { seconds } => {
+                if !(60..=30 * 86_400).contains(seconds) {
+                    return Err("the time range must be between 1m and 30d".into());
+                }
+                w.range = *seconds;
+            }
+            _ => return Err("not a walkthrough action".into()),
+        }
+        out.push(SessionEvent::Drove { seat });
+        Ok(())
+    }
+
+    pub(super) fn show_vista(
+        &mut self,
+        segment: usize,
+        vista: &super::VistaShape,
+        out: &mut Vec<SessionEvent>,
+    ) -> Result<(), Refusal> {
+        let Some(Activity::Walkthrough(w)) =
+            self.segments.get_mut(segment).map(|s| &mut s.activity)
+        else {
+            return Err(format!("segment {segment} is not a walkthrough"));
+        };
+        let mut v = super::VistaShape {
+            title: clean(&vista.title, 120),
+            source: clean(&vista.source, 200),
+            panes: vista.panes.iter().take(limits::PANES).cloned().collect(),
+        };
+        for p in &mut v.panes {
+            p.id = clean(&p.id, 64);
+            p.title = clean(&p.title, 120);
+        }
+        let n = v.panes.len();
+        w.vista = Some(v);
+        if w.focus >= n {
+            w.focus = 0;
+        }
+        if w.tour.is_some_and(|t| t >= n) {
+            w.tour = None;
+        }
+        out.push(SessionEvent::VistaShown { segment });
+        Ok(())
     }
 }
 
