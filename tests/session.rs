@@ -639,3 +639,51 @@ fn the_script_runner_reports_each_drill() {
     );
     assert!(Path::new(ROOT).join("sessions/weekly.script").exists());
 }
+
+#[test]
+fn a_bad_presenter_vista_falls_back_to_this_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/vista.toml"),
+        "[vista]\ncolumns = \"three\"\n",
+    )
+    .unwrap();
+    let setlist = dir.path().join("mine.toml");
+    std::fs::write(
+        &setlist,
+        "[setlist]\ntitle = \"mine\"\n[[segments]]\nkind = \"walkthrough\"\nminutes = 5\n",
+    )
+    .unwrap();
+    let script = dir.path().join("mine.script");
+    std::fs::write(
+        &script,
+        "0 ana join\n1 ana next\n2 ana focus 2\n3 ana remark a remark\n",
+    )
+    .unwrap();
+    let out = common::gamelan_with_data(
+        dir.path(),
+        &[
+            "session",
+            setlist.to_str().unwrap(),
+            "--headless",
+            "--script",
+            script.to_str().unwrap(),
+        ],
+    );
+    let md = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{md}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        md.contains("this machine, since the presenter's vista has problems:")
+            && md.contains("vista.toml:2:11"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 0:03 | "),
+        "the remark landed on pane 2 of the host vista:\n{md}"
+    );
+}

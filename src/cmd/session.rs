@@ -249,12 +249,21 @@ fn vista_shape(
             Ok(VistaShape::of_vista(&cfg, file.name.clone()))
         }
         VistaSource::Presenter => {
+            // The presenter's own file is not the setlist's problem: a bad one falls back to
+            // the built-in vista of this machine, and the write-up says why.
             let path = crate::vista::config::default_path(paths);
-            let cfg = crate::cmd::vista::load(&path, false)?;
-            let source = if path.exists() {
-                format!("the presenter's vista, {}", path.display())
-            } else {
-                "the presenter's vista (this machine)".to_string()
+            let (cfg, source) = match crate::cmd::vista::load(&path, false) {
+                Ok(cfg) if path.exists() => {
+                    (cfg, format!("the presenter's vista, {}", path.display()))
+                }
+                Ok(cfg) => (cfg, "the presenter's vista (this machine)".to_string()),
+                Err(d) => (
+                    crate::vista::default_config(),
+                    format!(
+                        "this machine, since the presenter's vista has problems: {}",
+                        d.first().map_or_else(String::new, ToString::to_string)
+                    ),
+                ),
             };
             Ok(VistaShape::of_vista(&cfg, source))
         }
