@@ -39,14 +39,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// Validate scenario files; prints every problem as file:line:col: message.
+    /// Validate scenario, setlist and deck files; prints every problem as file:line:col: message.
     Check {
-        /// Scenario files to check.
+        /// Files to check (scenarios, setlists, decks).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Record series from Prometheus as a scenario fragment ([[signals]] with samples to replay).
     Capture(crate::vista::capture::CaptureArgs),
+    /// A weekly practice session from a setlist; `--headless --script FILE` prints its write-up.
+    Session(crate::cmd::session::SessionArgs),
     /// List recorded drills: start, scenario, duration, outcome, file.
     Recordings,
     /// Write the after-action report of a recorded drill.
@@ -89,7 +91,8 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Vista { config }) => {
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)
         }
-        Some(Command::Check { files }) => cmd::check::run(&files, out),
+        Some(Command::Check { files }) => cmd::check::run(&paths, &files, out),
+        Some(Command::Session(args)) => cmd::session::run(&paths, &args, out),
         Some(Command::Capture(args)) => cmd::capture::run(&args),
         Some(Command::Recordings) => cmd::recordings::run(&paths, out),
         Some(Command::Host(args)) => cmd::host::run(&paths, &load_settings(&paths), theme, &args),

@@ -17,6 +17,7 @@ pub mod record;
 pub mod room;
 pub mod scenario;
 pub mod seat;
+pub mod session;
 pub mod ui;
 pub mod vista;
 pub mod watch;

@@ -26,11 +26,11 @@ pub enum DebriefFormat {
 }
 
 pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
-    let replay = open_replay(paths, &args.source)?;
-    let report = crate::debrief::from_replay(&replay);
-    let text = match args.format {
-        DebriefFormat::Markdown => crate::debrief::markdown(&report),
-        DebriefFormat::Json => crate::debrief::json(&report),
+    // A session recording gets the session's write-up.
+    let session = crate::cmd::session::writeup_of_recording(&args.source.recording, args.format)?;
+    let text = match session {
+        Some(text) => text,
+        None => drill_report(paths, args)?,
     };
     match &args.output {
         Some(file) => std::fs::write(file, text)
@@ -38,4 +38,13 @@ pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Res
         None => out.write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+fn drill_report(paths: &Paths, args: &DebriefArgs) -> Result<String> {
+    let replay = open_replay(paths, &args.source)?;
+    let report = crate::debrief::from_replay(&replay);
+    Ok(match args.format {
+        DebriefFormat::Markdown => crate::debrief::markdown(&report),
+        DebriefFormat::Json => crate::debrief::json(&report),
+    })
 }

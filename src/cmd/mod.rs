@@ -16,6 +16,7 @@ pub(crate) mod recordings;
 pub(crate) mod replay;
 pub(crate) mod scenarios;
 pub(crate) mod serve;
+pub(crate) mod session;
 pub mod shell;
 pub mod signals;
 pub(crate) mod vista;

@@ -1,0 +1,418 @@
+//! `gamelan session SETLIST`: a weekly practice session. Headless, a session script drives it
+//! and the write-up is printed; the live session with seats comes with the seats step. This
+//! shell finds the setlist, its decks, vistas and drills on disk (or bundled) and hands the
+//! pure core their text and shapes; `check` and `debrief` use the same resolution.
+
+use crate::cmd::debrief::DebriefFormat;
+use crate::config::Paths;
+use crate::diag::{self, Diagnostic};
+use crate::scenario::Catalogue;
+use crate::session::headless::Env;
+use crate::session::record::{self, Embedded};
+use crate::session::setlist::{Reference, SegmentKind, VistaSource};
+use crate::session::{Plan, Session, VistaShape, bundled, deck, script, setlist, writeup};
+use color_eyre::eyre::{Result, bail, eyre};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, clap::Args)]
+pub struct SessionArgs {
+    /// Setlist: a file, or a name from the config directory's sessions/ or the bundled ones
+    /// (`weekly`).
+    pub setlist: String,
+    /// Run without a terminal, driven by a session script; prints the write-up.
+    #[arg(long, requires = "script")]
+    pub headless: bool,
+    /// Session script for --headless: one `BEAT SEAT ACTION ARGS` per line
+    /// (docs/session-format.md).
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Seed for the wheel's spins and the drills (same seed, same session).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write-up format.
+    #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
+    pub format: DebriefFormat,
+    /// Record the session's inputs to PATH (JSON Lines); `gamelan debrief PATH` prints its
+    /// write-up again.
+    #[arg(long, value_name = "PATH")]
+    pub record: Option<PathBuf>,
+}
+
+/// A setlist found: how to name it, its text, and the directory its references are
+/// relative to (`None` when bundled).
+pub struct Found {
+    pub name: String,
+    pub text: String,
+    pub dir: Option<PathBuf>,
+}
+
+/// The user's own setlists and decks.
+pub fn user_dir(paths: &Paths) -> PathBuf {
+    paths.config.join("sessions")
+}
+
+/// A setlist argument: a file when one exists there (or it names a `.toml`), else a name
+/// in the user's sessions directory, else a bundled setlist.
+pub fn find(paths: &Paths, arg: &str) -> Result<Found, Vec<Diagnostic>> {
+    let path = Path::new(arg);
+    let user = user_dir(paths).join(format!("{arg}.toml"));
+    let file = if path.exists() || arg.ends_with(".toml") {
+        Some(path.to_path_buf())
+    } else if user.exists() {
+        Some(user)
+    } else {
+        None
+    };
+    if let Some(file) = file {
+        let name = file.display().to_string();
+        let text = read(&file)?;
+        let dir = file
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        return Ok(Found {
+            name,
+            text,
+            dir: Some(dir),
+        });
+    }
+    match bundled::setlist(arg) {
+        Some((file, text)) => Ok(Found {
+            name: format!("sessions/{file}"),
+            text: text.to_string(),
+            dir: None,
+        }),
+        None => Err(vec![Diagnostic::whole(
+            arg,
+            format!(
+                "no such setlist file, nor one named so in {} or bundled ({})",
+                user_dir(paths).display(),
+                bundled::setlist_names().join(", ")
+            ),
+        )]),
+    }
+}
+
+fn read(path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| vec![Diagnostic::whole(&name, format!("cannot read: {e}"))])?;
+    if meta.len() > record::MAX_HEADER as u64 {
+        return Err(vec![Diagnostic::whole(
+            &name,
+            "the file is too large to be a session file",
+        )]);
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| vec![Diagnostic::whole(&name, format!("cannot read: {e}"))])
+}
+
+/// Everything a session of a setlist needs: the plan, what each segment shows or runs, and
+/// the decks' text for a recording.
+pub struct Resolved {
+    pub plan: Plan,
+    pub env: Env,
+    pub decks: Vec<Embedded>,
+}
+
+/// Resolves a setlist's references: each deck (beside the setlist, else bundled), each
+/// drill's scenario and simulated vista (the catalogue), each vista file. Every problem is
+/// reported, at the reference when the lookup fails.
+pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>> {
+    let list = setlist::load_str(&found.text, &found.name)?;
+    let mut problems = Vec::new();
+    let mut decks: Vec<Embedded> = Vec::new();
+    let plan = Plan::resolve(list.clone(), |r| {
+        let text = deck_text(found, r)?;
+        let d = deck::load_str(&text.1, &text.0)?;
+        if !decks.iter().any(|e| e.name == r.name) {
+            decks.push(Embedded {
+                name: r.name.clone(),
+                text: text.1,
+            });
+        }
+        Ok(d)
+    });
+    let plan = match plan {
+        Ok(p) => Some(p),
+        Err(d) => {
+            problems.extend(d);
+            None
+        }
+    };
+    // The scenario references are checked even when a deck is broken.
+    let catalogue = Catalogue::load(Some(&paths.scenarios()));
+    let mut env = Env::default();
+    for seg in &list.segments {
+        let (vista, drill) = match &seg.kind {
+            SegmentKind::Walkthrough { vista, .. } => {
+                (Some(vista_shape(paths, found, &catalogue, vista)), None)
+            }
+            SegmentKind::Drill { scenario, .. } => {
+                (None, Some(scenario_of(&catalogue, found, scenario)))
+            }
+            _ => (None, None),
+        };
+        env.vistas.push(match vista {
+            Some(Ok(v)) => Some(v),
+            Some(Err(d)) => {
+                problems.extend(d);
+                None
+            }
+            None => None,
+        });
+        env.drills.push(match drill {
+            Some(Ok(s)) => Some(s),
+            Some(Err(d)) => {
+                problems.push(d);
+                None
+            }
+            None => None,
+        });
+    }
+    match plan {
+        Some(plan) if problems.is_empty() => Ok(Resolved { plan, env, decks }),
+        _ => Err(problems),
+    }
+}
+
+/// A deck's shown name and text: the file beside the setlist, else the bundled deck.
+fn deck_text(found: &Found, r: &Reference) -> Result<(String, String), Vec<Diagnostic>> {
+    if let Some(dir) = &found.dir {
+        let path = dir.join(&r.name);
+        if path.exists() {
+            return Ok((path.display().to_string(), read(&path)?));
+        }
+    }
+    match bundled::deck(&r.name) {
+        Some(t) => Ok((format!("sessions/{}", r.name), t.to_string())),
+        None => Err(vec![r.problem(
+            &found.name,
+            match &found.dir {
+                Some(d) => format!(
+                    "no deck `{}` beside the setlist (in {}) nor bundled",
+                    r.name,
+                    d.display()
+                ),
+                None => format!("no bundled deck `{}`", r.name),
+            },
+        )]),
+    }
+}
+
+fn scenario_of(
+    catalogue: &Catalogue,
+    found: &Found,
+    r: &Reference,
+) -> Result<Arc<crate::scenario::Scenario>, Diagnostic> {
+    catalogue
+        .get(&r.name)
+        .map(|e| e.scenario.clone())
+        .ok_or_else(|| {
+            let ids: Vec<&str> = catalogue
+                .entries
+                .iter()
+                .map(|e| e.scenario.meta.id.as_str())
+                .collect();
+            r.problem(
+                &found.name,
+                format!("no scenario `{}`; known: {}", r.name, ids.join(", ")),
+            )
+        })
+}
+
+fn vista_shape(
+    paths: &Paths,
+    found: &Found,
+    catalogue: &Catalogue,
+    source: &VistaSource,
+) -> Result<VistaShape, Vec<Diagnostic>> {
+    match source {
+        VistaSource::Scenario { scenario } => scenario_of(catalogue, found, scenario)
+            .map(|s| VistaShape::of_scenario(&s))
+            .map_err(|d| vec![d]),
+        VistaSource::File { file } => {
+            let Some(dir) = &found.dir else {
+                return Err(vec![file.problem(
+                    &found.name,
+                    "a bundled setlist cannot name a vista file",
+                )]);
+            };
+            let path = dir.join(&file.name);
+            if !path.exists() {
+                return Err(vec![
+                    file.problem(&found.name, format!("no vista file {}", path.display())),
+                ]);
+            }
+            let cfg = crate::vista::VistaConfig::load(&path)?;
+            Ok(VistaShape::of_vista(&cfg, file.name.clone()))
+        }
+        VistaSource::Presenter => {
+            // The presenter's own file is not the setlist's problem: a bad one falls back to
+            // the built-in vista of this machine, and the write-up says why.
+            let path = crate::vista::config::default_path(paths);
+            let (cfg, source) = match crate::cmd::vista::load(&path, false) {
+                Ok(cfg) if path.exists() => {
+                    (cfg, format!("the presenter's vista, {}", path.display()))
+                }
+                Ok(cfg) => (cfg, "the presenter's vista (this machine)".to_string()),
+                Err(d) => (
+                    crate::vista::default_config(),
+                    format!(
+                        "this machine, since the presenter's vista has problems: {}",
+                        d.first().map_or_else(String::new, ToString::to_string)
+                    ),
+                ),
+            };
+            Ok(VistaShape::of_vista(&cfg, source))
+        }
+    }
+}
+
+pub(crate) fn run(paths: &Paths, args: &SessionArgs, out: &mut dyn Write) -> Result<()> {
+    if !args.headless {
+        bail!(
+            "a live session needs seats (the facilitator's and everyone else's), which this \
+             gamelan does not have yet; run it headless with a session script: \
+             gamelan session {} --headless --script FILE",
+            args.setlist
+        );
+    }
+    let script_path = args
+        .script
+        .as_ref()
+        .ok_or_else(|| eyre!("--headless needs --script FILE"))?;
+    let found = find(paths, &args.setlist).map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let resolved = resolve(paths, &found).map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let script_name = script_path.display().to_string();
+    let src = read(script_path).map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let script = script::parse(&src, &script_name, &resolved.plan)
+        .map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let mut session = Session::new(Arc::new(resolved.plan), args.seed);
+    let inputs = crate::session::headless::run(&mut session, &script, &resolved.env, &script_name)
+        .map_err(|d| eyre!("{}", diag::render(&d)))?;
+    if let Some(path) = &args.record {
+        let started = crate::record::rfc3339(std::time::SystemTime::now());
+        let header = record::Header::new(
+            &session,
+            started,
+            Embedded {
+                name: found.name.clone(),
+                text: found.text.clone(),
+            },
+            resolved.decks.clone(),
+        );
+        write_recording(path, &header, &inputs)
+            .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
+        eprintln!("recorded to {} (gamelan debrief {0})", path.display());
+    }
+    let w = writeup::build(&session, None);
+    let text = match args.format {
+        DebriefFormat::Markdown => writeup::markdown(&w),
+        DebriefFormat::Json => writeup::json(&w),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Writes a recording the way a live room does: header first, then each input on its own
+/// line as it is applied. An existing file is never overwritten.
+fn write_recording(
+    path: &Path,
+    header: &record::Header,
+    inputs: &[crate::session::SessionInput],
+) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(header.line().as_bytes())?;
+    for i in inputs {
+        f.write_all(record::input_line(i).as_bytes())?;
+    }
+    f.flush()
+}
+
+/// The write-up of a session recording at `path`, or `None` when the file is not one (it is
+/// a drill's: the caller debriefs it as such).
+pub(crate) fn writeup_of_recording(path: &Path, format: DebriefFormat) -> Result<Option<String>> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(None);
+    };
+    if !record::is_session_recording(text.lines().next().unwrap_or("")) {
+        return Ok(None);
+    }
+    let name = path.display().to_string();
+    let rec = record::parse(&text, &name).map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let session = rec.replay().map_err(|d| eyre!("{}", diag::render(&d)))?;
+    let w = writeup::build(&session, Some(rec.header.started.clone()));
+    Ok(Some(match format {
+        DebriefFormat::Markdown => writeup::markdown(&w),
+        DebriefFormat::Json => writeup::json(&w),
+    }))
+}
+
+/// `gamelan check` on a setlist: the file, then every reference it makes.
+pub(crate) fn check_setlist(
+    paths: &Paths,
+    path: &Path,
+    text: String,
+) -> Result<String, Vec<Diagnostic>> {
+    let found = Found {
+        name: path.display().to_string(),
+        text,
+        dir: Some(
+            path.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ),
+    };
+    let r = resolve(paths, &found)?;
+    let decks = r.plan.decks.iter().flatten().count();
+    Ok(format!(
+        "setlist `{}`: {} segments, {} deck(s)",
+        r.plan.setlist.title,
+        r.plan.setlist.segments.len(),
+        decks
+    ))
+}
+
+/// `gamelan check` on a deck.
+pub(crate) fn check_deck(path: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let d = deck::load_str(text, &path.display().to_string())?;
+    Ok(format!(
+        "deck `{}`: {} themes, {} prompts",
+        d.title,
+        d.themes.len(),
+        d.prompts.len()
+    ))
+}
+
+/// What kind of file `text` is, by its content: a top-level `[setlist]` or `[deck]` table.
+/// A file that does not parse is judged by its table headers, so a broken setlist still gets
+/// the setlist's diagnostics.
+pub(crate) fn kind_of(text: &str) -> Option<&'static str> {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    let doc = doc.into_inner();
+    if errors.is_empty() {
+        return if doc.get("setlist").is_some() {
+            Some("setlist")
+        } else if doc.get("deck").is_some() {
+            Some("deck")
+        } else {
+            None
+        };
+    }
+    text.lines().map(str::trim_start).find_map(|l| {
+        if l.starts_with("[setlist]") {
+            Some("setlist")
+        } else if l.starts_with("[deck]") {
+            Some("deck")
+        } else {
+            None
+        }
+    })
+}

@@ -1,0 +1,525 @@
+//! Session scripts: one action per line, `BEAT SEAT ACTION ARGS`, `#` starts a comment
+//! (docs/session-format.md). A script is what `gamelan session --headless` plays, so a
+//! setlist and its decks can be tested in CI like a scenario's cue scripts.
+//!
+//! Parsing checks everything it can on its own (the words, durations, seats named, theme
+//! ids); what depends on the session as it runs (a pane of the vista shown, a drill's cue) is
+//! resolved by the runner, which reports it at the same `file:line:col`.
+
+use super::input::{Mark, SessionAction};
+use super::reader::did_you_mean;
+use super::setlist::Plan;
+use super::{SeatId, limits, parse_duration};
+use crate::diag::Diagnostic;
+
+/// Most lines a script may hold.
+pub const MAX_LINES: usize = 100_000;
+
+/// One script line, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptLine {
+    pub beat: u64,
+    pub seat: SeatId,
+    pub step: Step,
+    /// Where it was written: 1-based line, and the column of the action word.
+    pub line: usize,
+    pub col: usize,
+}
+
+/// What a line does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A session action, complete.
+    Act(SessionAction),
+    /// Presenter: focus a pane (its id or 1-based number).
+    Focus(String),
+    /// Presenter: the tour at a pane, or off.
+    Tour(Option<String>),
+    /// A remark or question, on a named pane or the one in focus.
+    Remark {
+        pane: Option<String>,
+        text: String,
+        question: bool,
+    },
+    /// Words for the drill of the current drill segment, as in a cue script (`ack`, `note
+    /// TEXT`, `hint`…); `col` is where they start.
+    Drill { words: String, col: usize },
+}
+
+/// A parsed script: its lines and the seats it names, in order of first appearance (a
+/// seat's id is its index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    pub lines: Vec<ScriptLine>,
+    pub seats: Vec<String>,
+}
+
+/// Parses a script for `plan`; every problem is reported with its position.
+pub fn parse(src: &str, file: &str, plan: &Plan) -> Result<Script, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let rows = rows(src);
+    if rows.len() > MAX_LINES {
+        return Err(vec![Diagnostic::whole(
+            file,
+            format!(
+                "{} lines; a script may have at most {MAX_LINES}",
+                rows.len()
+            ),
+        )]);
+    }
+    // Seats are numbered by their first appearance as the actor of a line.
+    let mut seats: Vec<String> = Vec::new();
+    for r in &rows {
+        if let Some(name) = r.words.get(1)
+            && valid_seat(name.1).is_ok()
+            && !seats.iter().any(|s| s == name.1)
+            && seats.len() < limits::SEATS
+        {
+            seats.push(name.1.to_string());
+        }
+    }
+    let themes: Vec<&str> = plan
+        .decks
+        .iter()
+        .flatten()
+        .flat_map(|d| d.themes.iter().map(|t| t.id.as_str()))
+        .collect();
+    let cx = Cx {
+        bpm: plan.setlist.bpm,
+        seats: &seats,
+        themes: &themes,
+    };
+    let mut lines = Vec::new();
+    let mut last = 0;
+    for r in &rows {
+        let mut err = |col: usize, message: String| {
+            diags.push(Diagnostic {
+                file: file.to_string(),
+                line: r.line,
+                col,
+                message,
+            })
+        };
+        match cx.line(r, last) {
+            Ok(l) => {
+                last = l.beat;
+                lines.push(l);
+            }
+            Err((col, msg)) => err(col, msg),
+        }
+    }
+    if diags.is_empty() {
+        Ok(Script { lines, seats })
+    } else {
+        Err(diags)
+    }
+}
+
+/// A non-empty line split into words with their 1-based columns, and the text after each.
+struct Row<'a> {
+    line: usize,
+    words: Vec<(usize, &'a str)>,
+    text: &'a str,
+}
+
+fn rows(src: &str) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for (n, raw) in src.lines().enumerate() {
+        let text = raw.split('#').next().unwrap_or("");
+        let mut words = Vec::new();
+        let mut start: Option<(usize, usize)> = None;
+        for (col, (i, c)) in (1..).zip(text.char_indices()) {
+            if c.is_whitespace() {
+                if let Some((b, cl)) = start.take() {
+                    words.push((cl, &text[b..i]));
+                }
+            } else if start.is_none() {
+                start = Some((i, col));
+            }
+        }
+        if let Some((b, cl)) = start {
+            words.push((cl, &text[b..]));
+        }
+        if !words.is_empty() {
+            out.push(Row {
+                line: n + 1,
+                words,
+                text,
+            });
+        }
+    }
+    out
+}
+
+fn valid_seat(name: &str) -> Result<(), String> {
+    if name == "room" {
+        return Err("`room` is the room itself; a script acts as people".into());
+    }
+    let ok = name.chars().count() <= limits::NAME
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a seat name (letters, digits, -, _ or ., at most {} characters)",
+            limits::NAME
+        ))
+    }
+}
+
+const WORDS: &[&str] = &[
+    "join",
+    "observe",
+    "leave",
+    "next",
+    "back",
+    "skip",
+    "extend",
+    "end",
+    "presenter",
+    "facilitator",
+    "note",
+    "remark",
+    "ask",
+    "focus",
+    "zoom",
+    "tour",
+    "range",
+    "spin",
+    "spin-for",
+    "escalate",
+    "pass",
+    "found",
+    "helped",
+    "not-found",
+    "retire",
+    "restore",
+    "drill",
+    "tick",
+];
+
+struct Cx<'a> {
+    bpm: u32,
+    seats: &'a [String],
+    themes: &'a [&'a str],
+}
+
+type Fail = (usize, String);
+
+impl Cx<'_> {
+    fn line(&self, r: &Row<'_>, last: u64) -> Result<ScriptLine, Fail> {
+        let (bcol, beat_word) = r.words[0];
+        let beat = self.beat(beat_word).map_err(|m| (bcol, m))?;
+        if beat < last {
+            return Err((
+                bcol,
+                format!(
+                    "beat {beat} comes before the previous line's beat {last}; keep the script in order"
+                ),
+            ));
+        }
+        let Some(&(scol, seat)) = r.words.get(1) else {
+            return Err((
+                bcol,
+                "expected a seat and an action after the beat, e.g. `0 ana join`".into(),
+            ));
+        };
+        valid_seat(seat).map_err(|m| (scol, m))?;
+        let seat_id = self.seat(seat).map_err(|m| (scol, m))?;
+        let Some(&(wcol, word)) = r.words.get(2) else {
+            return Err((
+                scol,
+                format!("expected an action after `{seat}`, e.g. `next` or `note TEXT`"),
+            ));
+        };
+        let args = &r.words[3..];
+        let rest = args
+            .first()
+            .map_or("", |(c, _)| rest_from(r.text, *c))
+            .trim_end();
+        let step = match self.step(word, wcol, args, rest)? {
+            Step::Act(SessionAction::Join { .. }) => Step::Act(SessionAction::Join {
+                name: seat.to_string(),
+            }),
+            Step::Act(SessionAction::Observe { .. }) => Step::Act(SessionAction::Observe {
+                name: seat.to_string(),
+            }),
+            step => step,
+        };
+        Ok(ScriptLine {
+            beat,
+            seat: seat_id,
+            step,
+            line: r.line,
+            col: wcol,
+        })
+    }
+
+    /// `120` (beats) or a session time like `12m30s`.
+    fn beat(&self, w: &str) -> Result<u64, String> {
+        if let Ok(b) = w.parse::<u64>() {
+            return Ok(b);
+        }
+        if w.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("beat `{w}` is too large"));
+        }
+        let secs = parse_duration(w)
+            .map_err(|_| format!("`{w}` is not a beat (`120`) or a session time (`12m30s`)"))?;
+        Ok(secs.saturating_mul(u64::from(self.bpm)) / 60)
+    }
+
+    fn seat(&self, name: &str) -> Result<SeatId, String> {
+        self.seats
+            .iter()
+            .position(|s| s == name)
+            .map(|i| i as SeatId)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.seats.iter().map(String::as_str).collect();
+                match did_you_mean(name, known.iter().copied()) {
+                    Some(k) => format!("no seat `{name}` acts in this script; did you mean `{k}`?"),
+                    None => format!("no seat `{name}` acts in this script"),
+                }
+            })
+    }
+
+    fn duration(&self, arg: Option<&(usize, &str)>, word: &str, wcol: usize) -> Result<u64, Fail> {
+        let &(col, w) = arg.ok_or((wcol, format!("`{word}` needs a duration, like `5m`")))?;
+        parse_duration(w).map_err(|e| (col, format!("`{word}`: {e}")))
+    }
+
+    fn step(
+        &self,
+        word: &str,
+        wcol: usize,
+        args: &[(usize, &str)],
+        rest: &str,
+    ) -> Result<Step, Fail> {
+        use SessionAction as A;
+        let none = |s: Step| {
+            if let Some((c, w)) = args.first() {
+                Err((*c, format!("`{word}` takes nothing after it, not `{w}`")))
+            } else {
+                Ok(s)
+            }
+        };
+        let text = |what: &str| {
+            if rest.is_empty() {
+                Err((wcol, format!("`{word}` needs {what}")))
+            } else {
+                Ok(rest.to_string())
+            }
+        };
+        let seat_arg = || -> Result<SeatId, Fail> {
+            let &(c, w) = args
+                .first()
+                .ok_or((wcol, format!("`{word}` needs a seat name")))?;
+            self.seat(w).map_err(|m| (c, m))
+        };
+        let theme_arg = || -> Result<String, Fail> {
+            let &(c, w) = args
+                .first()
+                .ok_or((wcol, format!("`{word}` needs a theme id")))?;
+            if self.themes.contains(&w) {
+                Ok(w.to_string())
+            } else {
+                let hint = did_you_mean(w, self.themes.iter().copied())
+                    .map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
+                Err((c, format!("no theme `{w}` in this setlist's decks{hint}")))
+            }
+        };
+        let act = |a: SessionAction| none(Step::Act(a));
+        match word {
+            "join" => act(A::Join {
+                name: String::new(),
+            }),
+            "observe" => act(A::Observe {
+                name: String::new(),
+            }),
+            "leave" => act(A::Leave),
+            "next" => act(A::Next),
+            "back" => act(A::Back),
+            "skip" => act(A::Skip),
+            "tick" => act(A::Tick),
+            "spin" => act(A::Spin),
+            "pass" => act(A::Pass),
+            "found" => act(A::Mark {
+                result: Mark::Found,
+            }),
+            "helped" => act(A::Mark {
+                result: Mark::Helped,
+            }),
+            "not-found" => act(A::Mark {
+                result: Mark::NotFound,
+            }),
+            "end" => Ok(Step::Act(A::End {
+                reason: rest.to_string(),
+            })),
+            "extend" => {
+                let secs = self.duration(args.first(), word, wcol)?;
+                let beats = secs.saturating_mul(u64::from(self.bpm)) / 60;
+                if beats == 0 {
+                    return Err((args[0].0, "`extend` needs at least one beat".into()));
+                }
+                Ok(Step::Act(A::Extend { beats }))
+            }
+            "range" => Ok(Step::Act(A::Range {
+                seconds: self.duration(args.first(), word, wcol)?,
+            })),
+            "presenter" => Ok(Step::Act(A::HandPresenter { to: seat_arg()? })),
+            "facilitator" => Ok(Step::Act(A::HandFacilitator { to: seat_arg()? })),
+            "spin-for" => Ok(Step::Act(A::SpinFor {
+                person: seat_arg()?,
+            })),
+            "retire" => Ok(Step::Act(A::Retire {
+                theme: theme_arg()?,
+            })),
+            "restore" => Ok(Step::Act(A::Restore {
+                theme: theme_arg()?,
+            })),
+            "note" => Ok(Step::Act(A::Note {
+                text: text("the note's text")?,
+            })),
+            "escalate" => Ok(Step::Act(A::Escalate {
+                to: text("who they would call")?,
+            })),
+            "zoom" => match args.first().map(|(_, w)| *w) {
+                None | Some("on") => Ok(Step::Act(A::Zoom { on: true })),
+                Some("off") => Ok(Step::Act(A::Zoom { on: false })),
+                Some(w) => Err((args[0].0, format!("`zoom` takes `on` or `off`, not `{w}`"))),
+            },
+            "focus" => {
+                let &(_, p) = args
+                    .first()
+                    .ok_or((wcol, "`focus` needs a pane (its id or number)".to_string()))?;
+                Ok(Step::Focus(p.to_string()))
+            }
+            "tour" => match args.first().map(|(_, w)| *w) {
+                None => Err((
+                    wcol,
+                    "`tour` needs a pane (its id or number) or `off`".into(),
+                )),
+                Some("off") => Ok(Step::Tour(None)),
+                Some(p) => Ok(Step::Tour(Some(p.to_string()))),
+            },
+            "remark" | "ask" => {
+                let (pane, text) = match args.first() {
+                    Some((_, w)) if w.starts_with('@') && w.len() > 1 => {
+                        let after = args
+                            .get(1)
+                            .map_or("", |(c, _)| rest_from_args(rest, args[0].0, *c));
+                        (Some(w[1..].to_string()), after.to_string())
+                    }
+                    _ => (None, rest.to_string()),
+                };
+                if text.is_empty() {
+                    return Err((wcol, format!("`{word}` needs its text")));
+                }
+                Ok(Step::Remark {
+                    pane,
+                    text,
+                    question: word == "ask",
+                })
+            }
+            "drill" => {
+                let &(col, _) = args.first().ok_or((
+                    wcol,
+                    "`drill` needs a cue or a drill action, e.g. `drill ack`".to_string(),
+                ))?;
+                Ok(Step::Drill {
+                    words: rest.to_string(),
+                    col,
+                })
+            }
+            other => {
+                let msg = match did_you_mean(other, WORDS.iter().copied()) {
+                    Some(k) => format!("unknown action `{other}`; did you mean `{k}`?"),
+                    None => format!("unknown action `{other}`; actions: {}", WORDS.join(", ")),
+                };
+                Err((wcol, msg))
+            }
+        }
+    }
+}
+
+/// The text of `line` from character column `col` on.
+fn rest_from(line: &str, col: usize) -> &str {
+    let at = line
+        .char_indices()
+        .nth(col - 1)
+        .map_or(line.len(), |(i, _)| i);
+    &line[at..]
+}
+
+/// `rest` starts at column `start`; the part of it from column `col` on.
+fn rest_from_args(rest: &str, start: usize, col: usize) -> &str {
+    rest_from(rest, col - start + 1).trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::setlist;
+
+    fn plan() -> Plan {
+        let s = setlist::load_str(
+            "[setlist]\ntitle = \"t\"\n[[segments]]\nkind = \"discussion\"\nminutes = 5\n",
+            "s.toml",
+        )
+        .unwrap();
+        Plan::resolve(s, |_| unreachable!()).unwrap()
+    }
+
+    #[test]
+    fn lines_parse_with_seats_in_order_of_appearance() {
+        let s = parse(
+            "# a comment\n0 ana join\n0 bo observe   # trailing\n1m ana next\n90 ana note TODO: write it down  \n95 ana remark @cpu the line is flat\n96 bo ask why?\n",
+            "t.script",
+            &plan(),
+        )
+        .unwrap();
+        assert_eq!(s.seats, vec!["ana", "bo"]);
+        assert_eq!(s.lines[2].beat, 60);
+        assert_eq!(
+            s.lines[3].step,
+            Step::Act(SessionAction::Note {
+                text: "TODO: write it down".into()
+            })
+        );
+        assert_eq!(
+            s.lines[4].step,
+            Step::Remark {
+                pane: Some("cpu".into()),
+                text: "the line is flat".into(),
+                question: false
+            }
+        );
+        assert_eq!((s.lines[5].line, s.lines[5].col), (7, 7));
+    }
+
+    #[test]
+    fn problems_are_positioned() {
+        let errs = parse(
+            "0 ana join\n5 ana next\n3 ana next\n7 ana nxt\n8 ana extend 5\n9 ana presenter bob\n10 room next\n11 ana retire x\n",
+            "t.script",
+            &plan(),
+        )
+        .unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        let want = [
+            "t.script:3:1: beat 3 comes before the previous line's beat 5",
+            "t.script:4:7: unknown action `nxt`; did you mean `next`?",
+            "t.script:5:14: `extend`: `5` is not a duration",
+            "t.script:6:17: no seat `bob` acts in this script",
+            "t.script:7:4: `room` is the room itself",
+            "t.script:8:15: no theme `x` in this setlist's decks",
+        ];
+        for w in want {
+            assert!(
+                msgs.iter().any(|m| m.starts_with(w)),
+                "missing {w:?} in {msgs:#?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! A setlist: the session's title and its segments in order, each with a planned length
+//! (docs/session-format.md). [`load_str`] checks a file and reports every problem with its
+//! `file:line:col`; [`Plan`] is a setlist with the decks its wheel segments name.
+
+use super::deck::Deck;
+use super::reader::{Reader, Text, is_id, unknown};
+use super::{limits, parse_duration};
+use crate::diag::Diagnostic;
+use serde::Serialize;
+use std::ops::Range;
+use toml::de::DeTable;
+
+/// Most segments a setlist may have.
+pub const MAX_SEGMENTS: usize = 64;
+/// Default beats per minute of the session clock: one beat a second.
+pub const DEFAULT_BPM: u32 = 60;
+/// Default length of a wheel turn, in minutes.
+pub const DEFAULT_TURN_MINUTES: f64 = 10.0;
+/// Default time range of a walkthrough's charts, in seconds.
+pub const DEFAULT_RANGE: u64 = 3600;
+
+/// A whole setlist.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Setlist {
+    pub title: String,
+    pub summary: String,
+    /// Beats per minute of the session clock; planned lengths are kept in beats.
+    pub bpm: u32,
+    pub segments: Vec<Segment>,
+    /// FNV-1a of the file's text: tells two versions of a setlist apart in a recording.
+    pub content_hash: String,
+}
+
+impl Setlist {
+    /// Seconds of session time in `beats`.
+    pub fn seconds(&self, beats: u64) -> u64 {
+        beats.saturating_mul(60) / u64::from(self.bpm.max(1))
+    }
+}
+
+/// One segment of the setlist.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Segment {
+    pub title: String,
+    /// Planned length in beats of the session clock.
+    pub planned: u64,
+    /// For the facilitator: what this segment is for.
+    pub note: String,
+    pub kind: SegmentKind,
+}
+
+/// What a segment runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SegmentKind {
+    /// The presenter walks everyone through a vista.
+    Walkthrough {
+        vista: VistaSource,
+        /// Time range the charts open at, in seconds.
+        range: u64,
+    },
+    /// Spin the Wheel of Expertise with a deck.
+    Wheel {
+        deck: Reference,
+        /// Length of one turn, in beats.
+        turn: u64,
+        pick: Pick,
+    },
+    /// A drill of a scenario, run in its own room.
+    Drill {
+        scenario: Reference,
+        seed: Option<u64>,
+    },
+    /// Free discussion, with an optional opening question.
+    Discussion { prompt: String },
+}
+
+impl SegmentKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            SegmentKind::Walkthrough { .. } => "walkthrough",
+            SegmentKind::Wheel { .. } => "wheel",
+            SegmentKind::Drill { .. } => "drill",
+            SegmentKind::Discussion { .. } => "discussion",
+        }
+    }
+}
+
+/// Whose vista a walkthrough shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum VistaSource {
+    /// The presenter's own vista.toml.
+    Presenter,
+    /// A vista file, relative to the setlist.
+    File { file: Reference },
+    /// The simulated vista of a scenario (its signals).
+    Scenario { scenario: Reference },
+}
+
+/// Who answers a wheel turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pick {
+    /// The wheel picks a present player, fewest turns first.
+    Wheel,
+    /// Whoever spins answers (the seat whose turn it is).
+    Spinner,
+}
+
+/// A name in a file that the shell resolves later (a deck file, a scenario id), with where it
+/// was written so a failed lookup is reported at that spot.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Reference {
+    pub name: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Reference {
+    /// A problem with this reference, at its position in `file`.
+    pub fn problem(&self, file: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: self.line,
+            col: self.col,
+            message: message.into(),
+        }
+    }
+}
+
+/// A setlist with the deck of each wheel segment: what a [`Session`](super::Session) runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Plan {
+    pub setlist: Setlist,
+    /// One entry per segment: the deck of a wheel segment, `None` for the others.
+    pub decks: Vec<Option<Deck>>,
+}
+
+impl Plan {
+    /// Resolves every wheel segment's deck with `deck`; every failure is reported.
+    pub fn resolve(
+        setlist: Setlist,
+        mut deck: impl FnMut(&Reference) -> Result<Deck, Vec<Diagnostic>>,
+    ) -> Result<Plan, Vec<Diagnostic>> {
+        let mut decks = Vec::new();
+        let mut problems = Vec::new();
+        for seg in &setlist.segments {
+            decks.push(match &seg.kind {
+                SegmentKind::Wheel { deck: r, .. } => match deck(r) {
+                    Ok(d) => Some(d),
+                    Err(d) => {
+                        problems.extend(d);
+                        None
+                    }
+                },
+                _ => None,
+            });
+        }
+        if problems.is_empty() {
+            Ok(Plan { setlist, decks })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// A fingerprint of the setlist and its decks.
+    pub fn content_hash(&self) -> String {
+        let mut h = crate::fnv::Fnv::default();
+        h.write(self.setlist.content_hash.as_bytes());
+        for d in self.decks.iter().flatten() {
+            h.write(d.content_hash.as_bytes());
+        }
+        format!("{:016x}", h.finish())
+    }
+}
+
+const KINDS: &[&str] = &["walkthrough", "wheel", "drill", "discussion"];
+const COMMON: &[&str] = &["kind", "title", "minutes", "note"];
+const ALL_KIND_KEYS: &[&str] = &[
+    "vista",
+    "scenario",
+    "range",
+    "deck",
+    "turn_minutes",
+    "pick",
+    "seed",
+    "prompt",
+];
+
+fn kind_keys(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "walkthrough" => &["vista", "scenario", "range"],
+        "wheel" => &["deck", "turn_minutes", "pick"],
+        "drill" => &["scenario", "seed"],
+        "discussion" => &["prompt"],
+        _ => &[],
+    }
+}
+
+/// Checks setlist source text; `file` names it in diagnostics.
+pub fn load_str(src: &str, file: &str) -> Result<Setlist, Vec<Diagnostic>> {
+    let (mut r, doc) = Reader::parse(src, file)?;
+    r.unknown_keys(&doc, &["setlist", "segments"], "a setlist (top level)");
+    let head = r.table(&doc, "setlist", true);
+    let mut title = None;
+    let mut summary = String::new();
+    let mut bpm = DEFAULT_BPM;
+    let mut turn_minutes = DEFAULT_TURN_MINUTES;
+    if let Some((span, t)) = head {
+        let what = "[setlist]";
+        r.unknown_keys(t, &["title", "summary", "bpm", "turn_minutes"], what);
+        title = r
+            .required_string(t, &span, "title", what, Text::Line, 120)
+            .map(|s| s.into_inner());
+        summary = r
+            .string(t, "summary", what, Text::Block, 2000)
+            .map_or_else(String::new, |s| s.into_inner());
+        if let Some(b) = r.integer(t, "bpm", what, 10..=240) {
+            bpm = b.into_inner() as u32;
+        }
+        if let Some(m) = r.number(t, "turn_minutes", what, 0.5..=120.0) {
+            turn_minutes = m.into_inner();
+        }
+    }
+    let entries = r.tables(&doc, "segments", MAX_SEGMENTS);
+    if entries.is_empty() {
+        r.whole("a setlist needs at least one [[segments]] entry");
+    }
+    let mut segments = Vec::new();
+    let mut total = 0.0;
+    for (i, (span, t)) in entries.iter().enumerate() {
+        if let Some((seg, minutes)) = segment(&mut r, i, span, t, bpm, turn_minutes) {
+            total += minutes;
+            segments.push(seg);
+        }
+    }
+    if total > limits::SESSION_MINUTES {
+        r.whole(format!(
+            "the segments add up to {total} minutes; a session may be planned for at most {} minutes",
+            limits::SESSION_MINUTES
+        ));
+    }
+    let ok = title.map(|title| Setlist {
+        title,
+        summary,
+        bpm,
+        segments,
+        content_hash: super::content_hash(src),
+    });
+    r.finish(ok)
+}
+
+fn beats(minutes: f64, bpm: u32) -> u64 {
+    ((minutes * f64::from(bpm)).round() as u64).max(1)
+}
+
+fn reference(r: &Reader<'_>, s: toml::Spanned<String>) -> Reference {
+    let (line, col) = r.line_col(s.span().start);
+    Reference {
+        name: s.into_inner(),
+        line,
+        col,
+    }
+}
+
+fn segment(
+    r: &mut Reader<'_>,
+    i: usize,
+    span: &Range<usize>,
+    t: &DeTable<'_>,
+    bpm: u32,
+    turn_minutes: f64,
+) -> Option<(Segment, f64)> {
+    let what = format!("segments[{i}]");
+    let kind = r.required_string(t, span, "kind", &what, Text::Line, 32)?;
+    let name = kind.get_ref().as_str();
+    if !KINDS.contains(&name) {
+        let msg = match name {
+            "drt" | "elicitation" => format!(
+                "{what}: `{name}` segments are not available yet; use a `discussion` segment to take its notes for now"
+            ),
+            _ => format!("{what}: {}", unknown("segment kind", name, KINDS)),
+        };
+        r.err(kind.span(), msg);
+        return None;
+    }
+    let what = format!("segments[{i}] ({name})");
+    let own = kind_keys(name);
+    for (key, _) in t.iter() {
+        let k: &str = key.get_ref();
+        if COMMON.contains(&k) || own.contains(&k) {
+            continue;
+        }
+        if ALL_KIND_KEYS.contains(&k) {
+            r.err(
+                key.span(),
+                format!("{what}: a `{name}` segment does not use `{k}`"),
+            );
+        } else {
+            let known: Vec<&str> = COMMON.iter().chain(own).copied().collect();
+            r.err(key.span(), format!("{what}: {}", unknown("key", k, &known)));
+        }
+    }
+    let title = r
+        .string(t, "title", &what, Text::Line, 120)
+        .map(|s| s.into_inner());
+    let note = r
+        .string(t, "note", &what, Text::Block, 2000)
+        .map_or_else(String::new, |s| s.into_inner());
+    let minutes = if t.get("minutes").is_none() {
+        r.err(
+            span.clone(),
+            format!("{what}: missing `minutes` (its planned length)"),
+        );
+        None
+    } else {
+        r.number(t, "minutes", &what, 0.5..=480.0)
+            .map(|m| m.into_inner())
+    };
+    let kind = match name {
+        "walkthrough" => walkthrough(r, &what, t)?,
+        "wheel" => wheel(r, &what, span, t, bpm, turn_minutes)?,
+        "drill" => {
+            let scenario = r.required_string(t, span, "scenario", &what, Text::Line, 64);
+            let seed = r
+                .integer(t, "seed", &what, 0..=u64::from(u32::MAX))
+                .map(|s| s.into_inner());
+            let scenario = scenario?;
+            if !is_id(scenario.get_ref()) {
+                r.err(
+                    scenario.span(),
+                    format!("{what}: `scenario` must be a scenario id (letters, digits, - or _)"),
+                );
+                return None;
+            }
+            SegmentKind::Drill {
+                scenario: reference(r, scenario),
+                seed,
+            }
+        }
+        _ => SegmentKind::Discussion {
+            prompt: r
+                .string(t, "prompt", &what, Text::Block, 2000)
+                .map_or_else(String::new, |s| s.into_inner()),
+        },
+    };
+    let minutes = minutes?;
+    let title = title.unwrap_or_else(|| default_title(&kind));
+    Some((
+        Segment {
+            title,
+            planned: beats(minutes, bpm),
+            note,
+            kind,
+        },
+        minutes,
+    ))
+}
+
+fn wheel(
+    r: &mut Reader<'_>,
+    what: &str,
+    span: &Range<usize>,
+    t: &DeTable<'_>,
+    bpm: u32,
+    turn_minutes: f64,
+) -> Option<SegmentKind> {
+    let deck = r.required_string(t, span, "deck", what, Text::Line, 4096);
+    let turn = r
+        .number(t, "turn_minutes", what, 0.5..=120.0)
+        .map_or(turn_minutes, |m| m.into_inner());
+    let pick = match r.string(t, "pick", what, Text::Line, 32) {
+        None => Some(Pick::Wheel),
+        Some(p) => match p.get_ref().as_str() {
+            "wheel" => Some(Pick::Wheel),
+            "spinner" => Some(Pick::Spinner),
+            other => {
+                let msg = unknown("pick", other, &["wheel", "spinner"]);
+                r.err(p.span(), format!("{what}: {msg}"));
+                None
+            }
+        },
+    };
+    Some(SegmentKind::Wheel {
+        deck: reference(r, deck?),
+        turn: beats(turn, bpm),
+        pick: pick?,
+    })
+}
+
+fn walkthrough(r: &mut Reader<'_>, what: &str, t: &DeTable<'_>) -> Option<SegmentKind> {
+    let vista = r.string(t, "vista", what, Text::Line, 4096);
+    let scenario = r.string(t, "scenario", what, Text::Line, 64);
+    let range = match r.string(t, "range", what, Text::Line, 32) {
+        None => Some(DEFAULT_RANGE),
+        Some(s) => match parse_duration(s.get_ref()) {
+            Ok(secs) if (60..=30 * 86_400).contains(&secs) => Some(secs),
+            Ok(_) => {
+                r.err(
+                    s.span(),
+                    format!("{what}: `range` must be between 1m and 30d"),
+                );
+                None
+            }
+            Err(e) => {
+                r.err(s.span(), format!("{what}: `range`: {e}"));
+                None
+            }
+        },
+    };
+    let source = match (vista, scenario) {
+        (Some(v), Some(_)) => {
+            r.err(
+                v.span(),
+                format!(
+                    "{what}: give `vista` (a file) or `scenario` (a drill's simulated vista), not both"
+                ),
+            );
+            return None;
+        }
+        (Some(v), None) => VistaSource::File {
+            file: reference(r, v),
+        },
+        (None, Some(s)) if !is_id(s.get_ref()) => {
+            r.err(
+                s.span(),
+                format!("{what}: `scenario` must be a scenario id"),
+            );
+            return None;
+        }
+        (None, Some(s)) => VistaSource::Scenario {
+            scenario: reference(r, s),
+        },
+        (None, None) => VistaSource::Presenter,
+    };
+    Some(SegmentKind::Walkthrough {
+        vista: source,
+        range: range?,
+    })
+}
+
+fn default_title(kind: &SegmentKind) -> String {
+    match kind {
+        SegmentKind::Walkthrough { .. } => "Vista walkthrough".into(),
+        SegmentKind::Wheel { .. } => "Spin the Wheel of Expertise".into(),
+        SegmentKind::Drill { scenario, .. } => format!("Drill: {}", scenario.name),
+        SegmentKind::Discussion { .. } => "Discussion".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(src: &str) -> Vec<String> {
+        load_str(src, "s.toml")
+            .map(|_| Vec::new())
+            .unwrap_or_else(|d| d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_small_setlist_loads_with_defaults() {
+        let s = load_str(
+            "[setlist]\ntitle = \"t\"\n[[segments]]\nkind = \"wheel\"\nminutes = 2\ndeck = \"d.toml\"\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.bpm, 60);
+        assert_eq!(s.segments[0].planned, 120);
+        assert_eq!(s.segments[0].title, "Spin the Wheel of Expertise");
+        match &s.segments[0].kind {
+            SegmentKind::Wheel { deck, turn, pick } => {
+                assert_eq!((deck.line, deck.col), (6, 8));
+                assert_eq!(*turn, 600);
+                assert_eq!(*pick, Pick::Wheel);
+            }
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_place() {
+        let p = problems(
+            "[setlist]\ntitle = \"t\"\nbmp = 60\n[[segments]]\nkind = \"drill\"\nminutes = nan\nscenario = \"x\"\ndeck = \"d\"\n[[segments]]\nkind = \"drt\"\n[[segments]]\nkind = \"discusion\"\n",
+        );
+        let want = [
+            "s.toml:3:1: unknown key in [setlist] `bmp`; did you mean `bpm`?",
+            "s.toml:6:11: segments[0] (drill): `minutes` must be a finite number, not NaN",
+            "s.toml:8:1: segments[0] (drill): a `drill` segment does not use `deck`",
+            "s.toml:10:8: segments[1]: `drt` segments are not available yet",
+            "s.toml:12:8: segments[2]: unknown segment kind `discusion`; did you mean `discussion`?",
+        ];
+        for w in want {
+            assert!(
+                p.iter().any(|m| m.starts_with(w)),
+                "missing {w:?} in {p:#?}"
+            );
+        }
+    }
+}
