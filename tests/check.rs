@@ -540,7 +540,7 @@ fn a_source_needs_a_title_an_org_and_a_real_date() {
     let base = std::fs::read_to_string("scenarios/bad-deploy.toml").unwrap();
     let good = base.replacen(
         "tags = [",
-        "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\ntags = [",
+        "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\nfamily = \"deploy\"\ntags = [",
         1,
     );
     let s = gamelan::scenario::load_str(&good, "good.toml").unwrap();
