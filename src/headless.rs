@@ -56,15 +56,7 @@ pub fn run(drill: &mut Drill, script: &[ScriptLine], stop_at: Option<u64>) -> Ve
     inputs
 }
 
-/// Story time as `H:MM:SS`.
-pub fn story_clock(seconds: u64) -> String {
-    format!(
-        "{}:{:02}:{:02}",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
-}
+pub use crate::clock::story_clock;
 
 /// The outcome of a drill as Markdown: lifecycle times, alerts, objectives, cues.
 pub fn outcome_markdown(drill: &Drill) -> String {

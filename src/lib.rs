@@ -3,6 +3,7 @@
 //! core ([`drill`]) fed by inputs, with thin shells (terminal, recording) around it.
 
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod debrief;

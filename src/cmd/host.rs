@@ -105,7 +105,7 @@ pub(crate) fn run(
     let host_name = local_name();
     let mut drill = Drill::new(s.clone(), args.seed);
     if let Some(bpm) = args.tempo.or(settings.tempo) {
-        drill.bpm = bpm.clamp(10, 600);
+        drill.bpm = crate::drill::clamp_tempo(bpm);
     }
     let header = record::Header::for_drill(
         &drill,
@@ -119,10 +119,8 @@ pub(crate) fn run(
         .record
         .clone()
         .unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
-    let (recorder, notice) = match record::Recorder::create(&path, &header) {
-        Ok(r) => (Some(r), notice),
-        Err(e) => (None, Some(format!("not recording: {e}"))),
-    };
+    let (recorder, problem) = record::create_or_notice(&path, &header);
+    let notice = problem.or(notice);
 
     let hint = join_hint(&name, &s, args.role.as_deref());
     println!("hosting {} ({}) as drill `{name}`", s.meta.title, s.meta.id);

@@ -126,7 +126,7 @@ pub(crate) async fn play_one(
     let notice = notice.or(live_notice);
     let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
     if let Some(bpm) = opts.tempo {
-        drill.bpm = bpm.clamp(10, 600);
+        drill.bpm = crate::drill::clamp_tempo(bpm);
     }
     let name = local_name();
     let header = record::Header::for_drill(
@@ -140,10 +140,8 @@ pub(crate) async fn play_one(
     let path = opts
         .record
         .unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
-    let (recorder, notice) = match record::Recorder::create(&path, &header) {
-        Ok(r) => (Some(r), notice),
-        Err(e) => (None, Some(format!("not recording: {e}"))),
-    };
+    let (recorder, problem) = record::create_or_notice(&path, &header);
+    let notice = problem.or(notice);
     run_drill(term, events, drill, recorder, theme, notice, live).await
 }
 

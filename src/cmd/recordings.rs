@@ -2,7 +2,6 @@
 
 use super::shell::*;
 use crate::config::Paths;
-use crate::headless;
 use crate::record::{self};
 use crate::scenario::{self, Catalogue};
 use color_eyre::eyre::{Result, eyre};
@@ -67,7 +66,7 @@ pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
     for s in list {
         let story = s
             .story_seconds
-            .map_or_else(|| "-".into(), headless::story_clock);
+            .map_or_else(|| "-".into(), crate::clock::story_clock);
         writeln!(
             out,
             "{:<21} {:<18} {:>6} {:>8}  {:<44} {}",

@@ -340,7 +340,15 @@ fn write_recording(
 /// The write-up of a session recording at `path`, or `None` when the file is not one (it is
 /// a drill's: the caller debriefs it as such).
 pub(crate) fn writeup_of_recording(path: &Path, format: DebriefFormat) -> Result<Option<String>> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Read as recordings are: a regular file of bounded size, never blocking on a FIFO.
+    let Ok(bytes) = crate::record::file::read_regular(
+        path,
+        crate::record::MAX_RECORDING_BYTES,
+        crate::record::decode::too_big,
+    ) else {
+        return Ok(None);
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return Ok(None);
     };
     if !record::is_session_recording(text.lines().next().unwrap_or("")) {

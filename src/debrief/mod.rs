@@ -4,8 +4,8 @@
 //! the moment a drill ends and `gamelan debrief` can print it from a recording. [`markdown`]
 //! renders it for people; the JSON form is the same struct through serde.
 
+use crate::clock::story_clock;
 use crate::drill::{Drill, Event, SeatId, Status, Verdict};
-use crate::headless::story_clock;
 use crate::record::{Replay, SeatEntry};
 use crate::scenario::{DecisionRow, Mark, Scenario, Severity};
 use serde::Serialize;

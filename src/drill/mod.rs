@@ -335,7 +335,7 @@ impl Drill {
                 }
             }
             Action::Tempo { bpm } => {
-                self.bpm = (*bpm).clamp(10, 600);
+                self.bpm = clamp_tempo(*bpm);
                 self.push(Event::Tempo {
                     seat,
                     bpm: self.bpm,
@@ -473,6 +473,21 @@ impl Drill {
                     .then_some((at, i))
             })
     }
+}
+
+/// The tempo range of a live drill, in beats per minute: overrides and a facilitator's
+/// changes are held to it.
+pub const TEMPO_RANGE: std::ops::RangeInclusive<u32> = 10..=600;
+
+/// `bpm` held to [`TEMPO_RANGE`].
+pub fn clamp_tempo(bpm: u32) -> u32 {
+    bpm.clamp(*TEMPO_RANGE.start(), *TEMPO_RANGE.end())
+}
+
+/// A seat name as the shells show and compare it: what the drill keeps ([`seat_name`]),
+/// without surrounding spaces.
+pub fn display_seat_name(name: &str) -> String {
+    seat_name(name).trim().to_string()
 }
 
 /// A seat's name as the drill keeps it: no control characters, at most 64 characters.

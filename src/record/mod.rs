@@ -25,33 +25,20 @@ use crate::drill::{Action, Drill, Input, Status};
 use crate::scenario::{self, Catalogue, Entry};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// RFC 3339 UTC to the second, e.g. `2025-05-01T14:03:09Z`.
 pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    crate::clock::format_rfc3339(crate::clock::to_unix(t))
 }
 
-/// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// Opens a new drill's recording at `path`. When it cannot be created the drill runs
+/// unrecorded rather than not at all, and the notice says why.
+pub fn create_or_notice(path: &Path, header: &Header) -> (Option<Recorder>, Option<String>) {
+    match Recorder::create(path, header) {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(format!("not recording: {e}"))),
+    }
 }
 
 /// Where a new recording goes by default: `<dir>/<started>-<scenario>.jsonl`, with the
@@ -237,6 +224,7 @@ pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn formats_utc_times() {

@@ -30,7 +30,8 @@ pub mod runner;
 pub mod snapshot;
 pub mod source;
 pub mod state;
-pub mod time;
+/// Times and durations as vista files and `capture` write them (the project's one clock module).
+pub use crate::clock as time;
 
 pub use config::{
     CommandDef, Defaults, Display, FileDef, Grid, GridCell, GridRow, Highlight, HostDef,

@@ -145,16 +145,6 @@ pub fn info(ctx: &ServeCtx) -> Info {
     }
 }
 
-/// A seat name as the drill keeps it: no control characters, at most 64 characters.
-pub fn clean_seat_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_control())
-        .take(64)
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
-
 async fn handle(stream: UnixStream, ctx: Arc<ServeCtx>, joining: Arc<tokio::sync::Mutex<()>>) {
     let (mut rd, mut wr) = stream.into_split();
     let first = match timeout(HELLO_TIMEOUT, read_frame(&mut rd)).await {
@@ -199,7 +189,7 @@ async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
             hello.version
         ));
     }
-    let name = clean_seat_name(&hello.name);
+    let name = crate::drill::display_seat_name(&hello.name);
     if name.is_empty() {
         return Err("a seat needs a name (set $USER or pass --as NAME)".into());
     }

@@ -61,7 +61,7 @@ impl Direct {
 /// The name a seat gets for SSH user `user`: control characters dropped and at most 64
 /// characters (what the drill core keeps, so that a returning player matches its seat).
 pub fn seat_name(user: &str) -> String {
-    let name = crate::drill::seat_name(user).trim().to_string();
+    let name = crate::drill::display_seat_name(user);
     if name.is_empty() {
         "guest".into()
     } else {
@@ -221,7 +221,7 @@ pub(crate) async fn seat_in_new(
     }
     let mut drill = Drill::new(entry.scenario.clone(), 1);
     if let Some(bpm) = ctx.tempo {
-        drill.bpm = bpm.clamp(10, 600);
+        drill.bpm = crate::drill::clamp_tempo(bpm);
     }
     let recorder = recorder_for(ctx, &drill).await;
     let room = ctx.registry.open(drill, recorder)?;

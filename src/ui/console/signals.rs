@@ -1,8 +1,8 @@
 //! The vista half of the console: each signal's value, chart and healthy band; alerts, the SLO
 //! and gauges.
 
+use crate::clock::story_clock;
 use crate::drill::Drill;
-use crate::headless::story_clock;
 use crate::scenario::{Severity, Show};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::chart::{self, Scale};

@@ -1,7 +1,7 @@
 //! The status line: drill state, tempo, story clock, goals, notices and key hints.
 
+use crate::clock::story_clock;
 use crate::drill::{Drill, Status, Verdict};
-use crate::headless::story_clock;
 use crate::keymap::{self, Act, Scope};
 use crate::ui::chrome::Chrome;
 use crate::ui::seat::{Mode, SeatView};

@@ -2,12 +2,12 @@
 
 use crate::input::Input;
 use crate::keymap::{self, Act, Scope};
-use crate::scenario::{Catalogue, Entry, Measure};
+use crate::scenario::{Catalogue, Entry};
 use crate::ui::help;
 use crate::ui::lobby::list::inside;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
-use crate::ui::widgets::text::{clean, fit, wrap};
+use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -247,49 +247,8 @@ impl Lobby {
         };
         let s = &e.scenario;
         let inner = block(buf, r, clean(&s.meta.id), false, theme);
-        let w = inner.width as usize;
-        let mut lines: Vec<(String, Meaning)> = vec![(clean(&s.meta.title), Meaning::Title)];
-        lines.push((
-            format!(
-                "{} · about {} min · {} bars at {} BPM · {}",
-                s.meta.difficulty.label(),
-                s.meta.duration_minutes,
-                s.bars(),
-                s.tempo.bpm,
-                e.origin.label()
-            ),
-            Meaning::Muted,
-        ));
-        lines.push((String::new(), Meaning::Text));
-        lines.extend(
-            wrap(&s.meta.summary, w)
-                .into_iter()
-                .map(|l| (l, Meaning::Text)),
-        );
-        lines.push((String::new(), Meaning::Text));
-        lines.push(("Objectives".into(), Meaning::Title));
-        for o in &s.objectives {
-            let how = match o.measure {
-                Measure::MarkBy { mark, .. } => mark.label().to_string(),
-                Measure::CueBy { cue, .. } => format!("cue {}", s.cues[cue].id),
-                Measure::AvoidCue { .. } => "avoid".into(),
-                Measure::HealthyBy { .. } | Measure::BudgetLeft { .. } => "signal".into(),
-            };
-            lines.extend(
-                wrap(&format!("• {} ({how})", clean(&o.text)), w)
-                    .into_iter()
-                    .map(|l| (l, Meaning::Text)),
-            );
-        }
-        lines.push((String::new(), Meaning::Text));
-        let roles: Vec<String> = s.roles.iter().map(|r| clean(&r.name)).collect();
-        lines.extend(
-            wrap(&format!("Roles: {}", roles.join(", ")), w)
-                .into_iter()
-                .map(|l| (l, Meaning::Muted)),
-        );
-        for (n, (l, m)) in lines.iter().enumerate().take(inner.height as usize) {
-            buf.set_stringn(inner.x, inner.y + n as u16, l, w, theme.style(*m));
-        }
+        let origin = e.origin.label();
+        let lines = super::card::lines(s, Some(&origin), s.tempo.bpm, inner.width as usize, true);
+        super::card::draw(buf, inner, &lines, theme);
     }
 }

@@ -1,5 +1,6 @@
 //! The lobbies: the local catalogue of scenarios, and the SSH lobby of open rooms and roles.
 
+pub mod card;
 pub mod catalogue;
 mod list;
 pub mod rooms;

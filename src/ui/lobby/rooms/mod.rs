@@ -447,27 +447,9 @@ impl SshLobby {
             return;
         };
         let inner = block(buf, r, clean(&s.meta.id), false, theme);
-        let w = inner.width as usize;
-        let mut lines = vec![Line::heading(&fit(&clean(&s.meta.title), w))];
-        lines.push(Line::muted(&fit(
-            &format!(
-                "{} · about {} min · {} BPM",
-                s.meta.difficulty.label(),
-                s.meta.duration_minutes,
-                self.tempo.unwrap_or(s.tempo.bpm)
-            ),
-            w,
-        )));
-        lines.push(Line::blank());
-        for l in wrap(&s.meta.summary, w) {
-            lines.push(Line::text(l));
-        }
-        lines.push(Line::blank());
-        let roles: Vec<String> = s.roles.iter().map(|r| clean(&r.name)).collect();
-        for l in wrap(&format!("Roles: {}", roles.join(", ")), w) {
-            lines.push(Line::muted(&l));
-        }
-        draw_lines(buf, inner, &lines, theme);
+        let bpm = self.tempo.unwrap_or(s.tempo.bpm);
+        let lines = crate::ui::lobby::card::lines(s, None, bpm, inner.width as usize, false);
+        crate::ui::lobby::card::draw(buf, inner, &lines, theme);
     }
 }
 

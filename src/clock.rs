@@ -1,5 +1,7 @@
-//! Durations (`"500ms"`, `"1s"`, `"2m"`, `"1h30m"`, `"30d"`) and points in time (RFC 3339, unix
-//! seconds, `now`, relative `-2h`) as written in vista files and on the `capture` command line.
+//! Time, in one place: durations (`"500ms"`, `"1s"`, `"2m"`, `"1h30m"`, `"30d"`) and points in
+//! time (RFC 3339, unix seconds, `now`, relative `-2h`) as written in vista files, recordings and
+//! on the `capture` command line; the wall clock for the shells; and the story clock a drill
+//! shows. Only the shells call [`now_unix`]; the views are handed a `now`.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -218,6 +220,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Story time as the console and the reports show it: `H:MM:SS`.
+pub fn story_clock(seconds: u64) -> String {
+    format!(
+        "{}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
 }
 
 #[cfg(test)]
