@@ -19,6 +19,7 @@ pub mod room;
 pub mod scenario;
 pub mod seat;
 pub mod session;
+pub mod theme_files;
 pub mod ui;
 pub mod vista;
 pub mod watch;

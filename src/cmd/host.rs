@@ -146,12 +146,8 @@ pub(crate) fn run(
             };
             // Joined seats are drawn for their own terminals (TERM, COLORTERM, NO_COLOR in
             // their Hello), so they get the theme before this terminal's NO_COLOR.
-            let (seat_theme, _) = crate::ui::theme::resolve_with(
-                theme_flag,
-                settings.theme.as_deref(),
-                &paths.themes(),
-                false,
-            );
+            let (seat_theme, _) =
+                crate::theme_files::ThemeChoice::for_peers(paths, settings, theme_flag).resolve();
             let ctx = ServeCtx {
                 room: room.clone(),
                 theme: seat_theme,

@@ -34,7 +34,7 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
             loop {
                 term.draw(|f| {
                     area = f.area();
-                    lobby.draw(f.buffer_mut(), area, &theme);
+                    lobby.draw(f.buffer_mut(), area, &theme.theme);
                 })?;
                 let ev = tokio::select! {
                     ev = events.next() => ev,
@@ -45,7 +45,7 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                             lobby.selected = lobby.selected.min(lobby.catalogue.entries.len().saturating_sub(1));
                         }
                         if files.iter().any(|f| f.starts_with(paths.themes())) {
-                            reload_theme(&mut theme, paths, &mut None);
+                            theme.reload(&mut lobby.notice);
                         }
                         continue;
                     }

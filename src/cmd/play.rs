@@ -11,7 +11,7 @@ use crate::room::Room;
 use crate::scenario::Entry;
 use crate::seat::SeatSession;
 use crate::seat::local::LocalInput;
-use crate::ui::theme::Theme;
+use crate::theme_files::LiveTheme;
 use color_eyre::eyre::{Result, eyre};
 use ratatui::DefaultTerminal;
 use std::io::Write;
@@ -119,7 +119,7 @@ pub(crate) async fn play_one(
     paths: &Paths,
     entry: Entry,
     opts: PlayOptions,
-    theme: &Theme,
+    theme: &LiveTheme,
     notice: Option<String>,
 ) -> Result<Option<record::RecordingStatus>> {
     let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
@@ -172,7 +172,7 @@ pub async fn run_drill(
     events: &mut LocalInput,
     drill: Drill,
     recorder: Option<record::Recorder>,
-    theme: &Theme,
+    theme: &LiveTheme,
     notice: Option<String>,
     live: Option<crate::vista::VistaHandle>,
 ) -> Result<Option<record::RecordingStatus>> {

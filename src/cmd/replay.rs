@@ -10,8 +10,8 @@ use crate::headless;
 use crate::record::{self};
 use crate::scenario::{self};
 use crate::seat::local::LocalInput;
+use crate::theme_files::LiveTheme;
 use crate::ui::replay::{Trainer, TrainerCommand};
-use crate::ui::theme::Theme;
 use color_eyre::eyre::{Result, eyre};
 use ratatui::DefaultTerminal;
 use std::io::Write;
@@ -19,13 +19,13 @@ use std::path::PathBuf;
 use tokio::time::{Instant, sleep_until};
 
 /// `gamelan replay REC [--ghost OTHER]`: the replay console in this terminal.
-pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Result<()> {
+pub(crate) fn console(paths: &Paths, mut theme: LiveTheme, mut trainer: Trainer) -> Result<()> {
     let rt = runtime()?;
     let mut saved = None;
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
-            if let Some(fork) = drive(term, &mut events, &theme, &mut trainer).await? {
+            if let Some(fork) = drive(term, &mut events, &mut theme, &mut trainer).await? {
                 let header = fork.header.clone();
                 let path = record::default_path(&paths.recordings(), &header);
                 let (recorder, notice) = match fork.record_to(&path) {
@@ -62,16 +62,17 @@ pub(crate) fn console(paths: &Paths, theme: Theme, mut trainer: Trainer) -> Resu
 pub(crate) async fn drive(
     term: &mut DefaultTerminal,
     events: &mut LocalInput,
-    theme: &Theme,
+    theme: &mut LiveTheme,
     t: &mut Trainer,
 ) -> Result<Option<record::Fork>> {
     let mut next: Option<Instant> = None;
+    let mut watcher = crate::watch::Watcher::new(&[&theme.choice.themes_dir]).ok();
     let mut stop = Stop::listen()?;
     let mut area = ratatui::layout::Rect::default();
     loop {
         term.draw(|f| {
             area = f.area();
-            t.draw(f.buffer_mut(), area, theme);
+            t.draw(f.buffer_mut(), area, &theme.theme);
         })?;
         if t.playing && next.is_none() {
             next = Some(Instant::now() + t.period());
@@ -88,6 +89,7 @@ pub(crate) async fn drive(
                 }
             }
             r = stop.stopped() => return r,
+            _ = crate::cmd::shell::changed(&mut watcher) => theme.reload(&mut t.notice),
             _ = sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
                 t.tick();
                 next = t.playing.then(|| Instant::now() + t.period());

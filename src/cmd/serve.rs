@@ -6,7 +6,6 @@ use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::seat::ssh::auth::AuthorizedKeys;
 use crate::seat::ssh::gate::{self, Gate, Limits};
-use crate::ui::theme::{self};
 use color_eyre::eyre::{Result, eyre};
 use russh::keys::HashAlg;
 use std::path::PathBuf;
@@ -86,12 +85,8 @@ pub fn run(
     }
     // Each seat's own terminal decides on colour (its TERM, COLORTERM, NO_COLOR), not the
     // server's environment.
-    let (theme, problems) = theme::resolve_with(
-        theme_flag,
-        settings.theme.as_deref(),
-        &paths.themes(),
-        false,
-    );
+    let (theme, problems) =
+        crate::theme_files::ThemeChoice::for_peers(paths, settings, theme_flag).resolve();
     for d in problems {
         eprintln!("{d} (using {})", theme.name());
     }

@@ -5,7 +5,7 @@ use crate::config::{Paths, Settings};
 use crate::diag::{self};
 use crate::drill::SeatId;
 use crate::scenario::{self, Catalogue};
-use crate::ui::theme::{self, Theme};
+use crate::theme_files::{LiveTheme, ThemeChoice};
 use crate::watch::Watcher;
 use color_eyre::eyre::{Result, eyre};
 use ratatui::DefaultTerminal;
@@ -21,27 +21,21 @@ pub fn install_hooks() -> Result<()> {
     color_eyre::install()
 }
 
-/// The theme a console draws with, and the notice its first screen shows: what is wrong with
-/// `config.toml` or the theme file, if anything.
+/// The theme a console draws with (remembering what the user chose, for reloads), and the
+/// notice its first screen shows: what is wrong with `config.toml` or the theme file, if
+/// anything.
 pub fn theme_for(
     paths: &Paths,
     settings: &Settings,
     flag: Option<&str>,
-) -> (Theme, Option<String>) {
-    // An explicit --theme wins over NO_COLOR (no-color.org: arguments override the variable).
-    let no_color = theme::no_color_requested() && flag.is_none();
-    let (theme, problems) =
-        theme::resolve_with(flag, settings.theme.as_deref(), &paths.themes(), no_color);
+) -> (LiveTheme, Option<String>) {
+    let live = LiveTheme::new(ThemeChoice::for_terminal(paths, settings, flag));
     // A bad config.toml comes first: it explains why the defaults are in force.
     let notice = settings_problems(paths)
         .first()
         .map(ToString::to_string)
-        .or_else(|| {
-            problems
-                .first()
-                .map(|d| format!("{d} (using {})", theme.name()))
-        });
-    (theme, notice)
+        .or_else(|| live.notice());
+    (live, notice)
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -103,21 +97,6 @@ pub(crate) async fn changed(watcher: &mut Option<Watcher>) -> std::collections::
     }
 }
 
-/// Reloads the theme in force after its file changed; a bad edit keeps the last good theme
-/// and says why in `notice`.
-pub(crate) fn reload_theme(theme: &mut Theme, paths: &Paths, notice: &mut Option<String>) {
-    match theme::load(theme.name(), &paths.themes()) {
-        Ok(t) => {
-            *theme = t;
-            *notice = None;
-        }
-        Err(d) => {
-            *notice = d
-                .first()
-                .map(|d| format!("{d} (keeping theme {})", theme.name()))
-        }
-    }
-}
 /// The settings in `config.toml`; a bad file gives the defaults. For a console: its problem
 /// is shown on the first screen's status line (see [`theme_for`]), not printed.
 pub(crate) fn load_settings(paths: &Paths) -> Settings {

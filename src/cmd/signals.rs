@@ -8,7 +8,7 @@ use crate::drill::{Action, Status};
 use crate::seat::SeatSession;
 use crate::seat::local::LocalInput;
 use crate::seat::local::run_local;
-use crate::ui::theme::Theme;
+use crate::theme_files::LiveTheme;
 use color_eyre::eyre::Result;
 use futures::future::select_all;
 use ratatui::DefaultTerminal;
@@ -60,7 +60,7 @@ pub async fn run_local_until_stopped(
     term: &mut DefaultTerminal,
     events: &mut LocalInput,
     session: &mut SeatSession,
-    theme: &Theme,
+    theme: &LiveTheme,
 ) -> Result<()> {
     let mut stop = Stop::listen()?;
     let n = tokio::select! {

@@ -7,7 +7,7 @@ use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::diag;
 use crate::seat::local::LocalInput;
-use crate::ui::theme::{self, Theme};
+use crate::theme_files::LiveTheme;
 use crate::ui::vista::{self as view, VistaView};
 use crate::ui::vista_input::{VistaCommand, hit_areas};
 use crate::vista::{self, VistaConfig, VistaHandle};
@@ -74,9 +74,6 @@ pub async fn session(
     view.notice = view.notice.take().or(theme_notice);
     let mut handle = vista::spawn(&cfg);
     let ctx = Context {
-        paths,
-        settings,
-        theme_flag,
         path: &path,
         explicit,
     };
@@ -87,9 +84,6 @@ pub async fn session(
 
 /// Where the vista's files are, for reloading.
 pub(crate) struct Context<'a> {
-    paths: &'a Paths,
-    settings: &'a Settings,
-    theme_flag: Option<&'a str>,
     path: &'a Path,
     explicit: bool,
 }
@@ -99,16 +93,15 @@ pub(crate) async fn drive(
     events: &mut LocalInput,
     handle: &mut VistaHandle,
     view: &mut VistaView,
-    theme: &mut Theme,
+    theme: &mut LiveTheme,
     cx: &Context<'_>,
 ) -> Result<()> {
-    let (paths, settings, theme_flag, path, explicit) =
-        (cx.paths, cx.settings, cx.theme_flag, cx.path, cx.explicit);
+    let (path, explicit) = (cx.path, cx.explicit);
     let mut changes = handle.subscribe();
     let config_dir = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let themes_dir = paths.themes();
+    let themes_dir = theme.choice.themes_dir.clone();
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
     let mut stop = Stop::listen()?;
     let mut area = ratatui::layout::Rect::default();
@@ -117,7 +110,7 @@ pub(crate) async fn drive(
         let now = vista::time::now_unix();
         term.draw(|f| {
             area = f.area();
-            view::draw(f.buffer_mut(), area, &snap, now, view, theme);
+            view::draw(f.buffer_mut(), area, &snap, now, view, &theme.theme);
         })?;
         tokio::select! {
             ev = events.next() => {
@@ -149,11 +142,7 @@ pub(crate) async fn drive(
                     }
                 }
                 if files.iter().any(|f| f.starts_with(&themes_dir)) {
-                    let name = theme_flag.or(settings.theme.as_deref()).unwrap_or(theme.name()).to_string();
-                    match theme::load(&name, &themes_dir) {
-                        Ok(t) => *theme = t,
-                        Err(d) => view.notice = d.first().map(|d| format!("{d} (keeping theme {})", theme.name())),
-                    }
+                    theme.reload(&mut view.notice);
                 }
             }
         }

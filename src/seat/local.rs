@@ -3,11 +3,10 @@
 //! terminal's events (crossterm's) become the project's [`Input`]s, for every local screen.
 
 use crate::cmd::shell::*;
-use crate::config::Paths;
 use crate::input::{self, Button, Clicks, Input, Key, KeyCode, Mods, Mouse, MouseKind};
 use crate::seat::SeatSession;
+use crate::theme_files::LiveTheme;
 use crate::ui::chrome::LivePanes;
-use crate::ui::theme::Theme;
 use crate::watch::Watcher;
 use color_eyre::eyre::Result;
 use crossterm::event::{self as ct, Event as TermEvent, EventStream, KeyEventKind};
@@ -125,13 +124,12 @@ pub async fn run_local(
     term: &mut DefaultTerminal,
     events: &mut LocalInput,
     session: &mut SeatSession,
-    theme: &Theme,
+    theme: &LiveTheme,
 ) -> Result<()> {
     let mut state_rx = session.room.state();
     let mut dirty = true;
     let mut theme = theme.clone();
-    let paths = Paths::discover();
-    let mut watcher = Watcher::new(&[&paths.themes()]).ok();
+    let mut watcher = Watcher::new(&[&theme.choice.themes_dir]).ok();
     let mut live_rx = session
         .live
         .as_ref()
@@ -148,7 +146,7 @@ pub async fn run_local(
             }
             term.draw(|f| {
                 area = f.area();
-                session.draw(f.buffer_mut(), area, &theme, &state);
+                session.draw(f.buffer_mut(), area, &theme.theme, &state);
             })?;
             dirty = false;
         }
@@ -166,7 +164,7 @@ pub async fn run_local(
                 dirty = true;
             }
             _ = changed(&mut watcher) => {
-                reload_theme(&mut theme, &paths, &mut session.chrome.notice);
+                theme.reload(&mut session.chrome.notice);
                 dirty = true;
             }
             changed = state_rx.changed() => {

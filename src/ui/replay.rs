@@ -50,6 +50,8 @@ pub struct Trainer {
     /// Digits typed after `b` (jump to bar).
     pub bar_entry: Option<String>,
     pub document: Option<Document>,
+    /// A notice for the status line (a bad theme edit), before the recording's warnings.
+    pub notice: Option<String>,
 }
 
 /// What a key asks of the replay shell.
@@ -85,6 +87,7 @@ impl Trainer {
             playing: false,
             speed: 1,
             bar_entry: None,
+            notice: None,
             document: None,
         }
     }
@@ -111,7 +114,7 @@ impl Trainer {
             Some(d) => format!("jump to bar: {d}▌ (Enter)"),
             None => transport_hint(),
         };
-        let notice = self.replay.warnings().first().cloned();
+        let notice = (self.notice.clone()).or_else(|| self.replay.warnings().first().cloned());
         Chrome {
             pulse: false,
             mode: Some(mode),

@@ -19,6 +19,9 @@ pub struct Lobby {
     pub selected: usize,
     /// The help overlay is open, scrolled to this line.
     pub help: Option<usize>,
+    /// A notice for the status line (a bad theme edit), shown when the catalogue has no
+    /// problem to show.
+    pub notice: Option<String>,
 }
 
 /// The smallest size the lobby draws at.
@@ -39,6 +42,7 @@ impl Lobby {
             catalogue,
             selected: 0,
             help: None,
+            notice: None,
         }
     }
 
@@ -201,7 +205,9 @@ impl Lobby {
             self.draw_detail(buf, detail, theme);
         }
         buf.set_style(status, theme.style(Meaning::Status));
-        let hint = match self.catalogue.problems.first() {
+        let problem = (self.catalogue.problems.first().map(ToString::to_string))
+            .or_else(|| self.notice.clone());
+        let hint = match &problem {
             Some(p) => format!(" {p} "),
             None => {
                 let k = |a| keymap::key_label(Scope::Lobby, a);
@@ -216,7 +222,7 @@ impl Lobby {
                 )
             }
         };
-        let st = if self.catalogue.problems.is_empty() {
+        let st = if problem.is_none() {
             theme.style(Meaning::Status)
         } else {
             theme.style(Meaning::StatusError)

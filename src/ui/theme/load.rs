@@ -1,9 +1,10 @@
 //! Loading a theme: its text (a file, a bundled theme, or text given directly), then the
-//! themes it `inherits`, then every fallback resolved into a [`Theme`].
+//! themes it `inherits`, then every fallback resolved into a [`Theme`]. Files are read through
+//! [`ThemeFiles`], which the shell supplies, so this stays pure.
 
 use super::bundled::{NAMES, bundled_name, bundled_source};
 use super::parse::parse;
-use super::{COUNT, Meaning, Theme};
+use super::{COUNT, Meaning, Theme, ThemeFiles};
 use crate::diag::Diagnostic;
 use ratatui::style::Style;
 use std::path::{Path, PathBuf};
@@ -42,8 +43,8 @@ struct Layer {
     styles: [Option<Style>; COUNT],
 }
 
-pub(super) fn build(source: Source) -> Result<Theme, Vec<Diagnostic>> {
-    let layer = load_layer(source, &mut Vec::new())?;
+pub(super) fn build(source: Source, files: &dyn ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
+    let layer = load_layer(source, files, &mut Vec::new())?;
     let mut styles = [Style::default(); COUNT];
     for &m in Meaning::ALL {
         let mut at = Some(m);
@@ -63,10 +64,14 @@ pub(super) fn build(source: Source) -> Result<Theme, Vec<Diagnostic>> {
 
 /// Reads one theme and, recursively, the themes it inherits; `chain` holds the sources being
 /// loaded, to detect cycles and bound the depth.
-fn load_layer(source: Source, chain: &mut Vec<Source>) -> Result<Layer, Vec<Diagnostic>> {
+fn load_layer(
+    source: Source,
+    files: &dyn ThemeFiles,
+    chain: &mut Vec<Source>,
+) -> Result<Layer, Vec<Diagnostic>> {
     let file = source.label();
     let src = match &source {
-        Source::File(p) => crate::diag::read_text(p, MAX_THEME_BYTES).map_err(|d| vec![d])?,
+        Source::File(p) => files.read(p).map_err(|d| vec![d])?,
         Source::Bundled(n) => bundled_source(n).to_string(),
         Source::Text { text, .. } => text.clone(),
     };
@@ -82,7 +87,7 @@ fn load_layer(source: Source, chain: &mut Vec<Source>) -> Result<Layer, Vec<Diag
         styles: spec.styles,
     };
     let mut inherited = Vec::new();
-    chain.push(identity(&source));
+    chain.push(identity(&source, files));
     if let Some((parent, span)) = spec.inherits {
         let at = |msg: String| Diagnostic::at(&file, &src, Some(span.clone()), msg);
         // A file beside this one first, then a bundled theme; one already being loaded is
@@ -93,8 +98,8 @@ fn load_layer(source: Source, chain: &mut Vec<Source>) -> Result<Layer, Vec<Diag
                     .unwrap_or(Path::new(""))
                     .join(format!("{parent}.toml")),
             )
-            .filter(|p| p.exists())
-            .map(|p| identity(&Source::File(p))),
+            .filter(|p| files.exists(p))
+            .map(|p| identity(&Source::File(p), files)),
             Source::Bundled(_) | Source::Text { .. } => None,
         };
         let candidates: Vec<Source> = beside
@@ -105,7 +110,7 @@ fn load_layer(source: Source, chain: &mut Vec<Source>) -> Result<Layer, Vec<Diag
             Some(_) if chain.len() >= MAX_INHERITS => diags.push(at(format!(
                 "`inherits` goes deeper than {MAX_INHERITS} themes; flatten the chain"
             ))),
-            Some(next) => match load_layer(next, chain) {
+            Some(next) => match load_layer(next, files, chain) {
                 Ok(base) => {
                     for (mine, theirs) in layer.styles.iter_mut().zip(base.styles) {
                         *mine = mine.or(theirs);
@@ -143,9 +148,9 @@ fn load_layer(source: Source, chain: &mut Vec<Source>) -> Result<Layer, Vec<Diag
 }
 
 /// Files compare by canonical path, so `./a.toml` and `a.toml` are one theme in a cycle.
-fn identity(source: &Source) -> Source {
+fn identity(source: &Source, files: &dyn ThemeFiles) -> Source {
     match source {
-        Source::File(p) => Source::File(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+        Source::File(p) => Source::File(files.identity(p)),
         b => b.clone(),
     }
 }

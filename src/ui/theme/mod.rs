@@ -1,10 +1,11 @@
 //! Themes map *meanings* (title, warning, the metronome pulse…) to styles, so that widgets never
 //! pick colours themselves (the helix and atuin approach). A theme is a TOML file; unset meanings
 //! fall back to related ones, `inherits` layers a theme on another, and a bad file never stops
-//! the console: [`resolve`] falls back to the built-in dark theme and returns the problems, each
-//! with file:line:col. The format is documented in docs/theme-format.md.
+//! the console: the shell's `ThemeChoice` (src/theme_files.rs) falls back to the built-in dark
+//! theme and reports the problems, each with file:line:col. This module never touches the disk:
+//! files come through [`ThemeFiles`]. The format is documented in docs/theme-format.md.
 //!
-//! The model (meanings and the resolved [`Theme`]) is here; [`load`](self::load_file) follows
+//! The model (meanings and the resolved [`Theme`]) is here; [`load_file`] follows
 //! `inherits` and fallbacks, `parse` checks one file, `bundled` holds the built-in themes.
 
 mod bundled;
@@ -21,7 +22,7 @@ use crate::diag::Diagnostic;
 use bundled::{NAMES, bundled_name};
 use load::{Source, build};
 use ratatui::style::Style;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 macro_rules! meanings {
@@ -141,7 +142,7 @@ impl Theme {
 
     /// A theme compiled into the binary, by name (see [`bundled_names`]).
     pub fn bundled(name: &str) -> Option<Theme> {
-        build(Source::Bundled(bundled_name(name)?)).ok()
+        build(Source::Bundled(bundled_name(name)?), &NoFiles).ok()
     }
 
     /// The same theme with every colour removed, for `NO_COLOR`. Each meaning that had a colour
@@ -159,31 +160,73 @@ impl Theme {
     }
 }
 
+/// How theme files are read. The shell supplies it (reading the disk with a size bound), so
+/// this module only parses text; tests supply files from memory.
+pub trait ThemeFiles {
+    /// Whether a theme file exists at `path` (an `inherits` looks beside the theme first).
+    fn exists(&self, path: &Path) -> bool;
+    /// The text of the theme file at `path`, or the problem reading it (missing, too large,
+    /// not UTF-8), with its position where there is one.
+    fn read(&self, path: &Path) -> Result<String, Diagnostic>;
+    /// What identifies the file at `path` in an `inherits` cycle (its canonical path), so
+    /// `./a.toml` and `a.toml` are one theme.
+    fn identity(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
+}
+
 /// Checks theme text that is not in a file (`file` names it in diagnostics); `inherits` may
 /// name bundled themes only. What `load_file` does after reading, for tests and fuzzing.
 pub fn parse_str(src: &str, file: &str) -> Result<Theme, Vec<Diagnostic>> {
-    build(Source::Text {
-        label: file.to_string(),
-        text: src.to_string(),
-    })
+    build(
+        Source::Text {
+            label: file.to_string(),
+            text: src.to_string(),
+        },
+        &NoFiles,
+    )
+}
+
+/// No files at all: for text and bundled themes, which inherit bundled themes only.
+struct NoFiles;
+
+impl ThemeFiles for NoFiles {
+    fn exists(&self, _: &Path) -> bool {
+        false
+    }
+    fn read(&self, path: &Path) -> Result<String, Diagnostic> {
+        Err(Diagnostic::whole(
+            &path.display().to_string(),
+            "no such theme file",
+        ))
+    }
 }
 
 /// Loads a theme file, following `inherits` to files beside it and then to bundled themes.
 /// Every problem in the file (and in the themes it inherits) is reported.
-pub fn load_file(path: &Path) -> Result<Theme, Vec<Diagnostic>> {
-    build(Source::File(path.to_path_buf()))
+pub fn load_file(path: &Path, files: &dyn ThemeFiles) -> Result<Theme, Vec<Diagnostic>> {
+    build(Source::File(path.to_path_buf()), files)
 }
 
-/// Loads a theme by name: `themes_dir/NAME.toml` if it exists, else the bundled theme. A name
-/// containing `/` or ending in `.toml` is a path. Use this to reload, keeping the old theme on
-/// error.
-pub fn load(name: &str, themes_dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
-    if name.contains(std::path::MAIN_SEPARATOR) || name.contains('/') || name.ends_with(".toml") {
-        return load_file(Path::new(name));
+/// Whether a theme the user named is a path (`--theme ./x.toml`) rather than a name to look
+/// up in the themes folder: it contains `/` or ends in `.toml`.
+pub fn is_path(name: &str) -> bool {
+    name.contains(std::path::MAIN_SEPARATOR) || name.contains('/') || name.ends_with(".toml")
+}
+
+/// Loads a theme by what the user named: a path (see [`is_path`]) is that file; a name is
+/// `themes_dir/NAME.toml` if it exists, else the bundled theme of that name.
+pub fn load(
+    name: &str,
+    themes_dir: &Path,
+    files: &dyn ThemeFiles,
+) -> Result<Theme, Vec<Diagnostic>> {
+    if is_path(name) {
+        return load_file(Path::new(name), files);
     }
     let path = themes_dir.join(format!("{name}.toml"));
-    if path.exists() {
-        return load_file(&path);
+    if files.exists(&path) {
+        return load_file(&path, files);
     }
     Theme::bundled(name).ok_or_else(|| {
         let msg = format!(
@@ -192,43 +235,6 @@ pub fn load(name: &str, themes_dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
         );
         vec![Diagnostic::whole(&path.display().to_string(), msg)]
     })
-}
-
-/// The theme to start with: the CLI flag, else the settings file's `theme`, else dark. A missing
-/// or bad theme gives the built-in dark theme plus the problems, for the status line. Honours
-/// `NO_COLOR` from the environment (see [`resolve_with`]).
-pub fn resolve(
-    cli: Option<&str>,
-    settings: Option<&str>,
-    themes_dir: &Path,
-) -> (Theme, Vec<Diagnostic>) {
-    resolve_with(cli, settings, themes_dir, no_color_requested())
-}
-
-/// [`resolve`] with the `NO_COLOR` decision passed in, so tests need not touch the environment.
-pub fn resolve_with(
-    cli: Option<&str>,
-    settings: Option<&str>,
-    themes_dir: &Path,
-    no_color: bool,
-) -> (Theme, Vec<Diagnostic>) {
-    let (theme, diags) = match load(cli.or(settings).unwrap_or("dark"), themes_dir) {
-        Ok(theme) => (theme, Vec::new()),
-        Err(diags) => (Theme::default(), diags),
-    };
-    (
-        if no_color {
-            theme.without_colour()
-        } else {
-            theme
-        },
-        diags,
-    )
-}
-
-/// Whether `NO_COLOR` is set to a non-empty value (no-color.org).
-pub fn no_color_requested() -> bool {
-    no_color_value(std::env::var_os("NO_COLOR").as_deref())
 }
 
 /// The no-color.org rule for a value of `NO_COLOR`: present and not empty.

@@ -4,14 +4,34 @@ use super::bundled::BUNDLED;
 use super::parse::parse;
 use super::*;
 use ratatui::style::{Color, Modifier};
-use std::fs;
+use std::collections::BTreeMap;
 
-fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        fs::write(dir.path().join(name), text).unwrap();
+/// Theme files in memory, in a folder `/themes`: this module never reads the disk.
+struct Mem(BTreeMap<PathBuf, String>);
+
+impl Mem {
+    fn path(&self) -> &Path {
+        Path::new("/themes")
     }
-    dir
+}
+
+impl ThemeFiles for Mem {
+    fn exists(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+    fn read(&self, path: &Path) -> Result<String, Diagnostic> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| Diagnostic::whole(&path.display().to_string(), "cannot read: not found"))
+    }
+}
+
+fn dir_with(files: &[(&str, &str)]) -> Mem {
+    Mem(files
+        .iter()
+        .map(|(name, text)| (Path::new("/themes").join(name), text.to_string()))
+        .collect())
 }
 
 fn has_colour(t: &Theme) -> bool {
@@ -91,7 +111,7 @@ fn fallbacks_resolve_through_chains() {
         "t.toml",
         "[styles]\naccent = \"cyan\"\nwarning = { fg = 208, bold = true }\n",
     )]);
-    let t = load_file(&dir.path().join("t.toml")).unwrap();
+    let t = load_file(&dir.path().join("t.toml"), &dir).unwrap();
     let cyan = Style::new().fg(Color::Cyan);
     assert_eq!(t.name(), "t", "name defaults to the file stem");
     for m in [
@@ -136,7 +156,7 @@ fn inheritance_layers_then_falls_back() {
             "inherits = \"dark\"\n[styles]\nwarning = \"blue\"\n",
         ),
     ]);
-    let t = load_file(&dir.path().join("child.toml")).unwrap();
+    let t = load_file(&dir.path().join("child.toml"), &dir).unwrap();
     assert_eq!(t.name(), "child");
     assert_eq!(
         t.style(Meaning::Title),
@@ -148,7 +168,7 @@ fn inheritance_layers_then_falls_back() {
         "the child's accent wins"
     );
     // A user file may customise the bundled theme of the same name.
-    let dark = load("dark", dir.path()).unwrap();
+    let dark = load("dark", dir.path(), &dir).unwrap();
     let bundled = Theme::bundled("dark").unwrap();
     assert_eq!(dark.style(Meaning::Warning).fg, Some(Color::Blue));
     assert_eq!(
@@ -164,7 +184,7 @@ fn inheritance_cycles_are_errors() {
         ("b.toml", "name = \"b\"\ninherits = \"a\"\n"),
         ("me.toml", "inherits = \"me\"\n"),
     ]);
-    let errs = load_file(&dir.path().join("a.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("a.toml"), &dir).unwrap_err();
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0].file.ends_with("b.toml") && (errs[0].line, errs[0].col) == (2, 12),
@@ -175,7 +195,7 @@ fn inheritance_cycles_are_errors() {
         "{}",
         errs[0]
     );
-    let errs = load_file(&dir.path().join("me.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("me.toml"), &dir).unwrap_err();
     assert!(errs[0].message.contains("cycle"), "{errs:?}");
 }
 
@@ -195,7 +215,7 @@ band = [1]
 ghost = -1
 ";
     let dir = dir_with(&[("bad.toml", src)]);
-    let errs = load_file(&dir.path().join("bad.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("bad.toml"), &dir).unwrap_err();
     assert!(errs.iter().all(|d| d.file.ends_with("bad.toml")));
     let got = positions(&errs);
     let want: [(usize, usize, &str); 10] = [
@@ -245,7 +265,7 @@ fn syntax_errors_and_wrong_shapes_are_reported_too() {
             "name = 3\ninherits = [\"dark\"]\nstyles = \"red\"\n",
         ),
     ]);
-    let errs = load_file(&dir.path().join("syntax.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("syntax.toml"), &dir).unwrap_err();
     let got: Vec<_> = positions(&errs)
         .into_iter()
         .map(|(l, c, _)| (l, c))
@@ -255,7 +275,7 @@ fn syntax_errors_and_wrong_shapes_are_reported_too() {
         [(3, 9), (5, 8), (6, 1)],
         "syntax error, bad colour, duplicate key: {errs:#?}"
     );
-    let errs = load_file(&dir.path().join("shape.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("shape.toml"), &dir).unwrap_err();
     let got: Vec<_> = positions(&errs)
         .into_iter()
         .map(|(l, c, _)| (l, c))
@@ -264,55 +284,12 @@ fn syntax_errors_and_wrong_shapes_are_reported_too() {
 }
 
 #[test]
-fn resolve_follows_precedence_and_falls_back_to_dark() {
-    let dir = dir_with(&[
-        ("light.toml", "name = \"my light\"\n"),
-        ("broken.toml", "[styles]\ntext = \"sparkly\"\n"),
-    ]);
-    let d = dir.path();
-    let pick = |cli, settings| {
-        let (t, diags) = resolve_with(cli, settings, d, false);
-        (t.name().to_string(), diags.len())
-    };
-    assert_eq!(pick(None, None), ("dark".into(), 0));
-    assert_eq!(pick(None, Some("mono")), ("mono".into(), 0));
-    assert_eq!(
-        pick(Some("high-contrast"), Some("mono")),
-        ("high-contrast".into(), 0)
-    );
-    assert_eq!(
-        pick(Some("light"), None),
-        ("my light".into(), 0),
-        "a user file shadows the bundled one"
-    );
-    assert_eq!(pick(Some("broken"), None), ("dark".into(), 1));
-    assert_eq!(pick(None, Some("missing")), ("dark".into(), 1));
-    let path = d.join("light.toml");
-    assert_eq!(
-        pick(Some(path.to_str().unwrap()), None),
-        ("my light".into(), 0)
-    );
-    let (_, diags) = resolve_with(Some("broken"), None, d, false);
-    assert_eq!((diags[0].line, diags[0].col), (2, 8));
-    let (_, diags) = resolve_with(Some("missing"), None, d, false);
-    assert!(
-        diags[0]
-            .to_string()
-            .contains("missing.toml: no such theme file, and `missing` is not a bundled"),
-        "{}",
-        diags[0]
-    );
-}
-
-#[test]
 fn no_color_strips_colours_but_keeps_meanings_apart() {
     assert!(!no_color_value(None));
     assert!(!no_color_value(Some("".as_ref())));
     assert!(no_color_value(Some("0".as_ref())));
-    let dir = tempfile::tempdir().unwrap();
     for name in bundled_names() {
-        let (t, diags) = resolve_with(Some(name), None, dir.path(), true);
-        assert!(diags.is_empty());
+        let t = Theme::bundled(name).unwrap().without_colour();
         assert!(!has_colour(&t), "{name}");
         assert_ne!(
             t.style(Meaning::Warning),
@@ -326,24 +303,6 @@ fn no_color_strips_colours_but_keeps_meanings_apart() {
 }
 
 #[test]
-fn a_bad_byte_is_reported_at_its_line_and_column() {
-    let dir = dir_with(&[]);
-    let path = dir.path().join("latin1.toml");
-    fs::write(&path, b"name = \"caf\xe9\"\n").unwrap();
-    let errs = load_file(&path).unwrap_err();
-    assert_eq!(
-        positions(&errs),
-        [(1, 12, "invalid UTF-8 (byte 0xe9); save the file as UTF-8")]
-    );
-    fs::write(&path, vec![b'#'; MAX_THEME_BYTES + 1]).unwrap();
-    let errs = load_file(&path).unwrap_err();
-    assert!(
-        errs[0].message.contains("larger than 65536 bytes"),
-        "{errs:?}"
-    );
-}
-
-#[test]
 fn names_inheritance_depth_and_colours_are_bounded() {
     let chain: Vec<(String, String)> = (0..10)
         .map(|i| (format!("t{i}.toml"), format!("inherits = \"t{}\"\n", i + 1)))
@@ -354,14 +313,14 @@ fn names_inheritance_depth_and_colours_are_bounded() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let dir = dir_with(&files);
-    let errs = load_file(&dir.path().join("t0.toml")).unwrap_err();
+    let errs = load_file(&dir.path().join("t0.toml"), &dir).unwrap_err();
     assert!(
         errs.iter()
             .any(|d| d.message.contains("`inherits` goes deeper than 8 themes")),
         "{errs:?}"
     );
     assert!(
-        load_file(&dir.path().join("t4.toml")).is_ok(),
+        load_file(&dir.path().join("t4.toml"), &dir).is_ok(),
         "seven levels are fine"
     );
 
