@@ -397,6 +397,11 @@ impl<'a> Checker<'a> {
         self.diags.is_empty()
     }
 
+    /// How many problems so far: a caller compares counts to tell whether one part added any.
+    pub fn problems(&self) -> usize {
+        self.diags.len()
+    }
+
     /// Every problem, sorted by position, each reported once.
     pub fn finish(mut self) -> Vec<Diagnostic> {
         self.diags.sort_by_key(|d| (d.line, d.col));

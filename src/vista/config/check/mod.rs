@@ -7,7 +7,7 @@ mod source;
 
 use super::model::{Display, PaneDef, VistaConfig, kinds_for};
 use super::spec::{Defaults, PaneSpec, VistaFileSpec};
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic};
 use crate::vista::ring::DEFAULT_CAPACITY;
 use crate::vista::time::{format_duration, parse_duration};
 use std::collections::HashSet;
@@ -77,7 +77,7 @@ pub fn compile_vista(
     if spec.panes.is_empty() {
         cx.err_whole("a vista needs at least one [[panes]] entry");
     }
-    let mut diags = cx.diags;
+    let mut diags = cx.ck.finish();
     let panes = compile_panes(&spec.panes, &defaults, file, src, &mut diags);
     if !diags.is_empty() {
         diags.sort_by_key(|d| (d.line, d.col));
@@ -131,41 +131,36 @@ pub fn compile_panes(
         } else if !seen.insert(id.clone()) {
             cx.err(p.id.span(), format!("duplicate pane id `{id}`"));
         }
-        let before = cx.diags.len();
+        let before = cx.ck.problems();
         if let Some(pane) = cx.pane(p, defaults)
-            && cx.diags.len() == before
+            && cx.ck.problems() == before
         {
             out.push(pane);
         }
     }
-    diags.append(&mut cx.diags);
+    diags.append(&mut cx.ck.finish());
     out
 }
 
-/// Where diagnostics are made: one `err` for every check.
+/// The vista's checks on top of the project's one diagnostics checker ([`diag::Checker`]):
+/// durations and counts as vista files write them.
 struct Checker<'a> {
-    file: &'a str,
-    src: &'a str,
-    diags: Vec<Diagnostic>,
+    ck: diag::Checker<'a>,
 }
 
 impl<'a> Checker<'a> {
     fn new(file: &'a str, src: &'a str) -> Self {
         Checker {
-            file,
-            src,
-            diags: Vec::new(),
+            ck: diag::Checker::new(file, src),
         }
     }
 
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::at(self.file, self.src, Some(span), msg));
+        self.ck.error(span, msg);
     }
 
     fn err_whole(&mut self, msg: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::at(self.file, self.src, None, msg));
+        self.ck.whole(msg);
     }
 
     /// A duration within `bounds`; `None` (and a diagnostic) when bad, `None` alone when absent.
@@ -321,4 +316,33 @@ fn labels(kinds: &[Display]) -> String {
         .map(|k| k.label())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vista::VistaConfig;
+
+    /// The vista's problems come from the one checker every file uses: positioned, sorted, and
+    /// a misspelt field gets a suggestion.
+    #[test]
+    fn problems_are_positioned_sorted_and_suggest_names() {
+        let src = r#"[vista]
+refresh = "0ms"
+
+[[panes]]
+id = "cpu"
+titel = "CPU"
+source = { type = "host", metrics = ["cpu"] }
+"#;
+        let errs = VistaConfig::parse(src, "v.toml").unwrap_err();
+        let text = crate::diag::render(&errs);
+        assert!(text.contains("did you mean `title`"), "{text}");
+        let lines: Vec<usize> = errs.iter().map(|d| d.line).collect();
+        let mut sorted = lines.clone();
+        sorted.sort();
+        assert_eq!(lines, sorted, "{text}");
+        let src = "[vista]\nrefresh = \"0ms\"\n\n[[panes]]\nid = \"cpu\"\nsource = { type = \"host\", metrics = [\"cpu\"] }\n";
+        let errs = VistaConfig::parse(src, "v.toml").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (2, 11), "{errs:?}");
+    }
 }
