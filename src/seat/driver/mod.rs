@@ -91,6 +91,30 @@ impl From<io::Error> for SeatEnd {
     }
 }
 
+/// Runs a seat's future on a task of its own, so that a panic in it (drawing a frame, say)
+/// ends that seat only: the error says what happened, for the transport to tell the player
+/// after it has given the terminal back.
+pub async fn guarded<T: Send + 'static>(
+    seat: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, String> {
+    match tokio::spawn(seat).await {
+        Ok(done) => Ok(done),
+        Err(e) if e.is_panic() => {
+            let why = e.into_panic();
+            let what = why
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| why.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "an internal error".into());
+            Err(format!(
+                "the seat failed ({}); your terminal is back",
+                crate::ui::widgets::text::clean(&what)
+            ))
+        }
+        Err(_) => Err("the seat was stopped".into()),
+    }
+}
+
 /// What happened at the peer.
 #[derive(Debug)]
 pub enum PeerEvent {
@@ -300,6 +324,23 @@ fn closed_reason(room: &Room) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_seat_ends_alone_and_says_why() {
+        let other = tokio::spawn(async { 41 + 1 });
+        let failed = guarded(async {
+            if std::hint::black_box(true) {
+                panic!("min > max, or either was NaN");
+            }
+            0
+        })
+        .await;
+        let why = failed.unwrap_err();
+        assert!(why.contains("min > max"), "{why}");
+        assert!(why.contains("your terminal is back"), "{why}");
+        assert_eq!(other.await.unwrap(), 42, "the other task ran on");
+        assert_eq!(guarded(async { 7 }).await, Ok(7));
+    }
     use crate::scenario::bundled;
 
     fn drill() -> Drill {

@@ -82,8 +82,21 @@ pub(crate) async fn seat_channel(
 ) {
     let (out, out_rx) = mpsc::channel::<Vec<u8>>(OUTPUT_FRAMES);
     let drain = tokio::spawn(drain(handle.clone(), id, out_rx));
-    let (message, status) = seat(ctx, user, pty, input, out, direct).await;
+    let seated = {
+        let (ctx, user) = (ctx.clone(), user.to_string());
+        driver::guarded(async move { seat(&ctx, &user, pty, input, out, direct).await })
+    };
+    let outcome = seated.await;
     let _ = drain.await;
+    let (message, status) = match outcome {
+        Ok(done) => done,
+        Err(failed) => {
+            // The seat's task panicked: the player gets the terminal back and the reason, never
+            // a dead screen, and no other seat notices.
+            let _ = handle.data(id, driver::LEAVE.to_vec()).await;
+            (format!("gamelan: {failed}"), 1)
+        }
+    };
     if !message.is_empty() {
         let text: String = clean_lines(&message);
         let _ = handle.data(id, text.into_bytes()).await;
