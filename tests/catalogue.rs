@@ -73,3 +73,19 @@ fn a_bad_filter_is_a_clear_error_and_no_match_says_so() {
     assert!(ok);
     assert!(out.contains("no scenario matches (≤ 1 min)"), "{out}");
 }
+
+#[test]
+fn the_readme_lists_every_bundled_scenario() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for e in gamelan::scenario::bundled() {
+        let id = &e.scenario.meta.id;
+        assert!(
+            readme.contains(&format!(
+                "| `{id}` | {} |",
+                e.scenario.meta.difficulty.label()
+            )),
+            "README's catalogue is missing `{id}`"
+        );
+    }
+}
