@@ -26,7 +26,7 @@ fn bad_deploy() -> Arc<Scenario> {
 }
 
 fn script_inputs(scenario: &Arc<Scenario>, name: &str) -> Vec<Input> {
-    let path = format!("{ROOT}/tests/scripts/{name}");
+    let path = format!("{ROOT}/scenarios/{name}");
     let lines =
         headless::parse_script(&std::fs::read_to_string(&path).unwrap(), &path, scenario).unwrap();
     headless::run(&mut Drill::new(scenario.clone(), 1), &lines, None)

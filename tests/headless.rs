@@ -27,7 +27,7 @@ fn bundled_ids() -> Vec<String> {
 }
 
 fn script_path(id: &str, kind: &str) -> String {
-    format!("tests/scripts/{id}.{kind}.cues")
+    format!("scenarios/{id}.{kind}.cues")
 }
 
 /// Plays `id` headless with its win or lose script and returns the Markdown outcome.
@@ -329,19 +329,17 @@ fn a_missing_cue_script_or_scenario_is_an_error() {
         "bad-deploy",
         "--headless",
         "--cues",
-        "tests/scripts/no-such.cues",
+        "scenarios/no-such.cues",
     ]);
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("tests/scripts/no-such.cues: cannot read")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scenarios/no-such.cues: cannot read"));
 
     let out = gamelan(&[
         "play",
         "no-such-scenario",
         "--headless",
         "--cues",
-        "tests/scripts/bad-deploy.win.cues",
+        "scenarios/bad-deploy.win.cues",
     ]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
