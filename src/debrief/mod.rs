@@ -143,8 +143,13 @@ pub struct DecisionFill {
     pub cues: String,
     pub strategy: String,
     pub novice_error: String,
-    /// Empty: the team fills it in during the hot wash.
+    /// The decision point the row names, if any.
+    pub point: Option<String>,
+    /// For a row with a decision point: the option chosen and by whom, from the drill; else
+    /// empty, for the team to fill in during the hot wash.
     pub what_we_did: String,
+    /// When it was chosen (bar:beat and story time), for a row with a decision point.
+    pub when: String,
 }
 
 /// Builds the report of `drill` (the scenario is the drill's). `seats` adds seats known
@@ -282,7 +287,9 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             }
             Event::CueLanded { seat, cue } => {
                 let c = &s.cues[*cue];
-                let answer = c.response.as_ref().map_or_else(String::new, |r| {
+                // A cue with outcomes answers on its `outcome` row.
+                let response = c.response.as_ref().filter(|_| c.outcomes.is_empty());
+                let answer = response.map_or_else(String::new, |r| {
                     format!(" — {} on {}: {}", r.persona, r.channel.label(), r.text)
                 });
                 (
@@ -347,6 +354,58 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             }
             Event::Left { seat } => (Some(*seat), "left", "left the drill".into()),
             Event::Ended { reason } => (None, "ended", format!("drill ended ({reason})")),
+            Event::CueOutcome { seat, cue, outcome } => {
+                let c = &s.cues[*cue];
+                let r = outcome
+                    .and_then(|o| c.outcomes[o].response.as_ref())
+                    .or(c.response.as_ref());
+                let which =
+                    outcome.map_or("its own effects".into(), |o| format!("outcome {}", o + 1));
+                let answer = r.map_or_else(String::new, |r| {
+                    format!(" — {} on {}: {}", r.persona, r.channel.label(), r.text)
+                });
+                (
+                    Some(*seat),
+                    "outcome",
+                    format!("`{}` landed with {which}{answer}", c.id),
+                )
+            }
+            Event::DecisionOpened { decision } => {
+                let d = &s.decisions[*decision];
+                (None, "decision", format!("`{}` asked: {}", d.id, d.prompt))
+            }
+            Event::DecisionMade {
+                decision,
+                option,
+                seat,
+            } => {
+                let d = &s.decisions[*decision];
+                let how = if seat.is_none() {
+                    " (time ran out: the default)"
+                } else {
+                    ""
+                };
+                (
+                    *seat,
+                    "decided",
+                    format!(
+                        "`{}`: {} (`{}`){how}",
+                        d.id, d.options[*option].label, d.options[*option].id
+                    ),
+                )
+            }
+            Event::DecisionLapsed { decision } => (
+                None,
+                "decision lapsed",
+                format!(
+                    "`{}`: time ran out with nothing chosen",
+                    s.decisions[*decision].id
+                ),
+            ),
+            Event::FlagSet { flag, value } => {
+                let f = &s.flags[*flag];
+                (None, "state", format!("`{}` = {}", f.id, f.show(*value)))
+            }
         };
         let (bar_beat, story_time) = at(entry.beat);
         timeline.push(TimelineRow {
@@ -381,6 +440,25 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         })
         .collect();
 
+    let decisions: Vec<DecisionFill> = s
+        .debrief
+        .decisions
+        .iter()
+        .map(|r: &DecisionRow| {
+            let (what_we_did, when) = what_we_did(drill, r, &seat_name);
+            DecisionFill {
+                decision: r.decision.clone(),
+                why_difficult: r.why_difficult.clone(),
+                cues: r.cues.clone(),
+                strategy: r.strategy.clone(),
+                novice_error: r.novice_error.clone(),
+                point: r.point.clone(),
+                what_we_did,
+                when,
+            }
+        })
+        .collect();
+
     Debrief {
         scenario: ScenarioInfo {
             id: s.meta.id.clone(),
@@ -402,19 +480,34 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         notes,
         action_items,
         questions: s.debrief.questions.clone(),
-        decisions: s
-            .debrief
-            .decisions
-            .iter()
-            .map(|r: &DecisionRow| DecisionFill {
-                decision: r.decision.clone(),
-                why_difficult: r.why_difficult.clone(),
-                cues: r.cues.clone(),
-                strategy: r.strategy.clone(),
-                novice_error: r.novice_error.clone(),
-                what_we_did: String::new(),
-            })
-            .collect(),
+        decisions,
+    }
+}
+
+/// A DRT row's "what we did" and "when", from the decision point it names: the option chosen
+/// and by whom (or that time ran out), and the beat with its story time.
+fn what_we_did(
+    drill: &Drill,
+    row: &DecisionRow,
+    seat_name: &dyn Fn(SeatId) -> String,
+) -> (String, String) {
+    let s = &drill.scenario;
+    let Some(d) = row.point.as_deref().and_then(|p| s.decision_index(p)) else {
+        return (String::new(), String::new());
+    };
+    let st = &drill.decisions()[d];
+    let at = |b: u64| format!("{} ({})", s.bar_beat(b), story_clock(s.story_seconds(b)));
+    match (st.chosen, st.opened) {
+        (Some(c), _) => {
+            let label = &s.decisions[d].options[c.option].label;
+            let who = c
+                .seat
+                .map_or("nobody: time ran out, the default".into(), seat_name);
+            (format!("{label} ({who})"), at(c.beat))
+        }
+        (None, Some(o)) if st.lapsed => ("nothing: time ran out".into(), at(o)),
+        (None, Some(o)) => ("not decided yet".into(), format!("asked at {}", at(o))),
+        (None, None) => ("never asked".into(), String::new()),
     }
 }
 
@@ -612,18 +705,19 @@ pub fn markdown(d: &Debrief) -> String {
 
     let _ = writeln!(
         md,
-        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did |\n| --- | --- | --- | --- | --- | --- |"
+        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did | when |\n| --- | --- | --- | --- | --- | --- | --- |"
     );
     for r in &d.decisions {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             cell(&r.decision),
             cell(&r.why_difficult),
             cell(&r.cues),
             cell(&r.strategy),
             cell(&r.novice_error),
-            cell(&r.what_we_did)
+            cell(&r.what_we_did),
+            cell(&r.when)
         );
     }
     md

@@ -195,6 +195,7 @@ impl Lobby {
                 Measure::CueBy { cue, .. } => format!("cue {}", s.cues[cue].id),
                 Measure::AvoidCue { .. } => "avoid".into(),
                 Measure::HealthyBy { .. } | Measure::BudgetLeft { .. } => "signal".into(),
+                Measure::Holds { .. } | Measure::Never { .. } => "condition".into(),
             };
             lines.extend(
                 wrap(&format!("• {} ({how})", clean(&o.text)), w)
