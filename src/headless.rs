@@ -175,6 +175,7 @@ pub fn outcome_markdown(drill: &Drill) -> String {
         };
         let _ = writeln!(md, "{line}");
     }
+    decisions_markdown(drill, &mut md);
     let _ = writeln!(
         md,
         "\n## Cues\n\n| beat | bar | seat | cue | result |\n| --- | --- | --- | --- | --- |"
@@ -200,4 +201,37 @@ pub fn outcome_markdown(drill: &Drill) -> String {
         }
     }
     md
+}
+
+/// The decision points and the final state, for a scenario that has them.
+fn decisions_markdown(drill: &Drill, md: &mut String) {
+    let s = &drill.scenario;
+    if !s.decisions.is_empty() {
+        let _ = writeln!(md, "\n## Decisions\n");
+        for (d, st) in s.decisions.iter().zip(drill.decisions()) {
+            let what = match (st.chosen, st.opened) {
+                (Some(c), _) => {
+                    let who = c.seat.map_or("time ran out: the default".into(), |x| {
+                        drill.seat_name(x).to_string()
+                    });
+                    format!(
+                        "`{}` at beat {} ({}), by {who}",
+                        d.options[c.option].id,
+                        c.beat,
+                        s.bar_beat(c.beat)
+                    )
+                }
+                (None, Some(o)) if st.lapsed => format!("asked at beat {o}; time ran out"),
+                (None, Some(o)) => format!("asked at beat {o}; not decided"),
+                (None, None) => "never asked".into(),
+            };
+            let _ = writeln!(md, "- {}: {what}", d.id);
+        }
+    }
+    if !s.flags.is_empty() {
+        let _ = writeln!(md, "\n## State\n");
+        for (f, v) in s.flags.iter().zip(&drill.flags) {
+            let _ = writeln!(md, "- {}: {}", f.id, f.show(*v));
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! `gamelan check`: every problem of every file, as file:line:col.
+//! `gamelan check`: every problem of every file, as file:line:col, then the warnings about
+//! the files that are valid (legal, but almost certainly a mistake; they do not fail the check).
 
 use crate::scenario::{self};
 use color_eyre::eyre::{Result, bail};
@@ -8,16 +9,35 @@ use std::path::PathBuf;
 pub(crate) fn run(files: &[PathBuf], out: &mut dyn Write) -> Result<()> {
     let mut problems = 0;
     for f in files {
-        match scenario::load_file(f) {
-            Ok(s) => writeln!(
-                out,
-                "{}: ok ({}: {} signals, {} injects, {} cues)",
-                f.display(),
-                s.meta.id,
-                s.signals.len(),
-                s.injects.len(),
-                s.cues.len()
-            )?,
+        match scenario::lint_file(f) {
+            Ok((s, warnings)) => {
+                for w in &warnings {
+                    writeln!(out, "{w}")?;
+                }
+                let mut parts = vec![
+                    format!("{} signals", s.signals.len()),
+                    format!("{} injects", s.injects.len()),
+                    format!("{} cues", s.cues.len()),
+                ];
+                if !s.decisions.is_empty() {
+                    parts.push(format!("{} decision points", s.decisions.len()));
+                }
+                if !s.flags.is_empty() {
+                    parts.push(format!("{} flags", s.flags.len()));
+                }
+                let warned = match warnings.len() {
+                    0 => String::new(),
+                    1 => "; 1 warning".into(),
+                    n => format!("; {n} warnings"),
+                };
+                writeln!(
+                    out,
+                    "{}: ok ({}: {}{warned})",
+                    f.display(),
+                    s.meta.id,
+                    parts.join(", ")
+                )?
+            }
             Err(diags) => {
                 problems += diags.len();
                 for d in diags {

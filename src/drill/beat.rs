@@ -40,9 +40,9 @@ impl Drill {
         self.sample_signals();
         self.count_held();
         self.evaluate_alerts();
-        self.fire_conditional_injects();
         self.open_decisions_due(false);
         self.close_lapsed_decisions();
+        self.fire_conditional_injects();
         self.evaluate_objectives(false);
         if self.status == Status::Running && beat.saturating_add(1) >= self.scenario.length_beats {
             self.end("time".into());

@@ -12,7 +12,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const SECTIONS: &[&str] = &[
+/// The top-level sections a scenario file may have.
+pub const SECTIONS: &[&str] = &[
     "scenario",
     "tempo",
     "targets",

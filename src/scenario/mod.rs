@@ -13,10 +13,10 @@ pub mod model;
 pub mod position;
 pub mod query;
 
-pub use bundled::{Catalogue, Entry, Origin, bundled, find};
+pub use bundled::{Catalogue, Entry, Origin, bundled, bundled_scripts, bundled_source, find};
 pub use compile::RESERVED_KEYS;
 pub use describe::describe;
-pub use load::{lint_file, lint_str, load_file, load_str};
+pub use load::{SECTIONS, lint_file, lint_str, load_file, load_str};
 pub use logic::{
     Choice, Cond, CondId, Decision, DecisionOption, EventSeries, Flag, FlagOp, Held, Outcome,
     SetOp, Test, View,
@@ -313,3 +313,9 @@ pub struct RedHerring {
     pub cues: Vec<usize>,
     pub signals: Vec<usize>,
 }
+
+/// The JSON Schema of the scenario format (draft 7), for editors that complete and check TOML
+/// against a schema (`gamelan schema`; docs/scenario-format.md says how to wire it). It
+/// describes the shape; `gamelan check` checks everything else. tests/schema.rs keeps it in
+/// step with the model.
+pub const SCHEMA: &str = include_str!("scenario.schema.json");
