@@ -243,6 +243,15 @@ impl SeatView {
                         cue: drill.scenario.cues[i].id.clone(),
                     });
                 }
+                // A facilitator's option of an open decision point.
+                None if drill.option_on_key(c).is_some() => {
+                    let (d, o) = drill.option_on_key(c).unwrap_or_default();
+                    let dec = &drill.scenario.decisions[d];
+                    return one(Action::Decide {
+                        decision: dec.id.clone(),
+                        option: dec.options[o].id.clone(),
+                    });
+                }
                 None => {
                     self.flash = Some(Flash {
                         text: format!("nothing on `{c}` — press ? for the keys"),
