@@ -18,7 +18,7 @@ fn frame(c: &mut Criterion) {
         .find(|e| e.scenario.meta.id == "bad-deploy")
         .unwrap()
         .scenario;
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let mut drill = Drill::new(s, 1);
     headless::run(&mut drill, &script, Some(30));

@@ -39,12 +39,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// Validate scenario, setlist and deck files; prints every problem as file:line:col: message.
+    /// Validate scenario, setlist and deck files; prints every problem as file:line:col: message, and warnings.
     Check {
         /// Files to check (scenarios, setlists, decks).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Prove scenarios: the winning cue script meets every objective and the losing one does not, on every seed.
+    Prove(cmd::prove::ProveArgs),
+    /// Print the JSON Schema of the scenario format, for editors (see docs/scenario-format.md).
+    Schema,
+    /// Write a starter scenario ID.toml with ID.win.cues and ID.lose.cues.
+    New(cmd::new::NewArgs),
     /// Record series from Prometheus as a scenario fragment ([[signals]] with samples to replay).
     Capture(crate::vista::capture::CaptureArgs),
     /// A weekly practice session from a setlist; `--headless --script FILE` prints its write-up.
@@ -93,6 +99,9 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Check { files }) => cmd::check::run(&paths, &files, out),
         Some(Command::Session(args)) => cmd::session::run(&paths, &args, out),
+        Some(Command::Prove(args)) => cmd::prove::run(&paths, &args, out),
+        Some(Command::Schema) => cmd::schema::run(out),
+        Some(Command::New(args)) => cmd::new::run(&args, out),
         Some(Command::Capture(args)) => cmd::capture::run(&args),
         Some(Command::Recordings) => cmd::recordings::run(&paths, out),
         Some(Command::Host(args)) => cmd::host::run(&paths, &load_settings(&paths), theme, &args),

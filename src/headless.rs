@@ -12,8 +12,23 @@ pub const SCRIPT_SEAT: SeatId = 0;
 /// The cue-script parser lives in the pure core; re-exported for the callers that know it here.
 pub use crate::drill::script::{ScriptLine, parse_script};
 
+/// The seat each role of a script plays from: seat 1 for the first role its `as` lines name,
+/// seat 2 for the next, and so on (the rest play from [`SCRIPT_SEAT`], every role).
+pub fn script_seats(script: &[ScriptLine]) -> Vec<String> {
+    let mut roles: Vec<String> = Vec::new();
+    for l in script {
+        if let Some(r) = &l.role
+            && !roles.contains(r)
+        {
+            roles.push(r.clone());
+        }
+    }
+    roles
+}
+
 /// Plays a script against a fresh drill until the drill ends (or `stop_at` is reached) and
-/// returns the drill and every input applied, in order.
+/// returns the drill and every input applied, in order. A script with `as ROLE` lines also
+/// seats one player per role (named after it) before the first beat.
 pub fn run(drill: &mut Drill, script: &[ScriptLine], stop_at: Option<u64>) -> Vec<Input> {
     let mut inputs = Vec::new();
     let mut apply = |drill: &mut Drill, input: Input| {
@@ -30,13 +45,28 @@ pub fn run(drill: &mut Drill, script: &[ScriptLine], stop_at: Option<u64>) -> Ve
             },
         ),
     );
+    let roles = script_seats(script);
+    for (n, role) in roles.iter().enumerate() {
+        let seat = SCRIPT_SEAT + 1 + n as SeatId;
+        let join = Action::Join {
+            name: role.clone(),
+            role: Some(role.clone()),
+        };
+        apply(drill, Input::new(seat, join));
+    }
+    let seat_of = |l: &ScriptLine| {
+        l.role
+            .as_ref()
+            .and_then(|r| roles.iter().position(|x| x == r))
+            .map_or(SCRIPT_SEAT, |n| SCRIPT_SEAT + 1 + n as SeatId)
+    };
     let mut lines = script.iter().peekable();
     loop {
         while let Some(l) = lines.peek() {
             if l.beat > drill.beat || drill.is_ended() {
                 break;
             }
-            apply(drill, Input::new(SCRIPT_SEAT, l.action.clone()));
+            apply(drill, Input::new(seat_of(l), l.action.clone()));
             lines.next();
         }
         if drill.is_ended() || stop_at.is_some_and(|s| drill.beat >= s) {
@@ -46,7 +76,7 @@ pub fn run(drill: &mut Drill, script: &[ScriptLine], stop_at: Option<u64>) -> Ve
             // Time stands still while paused: the next line (usually `resume`) happens at the
             // paused beat; with no line left the script is over.
             match lines.next() {
-                Some(l) => apply(drill, Input::new(SCRIPT_SEAT, l.action.clone())),
+                Some(l) => apply(drill, Input::new(seat_of(l), l.action.clone())),
                 None => break,
             }
             continue;
@@ -137,6 +167,7 @@ pub fn outcome_markdown(drill: &Drill) -> String {
         };
         let _ = writeln!(md, "{line}");
     }
+    decisions_markdown(drill, &mut md);
     let _ = writeln!(
         md,
         "\n## Cues\n\n| beat | bar | seat | cue | result |\n| --- | --- | --- | --- | --- |"
@@ -162,4 +193,37 @@ pub fn outcome_markdown(drill: &Drill) -> String {
         }
     }
     md
+}
+
+/// The decision points and the final state, for a scenario that has them.
+fn decisions_markdown(drill: &Drill, md: &mut String) {
+    let s = &drill.scenario;
+    if !s.decisions.is_empty() {
+        let _ = writeln!(md, "\n## Decisions\n");
+        for (d, st) in s.decisions.iter().zip(drill.decisions()) {
+            let what = match (st.chosen, st.opened) {
+                (Some(c), _) => {
+                    let who = c.seat.map_or("time ran out: the default".into(), |x| {
+                        drill.seat_name(x).to_string()
+                    });
+                    format!(
+                        "`{}` at beat {} ({}), by {who}",
+                        d.options[c.option].id,
+                        c.beat,
+                        s.bar_beat(c.beat)
+                    )
+                }
+                (None, Some(o)) if st.lapsed => format!("asked at beat {o}; time ran out"),
+                (None, Some(o)) => format!("asked at beat {o}; not decided"),
+                (None, None) => "never asked".into(),
+            };
+            let _ = writeln!(md, "- {}: {what}", d.id);
+        }
+    }
+    if !s.flags.is_empty() {
+        let _ = writeln!(md, "\n## State\n");
+        for (f, v) in s.flags.iter().zip(&drill.flags) {
+            let _ = writeln!(md, "- {}: {}", f.id, f.show(*v));
+        }
+    }
 }

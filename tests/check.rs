@@ -314,6 +314,57 @@ const BAD: &[Expect] = &[
         exact: true,
     },
     Expect {
+        file: "branching.toml",
+        problems: &[
+            (15, 1, "objective `loop` waits on itself"),
+            (32, 11, "flag `calls`: `initial` must be a number"),
+            (
+                38,
+                8,
+                "inject `two-kinds`: a condition needs exactly one of `applied`, `landed`, `cue`, `flag`, `signal`, `objective`, `decision`, `since`, `all`, `any`, `not`, not applied and flag",
+            ),
+            (
+                40,
+                1,
+                "inject `no-time` needs `at`, `when` (or `contingency = true`)",
+            ),
+            (
+                49,
+                18,
+                "cue `ack`: `set.paused` must be true or false (it is a flag)",
+            ),
+            (
+                50,
+                18,
+                "cue `ack`: `add.paused`: flag `paused` is not a counter; use `set`",
+            ),
+            (
+                51,
+                49,
+                "cue `ack`: `by` does not go with `signal` in a condition",
+            ),
+            (
+                52,
+                45,
+                "cue `ack` outcome 1: counter `calls` is a number, not true or false",
+            ),
+            (54, 1, "decision `d` needs exactly one of `at` and `when`"),
+            (59, 11, "decision `d`: `default` needs `within_beats`"),
+            (
+                61,
+                3,
+                "decision `d` option `x` needs exactly one of `cue` (a cue chooses it) and `key` (the facilitator does)",
+            ),
+            (
+                62,
+                34,
+                "decision `d` option `y`: key `a` is a cue's key; pick another",
+            ),
+            (67, 9, "no decision point named `dd`; did you mean `d`?"),
+        ],
+        exact: true,
+    },
+    Expect {
         file: "bad-utf8.toml",
         problems: &[(4, 15, "invalid UTF-8 (byte 0xff); save the file as UTF-8")],
         exact: true,
@@ -373,6 +424,48 @@ fn malformed_fixtures_fail_with_every_problem_at_its_position() {
             found.len()
         );
     }
+}
+
+#[test]
+fn legal_mistakes_pass_with_a_positioned_warning_each() {
+    let file = "tests/fixtures/warn/mistakes.toml";
+    let out = check(&[file]);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "warnings do not fail the check:\n{text}"
+    );
+    let expect = [
+        (18, 11, "objective `calm` is judged on one noisy beat"),
+        (23, 21, "objective `drained` can be met by one noisy beat"),
+        (28, 21, "objective `impossible` can never be met"),
+        (46, 8, "inject `unreachable` can never fire"),
+        (51, 8, "decision `never-asked` can never be asked"),
+        (
+            63,
+            3,
+            "option `fix` of decision `pick` can never be chosen: its cue `fix` requires `rollback`",
+        ),
+        (64, 3, "option `shrug` of decision `pick` leads nowhere"),
+        (84, 1, "cue `look` is judged by nothing"),
+        (89, 1, "red herring `cpu` names no cue"),
+    ];
+    let found: Vec<&str> = problems(&text, file)
+        .into_iter()
+        .filter(|l| l.contains(": warning: "))
+        .collect();
+    for (line, col, what) in expect {
+        let prefix = format!("{file}:{line}:{col}: warning: ");
+        assert!(
+            found
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.contains(what)),
+            "expected `{prefix}{what}`, got:\n{text}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{text}");
+    assert!(text.contains(&format!("{file}: ok (mistakes: ")), "{text}");
+    assert!(text.contains("; 9 warnings)"), "{text}");
 }
 
 #[test]
@@ -438,7 +531,10 @@ fn the_documented_example_passes_check_and_its_script_wins() {
     let src = doc_example("scenario");
     let sc = gamelan::scenario::load_str(&src, "docs example")
         .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
-    // It uses every section.
+    // It uses every section, a decision point, a flag and a conditional cue outcome.
+    assert!(!sc.decisions.is_empty() && !sc.flags.is_empty());
+    assert!(sc.cues.iter().any(|c| !c.outcomes.is_empty()));
+    assert!(sc.debrief.decisions.iter().any(|r| r.point.is_some()));
     assert!(sc.roles.iter().any(|r| r.facilitator));
     assert!(!sc.objectives.is_empty() && !sc.alerts.is_empty() && !sc.injects.is_empty());
     assert!(!sc.runbook.is_empty() && !sc.hints.is_empty() && !sc.red_herrings.is_empty());
@@ -464,7 +560,75 @@ fn the_documented_example_passes_check_and_its_script_wins() {
             "seed {seed}: {:?}",
             drill.objectives
         );
+        assert!(
+            drill.decisions()[0].chosen.is_some(),
+            "seed {seed}: the decision was made"
+        );
     }
+    let (_, warnings) = gamelan::scenario::lint_str(&src, "docs example").unwrap();
+    assert!(warnings.is_empty(), "{}", gamelan::diag::render(&warnings));
+    // Its losing script misses objectives, through the outcome and the flag.
+    let lose = gamelan::headless::parse_script(&doc_example("lose"), "docs lose", &sc)
+        .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
+    let mut drill = Drill::new(sc.clone(), 1);
+    gamelan::headless::run(&mut drill, &lose, None);
+    let met = drill
+        .objectives
+        .iter()
+        .filter(|v| matches!(v, Verdict::Met(_)))
+        .count();
+    assert!(sc.objectives.len() - met >= 3, "{:?}", drill.objectives);
+    assert_eq!(drill.flags, [1.0], "rebooted");
+    assert!(drill.injects_done[sc.inject_index("still-full").unwrap()]);
+    // `gamelan new` writes this very example, with its scripts.
+    let files = gamelan::cmd::new::starter("disk-full");
+    let body: String = files[0]
+        .1
+        .lines()
+        .skip_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(body, src, "the starter is the documented example");
+    assert_eq!(files[1].1, doc_example("script"));
+    assert_eq!(files[2].1, doc_example("lose"));
+}
+
+#[test]
+fn gamelan_new_writes_a_starter_that_passes_check_and_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = common::gamelan("new-home", &["new", "log-flood", "--dir", d]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let toml = dir.path().join("log-flood.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains("id = \"log-flood\""), "{text}");
+    let t = toml.to_str().unwrap();
+    let out = check(&[t]);
+    assert!(stdout(&out).contains("ok (log-flood: "), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("warning"), "{}", stdout(&out));
+    let out = common::gamelan("new-home", &["prove", t, "--seeds", "1..20"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).starts_with("log-flood: ok (seeds 1..20"),
+        "{}",
+        stdout(&out)
+    );
+    // Never over an existing file, and only a usable id.
+    let again = common::gamelan("new-home", &["new", "log-flood", "--dir", d]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exist"));
+    let bad = common::gamelan("new-home", &["new", "no spaces", "--dir", d]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot be a scenario id"));
 }
 
 #[test]

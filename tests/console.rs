@@ -26,7 +26,7 @@ fn scenario(id: &str) -> Arc<Scenario> {
 /// bad-deploy played by the winning script up to `beat`.
 fn drill_at(beat: u64) -> Drill {
     let s = scenario("bad-deploy");
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let mut d = Drill::new(s, 1);
     headless::run(&mut d, &script, Some(beat));

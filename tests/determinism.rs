@@ -1,6 +1,6 @@
-//! Property tests of the drill core: any sequence of inputs, applied to two drills of the same
-//! scenario and seed, gives the same state hash at every step; replaying the recorded inputs
-//! rebuilds the same state; and no input, however odd, panics.
+//! Property tests of the drill core: any sequence of inputs (decisions included), applied to two
+//! drills of the same scenario and seed, gives the same state hash at every step; replaying
+//! the recorded inputs rebuilds the same state; and no input, however odd, panics.
 
 use gamelan::drill::{Action, Drill, Input};
 use gamelan::scenario::{Scenario, bundled};
@@ -11,9 +11,12 @@ fn scenarios() -> Vec<Arc<Scenario>> {
     bundled().into_iter().map(|e| e.scenario).collect()
 }
 
-/// An action drawn from what a seat or the metronome can send, including nonsense.
-fn action(cues: Vec<String>) -> impl Strategy<Value = Action> {
+/// An action drawn from what a seat or the metronome can send, including nonsense: any cue,
+/// and any option of any decision point (chosen by a facilitator, refused or not).
+fn action(cues: Vec<String>, options: Vec<(String, String)>) -> impl Strategy<Value = Action> {
     let cue = proptest::sample::select(cues).prop_map(|cue| Action::Cue { cue });
+    let decide = proptest::sample::select(options)
+        .prop_map(|(decision, option)| Action::Decide { decision, option });
     prop_oneof![
         8 => Just(Action::Tick),
         3 => cue,
@@ -25,6 +28,7 @@ fn action(cues: Vec<String>) -> impl Strategy<Value = Action> {
         1 => Just(Action::Hint),
         1 => "[a-z-]{0,16}".prop_map(|inject| Action::Fire { inject }),
         1 => Just(Action::Leave),
+        2 => decide,
     ]
 }
 
@@ -32,7 +36,13 @@ fn inputs() -> impl Strategy<Value = (usize, u64, Vec<(u32, Action)>)> {
     let all = scenarios();
     (0..all.len(), any::<u64>()).prop_flat_map(move |(i, seed)| {
         let cues: Vec<String> = all[i].cues.iter().map(|c| c.id.clone()).collect();
-        let seq = proptest::collection::vec((0u32..3, action(cues)), 0..400);
+        let mut options: Vec<(String, String)> = all[i]
+            .decisions
+            .iter()
+            .flat_map(|d| d.options.iter().map(|o| (d.id.clone(), o.id.clone())))
+            .collect();
+        options.push(("no-such".into(), "x".into()));
+        let seq = proptest::collection::vec((0u32..3, action(cues, options)), 0..400);
         (Just(i), Just(seed), seq)
     })
 }

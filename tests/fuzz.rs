@@ -44,17 +44,29 @@ const SCENARIOS: [(&str, &str); 3] = [
 ];
 
 const SCRIPTS: [(&str, &str); 6] = [
-    ("bad-deploy", include_str!("scripts/bad-deploy.win.cues")),
-    ("bad-deploy", include_str!("scripts/bad-deploy.lose.cues")),
-    ("cert-expiry", include_str!("scripts/cert-expiry.win.cues")),
-    ("cert-expiry", include_str!("scripts/cert-expiry.lose.cues")),
     (
-        "queue-backlog",
-        include_str!("scripts/queue-backlog.win.cues"),
+        "bad-deploy",
+        include_str!("../scenarios/bad-deploy.win.cues"),
+    ),
+    (
+        "bad-deploy",
+        include_str!("../scenarios/bad-deploy.lose.cues"),
+    ),
+    (
+        "cert-expiry",
+        include_str!("../scenarios/cert-expiry.win.cues"),
+    ),
+    (
+        "cert-expiry",
+        include_str!("../scenarios/cert-expiry.lose.cues"),
     ),
     (
         "queue-backlog",
-        include_str!("scripts/queue-backlog.lose.cues"),
+        include_str!("../scenarios/queue-backlog.win.cues"),
+    ),
+    (
+        "queue-backlog",
+        include_str!("../scenarios/queue-backlog.lose.cues"),
     ),
 ];
 

@@ -27,7 +27,7 @@ fn bundled_ids() -> Vec<String> {
 }
 
 fn script_path(id: &str, kind: &str) -> String {
-    format!("tests/scripts/{id}.{kind}.cues")
+    format!("scenarios/{id}.{kind}.cues")
 }
 
 /// Plays `id` headless with its win or lose script and returns the Markdown outcome.
@@ -329,19 +329,17 @@ fn a_missing_cue_script_or_scenario_is_an_error() {
         "bad-deploy",
         "--headless",
         "--cues",
-        "tests/scripts/no-such.cues",
+        "scenarios/no-such.cues",
     ]);
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("tests/scripts/no-such.cues: cannot read")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scenarios/no-such.cues: cannot read"));
 
     let out = gamelan(&[
         "play",
         "no-such-scenario",
         "--headless",
         "--cues",
-        "tests/scripts/bad-deploy.win.cues",
+        "scenarios/bad-deploy.win.cues",
     ]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -401,4 +399,106 @@ fn script_errors_point_at_the_word_even_with_a_comment() {
     let errs =
         headless::parse_script("5:1 ack\n5:2 bogus # a comment here\n", "c.cues", &sc).unwrap_err();
     assert_eq!((errs[0].line, errs[0].col), (2, 5), "{errs:?}");
+}
+
+// ---- gamelan prove ----
+
+#[test]
+fn prove_passes_every_bundled_scenario_without_the_source_tree() {
+    // Run from an empty directory: the bundled scripts are in the binary.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::BIN)
+        .args(["prove", "--seeds", "1..20"])
+        .current_dir(dir.path())
+        .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
+        .env("GAMELAN_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in bundled_ids() {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{id}: ok (seeds 1..20: "))),
+            "{id} not proved:\n{text}"
+        );
+    }
+    let one = gamelan(&["prove", "dead-code-flag", "--seeds", "3"]);
+    assert!(one.status.success());
+    assert!(String::from_utf8_lossy(&one.stdout).starts_with("dead-code-flag: ok (seeds 3..3: "));
+}
+
+#[test]
+fn prove_fails_naming_the_seed_and_the_objective() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("my-drill.toml");
+    std::fs::copy(root().join("scenarios/bad-deploy.toml"), &toml).unwrap();
+    let win = std::fs::read_to_string(root().join("scenarios/bad-deploy.win.cues")).unwrap();
+    // Without the rollback the winning path misses its objectives; as the commander, the
+    // rollback is refused.
+    let broken: String = win
+        .lines()
+        .map(|l| {
+            if l.ends_with(" rollback") {
+                l.replace(" rollback", " as commander rollback")
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.path().join("my-drill.win.cues"), broken).unwrap();
+    // The losing path is the winning one: it meets every objective.
+    std::fs::write(dir.path().join("my-drill.lose.cues"), &win).unwrap();
+    let t = toml.to_str().unwrap();
+    let out = gamelan(&["prove", t, "--seeds", "4..5"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "bad-deploy: seed 4: the winning path misses objective `mitigate`",
+        "bad-deploy: seed 4: the winning path has an input refused at",
+        "rollback: only operator can do this",
+        "bad-deploy: seed 5: the losing path meets every objective",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("failure(s) in 1 scenario(s)"));
+
+    std::fs::remove_file(dir.path().join("my-drill.lose.cues")).unwrap();
+    let out = gamelan(&["prove", t]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(text.contains("no losing cue script (looked for "), "{text}");
+    assert!(text.contains("my-drill.lose.cues"), "{text}");
+
+    let bad = gamelan(&["prove", "--seeds", "9..2"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("write the smaller seed first"));
+}
+
+#[test]
+fn a_script_line_played_as_a_role_is_gated_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roles.cues");
+    std::fs::write(
+        &path,
+        "2:1 as commander ack\n2:2 as commander rollback\n2:3 as operator rollback\n2:4 as operator hint\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = gamelan(&["play", "bad-deploy", "--headless", "--cues", p]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "| 4 | 2:1 | commander | ack | applied |",
+        "| 5 | 2:2 | commander | rollback | rejected: only operator can do this |",
+        "| 6 | 2:3 | operator | rollback | applied |",
+        "| 7 | 2:4 | operator | hint | rejected: only a facilitator can do that |",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
 }

@@ -24,7 +24,7 @@ impl Site {
                 "bad-deploy",
                 "--headless",
                 "--cues",
-                "tests/scripts/bad-deploy.win.cues",
+                "scenarios/bad-deploy.win.cues",
                 "--record",
                 site.recording().to_str().unwrap(),
             ],
@@ -75,7 +75,7 @@ fn dev_full() -> Stdio {
 /// Every printing command, with arguments that make it print.
 fn commands(site: &Site) -> Vec<Vec<String>> {
     let rec = site.recording().display().to_string();
-    let cues = "tests/scripts/bad-deploy.win.cues";
+    let cues = "scenarios/bad-deploy.win.cues";
     [
         vec!["scenarios"],
         vec!["recordings"],

@@ -23,7 +23,7 @@ fn bad_deploy() -> Arc<Scenario> {
 }
 
 fn script(scenario: &Scenario, name: &str) -> Vec<ScriptLine> {
-    let path = format!("{ROOT}/tests/scripts/{name}");
+    let path = format!("{ROOT}/scenarios/{name}");
     let src = std::fs::read_to_string(&path).unwrap();
     headless::parse_script(&src, &path, scenario).unwrap()
 }
@@ -283,7 +283,7 @@ fn crash_mid_recording_keeps_every_complete_line() {
             "bad-deploy",
             "--headless",
             "--cues",
-            "tests/scripts/bad-deploy.win.cues",
+            "scenarios/bad-deploy.win.cues",
             "--pace-ms",
             "40",
             "--record",
@@ -640,7 +640,7 @@ fn headless_replay_to_a_beat_equals_headless_play_stopped_there() {
             "bad-deploy",
             "--headless",
             "--cues",
-            "tests/scripts/bad-deploy.win.cues",
+            "scenarios/bad-deploy.win.cues",
             "--record",
             path.to_str().unwrap(),
         ],
@@ -702,7 +702,7 @@ fn recordings_are_listed_with_their_outcome() {
         text(&out.stdout)
     );
     for cues in ["win", "lose"] {
-        let script = format!("tests/scripts/bad-deploy.{cues}.cues");
+        let script = format!("scenarios/bad-deploy.{cues}.cues");
         let out = gamelan(
             dir.path(),
             &[

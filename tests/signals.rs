@@ -225,7 +225,7 @@ fn the_lobby_vista_and_replay_quit_cleanly_on_stop_signals() {
     let rec = env.path("win.jsonl");
     let out = std::process::Command::new(common::BIN)
         .args(["play", "bad-deploy", "--headless", "--cues"])
-        .arg("tests/scripts/bad-deploy.win.cues")
+        .arg("scenarios/bad-deploy.win.cues")
         .arg("--record")
         .arg(&rec)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -106,7 +106,7 @@ fn a_bad_config_toml_shows_on_the_first_screen_of_every_console() {
     let rec = home.path().join("r.jsonl");
     let out = Command::new(common::BIN)
         .args(["play", "bad-deploy", "--headless", "--cues"])
-        .arg("tests/scripts/bad-deploy.win.cues")
+        .arg("scenarios/bad-deploy.win.cues")
         .arg("--record")
         .arg(&rec)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,10 @@
-//! `gamelan check`: every problem of every file, as file:line:col. A file is a setlist or a
-//! deck when it has a `[setlist]` or `[deck]` table, else a scenario.
+//! `gamelan check`: every problem of every file, as file:line:col, then the warnings about the
+//! files that are valid (legal, but almost certainly a mistake; they do not fail the check). A
+//! file is a setlist or a deck when it has a `[setlist]` or `[deck]` table, else a scenario.
 
 use crate::config::Paths;
-use crate::scenario::{self};
+use crate::diag;
+use crate::scenario::{self, Scenario};
 use color_eyre::eyre::{Result, bail};
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,19 +12,20 @@ use std::path::PathBuf;
 pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Result<()> {
     let mut problems = 0;
     for f in files {
-        let text = std::fs::read_to_string(f).ok();
-        let kind = text.as_deref().and_then(crate::cmd::session::kind_of);
+        // Read once, bounded, so a device or a huge file is an error rather than a hang.
+        let text = diag::read_text(f, scenario::limits::MAX_FILE_BYTES);
+        let kind = text
+            .as_ref()
+            .ok()
+            .and_then(|t| crate::cmd::session::kind_of(t));
         let result = match (kind, text) {
-            (Some("setlist"), Some(t)) => crate::cmd::session::check_setlist(paths, f, t),
-            (Some(_), Some(t)) => crate::cmd::session::check_deck(f, &t),
-            _ => scenario::load_file(f).map(|s| {
-                format!(
-                    "{}: {} signals, {} injects, {} cues",
-                    s.meta.id,
-                    s.signals.len(),
-                    s.injects.len(),
-                    s.cues.len()
-                )
+            (Some("setlist"), Ok(t)) => crate::cmd::session::check_setlist(paths, f, t),
+            (Some(_), Ok(t)) => crate::cmd::session::check_deck(f, &t),
+            _ => scenario::lint_file(f).map(|(s, warnings)| {
+                for w in &warnings {
+                    let _ = writeln!(out, "{w}");
+                }
+                summary(&s, warnings.len())
             }),
         };
         match result {
@@ -39,4 +42,25 @@ pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Resu
         bail!("{problems} problem(s) found");
     }
     Ok(())
+}
+
+/// What a valid scenario holds, and how many warnings it had.
+fn summary(s: &Scenario, warnings: usize) -> String {
+    let mut parts = vec![
+        format!("{} signals", s.signals.len()),
+        format!("{} injects", s.injects.len()),
+        format!("{} cues", s.cues.len()),
+    ];
+    if !s.decisions.is_empty() {
+        parts.push(format!("{} decision points", s.decisions.len()));
+    }
+    if !s.flags.is_empty() {
+        parts.push(format!("{} flags", s.flags.len()));
+    }
+    let warned = match warnings {
+        0 => String::new(),
+        1 => "; 1 warning".into(),
+        n => format!("; {n} warnings"),
+    };
+    format!("{}: {}{warned}", s.meta.id, parts.join(", "))
 }

@@ -150,8 +150,13 @@ pub struct DecisionFill {
     pub cues: String,
     pub strategy: String,
     pub novice_error: String,
-    /// Empty: the team fills it in during the hot wash.
+    /// The decision point the row names, if any.
+    pub point: Option<String>,
+    /// For a row with a decision point: the option chosen and by whom, from the drill; else
+    /// empty, for the team to fill in during the hot wash.
     pub what_we_did: String,
+    /// When it was chosen (bar:beat and story time), for a row with a decision point.
+    pub when: String,
 }
 
 /// The report of a replayed recording: its final state, with the header's start time and
@@ -301,7 +306,9 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             }
             Event::CueLanded { seat, cue } => {
                 let c = &s.cues[*cue];
-                let answer = c.response.as_ref().map_or_else(String::new, |r| {
+                // A cue with outcomes answers on its `outcome` row.
+                let response = c.response.as_ref().filter(|_| c.outcomes.is_empty());
+                let answer = response.map_or_else(String::new, |r| {
                     format!(" — {} on {}: {}", r.persona, r.channel.label(), r.text)
                 });
                 (
@@ -363,6 +370,58 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             }
             Event::Left { seat } => (Some(*seat), "left", "left the drill".into()),
             Event::Ended { reason } => (None, "ended", format!("drill ended ({reason})")),
+            Event::CueOutcome { seat, cue, outcome } => {
+                let c = &s.cues[*cue];
+                let r = outcome
+                    .and_then(|o| c.outcomes[o].response.as_ref())
+                    .or(c.response.as_ref());
+                let which =
+                    outcome.map_or("its own effects".into(), |o| format!("outcome {}", o + 1));
+                let answer = r.map_or_else(String::new, |r| {
+                    format!(" — {} on {}: {}", r.persona, r.channel.label(), r.text)
+                });
+                (
+                    Some(*seat),
+                    "outcome",
+                    format!("`{}` landed with {which}{answer}", c.id),
+                )
+            }
+            Event::DecisionOpened { decision } => {
+                let d = &s.decisions[*decision];
+                (None, "decision", format!("`{}` asked: {}", d.id, d.prompt))
+            }
+            Event::DecisionMade {
+                decision,
+                option,
+                seat,
+            } => {
+                let d = &s.decisions[*decision];
+                let how = if seat.is_none() {
+                    " (time ran out: the default)"
+                } else {
+                    ""
+                };
+                (
+                    *seat,
+                    "decided",
+                    format!(
+                        "`{}`: {} (`{}`){how}",
+                        d.id, d.options[*option].label, d.options[*option].id
+                    ),
+                )
+            }
+            Event::DecisionLapsed { decision } => (
+                None,
+                "decision lapsed",
+                format!(
+                    "`{}`: time ran out with nothing chosen",
+                    s.decisions[*decision].id
+                ),
+            ),
+            Event::FlagSet { flag, value } => {
+                let f = &s.flags[*flag];
+                (None, "state", format!("`{}` = {}", f.id, f.show(*value)))
+            }
         };
         let (bar_beat, story_time) = at(entry.beat);
         timeline.push(TimelineRow {
@@ -397,6 +456,25 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         })
         .collect();
 
+    let decisions: Vec<DecisionFill> = s
+        .debrief
+        .decisions
+        .iter()
+        .map(|r: &DecisionRow| {
+            let (what_we_did, when) = what_we_did(drill, r, &seat_name);
+            DecisionFill {
+                decision: r.decision.clone(),
+                why_difficult: r.why_difficult.clone(),
+                cues: r.cues.clone(),
+                strategy: r.strategy.clone(),
+                novice_error: r.novice_error.clone(),
+                point: r.point.clone(),
+                what_we_did,
+                when,
+            }
+        })
+        .collect();
+
     Debrief {
         scenario: ScenarioInfo {
             id: s.meta.id.clone(),
@@ -419,19 +497,34 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         notes,
         action_items,
         questions: s.debrief.questions.clone(),
-        decisions: s
-            .debrief
-            .decisions
-            .iter()
-            .map(|r: &DecisionRow| DecisionFill {
-                decision: r.decision.clone(),
-                why_difficult: r.why_difficult.clone(),
-                cues: r.cues.clone(),
-                strategy: r.strategy.clone(),
-                novice_error: r.novice_error.clone(),
-                what_we_did: String::new(),
-            })
-            .collect(),
+        decisions,
+    }
+}
+
+/// A DRT row's "what we did" and "when", from the decision point it names: the option chosen
+/// and by whom (or that time ran out), and the beat with its story time.
+fn what_we_did(
+    drill: &Drill,
+    row: &DecisionRow,
+    seat_name: &dyn Fn(SeatId) -> String,
+) -> (String, String) {
+    let s = &drill.scenario;
+    let Some(d) = row.point.as_deref().and_then(|p| s.decision_index(p)) else {
+        return (String::new(), String::new());
+    };
+    let st = &drill.decisions()[d];
+    let at = |b: u64| format!("{} ({})", s.bar_beat(b), story_clock(s.story_seconds(b)));
+    match (st.chosen, st.opened) {
+        (Some(c), _) => {
+            let label = &s.decisions[d].options[c.option].label;
+            let who = c
+                .seat
+                .map_or("nobody: time ran out, the default".into(), seat_name);
+            (format!("{label} ({who})"), at(c.beat))
+        }
+        (None, Some(o)) if st.lapsed => ("nothing: time ran out".into(), at(o)),
+        (None, Some(o)) => ("not decided yet".into(), format!("asked at {}", at(o))),
+        (None, None) => ("never asked".into(), String::new()),
     }
 }
 

@@ -5,10 +5,6 @@ use super::{Drill, Event, PendingCue, SeatId, Status};
 use crate::scenario::{EffectOrigin, Mark};
 
 impl Drill {
-    pub(super) fn cue_done_by(&self, cue: usize, by: u64) -> bool {
-        self.cues_done[cue].is_some_and(|b| b <= by)
-    }
-
     pub(super) fn cue(&mut self, seat: SeatId, id: &str) {
         let scenario = self.scenario.clone();
         let Some(ci) = scenario.cue_index(id) else {
@@ -41,8 +37,18 @@ impl Drill {
                 &format!("needs `{}` first", scenario.cues[*missing].label),
             );
         }
+        if let Some(g) = cue.gate
+            && !self.holds(g)
+        {
+            let why = crate::scenario::describe(&scenario, &scenario.conds[g]);
+            return self.reject(seat, id, &format!("not yet: needs {why}"));
+        }
         if !cue.repeatable && self.cues_done[ci].is_some() {
             return self.reject(seat, id, "already done");
+        }
+        if self.cues_done[ci].is_none() {
+            self.applied_count = self.applied_count.saturating_add(1);
+            self.applied_order[ci] = self.applied_count;
         }
         self.cues_done[ci].get_or_insert(self.beat);
         self.push(Event::CueApplied { seat, cue: ci });
@@ -52,6 +58,7 @@ impl Drill {
                 self.push(Event::HerringFollowed { seat, herring: hi });
             }
         }
+        self.cue_chooses(seat, ci);
         if cue.delay_beats == 0 {
             self.land(seat, ci);
         } else {
@@ -63,18 +70,32 @@ impl Drill {
         }
     }
 
+    /// A cue lands: with the first of its outcomes whose condition holds now, else as itself.
     pub(super) fn land(&mut self, seat: SeatId, ci: usize) {
         let scenario = self.scenario.clone();
         let cue = &scenario.cues[ci];
+        self.cues_landed[ci].get_or_insert(self.beat);
         self.push(Event::CueLanded { seat, cue: ci });
-        self.start_effects(&cue.effects, EffectOrigin::Cue(ci));
+        let outcome = cue.outcomes.iter().position(|o| self.holds(o.when));
+        if !cue.outcomes.is_empty() {
+            self.push(Event::CueOutcome {
+                seat,
+                cue: ci,
+                outcome,
+            });
+        }
+        let o = outcome.map(|n| &cue.outcomes[n]);
+        let effects = o.and_then(|o| o.effects.as_ref()).unwrap_or(&cue.effects);
+        self.start_effects(effects, EffectOrigin::Cue(ci));
         for (n, page) in cue.reveals.iter().enumerate() {
             self.revealed[*page] = true;
             if n == 0 {
                 self.open_page = Some(*page);
             }
         }
-        for m in &cue.marks {
+        self.apply_sets(o.and_then(|o| o.set.as_ref()).unwrap_or(&cue.set));
+        self.marker(o.and_then(|o| o.event).or(cue.event));
+        for m in o.and_then(|o| o.marks.as_ref()).unwrap_or(&cue.marks) {
             self.mark(*m);
         }
     }
@@ -93,8 +114,11 @@ impl Drill {
 
     pub(super) fn fire(&mut self, i: usize, by_hand: bool) {
         self.push(Event::InjectFired { inject: i, by_hand });
-        let effects = self.scenario.injects[i].effects.clone();
-        self.start_effects(&effects, EffectOrigin::Inject(i));
+        let scenario = self.scenario.clone();
+        let inj = &scenario.injects[i];
+        self.start_effects(&inj.effects, EffectOrigin::Inject(i));
+        self.apply_sets(&inj.set);
+        self.marker(inj.event);
     }
 
     pub(super) fn fire_by_hand(&mut self, seat: SeatId, id: &str) {

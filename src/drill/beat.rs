@@ -1,8 +1,10 @@
-//! One beat of the drill, in its fixed order: cues land, injects fire, effects fade, signals
-//! move, alerts fire or resolve. Total on every valid scenario: no arithmetic here can panic or
-//! leave a signal NaN or infinite.
+//! One beat of the drill, in its fixed order: cues land, injects fire and prompts open on
+//! schedule, effects fade and rates add up, signals move, alerts fire or resolve, conditional
+//! injects and prompts follow, objectives are judged. Total on every valid scenario: no
+//! arithmetic here can panic or leave a signal NaN or infinite.
 
 use super::effects::{self, ActiveEffect};
+use super::tools::{ActiveRate, ActiveView};
 use super::{Drill, Event, HISTORY, PendingCue, Status};
 use crate::scenario::limits::VALUE_LIMIT;
 use crate::scenario::{Effect, EffectOrigin, SloMeasure};
@@ -25,22 +27,40 @@ impl Drill {
             let inj = &self.scenario.injects[i];
             if !self.injects_done[i] && !inj.contingency && inj.at == Some(beat) {
                 self.injects_done[i] = true;
-                let fire = inj
-                    .when
-                    .is_none_or(|c| self.cue_done_by(c.cue, c.by.unwrap_or(beat)) == c.done);
-                if fire {
+                if inj.when.is_none_or(|c| self.holds(c)) {
                     self.fire(i, false);
                 } else {
                     self.push(Event::InjectSkipped { inject: i });
                 }
             }
         }
+        self.open_decisions_due(true);
         self.effects.retain(|e| !e.finished(beat));
+        self.integrate_rates();
         self.sample_signals();
+        self.count_held();
         self.evaluate_alerts();
+        self.open_decisions_due(false);
+        self.close_lapsed_decisions();
+        self.fire_conditional_injects();
         self.evaluate_objectives(false);
         if self.status == Status::Running && beat.saturating_add(1) >= self.scenario.length_beats {
             self.end("time".into());
+        }
+    }
+
+    /// Injects with a `when` and no `at` fire on the first beat their condition holds.
+    fn fire_conditional_injects(&mut self) {
+        let scenario = self.scenario.clone();
+        for (i, inj) in scenario.injects.iter().enumerate() {
+            if !self.injects_done[i]
+                && inj.at.is_none()
+                && !inj.contingency
+                && inj.when.is_some_and(|c| self.holds(c))
+            {
+                self.injects_done[i] = true;
+                self.fire(i, false);
+            }
         }
     }
 
@@ -49,7 +69,13 @@ impl Drill {
         let scenario = self.scenario.clone();
         for (i, def) in scenario.signals.iter().enumerate() {
             let noise = self.rng.gauss() * def.noise;
-            let target = effects::shape(def.base(beat), &self.effects, i, beat) + noise;
+            // Left exactly as it was when no rate effect runs (`x + 0.0` is not `x` for -0).
+            let base = if self.rates.is_empty() {
+                def.base(beat)
+            } else {
+                def.base(beat) + self.rate_sum(i)
+            };
+            let target = effects::shape(base, &self.effects, i, beat) + noise;
             let st = &mut self.signals[i];
             let value = if beat == 0 {
                 target
@@ -128,7 +154,45 @@ impl Drill {
                             a.clear(beat, release);
                         }
                     }
+                    for r in &mut self.rates {
+                        let matches = source.is_none_or(|s| s == r.origin)
+                            && signal.is_none_or(|s| s == r.signal);
+                        if matches && r.origin != origin {
+                            r.clear(beat, release);
+                        }
+                    }
+                    for v in &mut self.views {
+                        let matches = source.is_none_or(|s| s == v.origin)
+                            && signal.is_none_or(|s| v.signal == Some(s));
+                        if matches && v.origin != origin && v.end.is_none_or(|e| e > beat) {
+                            v.end = Some(beat);
+                        }
+                    }
                 }
+                Effect::Rate {
+                    signal,
+                    per_beat,
+                    while_,
+                } => self.rates.push(ActiveRate {
+                    origin,
+                    signal,
+                    per_beat,
+                    while_,
+                    sum: 0.0,
+                    end: None,
+                    release: 0,
+                }),
+                Effect::View {
+                    signal,
+                    view,
+                    sustain,
+                } => self.views.push(ActiveView {
+                    origin,
+                    signal,
+                    view,
+                    start: beat,
+                    end: sustain.map(|s| beat.saturating_add(u64::from(s))),
+                }),
             }
         }
     }

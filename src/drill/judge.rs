@@ -49,6 +49,24 @@ impl Drill {
                 }
                 Measure::HealthyBy { signal, by } => (beat >= by || at_end)
                     .then(|| scenario.signals[signal].is_healthy(self.signals[signal].value)),
+                Measure::Holds { cond, by } => {
+                    if self.holds(cond) && by.is_none_or(|by| beat <= by) {
+                        Some(true)
+                    } else if late(by) || at_end {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                }
+                Measure::Never { cond } => {
+                    if self.holds(cond) {
+                        Some(false)
+                    } else if at_end {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                }
                 Measure::BudgetLeft { signal, min } => {
                     let left = self.budget_left(signal).unwrap_or(1.0);
                     if left < min {

@@ -5,15 +5,23 @@
 
 mod actions;
 mod beat;
+mod cond;
+mod decide;
 mod effects;
+mod events;
 mod judge;
+pub mod prove;
 mod rng;
 pub mod script;
+mod tools;
 
+pub use decide::{Chosen, DecisionState};
 pub use effects::ActiveEffect;
+pub use events::{Event, LogEntry};
 pub use rng::Rng;
+pub use tools::{ActiveRate, ActiveView, PaneView};
 
-use crate::scenario::{Mark, Scenario};
+use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -47,6 +55,11 @@ pub enum Action {
     Fire {
         inject: String,
     },
+    /// Choose a facilitator's option of an open decision point.
+    Decide {
+        decision: String,
+        option: String,
+    },
     /// A seat joins; `role: None` plays every role (a solo player).
     Join {
         name: String,
@@ -70,84 +83,6 @@ impl Input {
     pub fn new(seat: SeatId, action: Action) -> Input {
         Input { seat, action }
     }
-}
-
-/// What the core reports; the drill's log is the list of these, and the debrief folds over it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
-    InjectFired {
-        inject: usize,
-        by_hand: bool,
-    },
-    InjectSkipped {
-        inject: usize,
-    },
-    AlertFiring {
-        alert: usize,
-    },
-    AlertResolved {
-        alert: usize,
-    },
-    CueApplied {
-        seat: SeatId,
-        cue: usize,
-    },
-    CueLanded {
-        seat: SeatId,
-        cue: usize,
-    },
-    Marked {
-        mark: Mark,
-    },
-    Note {
-        seat: SeatId,
-        text: String,
-    },
-    Hint {
-        seat: SeatId,
-        index: usize,
-    },
-    HerringFollowed {
-        seat: SeatId,
-        herring: usize,
-    },
-    Objective {
-        objective: usize,
-        met: bool,
-    },
-    Paused {
-        seat: SeatId,
-    },
-    Resumed {
-        seat: SeatId,
-    },
-    Tempo {
-        seat: SeatId,
-        bpm: u32,
-    },
-    Joined {
-        seat: SeatId,
-    },
-    Left {
-        seat: SeatId,
-    },
-    Rejected {
-        seat: SeatId,
-        what: String,
-        reason: String,
-    },
-    Ended {
-        reason: String,
-    },
-}
-
-/// One event at the beat it happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogEntry {
-    pub beat: u64,
-    #[serde(flatten)]
-    pub event: Event,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -225,6 +160,34 @@ pub struct Drill {
     #[serde(skip)]
     seat_index: HashMap<SeatId, usize>,
     pub log: Vec<LogEntry>,
+    // What follows is empty for a scenario that uses no flags, decisions, event series, rate
+    // or view effects, and `for_beats` conditions, so such a drill fingerprints exactly as it
+    // did before they existed: old recordings keep their state hashes (tests/pinned.rs).
+    /// Per flag or counter: its value (a flag is 0 or 1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<f64>,
+    /// Per decision point: asked, chosen, lapsed.
+    #[serde(rename = "decisions", skip_serializing_if = "Vec::is_empty")]
+    decision_states: Vec<DecisionState>,
+    /// Per `for_beats` condition: beats in a row its signal test has held.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    held: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rates: Vec<ActiveRate>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<ActiveView>,
+    /// Per event series: the beats of its markers, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Vec<u64>>,
+    /// Per cue: the beat it first landed. Follows from the log, so the hash leaves it out.
+    #[serde(skip)]
+    pub cues_landed: Vec<Option<u64>>,
+    /// Per cue: its place in the order of first applications (1 is first, 0 never). Follows
+    /// from the log, so the hash leaves it out.
+    #[serde(skip)]
+    applied_order: Vec<u32>,
+    #[serde(skip)]
+    applied_count: u32,
 }
 
 impl Drill {
@@ -261,6 +224,15 @@ impl Drill {
             seats: Vec::new(),
             seat_index: HashMap::new(),
             log: Vec::new(),
+            flags: s.flags.iter().map(|f| f.initial).collect(),
+            decision_states: vec![DecisionState::default(); s.decisions.len()],
+            held: vec![0; s.held.len()],
+            rates: Vec::new(),
+            views: Vec::new(),
+            markers: vec![Vec::new(); s.events.len()],
+            cues_landed: vec![None; s.cues.len()],
+            applied_order: vec![0; s.cues.len()],
+            applied_count: 0,
             scenario: scenario.clone(),
         };
         drill.play_beat();
@@ -343,6 +315,7 @@ impl Drill {
             }
             Action::Hint => self.hint(seat),
             Action::Fire { inject } => self.fire_by_hand(seat, inject),
+            Action::Decide { decision, option } => self.decide(seat, decision, option),
             Action::End { reason } => self.end(reason.clone()),
         }
         // A cue or mark can meet an objective at once; judge it at this beat, not the next.
@@ -441,6 +414,15 @@ impl Drill {
             .or_else(|| present().next())
     }
 
+    /// Whether `seat` sees the facilitator's view: hidden flags, suggested contingencies. A
+    /// seat in a facilitator role or playing every role does.
+    pub fn facilitates(&self, seat: SeatId) -> bool {
+        self.seats
+            .iter()
+            .find(|s| s.id == seat)
+            .is_some_and(|s| self.may_facilitate(s))
+    }
+
     /// A facilitator role, or every role (`None`).
     fn may_facilitate(&self, seat: &SeatInfo) -> bool {
         match &seat.role {
@@ -506,6 +488,7 @@ fn action_name(action: &Action) -> &'static str {
         Action::Tempo { .. } => "tempo",
         Action::Hint => "hint",
         Action::Fire { .. } => "fire",
+        Action::Decide { .. } => "decide",
         Action::Join { .. } => "join",
         Action::Leave => "leave",
         Action::End { .. } => "end",

@@ -17,20 +17,25 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 pub const TEMPO_RANGE: (u32, u32) = (10, 600);
 
 /// The words a script may use besides cue ids.
-const WORDS: &[&str] = &["note", "hint", "fire", "pause", "resume", "tempo", "end"];
+const WORDS: &[&str] = &[
+    "note", "hint", "fire", "decide", "pause", "resume", "tempo", "end", "as",
+];
 
-/// One line of a cue script: at `beat`, do `action`.
+/// One line of a cue script: at `beat`, do `action`, from a seat in `role` (every role when
+/// `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptLine {
     pub beat: u64,
     pub action: Action,
     pub line: usize,
+    pub role: Option<String>,
 }
 
-/// Parses a cue script: one `POSITION WORD [ARG...]` per line, `#` starts a comment.
-/// WORD is a cue id, or one of `note TEXT`, `hint`, `fire INJECT`, `pause`, `resume`,
-/// `tempo BPM`, `end [REASON]`. Positions must not go backwards. Every problem is reported at
-/// its `file:line:col`, and a script with any problem yields no lines.
+/// Parses a cue script: one `POSITION [as ROLE] WORD [ARG...]` per line, `#` starts a
+/// comment. WORD is a cue id, or one of `note TEXT`, `hint`, `fire INJECT`,
+/// `decide DECISION OPTION`, `pause`, `resume`, `tempo BPM`, `end [REASON]`. Positions must
+/// not go backwards. Every problem is reported at its `file:line:col`, and a script with any
+/// problem yields no lines.
 pub fn parse_script(
     src: &str,
     file: &str,
@@ -76,15 +81,47 @@ pub fn parse_script(
             continue;
         }
         last = beat;
+        let (role, words) = match role(&mut cx, scenario, &words) {
+            Ok(x) => x,
+            Err(()) => continue,
+        };
         if let Some(action) = action(&mut cx, scenario, code, start, &words) {
             out.push(ScriptLine {
                 beat,
                 action,
                 line: n + 1,
+                role,
             });
         }
     }
     cx.result(out)
+}
+
+/// `as ROLE` after the position: the role the line plays, and the words with it taken out.
+#[allow(clippy::type_complexity)]
+fn role<'w>(
+    cx: &mut Checker<'_>,
+    scenario: &Scenario,
+    words: &[(Range<usize>, &'w str)],
+) -> Result<(Option<String>, Vec<(Range<usize>, &'w str)>), ()> {
+    if words.get(1).is_none_or(|w| w.1 != "as") {
+        return Ok((None, words.to_vec()));
+    }
+    let Some((span, id)) = words.get(2).cloned() else {
+        cx.error(
+            words[1].0.clone(),
+            "`as` needs a role, e.g. `5:1 as operator rollback`",
+        );
+        return Err(());
+    };
+    if scenario.role(id).is_none() {
+        let ids: Vec<&str> = scenario.roles.iter().map(|r| r.id.as_str()).collect();
+        cx.lookup(span, "role", id, &ids);
+        return Err(());
+    }
+    let mut rest = vec![words[0].clone()];
+    rest.extend_from_slice(&words[3..]);
+    Ok((Some(id.to_string()), rest))
 }
 
 /// The action a line's words after the position name, or `None` with its problem reported.
@@ -166,6 +203,7 @@ fn action(
             }
             Action::Fire { inject: id.into() }
         }
+        "decide" => decide(cx, scenario, word_span, args)?,
         "tempo" => {
             let arg = args.first().map_or("", |a| a.1);
             let (lo, hi) = TEMPO_RANGE;
@@ -208,6 +246,49 @@ fn action(
         }
     };
     Some(action)
+}
+
+/// `decide DECISION OPTION`: a facilitator's option of a decision point.
+fn decide(
+    cx: &mut Checker<'_>,
+    scenario: &Scenario,
+    word: Range<usize>,
+    args: &[(Range<usize>, &str)],
+) -> Option<Action> {
+    let ids: Vec<&str> = scenario.decisions.iter().map(|d| d.id.as_str()).collect();
+    let [(dspan, did), (ospan, oid)] = args else {
+        let span = args.get(2).map_or(word, |a| a.0.clone());
+        cx.error(
+            span,
+            format!(
+                "`decide` needs a decision and one of its options, e.g. `12:1 decide copy staging` ({})",
+                if ids.is_empty() {
+                    "this scenario has no decision points".to_string()
+                } else {
+                    format!("this scenario's: {}", name_list(&ids))
+                }
+            ),
+        );
+        return None;
+    };
+    let d = cx.lookup(dspan.clone(), "decision point", did, &ids)?;
+    let dec = &scenario.decisions[d];
+    let options: Vec<&str> = dec.options.iter().map(|o| o.id.as_str()).collect();
+    let o = cx.lookup(ospan.clone(), &format!("option of `{did}`"), oid, &options)?;
+    if let crate::scenario::Choice::Cue(c) = dec.options[o].choice {
+        cx.error(
+            ospan.clone(),
+            format!(
+                "option `{oid}` is chosen by pressing its cue: write `{}` instead",
+                scenario.cues[c].id
+            ),
+        );
+        return None;
+    }
+    Some(Action::Decide {
+        decision: did.to_string(),
+        option: oid.to_string(),
+    })
 }
 
 /// `fire ID`: the inject must exist and be a contingency (the only kind fired by hand).

@@ -6,67 +6,35 @@ use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const BUNDLED: &[(&str, &str)] = &[
-    (
-        "bad-deploy.toml",
-        include_str!("../../scenarios/bad-deploy.toml"),
-    ),
-    (
-        "bgp-withdrawal.toml",
-        include_str!("../../scenarios/bgp-withdrawal.toml"),
-    ),
-    (
-        "boot-loop-update.toml",
-        include_str!("../../scenarios/boot-loop-update.toml"),
-    ),
-    (
-        "cert-expiry.toml",
-        include_str!("../../scenarios/cert-expiry.toml"),
-    ),
-    (
-        "consul-streaming.toml",
-        include_str!("../../scenarios/consul-streaming.toml"),
-    ),
-    (
-        "db-directory-deleted.toml",
-        include_str!("../../scenarios/db-directory-deleted.toml"),
-    ),
-    (
-        "dead-code-flag.toml",
-        include_str!("../../scenarios/dead-code-flag.toml"),
-    ),
-    (
-        "edge-config-bug.toml",
-        include_str!("../../scenarios/edge-config-bug.toml"),
-    ),
-    (
-        "holiday-return.toml",
-        include_str!("../../scenarios/holiday-return.toml"),
-    ),
-    (
-        "mass-revocation.toml",
-        include_str!("../../scenarios/mass-revocation.toml"),
-    ),
-    (
-        "pool-exhaustion.toml",
-        include_str!("../../scenarios/pool-exhaustion.toml"),
-    ),
-    (
-        "queue-backlog.toml",
-        include_str!("../../scenarios/queue-backlog.toml"),
-    ),
-    (
-        "retry-storm.toml",
-        include_str!("../../scenarios/retry-storm.toml"),
-    ),
-    (
-        "s3-playbook.toml",
-        include_str!("../../scenarios/s3-playbook.toml"),
-    ),
-    (
-        "stolen-session-token.toml",
-        include_str!("../../scenarios/stolen-session-token.toml"),
-    ),
+/// Each bundled scenario with its winning and losing cue scripts (`ID.toml`, `ID.win.cues`,
+/// `ID.lose.cues` in scenarios/), compiled in so `gamelan prove ID` needs no source tree.
+macro_rules! bundle {
+    ($($id:literal),* $(,)?) => {
+        &[$((
+            $id,
+            include_str!(concat!("../../scenarios/", $id, ".toml")),
+            include_str!(concat!("../../scenarios/", $id, ".win.cues")),
+            include_str!(concat!("../../scenarios/", $id, ".lose.cues")),
+        )),*]
+    };
+}
+
+const BUNDLED: &[(&str, &str, &str, &str)] = bundle![
+    "bad-deploy",
+    "bgp-withdrawal",
+    "boot-loop-update",
+    "cert-expiry",
+    "consul-streaming",
+    "db-directory-deleted",
+    "dead-code-flag",
+    "edge-config-bug",
+    "holiday-return",
+    "mass-revocation",
+    "pool-exhaustion",
+    "queue-backlog",
+    "retry-storm",
+    "s3-playbook",
+    "stolen-session-token",
 ];
 
 /// Where a scenario came from.
@@ -103,8 +71,8 @@ pub struct Catalogue {
 pub fn bundled() -> Vec<Entry> {
     BUNDLED
         .iter()
-        .map(|(name, src)| {
-            let scenario = load_str(src, &format!("scenarios/{name}")).unwrap_or_else(|d| {
+        .map(|(id, src, _, _)| {
+            let scenario = load_str(src, &format!("scenarios/{id}.toml")).unwrap_or_else(|d| {
                 panic!("bundled scenario is invalid:\n{}", crate::diag::render(&d))
             });
             Entry {
@@ -113,6 +81,22 @@ pub fn bundled() -> Vec<Entry> {
             }
         })
         .collect()
+}
+
+/// The winning and losing cue scripts shipped with bundled scenario `id`.
+pub fn bundled_scripts(id: &str) -> Option<(&'static str, &'static str)> {
+    BUNDLED
+        .iter()
+        .find(|(i, ..)| *i == id)
+        .map(|(_, _, win, lose)| (*win, *lose))
+}
+
+/// The source text of bundled scenario `id` (for `gamelan new` and tests).
+pub fn bundled_source(id: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(i, ..)| *i == id)
+        .map(|(_, src, ..)| *src)
 }
 
 impl Catalogue {

@@ -73,3 +73,18 @@ pub const MAX_TEXT_CHARS: usize = 4000;
 pub const MAX_BODY_CHARS: usize = 20_000;
 /// The `vista` path: at most 1024 characters.
 pub const MAX_PATH_CHARS: usize = 1024;
+
+/// `[[flags]]` entries: flags and counters.
+pub const MAX_FLAGS: usize = 64;
+/// `[[decisions]]` entries.
+pub const MAX_DECISIONS: usize = 32;
+/// Options of one decision: 2 to 9 (the prompt lists them all).
+pub const MAX_OPTIONS: usize = 9;
+/// `[[events]]` series.
+pub const MAX_EVENT_SERIES: usize = 8;
+/// `outcomes` of one cue.
+pub const MAX_OUTCOMES: usize = 8;
+/// How deeply `all`, `any` and `not` may nest in one condition.
+pub const MAX_COND_DEPTH: usize = 8;
+/// Markers a drill keeps per event series (the oldest go first).
+pub const MAX_MARKERS: usize = 4096;

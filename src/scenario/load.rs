@@ -4,7 +4,7 @@
 
 use super::Scenario;
 use super::limits::MAX_FILE_BYTES;
-use super::model;
+use super::{branching, model};
 use crate::diag::{Checker, Diagnostic};
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::ops::Range;
@@ -12,7 +12,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const SECTIONS: &[&str] = &[
+/// The top-level sections a scenario file may have.
+pub const SECTIONS: &[&str] = &[
     "scenario",
     "tempo",
     "targets",
@@ -26,18 +27,32 @@ const SECTIONS: &[&str] = &[
     "hints",
     "red_herrings",
     "debrief",
+    "flags",
+    "decisions",
+    "events",
 ];
 
 /// Reads and validates a scenario file (at most [`MAX_FILE_BYTES`], UTF-8).
 pub fn load_file(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
-    let name = path.display().to_string();
-    let src = crate::diag::read_text(path, MAX_FILE_BYTES).map_err(|d| vec![d])?;
-    load_str(&src, &name)
+    lint_file(path).map(|(s, _)| s)
 }
 
 /// Validates scenario source text; `file` names it in diagnostics. Every problem is collected,
 /// not just the first.
 pub fn load_str(src: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    lint_str(src, file).map(|(s, _)| s)
+}
+
+/// [`load_file`], with the warnings about a valid file: what is legal but almost certainly a
+/// mistake (each message starts with `warning: `).
+pub fn lint_file(path: &Path) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let src = crate::diag::read_text(path, MAX_FILE_BYTES).map_err(|d| vec![d])?;
+    lint_str(&src, &name)
+}
+
+/// [`load_str`], with the warnings about a valid file, in file order.
+pub fn lint_str(src: &str, file: &str) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut cx = Checker::new(file, src);
     if src.len() > MAX_FILE_BYTES {
         cx.whole(format!(
@@ -72,10 +87,26 @@ pub fn load_str(src: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
         runbook: array(&mut cx, &doc, "runbook"),
         hints: array(&mut cx, &doc, "hints"),
         red_herrings: array(&mut cx, &doc, "red_herrings"),
+        flags: array(&mut cx, &doc, "flags"),
+        decisions: array(&mut cx, &doc, "decisions"),
+        events: array(&mut cx, &doc, "events"),
     };
     let scenario = super::compile::compile(&mut cx, &raw);
     match scenario {
-        Some(s) if cx.is_clean() => Ok(s),
+        Some((s, warnings)) if cx.is_clean() => {
+            let mut out: Vec<(usize, Diagnostic)> = warnings
+                .into_iter()
+                .map(|(span, msg)| {
+                    let at = span.start;
+                    (
+                        at,
+                        Diagnostic::at(file, src, Some(span), format!("warning: {msg}")),
+                    )
+                })
+                .collect();
+            out.sort_by_key(|(at, _)| *at);
+            Ok((s, out.into_iter().map(|(_, d)| d).collect()))
+        }
         _ if cx.is_clean() => {
             cx.whole("incomplete scenario");
             Err(cx.finish())
@@ -99,6 +130,9 @@ pub(super) struct Raw<'a> {
     pub runbook: Vec<Item<'a, model::RunbookPage>>,
     pub hints: Vec<Item<'a, model::HintDef>>,
     pub red_herrings: Vec<Item<'a, model::RedHerringDef>>,
+    pub flags: Vec<Item<'a, branching::FlagDef>>,
+    pub decisions: Vec<Item<'a, branching::DecisionDef>>,
+    pub events: Vec<Item<'a, branching::EventDef>>,
 }
 
 /// One table of the file as written: its parsed value and its TOML value, whose spans locate
@@ -117,20 +151,66 @@ impl<T> Item<'_, T> {
     /// Where a field is, by path (`["slo", "target"]`, `["effects", "2", "by"]`: a number
     /// indexes an array); the nearest enclosing value that exists when it is absent.
     pub fn at(&self, path: &[&str]) -> Range<usize> {
-        let mut cur = self.value;
-        for seg in path {
-            let next = match cur.get_ref() {
-                DeValue::Table(t) => t.get(*seg),
-                DeValue::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(n) => cur = n,
-                None => break,
-            }
-        }
-        cur.span()
+        walk(self.value, path.iter().copied())
     }
+
+    /// The entry as a place to point into, for checks of nested tables.
+    pub fn here(&self) -> Here<'_, '_> {
+        Here {
+            value: self.value,
+            path: Vec::new(),
+        }
+    }
+}
+
+/// A place inside an entry (an option of a decision, an outcome of a cue): a path from the
+/// entry's value, so that checks of nested tables point at their own fields.
+#[derive(Clone)]
+pub(super) struct Here<'v, 'a> {
+    value: &'v Spanned<DeValue<'a>>,
+    path: Vec<String>,
+}
+
+impl<'v, 'a> Here<'v, 'a> {
+    /// One level further in: a field name or an array index.
+    pub fn join(&self, seg: impl ToString) -> Here<'v, 'a> {
+        let mut path = self.path.clone();
+        path.push(seg.to_string());
+        Here {
+            value: self.value,
+            path,
+        }
+    }
+
+    /// Where a field of this place is (see [`Item::at`]).
+    pub fn at(&self, rest: &[&str]) -> Range<usize> {
+        walk(
+            self.value,
+            self.path
+                .iter()
+                .map(String::as_str)
+                .chain(rest.iter().copied()),
+        )
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.at(&[])
+    }
+}
+
+fn walk<'s>(mut cur: &Spanned<DeValue<'_>>, path: impl Iterator<Item = &'s str>) -> Range<usize> {
+    for seg in path {
+        let next = match cur.get_ref() {
+            DeValue::Table(t) => t.get(seg),
+            DeValue::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur.span()
 }
 
 fn value<'a, T: DeserializeOwned>(

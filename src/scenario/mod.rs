@@ -2,16 +2,24 @@
 //! [`Scenario`] whose references are resolved to indices, so the drill core never looks up
 //! names while it runs.
 
+pub mod branching;
 mod bundled;
 mod compile;
+mod describe;
 pub mod limits;
 mod load;
+pub mod logic;
 pub mod model;
 pub mod position;
 pub mod query;
 
-pub use bundled::{Catalogue, Entry, Origin, bundled, find};
-pub use load::{load_file, load_str};
+pub use bundled::{Catalogue, Entry, Origin, bundled, bundled_scripts, bundled_source, find};
+pub use describe::describe;
+pub use load::{SECTIONS, lint_file, lint_str, load_file, load_str};
+pub use logic::{
+    Choice, Cond, CondId, Decision, DecisionOption, EventSeries, Flag, FlagOp, Held, Outcome,
+    SetOp, Test, View,
+};
 pub use model::{
     Channel, DebriefDef, DecisionRow, Difficulty, Direction, Mark, Meta, RoleDef, RunbookPage,
     Severity, Show, SloMeasure, Targets, Tempo,
@@ -33,6 +41,13 @@ pub struct Scenario {
     pub hints: Vec<Hint>,
     pub red_herrings: Vec<RedHerring>,
     pub debrief: DebriefDef,
+    pub flags: Vec<Flag>,
+    pub decisions: Vec<Decision>,
+    pub events: Vec<EventSeries>,
+    /// Every condition of the scenario; the rest refer to them by [`CondId`].
+    pub conds: Vec<Cond>,
+    /// The signal tests counted beat by beat for `for_beats` conditions.
+    pub held: Vec<Held>,
     /// Total beats on the timeline.
     pub length_beats: u64,
     /// FNV-1a hash of the file's bytes, hex; recordings name it to detect edits.
@@ -50,6 +65,10 @@ impl Scenario {
 
     pub fn inject_index(&self, id: &str) -> Option<usize> {
         self.injects.iter().position(|i| i.id == id)
+    }
+
+    pub fn decision_index(&self, id: &str) -> Option<usize> {
+        self.decisions.iter().position(|d| d.id == id)
     }
 
     pub fn role(&self, id: &str) -> Option<&RoleDef> {
@@ -93,11 +112,34 @@ pub struct Objective {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Measure {
-    MarkBy { mark: Mark, by: Option<u64> },
-    CueBy { cue: usize, by: Option<u64> },
-    AvoidCue { cue: usize },
-    HealthyBy { signal: usize, by: u64 },
-    BudgetLeft { signal: usize, min: f64 },
+    MarkBy {
+        mark: Mark,
+        by: Option<u64>,
+    },
+    CueBy {
+        cue: usize,
+        by: Option<u64>,
+    },
+    AvoidCue {
+        cue: usize,
+    },
+    HealthyBy {
+        signal: usize,
+        by: u64,
+    },
+    BudgetLeft {
+        signal: usize,
+        min: f64,
+    },
+    /// The condition holds at some judgement (by `by`, if given).
+    Holds {
+        cond: CondId,
+        by: Option<u64>,
+    },
+    /// The condition never holds.
+    Never {
+        cond: CondId,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -179,15 +221,13 @@ pub struct Inject {
     pub text: String,
     pub surprise: bool,
     pub contingency: bool,
-    pub when: Option<Condition>,
+    /// A contingency's suggested beat, for the facilitator.
+    pub suggest: Option<u64>,
+    /// With `at`: checked once then. Without: fires on the first beat it holds.
+    pub when: Option<CondId>,
     pub effects: Vec<Effect>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Condition {
-    pub cue: usize,
-    pub done: bool,
-    pub by: Option<u64>,
+    pub set: Vec<SetOp>,
+    pub event: Option<usize>,
 }
 
 /// What started an effect, so a later `clear` can end it.
@@ -195,6 +235,8 @@ pub struct Condition {
 pub enum EffectOrigin {
     Inject(usize),
     Cue(usize),
+    /// A decision's option: (decision, option).
+    Choice(usize, usize),
 }
 
 /// A resolved change to the simulated system.
@@ -215,6 +257,20 @@ pub enum Effect {
         signal: Option<usize>,
         release: u32,
     },
+    /// Adds `per_beat` to the signal every beat while `while_` holds (always when `None`); the
+    /// sum stays until cleared.
+    Rate {
+        signal: usize,
+        per_beat: f64,
+        while_: Option<CondId>,
+    },
+    /// Degrades what the players see of `signal` (every signal when `None`) for `sustain`
+    /// beats (until cleared when `None`).
+    View {
+        signal: Option<usize>,
+        view: View,
+        sustain: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -234,8 +290,13 @@ pub struct Cue {
     pub reveals: Vec<usize>,
     pub marks: Vec<Mark>,
     pub requires: Vec<usize>,
+    /// A condition that must hold for the cue to be accepted (`requires` as a table).
+    pub gate: Option<CondId>,
     pub repeatable: bool,
     pub response: Option<model::ResponseDef>,
+    pub set: Vec<SetOp>,
+    pub event: Option<usize>,
+    pub outcomes: Vec<Outcome>,
 }
 
 #[derive(Debug, Clone)]
@@ -251,3 +312,9 @@ pub struct RedHerring {
     pub cues: Vec<usize>,
     pub signals: Vec<usize>,
 }
+
+/// The JSON Schema of the scenario format (draft 7), for editors that complete and check TOML
+/// against a schema (`gamelan schema`; docs/scenario-format.md says how to wire it). It
+/// describes the shape; `gamelan check` checks everything else. tests/schema.rs keeps it in
+/// step with the model.
+pub const SCHEMA: &str = include_str!("scenario.schema.json");

@@ -2,6 +2,7 @@
 //! unknown fields; names that refer to other parts are kept with their source span so that
 //! `gamelan check` can point at them.
 
+use super::branching::{AddDef, CondDef, OutcomeDef, RequiresDef, SetDef};
 use super::position::Position;
 use serde::Deserialize;
 use toml::Spanned;
@@ -135,7 +136,8 @@ pub struct ObjectiveDef {
     pub measure: MeasureDef,
 }
 
-/// How an objective is judged; exactly one of `mark`, `cue`, `avoid_cue`, `signal` is set.
+/// How an objective is judged; exactly one of `mark`, `cue`, `avoid_cue`, `signal`, `holds`,
+/// `never` is set.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureDef {
@@ -150,6 +152,10 @@ pub struct MeasureDef {
     pub signal: Option<Ref>,
     pub by: Option<Spanned<Position>>,
     pub budget_left: Option<f64>,
+    /// A condition that holds at some beat (by `by`, if given).
+    pub holds: Option<CondDef>,
+    /// A condition that must never hold during the drill.
+    pub never: Option<CondDef>,
 }
 
 /// The incident lifecycle marks, in their usual order.
@@ -332,18 +338,18 @@ pub struct InjectDef {
     /// Never fires on its own: a facilitator fires it by hand.
     #[serde(default)]
     pub contingency: bool,
-    pub when: Option<ConditionDef>,
+    /// A contingency's suggested time, shown to the facilitator.
+    pub suggest: Option<Spanned<Position>>,
+    /// With `at`: fire only if this holds then. Without: fire on the first beat it holds.
+    pub when: Option<CondDef>,
     #[serde(default)]
     pub effects: Vec<EffectDef>,
-}
-
-/// Fire only if a cue was (or was not) done by the time the inject is due (or by `by`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConditionDef {
-    pub cue: Ref,
-    pub done: bool,
-    pub by: Option<Spanned<Position>>,
+    #[serde(default)]
+    pub set: SetDef,
+    #[serde(default)]
+    pub add: AddDef,
+    /// A marker on this event series when it fires.
+    pub event: Option<Ref>,
 }
 
 /// A change to a signal, or the end of earlier changes.
@@ -363,6 +369,11 @@ pub struct EffectDef {
     pub over: Option<u32>,
     /// Beats the effect lasts at full strength; forever when absent.
     pub for_beats: Option<u32>,
+    /// `rate`: integrate only while this holds.
+    #[serde(rename = "while")]
+    pub while_: Option<CondDef>,
+    /// `slow`: how many beats the pane runs behind.
+    pub lag: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -373,6 +384,14 @@ pub enum EffectKind {
     Spike,
     Multiply,
     Clear,
+    /// Adds `by` every beat (while `while` holds), accumulating.
+    Rate,
+    /// The players' pane of `signal` (or every pane) freezes at its last value.
+    Stale,
+    /// The players' pane runs `lag` beats behind.
+    Slow,
+    /// The players' pane shows no data.
+    Blank,
 }
 
 /// `[[cues]]`: an action a player can take, bound to a key.
@@ -396,18 +415,27 @@ pub struct CueDef {
     /// Lifecycle marks set when the cue lands.
     #[serde(default)]
     pub marks: Vec<Mark>,
-    /// Cues that must have been applied first.
+    /// Cues that must have been applied first, or a condition that must hold.
     #[serde(default)]
-    pub requires: Vec<Ref>,
+    pub requires: RequiresDef,
     /// May be applied more than once.
     #[serde(default)]
     pub repeatable: bool,
     /// What the simulated system answers when the cue lands.
     pub response: Option<ResponseDef>,
+    #[serde(default)]
+    pub set: SetDef,
+    #[serde(default)]
+    pub add: AddDef,
+    /// A marker on this event series when it lands.
+    pub event: Option<Ref>,
+    /// What it does instead when a condition holds at the beat it lands (first match wins).
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeDef>,
 }
 
 /// A line in the feed from the simulated world.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseDef {
     pub persona: String,
@@ -469,4 +497,7 @@ pub struct DecisionRow {
     pub cues: String,
     pub strategy: String,
     pub novice_error: String,
+    /// The decision point this row is about: the debrief fills "what we did" and "when".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<String>,
 }

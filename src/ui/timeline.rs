@@ -103,6 +103,24 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
                 .set_style(theme.style(Meaning::Cue));
         }
     }
+    for (series, beats) in s.events.iter().zip(&drill.markers) {
+        for b in beats {
+            buf[(col(*b), mark_y)]
+                .set_char(series.glyph)
+                .set_style(theme.style(Meaning::Inject).add_modifier(Modifier::BOLD));
+        }
+    }
+    for st in drill.decisions() {
+        if let Some(c) = st.chosen {
+            buf[(col(c.beat), mark_y)]
+                .set_char('◈')
+                .set_style(theme.style(Meaning::Accent).add_modifier(Modifier::BOLD));
+        } else if let Some(o) = st.opened {
+            buf[(col(o), mark_y)]
+                .set_char('?')
+                .set_style(theme.style(Meaning::Accent).add_modifier(Modifier::BOLD));
+        }
+    }
     for m in Mark::ALL {
         if let Some(b) = drill.marks[m.index()] {
             buf[(col(b), mark_y)]
@@ -146,7 +164,11 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
             }
             None => "no more scheduled injects".into(),
         };
-        let legend = "◆ inject ▴ cue D A M R marks";
+        let legend = if s.decisions.is_empty() {
+            "◆ inject ▴ cue D A M R marks"
+        } else {
+            "◆ inject ▴ cue ? ◈ decision D A M R marks"
+        };
         buf.set_stringn(r.x, info_y, &text, r.width as usize, muted);
         let lw = legend.chars().count() as u16;
         if lw + text.chars().count() as u16 + 3 < r.width {

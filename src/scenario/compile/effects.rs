@@ -3,57 +3,62 @@
 
 use super::{Cx, Names};
 use crate::scenario::limits::*;
-use crate::scenario::load::Item;
+use crate::scenario::load::Here;
 use crate::scenario::model::{EffectDef, EffectKind};
-use crate::scenario::{Effect, EffectOrigin, Op};
+use crate::scenario::{Effect, EffectOrigin, Op, View};
 
-/// The effects of one inject or cue (`item`), at most [`MAX_EFFECTS`].
-pub(super) fn effects<T>(
+/// The `effects` of the entry at `here` (an inject, a cue, an outcome, an option), at most
+/// [`MAX_EFFECTS`].
+pub(super) fn effects(
     cx: &mut Cx<'_, '_>,
-    item: &Item<'_, T>,
+    here: &Here<'_, '_>,
     defs: &[EffectDef],
     names: &Names<'_>,
     owner: &str,
 ) -> Vec<Effect> {
+    let list = here.join("effects");
     if defs.len() > MAX_EFFECTS {
-        let span = item.at(&["effects", &MAX_EFFECTS.to_string()]);
+        let span = list.at(&[&MAX_EFFECTS.to_string()]);
         let what = format!("effects on {owner}");
         cx.ck.count(span, &what, defs.len(), MAX_EFFECTS);
     }
     defs.iter()
         .take(MAX_EFFECTS)
         .enumerate()
-        .filter_map(|(i, d)| {
-            let i = i.to_string();
-            let at = |field: &str| item.at(&["effects", &i, field]);
-            effect(cx, d, &at, names, owner)
-        })
+        .filter_map(|(i, d)| effect(cx, d, &list.join(i), names, owner))
         .collect()
 }
 
 fn effect(
     cx: &mut Cx<'_, '_>,
     d: &EffectDef,
-    at: &dyn Fn(&str) -> std::ops::Range<usize>,
+    here: &Here<'_, '_>,
     names: &Names<'_>,
     owner: &str,
 ) -> Option<Effect> {
-    let whole = at("");
+    let at = |field: &str| here.at(&[field]);
+    let whole = here.span();
     let signal = d
         .signal
         .as_ref()
         .and_then(|s| cx.lookup(s, &names.signals, "signal"));
     // A field the kind does not use is a mistake the author would want to hear about.
     let kind = kind_name(d.kind);
+    let (by, factor, over, for_beats) = (
+        ("by", d.by.is_some()),
+        ("factor", d.factor.is_some()),
+        ("over", d.over.is_some()),
+        ("for_beats", d.for_beats.is_some()),
+    );
+    let (while_, lag) = (("while", d.while_.is_some()), ("lag", d.lag.is_some()));
     let unused: &[(&str, bool)] = match d.kind {
-        EffectKind::Step => &[("factor", d.factor.is_some()), ("over", d.over.is_some())],
-        EffectKind::Ramp | EffectKind::Spike => &[("factor", d.factor.is_some())],
-        EffectKind::Multiply => &[("by", d.by.is_some())],
-        EffectKind::Clear => &[
-            ("by", d.by.is_some()),
-            ("factor", d.factor.is_some()),
-            ("for_beats", d.for_beats.is_some()),
-        ],
+        EffectKind::Step => &[factor, over, while_, lag],
+        EffectKind::Ramp | EffectKind::Spike => &[factor, while_, lag],
+        EffectKind::Multiply => &[by, while_, lag],
+        EffectKind::Clear => &[by, factor, for_beats, while_, lag],
+        EffectKind::Rate => &[factor, over, for_beats, lag],
+        EffectKind::Stale | EffectKind::Blank => &[by, factor, over, while_, lag],
+        EffectKind::Slow => &[by, factor, over, while_],
     };
     for (field, set) in unused {
         if *set {
@@ -103,6 +108,40 @@ fn effect(
             release: over.unwrap_or(4),
         });
     }
+    if let Some(view) = match d.kind {
+        EffectKind::Stale => Some(View::Stale),
+        EffectKind::Blank => Some(View::Blank),
+        EffectKind::Slow => match d.lag {
+            Some(l) => Some(View::Slow(
+                cx.beats(at("lag"), &what("lag"), l, 1)
+                    .clamp(1, crate::drill::HISTORY as u32),
+            )),
+            None => {
+                cx.err(
+                    whole,
+                    format!("{owner}: a `slow` effect needs `lag` (beats behind)"),
+                );
+                return None;
+            }
+        },
+        _ => None,
+    } {
+        if let Some(s) = &d.source {
+            cx.err(
+                s.span(),
+                format!("{owner}: only `clear` effects take `source`"),
+            );
+            return None;
+        }
+        if d.signal.is_some() && signal.is_none() {
+            return None;
+        }
+        return Some(Effect::View {
+            signal,
+            view,
+            sustain: for_beats,
+        });
+    }
     if d.signal.is_none() {
         cx.err(whole, format!("{owner}: a `{kind}` effect needs `signal`"));
         return None;
@@ -139,7 +178,21 @@ fn effect(
             };
             (Op::Mul(f), over.unwrap_or(0), for_beats, 0)
         }
-        EffectKind::Clear => return None,
+        EffectKind::Rate => {
+            let per_beat = need_by()?;
+            let while_ = match &d.while_ {
+                Some(c) => Some(cx.cond(&here.join("while"), c, names, owner)?),
+                None => None,
+            };
+            return Some(Effect::Rate {
+                signal,
+                per_beat,
+                while_,
+            });
+        }
+        EffectKind::Clear | EffectKind::Stale | EffectKind::Slow | EffectKind::Blank => {
+            return None;
+        }
     };
     Some(Effect::Shape {
         signal,
@@ -157,5 +210,9 @@ fn kind_name(kind: EffectKind) -> &'static str {
         EffectKind::Spike => "spike",
         EffectKind::Multiply => "multiply",
         EffectKind::Clear => "clear",
+        EffectKind::Rate => "rate",
+        EffectKind::Stale => "stale",
+        EffectKind::Slow => "slow",
+        EffectKind::Blank => "blank",
     }
 }

@@ -159,8 +159,9 @@ fn scenario_id(cx: &mut Cx<'_, '_>, span: std::ops::Range<usize>, id: &str) {
     }
 }
 
-/// `[debrief]`: questions and Decision Requirements Table rows.
-pub(super) fn debrief(cx: &mut Cx<'_, '_>, raw: &Raw<'_>) {
+/// `[debrief]`: questions and Decision Requirements Table rows (and the decision points they
+/// name).
+pub(super) fn debrief(cx: &mut Cx<'_, '_>, raw: &Raw<'_>, names: &super::Names<'_>) {
     let Some(d) = &raw.debrief else { return };
     let (questions, decisions) = (&d.def.questions, &d.def.decisions);
     cx.ck.count(
@@ -189,6 +190,14 @@ pub(super) fn debrief(cx: &mut Cx<'_, '_>, raw: &Raw<'_>) {
         ] {
             let what = format!("debrief decision: {field}");
             cx.text(d, &["decisions", &i, field], &what, text);
+        }
+        if let Some(point) = &row.point {
+            cx.ck.lookup(
+                d.at(&["decisions", &i, "point"]),
+                "decision point",
+                point,
+                &names.decisions,
+            );
         }
     }
 }

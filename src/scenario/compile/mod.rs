@@ -3,37 +3,49 @@
 //! checked against a 4-beat bar and an endless timeline); only a clean file becomes a scenario.
 //! The bounds are in [`super::limits`].
 
+mod cond;
 mod effects;
 mod header;
+mod lint;
 mod objectives;
 mod signals;
+mod state;
 mod story;
 
 use super::limits::*;
 use super::load::{Item, Raw, content_hash};
 use super::model::Ref;
 use super::position::Position;
-use super::{RoleDef, Scenario};
+use super::{Cond, Held, Measure, RoleDef, Scenario};
 use crate::diag::Checker;
 use std::collections::HashSet;
 use std::ops::Range;
 use toml::Spanned;
 
+/// A warning: legal, but almost certainly a mistake (`gamelan check` prints them).
+pub(super) type Warning = (Range<usize>, String);
+
 /// Checks every part of `raw` into `ck`; the scenario when `[scenario]` and `[tempo]` were
-/// readable (the caller keeps it only if `ck` stayed clean).
-pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<Scenario> {
+/// readable (the caller keeps it only if `ck` stayed clean), with the warnings about it when
+/// it is clean.
+pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<(Scenario, Vec<Warning>)> {
     let mut cx = Cx::new(ck, raw);
     header::check(&mut cx, raw);
     let names = Names::of(raw);
     cx.sections(raw);
     let signals = signals::signals(&mut cx, raw);
     let alerts = signals::alerts(&mut cx, raw, &names);
+    let flags = state::flags(&mut cx, raw);
+    let events = state::events(&mut cx, raw);
     let injects = story::injects(&mut cx, raw, &names);
     let cues = story::cues(&mut cx, raw, &names);
+    let keys: HashSet<char> = cues.iter().map(|c| c.key).collect();
+    let decisions = state::decisions(&mut cx, raw, &names, &keys);
     let objectives = objectives::objectives(&mut cx, raw, &names);
     let hints = story::hints(&mut cx, raw);
     let red_herrings = story::red_herrings(&mut cx, raw, &names);
-    header::debrief(&mut cx, raw);
+    header::debrief(&mut cx, raw, &names);
+    objective_cycles(&mut cx, raw, &objectives);
     let mut roles: Vec<RoleDef> = raw.roles.iter().map(|r| r.def.clone()).collect();
     if roles.is_empty() {
         roles.push(RoleDef {
@@ -45,7 +57,7 @@ pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<Scenario> {
     }
     let length = cx.length?;
     let (meta, tempo) = (raw.meta.as_ref()?, raw.tempo.as_ref()?);
-    Some(Scenario {
+    let scenario = Scenario {
         meta: meta.def.clone(),
         tempo: tempo.def.clone(),
         targets: raw
@@ -67,9 +79,54 @@ pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<Scenario> {
             .as_ref()
             .map(|d| d.def.clone())
             .unwrap_or_default(),
+        flags,
+        decisions,
+        events,
+        conds: std::mem::take(&mut cx.conds),
+        held: std::mem::take(&mut cx.held),
         length_beats: length,
         content_hash: content_hash(cx.ck.src()),
-    })
+    };
+    let warnings = if cx.ck.is_clean() {
+        lint::lint(raw, &scenario)
+    } else {
+        Vec::new()
+    };
+    Some((scenario, warnings))
+}
+
+/// An objective judged by whether another is met must not, through others, wait on itself.
+fn objective_cycles(cx: &mut Cx<'_, '_>, raw: &Raw<'_>, objectives: &[super::Objective]) {
+    let named = |m: &Measure, conds: &[Cond]| {
+        let mut out = Vec::new();
+        if let Measure::Holds { cond, .. } | Measure::Never { cond } = m {
+            cond::objectives_named(&conds[*cond], &mut out);
+        }
+        out
+    };
+    let edges: Vec<Vec<usize>> = objectives
+        .iter()
+        .map(|o| named(&o.measure, &cx.conds))
+        .collect();
+    for start in 0..edges.len() {
+        let mut seen = vec![false; edges.len()];
+        let mut stack = edges[start].clone();
+        while let Some(n) = stack.pop() {
+            if n == start {
+                cx.err(
+                    raw.objectives[start].span(),
+                    format!(
+                        "objective `{}` waits on itself (through `objective` conditions), so it can never be judged",
+                        objectives[start].id
+                    ),
+                );
+                break;
+            }
+            if n < edges.len() && !std::mem::replace(&mut seen[n], true) {
+                stack.extend(&edges[n]);
+            }
+        }
+    }
 }
 
 /// The ids of each section, for resolving references.
@@ -79,6 +136,14 @@ struct Names<'a> {
     injects: Vec<&'a str>,
     pages: Vec<&'a str>,
     roles: Vec<&'a str>,
+    objectives: Vec<&'a str>,
+    flags: Vec<&'a str>,
+    /// Per flag: a counter rather than true/false.
+    counters: Vec<bool>,
+    events: Vec<&'a str>,
+    decisions: Vec<&'a str>,
+    /// Per decision: its options' ids.
+    options: Vec<Vec<&'a str>>,
 }
 
 impl<'a> Names<'a> {
@@ -89,6 +154,16 @@ impl<'a> Names<'a> {
             injects: raw.injects.iter().map(|s| s.def.id.as_str()).collect(),
             pages: raw.runbook.iter().map(|s| s.def.id.as_str()).collect(),
             roles: raw.roles.iter().map(|s| s.def.id.as_str()).collect(),
+            objectives: raw.objectives.iter().map(|s| s.def.id.as_str()).collect(),
+            flags: raw.flags.iter().map(|s| s.def.id.as_str()).collect(),
+            counters: raw.flags.iter().map(|s| s.def.counter).collect(),
+            events: raw.events.iter().map(|s| s.def.id.as_str()).collect(),
+            decisions: raw.decisions.iter().map(|s| s.def.id.as_str()).collect(),
+            options: raw
+                .decisions
+                .iter()
+                .map(|d| d.def.options.iter().map(|o| o.id.as_str()).collect())
+                .collect(),
         }
     }
 }
@@ -100,6 +175,9 @@ struct Cx<'c, 'a> {
     bpb: u32,
     /// Beats on the timeline; `None` when `[scenario]` or `[tempo]` is broken.
     length: Option<u64>,
+    /// The conditions checked so far (the scenario's arena).
+    conds: Vec<Cond>,
+    held: Vec<Held>,
 }
 
 impl<'c, 'a> Cx<'c, 'a> {
@@ -120,6 +198,8 @@ impl<'c, 'a> Cx<'c, 'a> {
             ck,
             bpb: bpb.unwrap_or(4),
             length,
+            conds: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -146,6 +226,14 @@ impl<'c, 'a> Cx<'c, 'a> {
             |r| r.id.as_str(),
             "red herring",
             MAX_HERRINGS,
+        );
+        self.section(&raw.flags, |r| r.id.as_str(), "flag", MAX_FLAGS);
+        self.section(&raw.decisions, |r| r.id.as_str(), "decision", MAX_DECISIONS);
+        self.section(
+            &raw.events,
+            |r| r.id.as_str(),
+            "event series",
+            MAX_EVENT_SERIES,
         );
         if raw.hints.len() > MAX_HINTS {
             let span = raw.hints[MAX_HINTS].span();

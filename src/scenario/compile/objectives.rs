@@ -50,13 +50,38 @@ fn measure(
         m.cue.is_some(),
         m.avoid_cue.is_some(),
         m.signal.is_some(),
+        m.holds.is_some(),
+        m.never.is_some(),
     ];
     if set.iter().filter(|x| **x).count() != 1 {
         cx.err(
             span,
-            "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`",
+            if m.holds.is_some() || m.never.is_some() {
+                "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`, `holds`, `never`"
+            } else {
+                "an objective's measure needs exactly one of `mark`, `cue`, `avoid_cue`, `signal`"
+            },
         );
         return None;
+    }
+    let owner = format!("objective `{}`", o.def.id);
+    let here = o.here().join("measure");
+    if let Some(c) = &m.holds {
+        if m.budget_left.is_some() {
+            cx.err(span, "`budget_left` goes with `signal` only");
+        }
+        let cond = cx.cond(&here.join("holds"), c, names, &owner)?;
+        return Some(Measure::Holds { cond, by });
+    }
+    if let Some(c) = &m.never {
+        if m.by.is_some() || m.budget_left.is_some() {
+            cx.err(
+                span,
+                "`never` is judged over the whole drill and takes neither `by` nor `budget_left`",
+            );
+        }
+        let cond = cx.cond(&here.join("never"), c, names, &owner)?;
+        return Some(Measure::Never { cond });
     }
     if let Some(left) = m.budget_left {
         let what = format!("objective `{}`: `budget_left`", o.def.id);

@@ -3,9 +3,10 @@
 
 use super::effects::effects;
 use super::{Cx, Names};
+use crate::scenario::branching::{OutcomeDef, RequiresDef};
 use crate::scenario::limits::*;
-use crate::scenario::load::{Item, Raw};
-use crate::scenario::{Condition, Cue, Hint, Inject, RedHerring, model};
+use crate::scenario::load::{Here, Item, Raw};
+use crate::scenario::{Cue, Hint, Inject, Outcome, RedHerring, model};
 use std::collections::HashSet;
 use toml::Spanned;
 
@@ -33,19 +34,31 @@ fn inject(cx: &mut Cx<'_, '_>, i: &Item<'_, model::InjectDef>, names: &Names<'_>
             None
         }
         (None, true) => None,
+        (None, false) if d.when.is_some() => None,
         (None, false) => {
             cx.err(
                 i.span(),
-                format!("{owner} needs `at` (or `contingency = true`)"),
+                format!("{owner} needs `at`, `when` (or `contingency = true`)"),
             );
             None
         }
     };
-    let when = d.when.as_ref().map(|c| Condition {
-        cue: cx.lookup(&c.cue, &names.cues, "cue").unwrap_or(0),
-        done: c.done,
-        by: c.by.as_ref().and_then(|p| cx.pos(p, "condition")),
-    });
+    let here = i.here();
+    let when = match (&d.when, d.contingency) {
+        (Some(c), false) => cx.cond(&here.join("when"), c, names, &owner),
+        _ => None,
+    };
+    let suggest = match (&d.suggest, d.contingency) {
+        (Some(p), true) => cx.pos(p, &owner),
+        (Some(p), false) => {
+            cx.err(
+                p.span(),
+                format!("{owner}: only a contingency takes `suggest` (a time for the facilitator)"),
+            );
+            None
+        }
+        (None, _) => None,
+    };
     cx.line(i, &["persona"], &format!("{owner}: persona"), &d.persona);
     cx.text(i, &["text"], &format!("{owner}: text"), &d.text);
     Inject {
@@ -56,8 +69,11 @@ fn inject(cx: &mut Cx<'_, '_>, i: &Item<'_, model::InjectDef>, names: &Names<'_>
         text: d.text.clone(),
         surprise: d.surprise,
         contingency: d.contingency,
+        suggest,
         when,
-        effects: effects(cx, i, &d.effects, names, &owner),
+        effects: effects(cx, &here, &d.effects, names, &owner),
+        set: cx.sets(&here, &d.set, &d.add, names, &owner),
+        event: cx.event_ref(d.event.as_ref(), names),
     }
 }
 
@@ -82,13 +98,23 @@ fn cue(
     let owner = format!("cue `{}`", d.id);
     let key = key(cx, &d.key, keys);
     cx.refs(c.at(&["roles"]), "roles", &d.roles, &names.roles, "role");
-    let requires = cx.refs(
-        c.at(&["requires"]),
-        "required cues",
-        &d.requires,
-        &names.cues,
-        "cue",
-    );
+    let here = c.here();
+    let (requires, gate) = match &d.requires {
+        RequiresDef::Cues(list) => (
+            cx.refs(
+                c.at(&["requires"]),
+                "required cues",
+                list,
+                &names.cues,
+                "cue",
+            ),
+            None,
+        ),
+        RequiresDef::When(cond) => (
+            Vec::new(),
+            cx.cond(&here.join("requires"), cond, names, &owner),
+        ),
+    };
     let reveals = cx.refs(
         c.at(&["reveals"]),
         "revealed pages",
@@ -119,19 +145,89 @@ fn cue(
             &r.text,
         );
     }
+    if d.outcomes.len() > MAX_OUTCOMES {
+        cx.ck.count(
+            c.at(&["outcomes"]),
+            "outcomes",
+            d.outcomes.len(),
+            MAX_OUTCOMES,
+        );
+    }
+    let outcomes = d
+        .outcomes
+        .iter()
+        .take(MAX_OUTCOMES)
+        .enumerate()
+        .filter_map(|(n, o)| {
+            let owner = format!("{owner} outcome {}", n + 1);
+            outcome(cx, &here.join("outcomes").join(n), o, names, &owner)
+        })
+        .collect();
     Cue {
         id: d.id.clone(),
         key,
         label: d.label.clone(),
         roles: d.roles.iter().map(|r| r.get_ref().clone()).collect(),
         delay_beats,
-        effects: effects(cx, c, &d.effects, names, &owner),
+        effects: effects(cx, &here, &d.effects, names, &owner),
         reveals,
         marks: d.marks.clone(),
         requires,
+        gate,
         repeatable: d.repeatable,
         response: d.response.clone(),
+        set: cx.sets(&here, &d.set, &d.add, names, &owner),
+        event: cx.event_ref(d.event.as_ref(), names),
+        outcomes,
     }
+}
+
+fn outcome(
+    cx: &mut Cx<'_, '_>,
+    here: &Here<'_, '_>,
+    o: &OutcomeDef,
+    names: &Names<'_>,
+    owner: &str,
+) -> Option<Outcome> {
+    let when = cx.cond(&here.join("when"), &o.when, names, owner);
+    if let Some(r) = &o.response {
+        cx.ck.text(
+            here.at(&["response", "persona"]),
+            &format!("{owner}: response persona"),
+            &r.persona,
+            MAX_LINE_CHARS,
+        );
+        cx.ck.text(
+            here.at(&["response", "text"]),
+            &format!("{owner}: response text"),
+            &r.text,
+            MAX_TEXT_CHARS,
+        );
+    }
+    if let Some(m) = &o.marks {
+        cx.ck.count(here.at(&["marks"]), "marks", m.len(), MAX_LIST);
+    }
+    let effects = o
+        .effects
+        .as_ref()
+        .map(|e| effects(cx, here, e, names, owner));
+    let set = (o.set.is_some() || o.add.is_some()).then(|| {
+        cx.sets(
+            here,
+            &o.set.clone().unwrap_or_default(),
+            &o.add.clone().unwrap_or_default(),
+            names,
+            owner,
+        )
+    });
+    Some(Outcome {
+        when: when?,
+        effects,
+        response: o.response.clone(),
+        marks: o.marks.clone(),
+        set,
+        event: cx.event_ref(o.event.as_ref(), names),
+    })
 }
 
 fn key(cx: &mut Cx<'_, '_>, key: &Spanned<String>, seen: &mut HashSet<char>) -> char {

@@ -52,7 +52,7 @@ pub(super) fn feed_item(drill: &Drill, beat: u64, ev: &Event, theme: &Theme) -> 
             clean(&s.cues[*cue].label),
             Meaning::Cue,
         ),
-        Event::CueLanded { cue, .. } => {
+        Event::CueLanded { cue, .. } if s.cues[*cue].outcomes.is_empty() => {
             let r = s.cues[*cue].response.as_ref()?;
             item(
                 channel_tag(r.channel),
@@ -148,9 +148,58 @@ pub(super) fn feed_item(drill: &Drill, beat: u64, ev: &Event, theme: &Theme) -> 
             format!("ended: {}", clean(reason)),
             Meaning::Title,
         ),
-        Event::Rejected { .. } | Event::InjectSkipped { .. } | Event::HerringFollowed { .. } => {
-            None
+        // A cue with outcomes answers on the event that says which one it landed with.
+        Event::CueLanded { .. } => None,
+        Event::CueOutcome { cue, outcome, .. } => {
+            let c = &s.cues[*cue];
+            let r = outcome
+                .and_then(|o| c.outcomes[o].response.as_ref())
+                .or(c.response.as_ref())?;
+            item(
+                channel_tag(r.channel),
+                clean(&r.persona),
+                clean(&r.text),
+                Meaning::Inject,
+            )
         }
+        Event::DecisionOpened { decision } => item(
+            "decide",
+            "decision".into(),
+            clean(&s.decisions[*decision].prompt),
+            Meaning::Accent,
+        ),
+        Event::DecisionMade {
+            decision,
+            option,
+            seat,
+        } => {
+            let o = &s.decisions[*decision].options[*option];
+            let who = seat.map_or("time ran out".into(), |x| clean(drill.seat_name(x)));
+            let answer = o.response.as_ref().map_or_else(String::new, |r| {
+                format!(" — {}: {}", clean(&r.persona), clean(&r.text))
+            });
+            item(
+                "decide",
+                who,
+                format!("chose {}{answer}", clean(&o.label)),
+                Meaning::Accent,
+            )
+        }
+        Event::DecisionLapsed { decision } => item(
+            "decide",
+            "time ran out".into(),
+            format!("no choice: {}", clean(&s.decisions[*decision].prompt)),
+            Meaning::Muted,
+        ),
+        // Hidden flags are the facilitator's: only visible ones reach the shared feed.
+        Event::FlagSet { flag, value } if s.flags[*flag].visible => {
+            let f = &s.flags[*flag];
+            item("state", clean(&f.name), f.show(*value), Meaning::Muted)
+        }
+        Event::Rejected { .. }
+        | Event::InjectSkipped { .. }
+        | Event::HerringFollowed { .. }
+        | Event::FlagSet { .. } => None,
     }
 }
 

@@ -93,7 +93,7 @@ pub fn draw(
                     Some(live) => live_panes(buf, inner, live, theme),
                     None => inner,
                 };
-                health(buf, inner, drill, theme)
+                health(buf, inner, drill, theme, drill.facilitates(seat.seat))
             }
             Pane::Feed => feed(buf, inner, drill, seat, theme),
             Pane::Runbook => runbook(buf, inner, drill, seat, theme),

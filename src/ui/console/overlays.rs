@@ -5,8 +5,8 @@ use crate::keymap::{self, Act, Scope};
 use crate::ui::help::{Line, Scroller};
 use crate::ui::seat::{Mode, SeatView, briefing_hint, contingencies};
 use crate::ui::theme::{Meaning, Theme};
-use crate::ui::widgets::text::{clean, fit};
-use crate::ui::widgets::{reflow, text_popup};
+use crate::ui::widgets::text::{clean, fit, wrap};
+use crate::ui::widgets::{block, reflow, text_popup};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -119,9 +119,19 @@ pub(super) fn overlays(
             )];
             for (n, i) in contingencies(drill).enumerate().take(9) {
                 let inj = &s.injects[i];
+                let when = inj.suggest.map_or(String::new(), |at| {
+                    let rel = if at > drill.beat {
+                        format!("in {} beats", at - drill.beat)
+                    } else if at == drill.beat {
+                        "now".into()
+                    } else {
+                        format!("{} beats ago", drill.beat - at)
+                    };
+                    format!("  (suggested {}, {rel})", s.bar_beat(at))
+                });
                 lines.push((
                     format!(
-                        "  {}  {} — {}",
+                        "  {}  {} — {}{when}",
                         n + 1,
                         clean(&inj.id),
                         fit(&clean(&inj.text), 50)
@@ -132,6 +142,64 @@ pub(super) fn overlays(
             lines.push(("any other key cancels".into(), m));
             text_popup(buf, area, "contingency", &lines, theme, 30);
         }
+        Mode::Playing if !drill.is_ended() => decision_prompt(buf, area, drill, theme),
         _ => {}
+    }
+}
+
+/// The open decision points, in a box at the top right (over the feed, clear of the charts):
+/// each prompt with its options and the key that chooses each, the cue's key or, marked as
+/// such, the facilitator's.
+fn decision_prompt(buf: &mut Buffer, area: Rect, drill: &Drill, theme: &Theme) {
+    let s = &drill.scenario;
+    let open: Vec<usize> = drill.open_decisions().collect();
+    if open.is_empty() || area.width < 24 || area.height < 8 {
+        return;
+    }
+    let w = (area.width / 2).clamp(24, 64);
+    let inner_w = w.saturating_sub(4) as usize;
+    let k = theme.style(Meaning::Cue).add_modifier(Modifier::BOLD);
+    let t = theme.style(Meaning::Text);
+    let m = theme.style(Meaning::Muted);
+    let mut lines = Vec::new();
+    for d in open {
+        let dec = &s.decisions[d];
+        for l in wrap(&clean(&dec.prompt), inner_w) {
+            lines.push((l, theme.style(Meaning::Title)));
+        }
+        for o in &dec.options {
+            let (key, who) = match o.choice {
+                crate::scenario::Choice::Cue(c) => (s.cues[c].key, String::new()),
+                crate::scenario::Choice::Key(c) => (c, " (facilitator)".into()),
+            };
+            lines.push((
+                fit(
+                    &format!("[{}] {}{who}", clean(&key.to_string()), clean(&o.label)),
+                    inner_w,
+                ),
+                k,
+            ));
+        }
+        if let (Some(opened), Some(within)) = (drill.decisions()[d].opened, dec.within) {
+            let left = (opened + u64::from(within)).saturating_sub(drill.beat);
+            let then = dec.default.map_or("it lapses".into(), |o| {
+                format!("default: {}", clean(&dec.options[o].label))
+            });
+            lines.push((fit(&format!("{left} beats left, then {then}"), inner_w), m));
+        }
+    }
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(4));
+    let r = Rect::new(area.right().saturating_sub(w + 1), area.y + 1, w, h);
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, r, buf);
+    buf.set_style(r, t);
+    let inner = block(buf, r, "decision".into(), true, theme);
+    for (n, (l, st)) in lines.iter().enumerate().take(inner.height as usize) {
+        buf.set_stringn(
+            inner.x + 1,
+            inner.y + n as u16,
+            l,
+            inner.width.saturating_sub(1) as usize,
+            *st,
+        );
     }
 }

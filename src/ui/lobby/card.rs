@@ -49,6 +49,7 @@ pub fn lines(
                 Measure::CueBy { cue, .. } => format!("cue {}", s.cues[cue].id),
                 Measure::AvoidCue { .. } => "avoid".into(),
                 Measure::HealthyBy { .. } | Measure::BudgetLeft { .. } => "signal".into(),
+                Measure::Holds { .. } | Measure::Never { .. } => "condition".into(),
             };
             out.extend(
                 wrap(&format!("• {} ({how})", clean(&o.text)), w)

@@ -377,6 +377,15 @@ impl SeatView {
             Some(i) => vec![Command::Drill(Action::Cue {
                 cue: drill.scenario.cues[i].id.clone(),
             })],
+            // A facilitator's option of an open decision point.
+            None if drill.option_on_key(c).is_some() => {
+                let (d, o) = drill.option_on_key(c).unwrap_or_default();
+                let dec = &drill.scenario.decisions[d];
+                vec![Command::Drill(Action::Decide {
+                    decision: dec.id.clone(),
+                    option: dec.options[o].id.clone(),
+                })]
+            }
             None => {
                 self.flash = Some(Flash {
                     text: format!(
