@@ -32,7 +32,7 @@ fn scenario() -> Arc<Scenario> {
 
 fn drill_at(beat: u64) -> Drill {
     let s = scenario();
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let mut d = Drill::new(s, 1);
     headless::run(&mut d, &script, Some(beat));
@@ -181,7 +181,7 @@ fn trainer() -> (tempfile::TempDir, gamelan::ui::replay::Trainer) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.jsonl");
     let s = scenario();
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let inputs = headless::run(&mut Drill::new(s.clone(), 1), &script, None);
     let mut drill = Drill::new(s.clone(), 1);

@@ -33,7 +33,7 @@ fn scenario() -> Arc<Scenario> {
 
 fn drill_at(beat: u64) -> Drill {
     let s = scenario();
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let mut d = Drill::new(s, 1);
     headless::run(&mut d, &script, Some(beat));
@@ -339,7 +339,7 @@ fn a_click_on_a_cue_in_a_replay_says_it_is_a_replay() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.jsonl");
     let s = scenario();
-    let src = std::fs::read_to_string("tests/scripts/bad-deploy.win.cues").unwrap();
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let inputs = headless::run(&mut Drill::new(s.clone(), 1), &script, None);
     let mut drill = Drill::new(s.clone(), 1);

@@ -855,7 +855,7 @@ fn a_recording_closed_cleanly_ends_with_its_end_line_and_one_cut_short_is_incomp
             "bad-deploy",
             "--headless",
             "--cues",
-            "tests/scripts/bad-deploy.win.cues",
+            "scenarios/bad-deploy.win.cues",
             "--record",
         ],
     );
@@ -937,7 +937,7 @@ fn recording_to_dev_full_is_a_clear_error_at_once() {
             "bad-deploy",
             "--headless",
             "--cues",
-            "tests/scripts/bad-deploy.win.cues",
+            "scenarios/bad-deploy.win.cues",
             "--record",
             "/dev/full",
         ],
@@ -979,7 +979,7 @@ fn a_failed_write_stops_the_recording_at_a_whole_line_and_says_so() {
     let out = gamelan_size_limited(
         dir.path(),
         &format!(
-            "play bad-deploy --headless --cues tests/scripts/bad-deploy.win.cues --record {}",
+            "play bad-deploy --headless --cues scenarios/bad-deploy.win.cues --record {}",
             path.display()
         ),
     );
