@@ -422,7 +422,8 @@ fn the_documented_pair_drill_works_from_one_account() {
     let env = Env::new();
     // A wide host terminal, so its status line shows the whole join hint.
     let a = env.term("ana", "\"$G\" host bad-deploy; echo EXIT=$?", 30, 140);
-    let screen = a.wait_for("Enter starts the metronome");
+    // Wait for the whole first frame: the briefing and the status line with the hint.
+    let screen = a.wait_all(&["Enter starts the metronome", "join: "]);
     let hint = screen
         .lines()
         .find_map(|l| l.split("join: ").nth(1))
