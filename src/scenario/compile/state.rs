@@ -318,18 +318,7 @@ fn option(
         "inject",
     );
     if let Some(r) = &o.response {
-        cx.ck.text(
-            here.at(&["response", "persona"]),
-            &format!("{owner}: response persona"),
-            &r.persona,
-            MAX_LINE_CHARS,
-        );
-        cx.ck.text(
-            here.at(&["response", "text"]),
-            &format!("{owner}: response text"),
-            &r.text,
-            MAX_TEXT_CHARS,
-        );
+        super::story::response(cx, here, &owner, r);
     }
     DecisionOption {
         id: o.id.clone(),

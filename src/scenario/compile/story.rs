@@ -191,18 +191,7 @@ fn outcome(
 ) -> Option<Outcome> {
     let when = cx.cond(&here.join("when"), &o.when, names, owner);
     if let Some(r) = &o.response {
-        cx.ck.text(
-            here.at(&["response", "persona"]),
-            &format!("{owner}: response persona"),
-            &r.persona,
-            MAX_LINE_CHARS,
-        );
-        cx.ck.text(
-            here.at(&["response", "text"]),
-            &format!("{owner}: response text"),
-            &r.text,
-            MAX_TEXT_CHARS,
-        );
+        response(cx, here, owner, r);
     }
     if let Some(m) = &o.marks {
         cx.ck.count(here.at(&["marks"]), "marks", m.len(), MAX_LIST);
@@ -325,4 +314,25 @@ pub(super) fn red_herrings(
             }
         })
         .collect()
+}
+
+/// A response's persona and text, within their lengths; `owner` says whose it is.
+pub(super) fn response(
+    cx: &mut Cx<'_, '_>,
+    here: &Here<'_, '_>,
+    owner: &str,
+    r: &crate::scenario::model::ResponseDef,
+) {
+    cx.ck.text(
+        here.at(&["response", "persona"]),
+        &format!("{owner}: response persona"),
+        &r.persona,
+        MAX_LINE_CHARS,
+    );
+    cx.ck.text(
+        here.at(&["response", "text"]),
+        &format!("{owner}: response text"),
+        &r.text,
+        MAX_TEXT_CHARS,
+    );
 }
