@@ -38,6 +38,20 @@ pub struct Debrief {
     pub questions: Vec<String>,
     /// The scenario's Decision Requirements Table, with a column for what the team did.
     pub decisions: Vec<DecisionFill>,
+    /// The scenario's flags and counters at the end (none for a scenario without them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<StateRow>,
+}
+
+/// A flag or counter as the drill left it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateRow {
+    pub id: String,
+    pub name: String,
+    /// `yes`/`no` for a flag, the number for a counter.
+    pub value: String,
+    /// Shown to the players during the drill (otherwise only to the facilitator).
+    pub visible: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -481,6 +495,17 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         action_items,
         questions: s.debrief.questions.clone(),
         decisions,
+        state: s
+            .flags
+            .iter()
+            .zip(&drill.flags)
+            .map(|(f, v)| StateRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                value: f.show(*v),
+                visible: f.visible,
+            })
+            .collect(),
     }
 }
 
@@ -719,6 +744,26 @@ pub fn markdown(d: &Debrief) -> String {
             cell(&r.what_we_did),
             cell(&r.when)
         );
+    }
+    if !d.state.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## State at the end\n\n| flag | value | seen by |\n| --- | --- | --- |"
+        );
+        for f in &d.state {
+            let who = if f.visible {
+                "everyone"
+            } else {
+                "the facilitator"
+            };
+            let _ = writeln!(
+                md,
+                "| {} (`{}`) | {} | {who} |",
+                cell(&f.name),
+                cell(&f.id),
+                f.value
+            );
+        }
     }
     md
 }
