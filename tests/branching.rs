@@ -372,6 +372,21 @@ effects = [{ kind = "blank" }]
 }
 
 #[test]
+fn a_slow_pane_lags_at_most_what_a_pane_keeps() {
+    let src = format!(
+        "{BASE}\n[[injects]]\nid = \"i\"\nat = 1\npersona = \"p\"\ntext = \"t\"\neffects = [{{ kind = \"slow\", lag = 513 }}, {{ kind = \"slow\" }}, {{ kind = \"stale\", lag = 2 }}]\n"
+    );
+    let text = gamelan::diag::render(&scenario::load_str(&src, "t.toml").unwrap_err());
+    for needle in [
+        "inject `i`: a `slow` effect's `lag` must be from 1 to 512 (the beats a pane keeps), not 513",
+        "inject `i`: a `slow` effect needs `lag` (beats behind)",
+        "inject `i`: a `stale` effect does not use `lag`",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
 fn requires_as_a_condition_refuses_with_what_it_needs() {
     let s = load("");
     let mut d = drill(&s);
