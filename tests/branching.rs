@@ -372,6 +372,21 @@ effects = [{ kind = "blank" }]
 }
 
 #[test]
+fn a_slow_pane_lags_at_most_what_a_pane_keeps() {
+    let src = format!(
+        "{BASE}\n[[injects]]\nid = \"i\"\nat = 1\npersona = \"p\"\ntext = \"t\"\neffects = [{{ kind = \"slow\", lag = 513 }}, {{ kind = \"slow\" }}, {{ kind = \"stale\", lag = 2 }}]\n"
+    );
+    let text = gamelan::diag::render(&scenario::load_str(&src, "t.toml").unwrap_err());
+    for needle in [
+        "inject `i`: a `slow` effect's `lag` must be from 1 to 512 (the beats a pane keeps), not 513",
+        "inject `i`: a `slow` effect needs `lag` (beats behind)",
+        "inject `i`: a `stale` effect does not use `lag`",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
 fn requires_as_a_condition_refuses_with_what_it_needs() {
     let s = load("");
     let mut d = drill(&s);
@@ -562,4 +577,90 @@ fn the_debrief_fills_what_we_did_and_when_from_the_decision_point() {
     let md = gamelan::debrief::markdown(&report);
     assert!(md.contains("| Pause them (s2) | 2:2 (0:02:30) |"), "{md}");
     assert!(md.contains("| decided |"), "{md}");
+    assert!(
+        md.contains("| paused (`paused`) | yes | the facilitator |"),
+        "{md}"
+    );
+    assert!(md.contains("| burned (`burned`) | no | everyone |"), "{md}");
+    assert_eq!(report.state.len(), 3);
+}
+
+fn screen(d: &Drill, seat: u32, w: u16, h: u16) -> String {
+    let mut view = gamelan::ui::seat::SeatView::new(seat);
+    view.mode = gamelan::ui::seat::Mode::Playing;
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let theme = gamelan::ui::theme::Theme::default();
+    gamelan::ui::console::draw(&mut buf, area, d, &view, &theme, &Default::default());
+    (0..h)
+        .map(|y| {
+            let mut line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            line.push('\n');
+            line
+        })
+        .collect()
+}
+
+#[test]
+fn the_console_draws_the_prompt_the_state_and_the_markers() {
+    let s = load(&format!(
+        "{DECISION}\n[[events]]\nid = \"pushes\"\nname = \"config pushes\"\nglyph = \"P\"\n\n[[injects]]\nid = \"push\"\nat = 2\npersona = \"ci\"\ntext = \"config push\"\nevent = \"pushes\"\n"
+    ));
+    let mut d = drill(&s);
+    d.apply(&join(2, Some("operator")));
+    tick(&mut d, 5);
+    let fac = screen(&d, 0, 120, 40);
+    for needle in [
+        "Pause the webhooks?",
+        "[p] Pause them",
+        "[w] Wait (facilitator)",
+        "3 beats left, then default: Wait",
+        "state (· hidden from players)",
+        "·paused no",
+        "burned no",
+    ] {
+        assert!(fac.contains(needle), "missing {needle:?} in\n{fac}");
+    }
+    let player = screen(&d, 2, 120, 40);
+    assert!(player.contains("[w] Wait (facilitator)"), "{player}");
+    assert!(
+        !player.contains("paused no"),
+        "a hidden flag is the facilitator's:\n{player}"
+    );
+    assert!(player.contains("state burned no"), "{player}");
+    // The push at beat 2 is a marker on the timeline and on the chart's top row.
+    assert!(fac.matches('P').count() >= 2, "{fac}");
+    // A facilitator's key chooses its option; a cue key stays the cue.
+    let mut view = gamelan::ui::seat::SeatView::new(0);
+    view.mode = gamelan::ui::seat::Mode::Playing;
+    let key = gamelan::input::Key::char;
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    assert_eq!(
+        view.on_key(key('w'), &d, area),
+        [gamelan::ui::seat::Command::Drill(Action::Decide {
+            decision: "hooks".into(),
+            option: "wait".into()
+        })]
+    );
+    d.apply(&Input::new(
+        0,
+        Action::Decide {
+            decision: "hooks".into(),
+            option: "wait".into(),
+        },
+    ));
+    let after = screen(&d, 0, 120, 40);
+    assert!(
+        !after.contains("[p] Pause them"),
+        "the prompt closes:\n{after}"
+    );
+    assert!(
+        after.contains("? Pause the webhooks?"),
+        "the feed keeps the question:\n{after}"
+    );
+    assert!(after.contains("◈"), "the choice on the timeline:\n{after}");
+    // Any size, even a tiny one, draws without panicking.
+    for (w, h) in [(1, 1), (20, 6), (80, 24), (500, 200)] {
+        screen(&d, 0, w, h);
+    }
 }

@@ -191,6 +191,26 @@ pub fn markdown(d: &Debrief) -> String {
             cell(&r.when)
         );
     }
+    if !d.state.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## State at the end\n\n| flag | value | seen by |\n| --- | --- | --- |"
+        );
+        for f in &d.state {
+            let who = if f.visible {
+                "everyone"
+            } else {
+                "the facilitator"
+            };
+            let _ = writeln!(
+                md,
+                "| {} (`{}`) | {} | {who} |",
+                cell(&f.name),
+                cell(&f.id),
+                f.value
+            );
+        }
+    }
     md
 }
 

@@ -45,6 +45,20 @@ pub struct Debrief {
     pub questions: Vec<String>,
     /// The scenario's Decision Requirements Table, with a column for what the team did.
     pub decisions: Vec<DecisionFill>,
+    /// The scenario's flags and counters at the end (none for a scenario without them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<StateRow>,
+}
+
+/// A flag or counter as the drill left it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateRow {
+    pub id: String,
+    pub name: String,
+    /// `yes`/`no` for a flag, the number for a counter.
+    pub value: String,
+    /// Shown to the players during the drill (otherwise only to the facilitator).
+    pub visible: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -498,6 +512,17 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         action_items,
         questions: s.debrief.questions.clone(),
         decisions,
+        state: s
+            .flags
+            .iter()
+            .zip(&drill.flags)
+            .map(|(f, v)| StateRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                value: f.show(*v),
+                visible: f.visible,
+            })
+            .collect(),
     }
 }
 

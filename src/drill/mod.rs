@@ -26,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-/// Values of each signal kept for charts.
-pub const HISTORY: usize = 512;
+/// Values of each signal kept for charts (a `slow` pane's lag is bounded by it:
+/// [`crate::scenario::limits::MAX_LAG_BEATS`]).
+pub const HISTORY: usize = crate::scenario::limits::MAX_LAG_BEATS as usize;
 
 /// Identifies a seat within one drill.
 pub type SeatId = u32;

@@ -88,3 +88,5 @@ pub const MAX_OUTCOMES: usize = 8;
 pub const MAX_COND_DEPTH: usize = 8;
 /// Markers a drill keeps per event series (the oldest go first).
 pub const MAX_MARKERS: usize = 4096;
+/// A `slow` effect's `lag`: at most 512 beats, the history a pane keeps to draw from.
+pub const MAX_LAG_BEATS: u32 = 512;

@@ -112,10 +112,17 @@ fn effect(
         EffectKind::Stale => Some(View::Stale),
         EffectKind::Blank => Some(View::Blank),
         EffectKind::Slow => match d.lag {
-            Some(l) => Some(View::Slow(
-                cx.beats(at("lag"), &what("lag"), l, 1)
-                    .clamp(1, crate::drill::HISTORY as u32),
-            )),
+            Some(l) if (1..=MAX_LAG_BEATS).contains(&l) => Some(View::Slow(l)),
+            Some(l) => {
+                cx.err(
+                    at("lag"),
+                    format!(
+                        "{} must be from 1 to {MAX_LAG_BEATS} (the beats a pane keeps), not {l}",
+                        what("lag")
+                    ),
+                );
+                return None;
+            }
             None => {
                 cx.err(
                     whole,

@@ -164,8 +164,8 @@ pub(super) fn feed_item(drill: &Drill, beat: u64, ev: &Event, theme: &Theme) -> 
         }
         Event::DecisionOpened { decision } => item(
             "decide",
-            "decision".into(),
-            clean(&s.decisions[*decision].prompt),
+            String::new(),
+            format!("? {}", clean(&s.decisions[*decision].prompt)),
             Meaning::Accent,
         ),
         Event::DecisionMade {

@@ -147,16 +147,34 @@ pub(super) fn overlays(
     }
 }
 
-/// The open decision points, in a box at the top right (over the feed, clear of the charts):
-/// each prompt with its options and the key that chooses each, the cue's key or, marked as
-/// such, the facilitator's.
+/// The open decision points, in a box over the feed and the runbook (clear of the charts and
+/// the cue bar): each prompt with its options and the key that chooses each, the cue's key or,
+/// marked as such, the facilitator's.
 fn decision_prompt(buf: &mut Buffer, area: Rect, drill: &Drill, theme: &Theme) {
     let s = &drill.scenario;
     let open: Vec<usize> = drill.open_decisions().collect();
     if open.is_empty() || area.width < 24 || area.height < 8 {
         return;
     }
-    let w = (area.width / 2).clamp(24, 64);
+    let a = crate::ui::layout::layout(area, None, s.signals.len(), s.cues.len());
+    let (x, top) = if a.feed.width >= 24 {
+        (a.feed.x, a.feed.y)
+    } else {
+        (
+            area.x + area.width.saturating_sub(40).max(area.x),
+            area.y + 1,
+        )
+    };
+    let w = if a.feed.width >= 24 {
+        a.feed.width.max(a.runbook.width).min(area.right() - x)
+    } else {
+        area.width.min(40)
+    };
+    let bottom = if a.cues.height > 0 && a.cues.y > top {
+        a.cues.y
+    } else {
+        area.bottom().saturating_sub(2)
+    };
     let inner_w = w.saturating_sub(4) as usize;
     let k = theme.style(Meaning::Cue).add_modifier(Modifier::BOLD);
     let t = theme.style(Meaning::Text);
@@ -188,8 +206,11 @@ fn decision_prompt(buf: &mut Buffer, area: Rect, drill: &Drill, theme: &Theme) {
             lines.push((fit(&format!("{left} beats left, then {then}"), inner_w), m));
         }
     }
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(4));
-    let r = Rect::new(area.right().saturating_sub(w + 1), area.y + 1, w, h);
+    let h = (lines.len() as u16 + 2).min(bottom.saturating_sub(top));
+    if h < 3 {
+        return;
+    }
+    let r = Rect::new(x, top, w, h);
     ratatui::widgets::Widget::render(ratatui::widgets::Clear, r, buf);
     buf.set_style(r, t);
     let inner = block(buf, r, "decision".into(), true, theme);
