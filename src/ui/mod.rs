@@ -7,6 +7,7 @@ pub mod layout;
 pub mod lobby;
 pub mod replay;
 pub mod seat;
+pub mod session;
 pub mod theme;
 pub mod timeline;
 pub mod vista;
