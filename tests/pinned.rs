@@ -2,8 +2,11 @@
 //! tests/fixtures/recordings/ were recorded by an earlier build (the `mixed` one with three
 //! seats in roles, a pause, a hint, a contingency, rejected inputs and a seat that leaves), and
 //! their state hashes are pinned here, with those of the bundled scenarios' win and lose
-//! scripts for the scenarios whose files have not changed since. A change to the drill core
-//! that alters what an old file means, or how the state is fingerprinted, fails here.
+//! scripts as they stood then. The scenario files and scripts the pins were taken with are kept
+//! beside them in tests/fixtures/pinned/ (a bundled drill that gains decision points changes
+//! its content hash, and a recording names the content it was made with), so a change to a
+//! bundled scenario never moves a pin; a change to the drill core that alters what an old file
+//! means, or how the state is fingerprinted, fails here.
 
 use gamelan::drill::Drill;
 use gamelan::record::{Recording, Replay};
@@ -13,12 +16,27 @@ use std::sync::Arc;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn bundled(id: &str) -> Arc<Scenario> {
+/// The scenario `id` as the pins were taken with it: its copy in tests/fixtures/pinned/ when
+/// the bundled file has changed since, else the bundled one.
+fn pinned(id: &str) -> Arc<Scenario> {
+    let path = Path::new(ROOT).join(format!("tests/fixtures/pinned/{id}.toml"));
+    if path.exists() {
+        return Arc::new(scenario::load_file(&path).unwrap_or_else(|d| panic!("{d:?}")));
+    }
     scenario::bundled()
         .into_iter()
         .find(|e| e.scenario.meta.id == id)
         .unwrap_or_else(|| panic!("no bundled `{id}`"))
         .scenario
+}
+
+/// The cue script `id.kind.cues` the pins were taken with.
+fn pinned_script(id: &str, kind: &str) -> String {
+    let copy = format!("{ROOT}/tests/fixtures/pinned/{id}.{kind}.cues");
+    if Path::new(&copy).exists() {
+        return copy;
+    }
+    format!("{ROOT}/scenarios/{id}.{kind}.cues")
 }
 
 /// (fixture, final state hash, a beat, the state hash at that beat).
@@ -55,7 +73,7 @@ fn old_recordings_replay_to_their_pinned_state_hashes() {
     for &(name, last, beat, at) in RECORDINGS {
         let path = Path::new(ROOT).join(format!("tests/fixtures/recordings/{name}.jsonl"));
         let rec = Recording::load(&path).unwrap_or_else(|d| panic!("{d}"));
-        let sc = bundled(&rec.header.scenario);
+        let sc = pinned(&rec.header.scenario);
         let replay = Replay::open(rec, sc, false).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(
             replay.final_drill().state_hash(),
@@ -205,10 +223,10 @@ const SCRIPTS: &[(&str, &str, [u64; 2])] = &[
 ];
 
 #[test]
-fn unchanged_scenarios_play_their_scripts_to_pinned_state_hashes() {
+fn pinned_scenarios_play_their_scripts_to_pinned_state_hashes() {
     for &(id, kind, hashes) in SCRIPTS {
-        let sc = bundled(id);
-        let path = format!("{ROOT}/scenarios/{id}.{kind}.cues");
+        let sc = pinned(id);
+        let path = pinned_script(id, kind);
         let src = std::fs::read_to_string(&path).unwrap();
         let lines = gamelan::headless::parse_script(&src, &path, &sc)
             .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
