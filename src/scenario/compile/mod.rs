@@ -514,8 +514,15 @@ mod tests {
                 &format!("baseline = 420\nsamples = [{}]", vec!["1"; 97].join(", ")),
             );
         let p = problems(&src);
+        let title_line = 1 + BAD_DEPLOY
+            .lines()
+            .position(|l| l.starts_with("title = "))
+            .unwrap();
+        let title = format!(
+            "t.toml:{title_line}:9: [scenario] title is 201 characters long; at most 200 are allowed"
+        );
         for needle in [
-            "t.toml:7:9: [scenario] title is 201 characters long; at most 200 are allowed",
+            title.as_str(),
             "signal id `rps#1` must be one word: no spaces, control characters or `#`",
             "signal `rps#1`: 97 samples, more than the timeline's 96 beats",
         ] {
