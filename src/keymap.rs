@@ -104,6 +104,13 @@ pub enum Act {
     Vista,
     Tour,
     Refresh,
+    // The lobbies' catalogue filter.
+    FilterFamily,
+    FilterDifficulty,
+    FilterLength,
+    FilterTag,
+    SortNext,
+    ClearFilter,
     // The mouse (no keys; listed in help).
     Click,
     Wheel,
@@ -258,6 +265,12 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Choose, &[k(K::Enter), k(K::Right)], "take this role", &[S::Roles]),
     b(A::Vista, &[ch('v')], "the morning vista", &[S::Lobby]),
     b(A::Back, &[k(K::Esc), ch('q'), k(K::Left), k(K::Backspace)], "back to the list", &[S::Roles]),
+    b(A::FilterFamily, &[ch('f')], "filter by family (again: the next one, then all)", &[S::Lobby, S::Rooms]),
+    b(A::FilterDifficulty, &[ch('d')], "filter by difficulty (intro, intermediate, advanced, expert, all)", &[S::Lobby, S::Rooms]),
+    b(A::FilterLength, &[ch('m')], "filter by length: at most 30, 45, 60, 90 minutes, then all", &[S::Lobby, S::Rooms]),
+    b(A::FilterTag, &[ch('/')], "filter by a tag or family: type it, enter applies, esc cancels", &[S::Lobby, S::Rooms]),
+    b(A::SortNext, &[ch('s')], "sort by id, difficulty, minutes, family", &[S::Lobby, S::Rooms]),
+    b(A::ClearFilter, &[ch('x')], "clear the filter and the sort", &[S::Lobby, S::Rooms]),
     // Everywhere.
     b(A::Help, &[ch('?')], "this help", EVERY_HELP),
     b(A::Quit, &[ch('q')], "quit (asks while the drill runs)", &[S::Drill]),

@@ -165,10 +165,16 @@ fn every_replay_document_vista_and_lobby_key_does_something() {
             problems: Vec::new(),
         });
         l.selected = 1;
-        let before = format!("{:?} {:?}", l.selected, l.help);
+        let state = |l: &Lobby| {
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                l.selected, l.help, l.filter, l.notice
+            )
+        };
+        let before = state(&l);
         let asked = l.on_input(&Input::Key(key), SCREEN);
         assert!(
-            asked.is_some() || format!("{:?} {:?}", l.selected, l.help) != before,
+            asked.is_some() || state(&l) != before,
             "lobby: {} ({:?}) did nothing",
             key.label(),
             b.act

@@ -41,8 +41,7 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                     r = stop.stopped() => return r,
                     files = changed(&mut watcher) => {
                         if files.iter().any(|f| f.starts_with(paths.scenarios())) {
-                            lobby.catalogue = catalogue();
-                            lobby.selected = lobby.selected.min(lobby.catalogue.entries.len().saturating_sub(1));
+                            lobby.set_catalogue(catalogue());
                         }
                         if files.iter().any(|f| f.starts_with(paths.themes())) {
                             theme.reload(&mut lobby.notice);
@@ -68,8 +67,21 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                     }
                     Some(LobbyCommand::Start(i)) => {
                         let entry = lobby.catalogue.entries[i].clone();
-                        let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };
-                        play_one(term, &mut events, paths, entry, opts, &theme, notice.clone()).await?;
+                        let opts = PlayOptions {
+                            seed: 1,
+                            tempo: settings.tempo,
+                            ..PlayOptions::default()
+                        };
+                        play_one(
+                            term,
+                            &mut events,
+                            paths,
+                            entry,
+                            opts,
+                            &theme,
+                            notice.clone(),
+                        )
+                        .await?;
                     }
                     None => {}
                 }

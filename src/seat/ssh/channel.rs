@@ -422,6 +422,7 @@ pub(crate) async fn lobby(
         for key in keys {
             if let Input::Key(k) = &key
                 && *k == Key::char('t')
+                && !lobby.filter.is_typing()
             {
                 dirty = true;
                 picked = (picked + 1) % themes.len();

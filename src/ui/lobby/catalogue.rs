@@ -1,9 +1,11 @@
-//! The lobby: the scenarios on offer, with enough detail to choose one.
+//! The lobby: the scenarios on offer, filtered and sorted as the person asks, with enough
+//! detail to choose one.
 
 use crate::input::Input;
 use crate::keymap::{self, Act, Scope};
 use crate::scenario::{Catalogue, Entry};
 use crate::ui::help;
+use crate::ui::lobby::filter::{Changed, Filter};
 use crate::ui::lobby::list::inside;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
@@ -16,7 +18,10 @@ use ratatui::style::Modifier;
 #[derive(Debug, Clone)]
 pub struct Lobby {
     pub catalogue: Catalogue,
+    /// The position of the selected entry among those the filter shows.
     pub selected: usize,
+    /// The filter and sort in force.
+    pub filter: Filter,
     /// The help overlay is open, scrolled to this line.
     pub help: Option<usize>,
     /// A notice for the status line (a bad theme edit), shown when the catalogue has no
@@ -30,6 +35,7 @@ const MIN: (u16, u16) = (20, 6);
 /// What a key in the lobby asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LobbyCommand {
+    /// Start the catalogue's entry at this index.
     Start(usize),
     /// Open the morning vista.
     Vista,
@@ -41,13 +47,49 @@ impl Lobby {
         Lobby {
             catalogue,
             selected: 0,
+            filter: Filter::default(),
             help: None,
             notice: None,
         }
     }
 
+    /// The catalogue's entries the filter shows, in its order (indices into the catalogue).
+    pub fn shown(&self) -> Vec<usize> {
+        self.filter.visible(&self.catalogue.entries)
+    }
+
     pub fn selected(&self) -> Option<&Entry> {
-        self.catalogue.entries.get(self.selected)
+        let i = *self.shown().get(self.selected)?;
+        self.catalogue.entries.get(i)
+    }
+
+    /// Takes a reloaded catalogue, keeping the selection in range.
+    pub fn set_catalogue(&mut self, catalogue: Catalogue) {
+        self.catalogue = catalogue;
+        self.selected = self.selected.min(self.shown().len().saturating_sub(1));
+    }
+
+    /// Applies a filter key; the entry selected stays selected when the filter still shows it.
+    fn filter_input(&mut self, input: &Input) -> bool {
+        let before = self.shown().get(self.selected).copied();
+        match self
+            .filter
+            .on_input(Scope::Lobby, input, &self.catalogue.entries)
+        {
+            Changed::No => false,
+            Changed::Nothing(word) => {
+                self.notice = Some(word.to_string());
+                true
+            }
+            Changed::Yes => {
+                self.notice = None;
+                let shown = self.shown();
+                self.selected = before
+                    .and_then(|b| shown.iter().position(|&i| i == b))
+                    .unwrap_or(0);
+                true
+            }
+        }
     }
 
     /// The lobby's help overlay lines, from the keymap.
@@ -71,7 +113,11 @@ impl Lobby {
             self.help = help::on_input(top, input, area, &Self::help_lines());
             return None;
         }
-        let n = self.catalogue.entries.len();
+        if self.filter_input(input) {
+            return None;
+        }
+        let shown = self.shown();
+        let n = shown.len();
         let act = match input {
             Input::Key(k) => keymap::lookup(Scope::Lobby, *k)?,
             Input::Mouse(m) if m.wheel() < 0 => Act::Prev,
@@ -92,7 +138,9 @@ impl Lobby {
             Act::Help => self.help = Some(0),
             Act::Prev if n > 0 => self.selected = (self.selected + n - 1) % n,
             Act::Next if n > 0 => self.selected = (self.selected + 1) % n,
-            Act::Choose if n > 0 => return Some(LobbyCommand::Start(self.selected.min(n - 1))),
+            Act::Choose if n > 0 => {
+                return Some(LobbyCommand::Start(shown[self.selected.min(n - 1)]));
+            }
             _ => {}
         }
         None
@@ -113,9 +161,9 @@ impl Lobby {
         let list_h = if wide {
             body.height
         } else {
-            (self.catalogue.entries.len() as u16 + 2)
+            (self.shown().len().max(2) as u16 + 3)
                 .min(body.height / 2)
-                .max(3)
+                .max(4)
         };
         let list = Rect {
             width: list_w,
@@ -143,15 +191,24 @@ impl Lobby {
         (self.selected + 1).saturating_sub(rows.max(1))
     }
 
-    /// The entry drawn at (`col`, `row`).
+    /// The rows of the list under its filter line.
+    fn rows(inner: Rect) -> Rect {
+        Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        }
+    }
+
+    /// The position (among those shown) of the entry drawn at (`col`, `row`).
     fn row_at(&self, area: Rect, col: u16, row: u16) -> Option<usize> {
         let (list, _, _) = self.areas(area)?;
-        let inner = inside(list);
-        if !inner.contains(ratatui::layout::Position::new(col, row)) {
+        let rows = Self::rows(inside(list));
+        if !rows.contains(ratatui::layout::Position::new(col, row)) {
             return None;
         }
-        let i = self.top(inner.height as usize) + (row - inner.y) as usize;
-        (i < self.catalogue.entries.len()).then_some(i)
+        let i = self.top(rows.height as usize) + (row - rows.y) as usize;
+        (i < self.shown().len()).then_some(i)
     }
 
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme) {
@@ -161,12 +218,31 @@ impl Lobby {
         let Some((list, detail, status)) = self.areas(area) else {
             return;
         };
-        let inner = block(buf, list, "gamelan · pick a drill".into(), true, theme);
+        let whole = block(buf, list, "gamelan · pick a drill".into(), true, theme);
+        let shown = self.shown();
+        self.draw_filter(buf, whole, shown.len(), theme);
+        let inner = Self::rows(whole);
         let top = self.top(inner.height as usize);
-        for (i, e) in self
-            .catalogue
-            .entries
+        if shown.is_empty() && !self.catalogue.entries.is_empty() {
+            for (y, line) in self.filter.nothing_matches(Scope::Lobby).iter().enumerate() {
+                if (y as u16) < inner.height {
+                    buf.set_stringn(
+                        inner.x,
+                        inner.y + y as u16,
+                        fit(line, inner.width as usize),
+                        inner.width as usize,
+                        theme.style(if y == 0 {
+                            Meaning::Warning
+                        } else {
+                            Meaning::Muted
+                        }),
+                    );
+                }
+            }
+        }
+        for (i, e) in shown
             .iter()
+            .map(|&i| &self.catalogue.entries[i])
             .enumerate()
             .skip(top)
             .take(inner.height as usize)
@@ -239,13 +315,40 @@ impl Lobby {
         }
     }
 
+    /// The filter line: what is shown and the keys that change it, marked when it narrows.
+    fn draw_filter(&self, buf: &mut Buffer, inner: Rect, shown: usize, theme: &Theme) {
+        if inner.height == 0 {
+            return;
+        }
+        let line = self
+            .filter
+            .line(Scope::Lobby, shown, self.catalogue.entries.len());
+        let st = if self.filter.narrows() || self.filter.is_typing() {
+            theme.style(Meaning::Title)
+        } else {
+            theme.style(Meaning::Muted)
+        };
+        buf.set_stringn(
+            inner.x,
+            inner.y,
+            fit(&line, inner.width as usize),
+            inner.width as usize,
+            st,
+        );
+    }
+
     fn draw_detail(&self, buf: &mut Buffer, r: Rect, theme: &Theme) {
         let Some(e) = self.selected() else {
-            let inner = block(buf, r, "no scenarios".into(), false, theme);
+            let (title, text) = if self.catalogue.entries.is_empty() {
+                ("no scenarios", "No scenarios found.")
+            } else {
+                ("no match", "No drill matches the filter.")
+            };
+            let inner = block(buf, r, title.into(), false, theme);
             buf.set_stringn(
                 inner.x,
                 inner.y,
-                "No scenarios found.",
+                text,
                 inner.width as usize,
                 theme.style(Meaning::Muted),
             );

@@ -2,5 +2,6 @@
 
 pub mod card;
 pub mod catalogue;
+pub mod filter;
 mod list;
 pub mod rooms;

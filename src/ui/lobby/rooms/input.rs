@@ -3,8 +3,9 @@
 
 use super::{Pick, Row, SshLobby, Step};
 use crate::input::Input;
-use crate::keymap::{self, Act};
+use crate::keymap::{self, Act, Scope};
 use crate::ui::help;
+use crate::ui::lobby::filter::Changed;
 use crate::ui::lobby::list::{inside, top_line};
 use ratatui::layout::Rect;
 
@@ -19,6 +20,10 @@ impl SshLobby {
         }
         if let Some(top) = self.help {
             self.help = help::on_input(top, input, area, &self.help_lines());
+            return None;
+        }
+        if self.filter.is_typing() {
+            self.filter_input(input);
             return None;
         }
         let act = match input {
@@ -38,6 +43,9 @@ impl SshLobby {
         self.flash = None;
         if act == Act::Help {
             self.help = Some(0);
+            return None;
+        }
+        if matches!(self.step, Step::Main) && self.filter_input(input) {
             return None;
         }
         let step = std::mem::replace(&mut self.step, Step::Main);
@@ -97,6 +105,28 @@ impl SshLobby {
             }
         }
         None
+    }
+
+    /// Applies a filter key on the first screen; the row selected stays selected when the
+    /// filter still shows it, else the first row is.
+    fn filter_input(&mut self, input: &Input) -> bool {
+        match self
+            .filter
+            .on_input(Scope::Rooms, input, &self.catalogue.entries)
+        {
+            Changed::No => false,
+            Changed::Nothing(word) => {
+                self.flash = Some(word.to_string());
+                true
+            }
+            Changed::Yes => {
+                let rows = self.rows();
+                if self.selected.as_ref().is_none_or(|s| !rows.contains(s)) {
+                    self.selected = rows.first().cloned();
+                }
+                true
+            }
+        }
     }
 
     /// Selects what line `pick` of the screen on show stands for.

@@ -7,6 +7,7 @@ use crate::keymap::{self, Act, Scope};
 use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
 use crate::ui::help;
+use crate::ui::lobby::filter::Filter;
 
 mod input;
 use crate::ui::lobby::list::{Line, draw_lines};
@@ -73,6 +74,8 @@ pub struct SshLobby {
     pub theme: Option<String>,
     /// The help overlay is open, scrolled to this line.
     pub help: Option<usize>,
+    /// The filter and sort of the scenarios on offer.
+    pub filter: Filter,
 }
 
 /// The smallest size the lobby draws at.
@@ -90,6 +93,7 @@ impl SshLobby {
             tempo: None,
             theme: None,
             help: None,
+            filter: Filter::default(),
         };
         lobby.set_rooms(rooms);
         lobby
@@ -121,7 +125,12 @@ impl SshLobby {
         self.rooms
             .iter()
             .map(|r| Row::Room(r.name.clone()))
-            .chain((0..self.catalogue.entries.len()).map(Row::Scenario))
+            .chain(
+                self.filter
+                    .visible(&self.catalogue.entries)
+                    .into_iter()
+                    .map(Row::Scenario),
+            )
             .collect()
     }
 
@@ -357,7 +366,22 @@ impl SshLobby {
         }
         lines.push(Line::blank());
         lines.push(Line::heading("Scenarios: start a new drill"));
-        for (i, e) in self.catalogue.entries.iter().enumerate() {
+        let shown = self.filter.visible(&self.catalogue.entries);
+        let filter = self
+            .filter
+            .line(Scope::Rooms, shown.len(), self.catalogue.entries.len());
+        lines.push(if self.filter.narrows() || self.filter.is_typing() {
+            Line::heading(&fit(&format!("  {filter}"), w))
+        } else {
+            Line::muted(&fit(&format!("  {filter}"), w))
+        });
+        if shown.is_empty() && !self.catalogue.entries.is_empty() {
+            let [what, how] = self.filter.nothing_matches(Scope::Rooms);
+            lines.push(Line::warning(&fit(&format!("  {what}"), w)));
+            lines.push(Line::muted(&fit(&format!("  {how}"), w)));
+        }
+        for (pos, i) in shown.into_iter().enumerate() {
+            let e = &self.catalogue.entries[i];
             let sel = self.selected.as_ref() == Some(&Row::Scenario(i));
             let m = &e.scenario.meta;
             let tag = format!(" {}", m.difficulty.label());
@@ -374,7 +398,7 @@ impl SshLobby {
             lines.push(Line::item(
                 format!("{name:<room$}{tag}"),
                 sel,
-                self.rooms.len() + i,
+                self.rooms.len() + pos,
             ));
         }
         for p in self.catalogue.problems.iter().take(3) {
