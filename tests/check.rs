@@ -701,7 +701,13 @@ label = "c"
 
 #[test]
 fn a_source_needs_a_title_an_org_and_a_real_date() {
-    let base = std::fs::read_to_string("scenarios/bad-deploy.toml").unwrap();
+    // bad-deploy without its own source and family, so the test can give them.
+    let base: String = std::fs::read_to_string("scenarios/bad-deploy.toml")
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("source = ") && !l.starts_with("family = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let good = base.replacen(
         "tags = [",
         "source = { title = \"Postmortem\", org = \"Example\", date = \"2021-06-08\" }\nfamily = \"deploy\"\ntags = [",

@@ -128,7 +128,11 @@ fn golden_reports_for_the_winning_path() {
         v["action_items"][0]["text"],
         "add a canary gate to the release train"
     );
-    assert_eq!(v["decisions"][0]["what_we_did"], "");
+    // The row is linked to the `back-or-forward` decision point: the recording fills it in.
+    assert_eq!(
+        v["decisions"][0]["what_we_did"],
+        "Roll back to v2.40.3 (script)"
+    );
 }
 
 #[test]

@@ -165,6 +165,10 @@ fn a_pair_shares_a_drill_over_the_socket() {
     // A's cue shows on B, attributed to A.
     a.press("g");
     b.wait_line(&["ana: Check the deploy history"]);
+    // The deploy history opens the roll-back-or-forward decision over the feed; A rolls back,
+    // which decides it, and the feed shows again.
+    a.press("r");
+    b.wait_line(&["ana: chose Roll back"]);
 
     // Killing B's join process leaves the drill running; B is away, not gone.
     b.kill_hard();

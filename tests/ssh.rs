@@ -363,7 +363,7 @@ fn two_players_share_a_drill_resize_drop_rejoin_and_hear_the_server_stop() {
     b.wait_all(&["bad-deploy-1", "briefing", "ana (solo, conducts)"]);
     b.press("\r");
     b.wait_all(&["join bad-deploy-1 · pick your role", "Operator"]);
-    b.press("j");
+    b.press("jj"); // past the incident commander and the communications lead
     b.press("\r");
     b.wait_all(&["Enter starts the metronome"]);
 
@@ -514,7 +514,7 @@ fn a_pair_without_a_facilitator_starts_the_drill() {
         "join bad-deploy-1 · pick your role",
         "seated: ana (conducts)",
     ]);
-    b.press("j");
+    b.press("jj"); // past the incident commander and the communications lead
     b.press("\r"); // operator
     b.wait_all(&["Enter starts the metronome", "bo · ana conducts"]);
     b.press("\r");
@@ -578,4 +578,32 @@ fn each_seat_gets_its_own_colours_theme_and_name() {
         ok && out.contains("ana (solo, conducts), ana-2 (solo, conducts)"),
         "{out}"
     );
+}
+
+/// The SSH lobby filters and sorts the catalogue from a real client: a typed tag (with a `t`
+/// in it, which is a letter there and not the theme key), nothing matching and how to clear it,
+/// a difficulty, and the drill started is the one the filter shows.
+#[test]
+fn the_lobby_filters_the_catalogue_over_ssh() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    site.authorize(&site.public(&ana));
+    let server = site.serve(&[]);
+    let a = server.term(&ana, "ana", 80, 24);
+    a.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
+    a.wait_all(&["all 15 · by id"]);
+    a.press("/tls");
+    a.wait_all(&["tag: tls"]);
+    a.press("\r");
+    a.wait_all(&["tag tls · 1 of 15", "cert-expiry · Partner API"]);
+    a.press("m");
+    a.wait_all(&["no drill matches tag tls · ≤ 30 min", "press x to clear"]);
+    a.press("x");
+    a.wait_all(&["all 15 · by id"]);
+    a.press("dddd");
+    a.wait_all(&["expert · 3 of 15", "bgp-withdrawal · A capacity"]);
+    a.press("\r");
+    a.wait_all(&["new drill · pick your role", "A capacity check takes"]);
+    a.press("\r");
+    a.wait_all(&["Enter starts the metronome", "backbone"]);
 }
