@@ -118,11 +118,12 @@ pub fn run(
         let mut stop = Stop::listen()?;
         let server = SeatServer { ctx: ctx.clone() };
         let disconnect = tokio::sync::watch::Sender::new(false);
+        let gate = Gate::new(limits);
         let accepting = gate::serve(
             &listener,
             Arc::new(config(host_key)),
             server,
-            Gate::new(limits),
+            gate.clone(),
             ctx.stopping.subscribe(),
             disconnect.subscribe(),
             "gamelan serve stopped",
@@ -139,8 +140,15 @@ pub fn run(
         // still connected is disconnected.
         ctx.stopping.send_replace(true);
         ctx.registry.close_all("the server is shutting down").await;
-        let deadline = Instant::now() + Duration::from_secs(3);
+        // Seats end on their own once told; a loaded machine may take seconds, so the
+        // deadline only bounds a seat that cannot finish (a client that stopped reading).
+        let deadline = Instant::now() + SHUTDOWN_GRACE;
         while ctx.live.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Clients close their connections when their channels end: let them, so the last
+        // words a seat wrote reach its terminal before anything is cut.
+        while gate.counts().0 > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         disconnect.send_replace(true);
@@ -148,6 +156,9 @@ pub fn run(
         Ok(())
     })
 }
+
+/// The longest a stopping server waits for its seats and connections to end by themselves.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Connections the kernel queues before `accept` takes them: room for a burst (a flood, or
 /// a team logging in at once) without dropping handshakes, which would cost a client a
