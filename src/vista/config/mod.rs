@@ -10,12 +10,14 @@
 
 pub mod builtin;
 pub mod check;
+pub mod datasource;
 pub mod grid;
 pub mod model;
 pub mod spec;
 
 pub use builtin::default_config;
 pub use check::{MAX_COLUMNS, MAX_PANES, MIN_REFRESH, compile_panes};
+pub use datasource::{Access, Auth, Datasource, DatasourceKind, Header, HeaderValue, Secret};
 pub use grid::{Grid, GridCell, GridRow};
 pub use model::*;
 pub use spec::{Defaults, PaneSpec, SourceSpec, VistaFileSpec, VistaSpec};
