@@ -164,6 +164,8 @@ impl Http {
 
     fn transport_error(&self, e: ureq::Error) -> String {
         if let Some(tls) = rustls_error(&e) {
+            // Build the agent again at the next request, so a fixed CA file is read.
+            *self.agent.lock().unwrap_or_else(|p| p.into_inner()) = None;
             return tls_error(tls, &self.base, &self.access);
         }
         match e {
@@ -265,7 +267,11 @@ pub fn tls_error(e: &rustls::Error, base: &str, access: &Access) -> String {
                 if presented.is_empty() {
                     "no name".to_string()
                 } else {
-                    presented.join(", ")
+                    presented
+                        .iter()
+                        .map(|p| bare_name(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 expected.to_str()
             ),
@@ -291,6 +297,14 @@ pub fn tls_error(e: &rustls::Error, base: &str, access: &Access) -> String {
             "TLS with {base} failed: {}",
             one_line(&other.to_string(), 200)
         ),
+    }
+}
+
+/// A presented name as rustls writes it (`DnsName("prom.test")`), bare: `prom.test`.
+fn bare_name(p: &str) -> &str {
+    match (p.find('"'), p.rfind('"')) {
+        (Some(a), Some(b)) if b > a => &p[a + 1..b],
+        _ => p,
     }
 }
 
@@ -377,7 +391,10 @@ mod tests {
             presented: vec!["DnsName(\"prom.test\")".into()],
         });
         let m = tls_error(&name, "https://127.0.0.1:1", &a);
-        assert!(m.contains("not 127.0.0.1: use one of those names"), "{m}");
+        assert!(
+            m.contains("is for prom.test, not 127.0.0.1: use one of those names"),
+            "{m}"
+        );
         let expired = rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
             time: rustls::pki_types::UnixTime::since_unix_epoch(Duration::from_secs(2_000_000_000)),
             not_after: rustls::pki_types::UnixTime::since_unix_epoch(Duration::from_secs(
