@@ -326,3 +326,76 @@ async fn capture_writes_replayable_signals() {
     assert!(stderr.contains("query `none` returned no data"), "{stderr}");
     assert!(Path::new(&file).exists());
 }
+
+/// The host vista's panes as PromQL (docs/vista-node.example.toml) over a real node exporter
+/// scraped by a real Prometheus agree with the host source reading this same machine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_panes_over_a_real_node_exporter_agree_with_the_host_source() {
+    let Some(node) = common::peers::NodeExporter::start() else {
+        return;
+    };
+    let Some(prom) = Prometheus::start_with(common::peers::PromSetup {
+        scrape: vec![("node".into(), node.target())],
+        ..Default::default()
+    }) else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/vista-node.example.toml")).unwrap();
+    let text = text
+        .replace("http://127.0.0.1:9090", &prom.url())
+        .replace("refresh = \"5s\"", "refresh = \"500ms\"")
+        .replace("refresh = \"30s\"", "refresh = \"1s\"")
+        .replace("step = \"15s\"", "step = \"1s\"");
+    let mut cfg = vista_config(&text);
+    // The host source beside them, on the same machine.
+    let host = vista_config(
+        "[[panes]]\nid = \"host\"\nrefresh = \"500ms\"\nsource = { type = \"host\", metrics = [\"memory\", \"load\", \"disk\"] }\n",
+    );
+    cfg.panes.extend(host.panes);
+    let h = vista::spawn(&cfg);
+    let target = node.target();
+    let one = |s: &gamelan::vista::PaneState, label: &str| {
+        s.series
+            .iter()
+            .find(|x| x.label == label)
+            .and_then(|x| x.latest())
+    };
+    let s = wait_pane(&h, "memory", "memory used", |s| one(s, &target).is_some()).await;
+    let mem = one(&s, &target).unwrap();
+    let load = wait_pane(&h, "load", "load averages", |s| s.series.len() == 3).await;
+    let disk = wait_pane(&h, "disk", "the root filesystem", |s| one(s, "/").is_some()).await;
+    let cpu = wait_pane(&h, "cpu", "CPU busy", |s| one(s, &target).is_some()).await;
+    let net = wait_pane(&h, "net", "rx and tx", |s| {
+        one(s, "rx").is_some() && one(s, "tx").is_some()
+    })
+    .await;
+    let host = wait_pane(&h, "host", "host figures", |s| {
+        s.series("memory").is_some() && s.series("load15").is_some() && s.series("disk:/").is_some()
+    })
+    .await;
+    let host_mem = host.series("memory").unwrap().latest().unwrap();
+    assert!(
+        (mem - host_mem).abs() < 5.0,
+        "memory through node exporter {mem:.1}% vs host {host_mem:.1}%"
+    );
+    let (l15, host_l15) = (
+        one(&load, "node_load15").unwrap(),
+        host.series("load15").unwrap().latest().unwrap(),
+    );
+    assert!(
+        (l15 - host_l15).abs() < 1.0,
+        "load15 {l15} vs host {host_l15}"
+    );
+    let (d, host_d) = (
+        one(&disk, "/").unwrap(),
+        host.series("disk:/").unwrap().latest().unwrap(),
+    );
+    assert!(
+        (d - host_d).abs() < 1.0,
+        "disk / {d:.2}% vs host {host_d:.2}%"
+    );
+    let c = one(&cpu, &target).unwrap();
+    assert!((0.0..=100.0).contains(&c), "cpu {c}");
+    assert!(one(&net, "rx").unwrap() >= 0.0 && one(&net, "tx").unwrap() >= 0.0);
+}

@@ -518,7 +518,11 @@ fn durations_and_times() {
 #[test]
 fn shipped_examples_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for f in ["vista.example.toml", "docs/vista-prometheus.example.toml"] {
+    for f in [
+        "vista.example.toml",
+        "docs/vista-prometheus.example.toml",
+        "docs/vista-node.example.toml",
+    ] {
         let cfg = VistaConfig::load(&root.join(f))
             .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
         assert!(

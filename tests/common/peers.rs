@@ -356,6 +356,11 @@ pub struct Alertmanager {
 impl Alertmanager {
     /// Starts one with `config` (alertmanager.yml) and waits until it is ready.
     pub fn start(config: &str) -> Option<Alertmanager> {
+        Alertmanager::start_with(config, None)
+    }
+
+    /// The same behind a `--web.config.file`; then it waits until the server answers at all.
+    pub fn start_with(config: &str, web_config: Option<&str>) -> Option<Alertmanager> {
         let bin = binary(
             "/usr/bin/prometheus-alertmanager",
             "GAMELAN_ALERTMANAGER",
@@ -365,17 +370,27 @@ impl Alertmanager {
         let port = free_port();
         let cfg = dir.path().join("alertmanager.yml");
         std::fs::write(&cfg, config).unwrap();
-        let args = vec![
+        let mut args = vec![
             format!("--config.file={}", cfg.display()),
             format!("--storage.path={}", dir.path().join("data").display()),
             format!("--web.listen-address=127.0.0.1:{port}"),
             "--cluster.listen-address=".into(),
             "--log.level=warn".into(),
         ];
+        if let Some(web) = web_config {
+            let path = dir.path().join("web.yml");
+            std::fs::write(&path, web).unwrap();
+            args.push(format!("--web.config.file={}", path.display()));
+        }
         let mut server = Server::new("alertmanager", bin, dir.path(), port, args);
         server.launch();
         let url = format!("http://127.0.0.1:{port}/-/ready");
-        server.wait_ok(&url, &agent(None), None);
+        let agent = agent(None);
+        if web_config.is_some() {
+            server.wait_until("an answer", || agent.get(&url).call().is_ok());
+        } else {
+            server.wait_ok(&url, &agent, None);
+        }
         Some(Alertmanager { dir, server })
     }
 
