@@ -130,10 +130,12 @@ pub fn draw(buf: &mut Buffer, r: Rect, g: &AlertGroups, now: f64, theme: &Theme)
                 AmState::Silenced => ("◌", "silenced"),
                 AmState::Inhibited => ("⊘", "inhibited"),
             };
-            let age = a.starts_at.map_or_else(
-                || what.to_string(),
-                |t| format!("{what} {}", since(now - t)),
-            );
+            // The age is how long the alert has fired; a muted one says so on its next line.
+            let age = match (a.starts_at, a.state) {
+                (Some(t), AmState::Firing) => format!("{what} {}", since(now - t)),
+                (Some(t), _) => since(now - t),
+                (None, _) => what.to_string(),
+            };
             let mut line = format!("{mark} {}", clean(&a.name));
             if !a.severity.is_empty() {
                 line = format!("{line} {}", clean(&a.severity));

@@ -371,6 +371,86 @@ mod tests {
         assert!(m.contains("read /api/v2/silences"), "{m}");
     }
 
+    /// One request to a loopback listener that answers `status`: the request head it got.
+    fn exchange(access: &Access, status: u16) -> (Result<Answer, String>, String) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            let body = "{}";
+            write!(
+                conn,
+                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let r = Http::new(&base, access, Duration::from_secs(5))
+            .get("/api/v1/query", &[("query", "up")]);
+        (r, server.join().unwrap().to_ascii_lowercase())
+    }
+
+    #[test]
+    fn credentials_and_headers_are_sent_from_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let pw = dir.path().join("pw");
+        std::fs::write(&pw, "s3cret\n").unwrap();
+        let key = dir.path().join("key");
+        std::fs::write(&key, "  k-123 \n").unwrap();
+        let access = Access {
+            datasource: Some("prod".into()),
+            auth: Auth::Basic {
+                username: "ops".into(),
+                password: Secret::File(pw.clone()),
+            },
+            headers: vec![
+                crate::vista::config::Header {
+                    name: "X-Scope-OrgID".into(),
+                    value: HeaderValue::Text("team-a".into()),
+                },
+                crate::vista::config::Header {
+                    name: "X-Api-Key".into(),
+                    value: HeaderValue::Secret(Secret::File(key)),
+                },
+            ],
+            ca_file: None,
+        };
+        let (r, head) = exchange(&access, 200);
+        assert_eq!(r.unwrap().status, 200);
+        // base64("ops:s3cret")
+        assert!(
+            head.contains("authorization: basic b3bzonmzy3jlda==\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains("x-scope-orgid: team-a") && head.contains("x-api-key: k-123\r\n"),
+            "{head}"
+        );
+        let bearer = Access {
+            auth: Auth::Bearer(Secret::File(pw)),
+            headers: Vec::new(),
+            ..access
+        };
+        let (r, head) = exchange(&bearer, 403);
+        assert!(head.contains("authorization: bearer s3cret\r\n"), "{head}");
+        let m = r.unwrap_err();
+        assert!(
+            m.starts_with("HTTP 403 Forbidden from http://127.0.0.1:"),
+            "{m}"
+        );
+        assert!(
+            m.contains("knows the bearer token from the file") && m.contains("read /api/v1/query"),
+            "{m}"
+        );
+    }
+
     #[test]
     fn tls_errors_say_which_part_is_wrong() {
         let a = access(Auth::None);
