@@ -275,3 +275,91 @@ async fn tls_trusts_the_ca_file_and_names_what_is_wrong_with_a_certificate() {
     })
     .await;
 }
+
+/// As a user runs it: `gamelan vista` in a real terminal at 80x24 reads an authenticated
+/// Prometheus with the password from an environment variable, a pane with a wrong password
+/// says so in its own frame, the rest keeps running, an inline password in an edit is refused
+/// with its position, and q gives the terminal back.
+#[test]
+fn the_console_shows_auth_errors_in_their_panes_and_keeps_running() {
+    let Some(prom) = Prometheus::start_with(PromSetup {
+        web_config: Some(basic_auth_users()),
+        ..PromSetup::default()
+    }) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = format!(
+        r#"[vista]
+title = "auth check"
+refresh = "300ms"
+columns = 2
+
+[datasource.prod]
+type = "prometheus"
+url = "{url}"
+basic_auth = {{ username = "{USER}", password_env = "GAMELAN_TEST_PROM_PASSWORD" }}
+
+[datasource.stale]
+type = "prometheus"
+url = "{url}"
+basic_auth = {{ username = "{USER}", password_env = "GAMELAN_TEST_OLD_PASSWORD" }}
+
+[[panes]]
+id = "answer"
+title = "Answer"
+kind = "list"
+source = {{ type = "prometheus", datasource = "prod", query = "vector(42)", legend = "answer" }}
+
+[[panes]]
+id = "old"
+title = "Old password"
+source = {{ type = "prometheus", datasource = "stale", query = "vector(1)" }}
+"#,
+        url = prom.url()
+    );
+    let cfg = dir.path().join("vista.toml");
+    std::fs::write(&cfg, &good).unwrap();
+    // From its directory, so that the status line's `vista.toml:line:col` fits in 80 columns.
+    let script = format!(
+        "cd '{}' && \"$G\" vista --config vista.toml; echo EXIT=$?; stty -a",
+        dir.path().display()
+    );
+    let config_dir = dir.path().join("config");
+    let t = common::Term::sh(
+        "vista-auth",
+        &script,
+        &[
+            ("GAMELAN_CONFIG_DIR", config_dir.as_os_str()),
+            ("GAMELAN_TEST_PROM_PASSWORD", std::ffi::OsStr::new(PASSWORD)),
+            (
+                "GAMELAN_TEST_OLD_PASSWORD",
+                std::ffi::OsStr::new("last year's"),
+            ),
+        ],
+        80,
+        24,
+    );
+    t.wait_for("auth check");
+    t.wait_line(&["answer", "42"]);
+    let screen = t.wait_for("HTTP 401");
+    assert!(screen.contains("refused user `ops`"), "{screen}");
+    assert!(
+        !screen.contains("last year"),
+        "the secret never reaches the screen:\n{screen}"
+    );
+    std::fs::write(
+        &cfg,
+        good.replace(
+            r#"password_env = "GAMELAN_TEST_OLD_PASSWORD""#,
+            r#"password = "hunter2""#,
+        ),
+    )
+    .unwrap();
+    let screen = t.wait_for("kept the last good vista: vista.toml:14:45: datasource `sta");
+    assert!(screen.contains("kept the last good vista"), "{screen}");
+    t.wait_line(&["answer", "42"]);
+    t.press("q");
+    let screen = t.wait_stty();
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}
