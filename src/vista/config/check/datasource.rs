@@ -27,6 +27,12 @@ const SECRET_HEADER_WORDS: [&str; 7] = [
     "auth",
 ];
 
+/// A word with its article: `a prometheus`, `an alertmanager`.
+fn a(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
+}
+
 /// The kind of server a source type reads.
 pub(super) fn server_kind(ty: SourceType) -> DatasourceKind {
     match ty {
@@ -424,10 +430,10 @@ impl Checker<'_> {
                 self.err(
                     d.span(),
                     format!(
-                        "datasource `{name}` is an {} server; a {} source reads a {} one",
-                        ds.kind.label(),
-                        ty.label(),
-                        kind.label()
+                        "datasource `{name}` is {} server; {} source reads {} one",
+                        a(ds.kind.label()),
+                        a(ty.label()),
+                        a(kind.label())
                     ),
                 );
                 return None;
@@ -454,14 +460,14 @@ impl Checker<'_> {
         }
         let msg = if of_kind.is_empty() {
             format!(
-                "a {} source needs `url` or `datasource` (or set `{} = URL` in [vista])",
-                ty.label(),
+                "{} source needs `url` or `datasource` (or set `{} = URL` in [vista])",
+                a(ty.label()),
                 kind.label()
             )
         } else {
             format!(
-                "a {} source needs `datasource`: there are several {} datasources ({}) and none is `default = true`",
-                ty.label(),
+                "{} source needs `datasource`: there are several {} datasources ({}) and none is `default = true`",
+                a(ty.label()),
                 kind.label(),
                 of_kind
                     .iter()
@@ -636,7 +642,9 @@ source = { type = "alertmanager", group_by = ["severity"], filter = ['team="a"']
         );
         let (_, _, m) = first_error(&pane(", datasource = \"am\""));
         assert!(
-            m.contains("datasource `am` is an alertmanager server"),
+            m.contains(
+                "datasource `am` is an alertmanager server; a prometheus source reads a prometheus one"
+            ),
             "{m}"
         );
         let (_, _, m) = first_error(&pane(", datasource = \"prod\", url = \"http://xrom\""));
@@ -650,11 +658,13 @@ source = { type = "alertmanager", group_by = ["severity"], filter = ['team="a"']
             "{m}"
         );
         let (_, _, m) = first_error(
-            "[[panes]]\nid = \"a\"\nsource = { type = \"alertmanager\", filter = [\"severity\"] }\n",
+            "[[panes]]\nid = \"a\"\nsource = { type = \"alertmanager\", url = \"http://am:9093\", filter = [\"severity\"] }\n",
         );
+        assert!(m.contains("is not a matcher"), "{m}");
+        let (_, _, m) =
+            first_error("[[panes]]\nid = \"a\"\nsource = { type = \"alertmanager\" }\n");
         assert!(
-            m.contains("a alertmanager source needs `url` or `datasource`")
-                || m.contains("is not a matcher"),
+            m.contains("an alertmanager source needs `url` or `datasource`"),
             "{m}"
         );
         let cfg = parse("[vista]\nalertmanager = \"http://127.0.0.1:9093\"\n[[panes]]\nid = \"a\"\nsource = { type = \"alertmanager\", silences = false }\n").unwrap();
