@@ -91,7 +91,7 @@ async fn groups_silences_inhibitions_and_ages_from_a_real_alertmanager() {
     let Some(am) = Alertmanager::start(AM_CONFIG) else {
         return;
     };
-    let Some(_prom) = Prometheus::start_with(PromSetup {
+    let Some(prom) = Prometheus::start_with(PromSetup {
         rules: RULES.into(),
         alertmanagers: vec![am.server.port],
         ..PromSetup::default()
@@ -124,8 +124,13 @@ source = {{ type = "alertmanager", filter = ['severity="page"'] }}
 [[panes]]
 id = "bad"
 source = {{ type = "alertmanager", filter = ['alertname=~"("'] }}
+
+[[panes]]
+id = "notam"
+source = {{ type = "alertmanager", url = "{prom}" }}
 "#,
-        url = am.url()
+        url = am.url(),
+        prom = prom.url()
     ));
     let h = vista::spawn(&cfg);
     let s = wait_pane(&h, "am", "firing, silenced and inhibited alerts", |s| {
@@ -207,6 +212,15 @@ source = {{ type = "alertmanager", filter = ['alertname=~"("'] }}
     .await;
     let m = &s.current_error().unwrap().message;
     assert!(m.starts_with("Alertmanager HTTP 400 from"), "{m}");
+    let s = wait_pane(&h, "notam", "a Prometheus taken for an Alertmanager", |s| {
+        s.status == Status::Error
+    })
+    .await;
+    let m = &s.current_error().unwrap().message;
+    assert!(
+        m.contains("HTTP 404") && m.contains("is it an Alertmanager with API v2"),
+        "{m}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

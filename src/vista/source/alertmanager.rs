@@ -39,8 +39,13 @@ impl AlertmanagerSource {
                     _ => None,
                 })
                 .unwrap_or_else(|| answer.body.clone());
+            let hint = if answer.status == 404 {
+                " (is it an Alertmanager with API v2, with the right path prefix in the url?)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "Alertmanager HTTP {} from {}{path}: {}",
+                "Alertmanager HTTP {} from {}{path}{hint}: {}",
                 answer.status,
                 self.http.base(),
                 one_line(&msg, 300)

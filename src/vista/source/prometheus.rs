@@ -173,8 +173,13 @@ impl Client {
         let answer = self.http.get(path, params)?;
         let (status, body) = (answer.status, answer.body);
         let json: Json = serde_json::from_str(&body).map_err(|_| {
+            let hint = if status == 404 {
+                " (is it a Prometheus server, with the right path prefix in the url?)"
+            } else {
+                ""
+            };
             format!(
-                "HTTP {status} from {}{path}: not a Prometheus API answer: {}",
+                "HTTP {status} from {}{path}: not a Prometheus API answer{hint}: {}",
                 self.base(),
                 one_line(&body, 120)
             )
