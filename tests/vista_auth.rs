@@ -363,3 +363,71 @@ source = {{ type = "prometheus", datasource = "stale", query = "vector(1)" }}
     let screen = t.wait_stty();
     assert!(screen.contains("EXIT=0"), "{screen}");
 }
+
+/// `gamelan capture --prometheus NAME` reads through the `[datasource.NAME]` of vista.toml,
+/// credentials included; a refused one fails with the same message a pane shows.
+#[test]
+fn capture_reads_through_a_named_datasource() {
+    let Some(prom) = Prometheus::start_with(PromSetup {
+        web_config: Some(basic_auth_users()),
+        ..PromSetup::default()
+    }) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good", PASSWORD);
+    let wrong = write(dir.path(), "wrong", "nope");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("vista.toml"),
+        format!(
+            "[datasource.prod]\ntype = \"prometheus\"\nurl = \"{url}\"\nbasic_auth = {{ username = \"{USER}\", password_file = \"{good}\" }}\n\n\
+             [datasource.old]\ntype = \"prometheus\"\nurl = \"{url}\"\nbasic_auth = {{ username = \"{USER}\", password_file = \"{wrong}\" }}\n",
+            url = prom.url()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("captured.toml");
+    let capture = |source: &str| {
+        std::process::Command::new(common::BIN)
+            .args([
+                "capture",
+                "--prometheus",
+                source,
+                "--query",
+                "seven=vector(7)",
+            ])
+            .args(["--from", "-3s", "--step", "1s", "-o"])
+            .arg(&out)
+            .env("GAMELAN_CONFIG_DIR", &config)
+            .output()
+            .unwrap()
+    };
+    // Prometheus answers once it is ready; until then the capture fails and is tried again.
+    let end = std::time::Instant::now() + common::peers::DEADLINE;
+    let r = loop {
+        let r = capture("prod");
+        if r.status.success() || std::time::Instant::now() > end {
+            break r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("captured 1 signal(s), 4 samples each"),
+        "{stderr}"
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().contains("7.0"));
+    let r = capture("old");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(!r.status.success());
+    assert!(
+        stderr.contains("HTTP 401 Unauthorized") && stderr.contains("(datasource `old`)"),
+        "{stderr}"
+    );
+    let r = capture("nowhere");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("has no [datasource.nowhere]"), "{stderr}");
+}

@@ -66,6 +66,15 @@ impl VistaConfig {
         check::compile_vista(spec, file, src)
     }
 
+    /// The checked `[datasource.NAME]` tables of a vista file, its panes left unchecked.
+    pub fn load_datasources(path: &Path) -> Result<Vec<Datasource>, Vec<Diagnostic>> {
+        let name = path.display().to_string();
+        let src = crate::vista::regular::read_to_string(path, MAX_CONFIG_BYTES)
+            .map_err(|e| vec![Diagnostic::whole(&name, e)])?;
+        let spec: VistaFileSpec = parse_toml(&name, &src)?;
+        check::compile_datasources(&spec, &name, &src)
+    }
+
     /// Where each pane goes: panes fill rows left to right in order, wrapping when the next one
     /// does not fit in `columns`.
     pub fn grid(&self) -> Grid {

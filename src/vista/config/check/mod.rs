@@ -106,6 +106,27 @@ pub fn compile_vista(
     })
 }
 
+/// Checks only the `[datasource.NAME]` tables of a vista file (for `gamelan capture`).
+pub fn compile_datasources(
+    spec: &VistaFileSpec,
+    file: &str,
+    src: &str,
+) -> Result<Vec<super::Datasource>, Vec<Diagnostic>> {
+    let mut cx = Checker::new(file, src);
+    let v = spec.vista.clone().unwrap_or_default();
+    let out = cx.datasources(
+        &spec.datasource,
+        v.prometheus.is_some(),
+        v.alertmanager.is_some(),
+    );
+    let diags = cx.ck.finish();
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
 /// Checks pane specs (from a vista file or a scenario) and resolves their defaults. Problems are
 /// appended to `diags`; panes with problems are left out of the result.
 pub fn compile_panes(
