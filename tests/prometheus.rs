@@ -3,231 +3,19 @@
 //! `gamelan capture`. Each test starts its own server on a free port with a temporary data
 //! directory, scraping itself every second, and kills it when done (also on panic).
 //!
-//! The server binary is /usr/bin/prometheus (or $GAMELAN_PROMETHEUS). If it is missing the tests
-//! fail, because CI installs it; set GAMELAN_SKIP_PROMETHEUS=1 to skip them instead.
+//! The server binary is /usr/bin/prometheus (or $GAMELAN_PROMETHEUS); the servers are
+//! `common::peers`', shared with the other tests of real servers (a missing binary skips, and
+//! fails under CI's GAMELAN_REQUIRE_PEERS=1).
 
 mod common;
 
+use common::peers::{DEADLINE, Prometheus};
 use common::{vista_config, wait_pane};
 
 use gamelan::vista::{self, Status};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// Longest wait for any one condition.
-const DEADLINE: Duration = Duration::from_secs(30);
-
-fn binary() -> Option<PathBuf> {
-    if std::env::var("GAMELAN_SKIP_PROMETHEUS").is_ok_and(|v| v == "1") {
-        eprintln!("GAMELAN_SKIP_PROMETHEUS=1: skipping the Prometheus test");
-        return None;
-    }
-    let bin = std::env::var_os("GAMELAN_PROMETHEUS")
-        .map_or_else(|| PathBuf::from("/usr/bin/prometheus"), PathBuf::from);
-    assert!(
-        bin.exists(),
-        "{} is missing: install Debian's `prometheus` package (apt-get install prometheus), \
-         or set GAMELAN_SKIP_PROMETHEUS=1 to skip these tests",
-        bin.display()
-    );
-    Some(bin)
-}
-
-/// A Prometheus server for one test; killed on drop.
-struct Prometheus {
-    bin: PathBuf,
-    dir: tempfile::TempDir,
-    port: u16,
-    child: Option<Child>,
-}
-
-impl Prometheus {
-    fn start() -> Option<Prometheus> {
-        let bin = binary()?;
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let rules = dir.path().join("rules.yml");
-        std::fs::write(
-            &rules,
-            r#"groups:
-  - name: gamelan-test
-    rules:
-      - alert: AlwaysFiring
-        expr: vector(1) > 0
-        labels:
-          severity: page
-        annotations:
-          summary: "always firing, for the vista test"
-"#,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("prometheus.yml"),
-            format!(
-                r#"global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - {rules}
-scrape_configs:
-  - job_name: prometheus
-    static_configs:
-      - targets: ["127.0.0.1:{port}"]
-"#,
-                rules = rules.display()
-            ),
-        )
-        .unwrap();
-        let mut p = Prometheus {
-            bin,
-            dir,
-            port,
-            child: None,
-        };
-        p.launch();
-        Some(p)
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn launch(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.path().join("prometheus.log"))
-            .unwrap();
-        let mut cmd = Command::new(&self.bin);
-        cmd.arg(format!(
-            "--config.file={}",
-            self.dir.path().join("prometheus.yml").display()
-        ))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            self.dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{}", self.port))
-        .arg("--log.level=warn")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log);
-        // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill the server if
-        // this test process dies without running its destructors.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        self.child = Some(cmd.spawn().unwrap());
-        self.wait_ready();
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("prometheus.log")).unwrap_or_default()
-    }
-
-    fn wait_ready(&mut self) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(2)))
-            .proxy(None)
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let end = Instant::now() + DEADLINE;
-        loop {
-            if let Ok(r) = agent.get(&format!("{}/-/ready", self.url())).call()
-                && r.status() == 200
-            {
-                return;
-            }
-            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
-                panic!(
-                    "prometheus exited ({status}) before it was ready:\n{}",
-                    self.log()
-                );
-            }
-            assert!(
-                Instant::now() < end,
-                "prometheus not ready after {DEADLINE:?}:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Stops the server gracefully (SIGTERM), killing it if it takes too long.
-    fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        // SAFETY: signals our own child process.
-        unsafe {
-            libc::kill(child.id() as i32, libc::SIGTERM);
-        }
-        let end = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < end {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-
-    /// Waits until `query` has a value (Prometheus scrapes itself first a few seconds after start).
-    async fn wait_scraped(&self, query: &str) {
-        let client = vista::source::prometheus::Client::new(&self.url(), Duration::from_secs(5));
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let r = client.query(query, None);
-            if r.as_ref().is_ok_and(|s| !s.is_empty()) {
-                break;
-            }
-            assert!(
-                Instant::now() < end,
-                "`{query}` has no value after {DEADLINE:?}: {r:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        // One more scrape, so that the series has two samples.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-    }
-
-    /// Some requests that are not 2xx, so that an SLO has something to count.
-    fn bad_requests(&self, n: usize) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .proxy(None)
-            .http_status_as_error(false)
-            .build()
-            .into();
-        for _ in 0..n {
-            let r = agent
-                .get(&format!("{}/api/v1/query", self.url()))
-                .query("query", "this is not promql (")
-                .call()
-                .unwrap();
-            assert_eq!(r.status(), 400);
-        }
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn range_and_instant_panes_get_real_values() {
@@ -537,4 +325,77 @@ async fn capture_writes_replayable_signals() {
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert!(stderr.contains("query `none` returned no data"), "{stderr}");
     assert!(Path::new(&file).exists());
+}
+
+/// The host vista's panes as PromQL (docs/vista-node.example.toml) over a real node exporter
+/// scraped by a real Prometheus agree with the host source reading this same machine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_panes_over_a_real_node_exporter_agree_with_the_host_source() {
+    let Some(node) = common::peers::NodeExporter::start() else {
+        return;
+    };
+    let Some(prom) = Prometheus::start_with(common::peers::PromSetup {
+        scrape: vec![("node".into(), node.target())],
+        ..Default::default()
+    }) else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("docs/vista-node.example.toml")).unwrap();
+    let text = text
+        .replace("http://127.0.0.1:9090", &prom.url())
+        .replace("refresh = \"5s\"", "refresh = \"500ms\"")
+        .replace("refresh = \"30s\"", "refresh = \"1s\"")
+        .replace("step = \"15s\"", "step = \"1s\"");
+    let mut cfg = vista_config(&text);
+    // The host source beside them, on the same machine.
+    let host = vista_config(
+        "[[panes]]\nid = \"host\"\nrefresh = \"500ms\"\nsource = { type = \"host\", metrics = [\"memory\", \"load\", \"disk\"] }\n",
+    );
+    cfg.panes.extend(host.panes);
+    let h = vista::spawn(&cfg);
+    let target = node.target();
+    let one = |s: &gamelan::vista::PaneState, label: &str| {
+        s.series
+            .iter()
+            .find(|x| x.label == label)
+            .and_then(|x| x.latest())
+    };
+    let s = wait_pane(&h, "memory", "memory used", |s| one(s, &target).is_some()).await;
+    let mem = one(&s, &target).unwrap();
+    let load = wait_pane(&h, "load", "load averages", |s| s.series.len() == 3).await;
+    let disk = wait_pane(&h, "disk", "the root filesystem", |s| one(s, "/").is_some()).await;
+    let cpu = wait_pane(&h, "cpu", "CPU busy", |s| one(s, &target).is_some()).await;
+    let net = wait_pane(&h, "net", "rx and tx", |s| {
+        one(s, "rx").is_some() && one(s, "tx").is_some()
+    })
+    .await;
+    let host = wait_pane(&h, "host", "host figures", |s| {
+        s.series("memory").is_some() && s.series("load15").is_some() && s.series("disk:/").is_some()
+    })
+    .await;
+    let host_mem = host.series("memory").unwrap().latest().unwrap();
+    assert!(
+        (mem - host_mem).abs() < 5.0,
+        "memory through node exporter {mem:.1}% vs host {host_mem:.1}%"
+    );
+    let (l15, host_l15) = (
+        one(&load, "node_load15").unwrap(),
+        host.series("load15").unwrap().latest().unwrap(),
+    );
+    assert!(
+        (l15 - host_l15).abs() < 1.0,
+        "load15 {l15} vs host {host_l15}"
+    );
+    let (d, host_d) = (
+        one(&disk, "/").unwrap(),
+        host.series("disk:/").unwrap().latest().unwrap(),
+    );
+    assert!(
+        (d - host_d).abs() < 1.0,
+        "disk / {d:.2}% vs host {host_d:.2}%"
+    );
+    let c = one(&cpu, &target).unwrap();
+    assert!((0.0..=100.0).contains(&c), "cpu {c}");
+    assert!(one(&net, "rx").unwrap() >= 0.0 && one(&net, "tx").unwrap() >= 0.0);
 }

@@ -400,7 +400,7 @@ source = { type = "file", path = "/x", highlight = ["ok", "(unclosed"] }
         "v.toml:7:8: a alerts pane cannot show a command source (it can show it as: chart, gauge, list)",
         "v.toml:8:58: `query` is not a field of a command source",
         "v.toml:11:6: duplicate pane id `a`",
-        "v.toml:12:10: a prometheus source needs `url` (or set `prometheus = URL` in [vista])",
+        "v.toml:12:10: a prometheus source needs `url` or `datasource` (or set `prometheus = URL` in [vista])",
         "v.toml:16:8: span must be between 1 and the number of columns (2)",
         "v.toml:17:59: bad highlight pattern `(unclosed`",
     ];
@@ -518,7 +518,11 @@ fn durations_and_times() {
 #[test]
 fn shipped_examples_parse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for f in ["vista.example.toml", "docs/vista-prometheus.example.toml"] {
+    for f in [
+        "vista.example.toml",
+        "docs/vista-prometheus.example.toml",
+        "docs/vista-node.example.toml",
+    ] {
         let cfg = VistaConfig::load(&root.join(f))
             .unwrap_or_else(|d| panic!("{}", gamelan::diag::render(&d)));
         assert!(

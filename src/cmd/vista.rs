@@ -98,9 +98,11 @@ pub(crate) async fn drive(
 ) -> Result<()> {
     let (path, explicit) = (cx.path, cx.explicit);
     let mut changes = handle.subscribe();
-    let config_dir = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // `--config vista.toml` has an empty parent: watch the current directory, not "".
+    let config_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let themes_dir = theme.choice.themes_dir.clone();
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
     let mut stop = Stop::listen()?;

@@ -4,6 +4,7 @@
 //! [`VistaSnapshot`], the view state and a `now` (unix seconds) the shell passes in: nothing
 //! here waits, locks or reads a clock.
 
+mod alert_groups;
 mod kinds;
 
 use super::theme::{Meaning, Theme};
@@ -218,9 +219,15 @@ pub fn draw_pane(
             format!(" · retry in {}", age((t - now).max(0.0)))
         });
         let msg = format!("▲ {}{retry}", clean(&e.message));
+        // With no data to show, the whole pane may say what is wrong and what to fix.
+        let most = if st.has_data() {
+            2
+        } else {
+            inner.height as usize
+        };
         for (n, l) in wrap(&msg, inner.width as usize)
             .iter()
-            .take(2.min(inner.height as usize))
+            .take(most.min(inner.height as usize))
             .enumerate()
         {
             buf.set_stringn(
@@ -231,7 +238,7 @@ pub fn draw_pane(
                 theme.style(Meaning::Critical),
             );
         }
-        let used = wrap(&msg, inner.width as usize).len().min(2) as u16;
+        let used = wrap(&msg, inner.width as usize).len().min(most) as u16;
         body = Rect {
             y: inner.y + used,
             height: inner.height.saturating_sub(used),
@@ -256,7 +263,10 @@ pub fn draw_pane(
         Display::List => list(buf, body, def, st, theme),
         Display::Log => log(buf, body, st, theme),
         Display::Slo => slo(buf, body, st, theme),
-        Display::Alerts => alerts(buf, body, st, theme),
+        Display::Alerts => match &st.alert_groups {
+            Some(g) => alert_groups::draw(buf, body, g, now, theme),
+            None => alerts(buf, body, st, theme),
+        },
     }
 }
 

@@ -21,8 +21,9 @@ pub const MAX_SERIES_PER_QUERY: usize = crate::vista::state::MAX_SERIES;
 /// `gamelan capture` arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CaptureArgs {
-    /// Base URL of the Prometheus server, e.g. http://127.0.0.1:9090.
-    #[arg(long, value_name = "URL")]
+    /// Base URL of the Prometheus server (http://127.0.0.1:9090), or the name of a
+    /// `[datasource.NAME]` in vista.toml, read with its credentials, headers and CA.
+    #[arg(long, value_name = "URL|DATASOURCE")]
     pub prometheus: String,
     /// A series to record, as NAME=PROMQL; NAME becomes the signal id. Repeat for more.
     #[arg(long = "query", value_name = "NAME=PROMQL", required = true)]
@@ -48,6 +49,8 @@ pub struct CaptureArgs {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capture {
     pub url: String,
+    /// Credentials, headers and CA (those of a datasource named by `--prometheus`).
+    pub access: crate::vista::config::Access,
     /// `(signal id, PromQL)`.
     pub queries: Vec<(String, String)>,
     pub from: f64,
@@ -104,7 +107,7 @@ impl Capture {
         let url = args.prometheus.trim().trim_end_matches('/').to_string();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
-                "--prometheus `{url}` must start with http:// or https://"
+                "--prometheus `{url}` must start with http:// or https:// (or name a [datasource.NAME] of vista.toml)"
             ));
         }
         let mut queries: Vec<(String, String)> = Vec::new();
@@ -132,6 +135,7 @@ impl Capture {
         }
         Ok(Capture {
             url,
+            access: Default::default(),
             queries,
             from,
             to,
@@ -151,7 +155,7 @@ impl Capture {
 
     /// Runs the range queries; a query that returns no data is an error.
     pub fn run(&self) -> Result<Vec<CapturedSignal>, String> {
-        let client = Client::new(&self.url, self.timeout);
+        let client = Client::with_access(&self.url, &self.access, self.timeout);
         let mut out = Vec::new();
         for (id, query) in &self.queries {
             let series = client
@@ -342,9 +346,43 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// Whether `--prometheus` names a datasource rather than giving a URL.
+pub fn names_datasource(prometheus: &str) -> bool {
+    let p = prometheus.trim();
+    !p.is_empty()
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Runs `gamelan capture`: queries, writes the fragment, and returns a one-line summary.
-pub fn run(args: &CaptureArgs) -> Result<String, String> {
-    let capture = Capture::from_args(args, now_unix())?;
+/// `vista` is the vista file whose `[datasource.NAME]` a `--prometheus NAME` names.
+pub fn run(args: &CaptureArgs, vista: &std::path::Path) -> Result<String, String> {
+    let mut args = args.clone();
+    let mut access = Default::default();
+    if names_datasource(&args.prometheus) {
+        let name = args.prometheus.trim().to_string();
+        let all = crate::vista::VistaConfig::load_datasources(vista).map_err(|d| {
+            format!(
+                "--prometheus {name}: {}",
+                crate::diag::render(&d).trim_end()
+            )
+        })?;
+        let ds = all.into_iter().find(|d| d.name == name).ok_or_else(|| {
+            format!(
+                "--prometheus {name}: {} has no [datasource.{name}]",
+                vista.display()
+            )
+        })?;
+        if ds.kind != crate::vista::DatasourceKind::Prometheus {
+            return Err(format!(
+                "--prometheus {name}: datasource `{name}` is not a prometheus one"
+            ));
+        }
+        args.prometheus = ds.url;
+        access = ds.access;
+    }
+    let mut capture = Capture::from_args(&args, now_unix())?;
+    capture.access = access;
     let signals = capture.run()?;
     let text = capture.to_toml(&signals);
     let summary = format!(
@@ -400,6 +438,7 @@ mod tests {
     fn resampling_fills_gaps() {
         let c = Capture {
             url: "http://x".into(),
+            access: Default::default(),
             queries: vec![],
             from: 100.0,
             to: 104.0,

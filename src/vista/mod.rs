@@ -22,6 +22,7 @@
 //!
 //! The file format is described in docs/vista-format.md.
 
+pub mod alert_groups;
 pub mod capture;
 pub mod config;
 pub mod regular;
@@ -34,9 +35,10 @@ pub mod state;
 pub use crate::clock as time;
 
 pub use config::{
-    CommandDef, Defaults, Display, FileDef, Grid, GridCell, GridRow, Highlight, HostDef,
-    HostMetric, Level, PaneDef, PaneSpec, Parse, PromAlerts, PromQuery, PromSlo, QueryMode,
-    SourceDef, SourceSpec, SourceType, VistaConfig, compile_panes, default_config,
+    Access, AmAlerts, Auth, CommandDef, Datasource, DatasourceKind, Defaults, Display, FileDef,
+    Grid, GridCell, GridRow, Highlight, HostDef, HostMetric, Level, PaneDef, PaneSpec, Parse,
+    PromAlerts, PromQuery, PromSlo, QueryMode, SourceDef, SourceSpec, SourceType, VistaConfig,
+    compile_panes, default_config,
 };
 pub use ring::Ring;
 pub use runner::{VistaHandle, backoff, spawn, spawn_on};

@@ -165,6 +165,8 @@ pub enum Reading {
     },
     Slo(SloReading),
     Alerts(Vec<AlertItem>),
+    /// Alert groups and silences from Alertmanager: they replace the last ones.
+    Alertmanager(super::alert_groups::AlertGroups),
 }
 
 /// Everything a pane shows, plus how its source is doing.
@@ -179,6 +181,8 @@ pub struct PaneState {
     pub line_capacity: usize,
     pub slo: Option<SloReading>,
     pub alerts: Vec<AlertItem>,
+    /// An Alertmanager pane's groups and silences.
+    pub alert_groups: Option<super::alert_groups::AlertGroups>,
     /// Unix seconds of the last successful poll.
     pub last_success: Option<f64>,
     /// The last failure; kept after recovery so the UI can say "recovered".
@@ -215,6 +219,7 @@ impl PaneState {
             line_capacity: line_capacity.max(1),
             slo: None,
             alerts: Vec::new(),
+            alert_groups: None,
             last_success: None,
             last_error: None,
             failures: 0,
@@ -340,6 +345,7 @@ impl PaneState {
                 self.slo = Some(slo);
             }
             Reading::Alerts(alerts) => self.alerts = alerts,
+            Reading::Alertmanager(groups) => self.alert_groups = Some(groups),
         }
         self.status = Status::Ok;
         self.failures = 0;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod peers;
+
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::ffi::OsStr;
 use std::io::{Read, Write};

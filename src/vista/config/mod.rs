@@ -10,12 +10,14 @@
 
 pub mod builtin;
 pub mod check;
+pub mod datasource;
 pub mod grid;
 pub mod model;
 pub mod spec;
 
 pub use builtin::default_config;
 pub use check::{MAX_COLUMNS, MAX_PANES, MIN_REFRESH, compile_panes};
+pub use datasource::{Access, Auth, Datasource, DatasourceKind, Header, HeaderValue, Secret};
 pub use grid::{Grid, GridCell, GridRow};
 pub use model::*;
 pub use spec::{Defaults, PaneSpec, SourceSpec, VistaFileSpec, VistaSpec};
@@ -62,6 +64,15 @@ impl VistaConfig {
     pub fn parse(src: &str, file: &str) -> Result<VistaConfig, Vec<Diagnostic>> {
         let spec: VistaFileSpec = parse_toml(file, src)?;
         check::compile_vista(spec, file, src)
+    }
+
+    /// The checked `[datasource.NAME]` tables of a vista file, its panes left unchecked.
+    pub fn load_datasources(path: &Path) -> Result<Vec<Datasource>, Vec<Diagnostic>> {
+        let name = path.display().to_string();
+        let src = crate::vista::regular::read_to_string(path, MAX_CONFIG_BYTES)
+            .map_err(|e| vec![Diagnostic::whole(&name, e)])?;
+        let spec: VistaFileSpec = parse_toml(&name, &src)?;
+        check::compile_datasources(&spec, &name, &src)
     }
 
     /// Where each pane goes: panes fill rows left to right in order, wrapping when the next one

@@ -1,5 +1,6 @@
 //! The compiled vista: plain values the runner and the UI use, every default resolved.
 
+use super::datasource::Access;
 use crate::vista::time::format_duration;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -113,6 +114,7 @@ pub enum SourceDef {
     Command(CommandDef),
     Host(HostDef),
     File(FileDef),
+    Alertmanager(AmAlerts),
 }
 
 impl SourceDef {
@@ -128,6 +130,7 @@ impl SourceDef {
             SourceDef::Command(_) => SourceType::Command,
             SourceDef::Host(_) => SourceType::Host,
             SourceDef::File(_) => SourceType::File,
+            SourceDef::Alertmanager(_) => SourceType::Alertmanager,
         }
     }
 
@@ -151,6 +154,7 @@ impl SourceDef {
                 )
             }
             SourceDef::File(f) => format!("file: {}", f.path.display()),
+            SourceDef::Alertmanager(a) => format!("alert groups from {}", a.url),
         }
     }
 }
@@ -167,6 +171,8 @@ pub struct PromQuery {
     pub window: Duration,
     /// Series label template: `{{label}}` is replaced by the label's value.
     pub legend: Option<String>,
+    /// Credentials, headers and CA of the server.
+    pub access: Access,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -197,6 +203,7 @@ pub struct PromSlo {
     pub objective: f64,
     pub window: Duration,
     pub burn_window: Duration,
+    pub access: Access,
 }
 
 /// `type = "prometheus_alerts"`: the server's alerts from `/api/v1/alerts`.
@@ -205,6 +212,24 @@ pub struct PromAlerts {
     pub url: String,
     /// Also list pending alerts (firing ones always show).
     pub pending: bool,
+    pub access: Access,
+}
+
+/// `type = "alertmanager"`: alert groups, silences and inhibitions from Alertmanager's API v2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmAlerts {
+    pub url: String,
+    pub access: Access,
+    /// Labels the alerts are grouped by; empty: the groups Alertmanager's routes make.
+    pub group_by: Vec<String>,
+    /// Alertmanager matchers (`severity="page"`) an alert must match to be listed.
+    pub filter: Vec<String>,
+    /// List silenced alerts (muted, with the silence); else only the count.
+    pub silenced: bool,
+    /// List inhibited alerts (muted, with what inhibits them); else only the count.
+    pub inhibited: bool,
+    /// List the active and pending silences.
+    pub silences: bool,
 }
 
 /// `type = "command"`: a shell command run with `sh -c` each interval.
@@ -337,6 +362,7 @@ pub enum SourceType {
     Command,
     Host,
     File,
+    Alertmanager,
 }
 
 impl SourceType {
@@ -348,20 +374,44 @@ impl SourceType {
             SourceType::Command => "command",
             SourceType::Host => "host",
             SourceType::File => "file",
+            SourceType::Alertmanager => "alertmanager",
         }
     }
 
     /// The fields a source of this type takes (besides `type`).
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            SourceType::Prometheus => &["url", "query", "mode", "step", "window", "legend"],
-            SourceType::PrometheusSlo => {
-                &["url", "good", "total", "objective", "window", "burn_window"]
-            }
-            SourceType::PrometheusAlerts => &["url", "pending"],
+            SourceType::Prometheus => &[
+                "url",
+                "datasource",
+                "query",
+                "mode",
+                "step",
+                "window",
+                "legend",
+            ],
+            SourceType::PrometheusSlo => &[
+                "url",
+                "datasource",
+                "good",
+                "total",
+                "objective",
+                "window",
+                "burn_window",
+            ],
+            SourceType::PrometheusAlerts => &["url", "datasource", "pending"],
             SourceType::Command => &["command", "parse", "lines", "names", "highlight"],
             SourceType::Host => &["metrics", "lines"],
             SourceType::File => &["path", "lines", "highlight"],
+            SourceType::Alertmanager => &[
+                "url",
+                "datasource",
+                "group_by",
+                "filter",
+                "silenced",
+                "inhibited",
+                "silences",
+            ],
         }
     }
 }
@@ -372,7 +422,7 @@ pub fn default_kind(source: &SourceDef) -> Display {
         SourceDef::Host(h) if h.is_processes() => Display::List,
         SourceDef::Prometheus(_) | SourceDef::Host(_) => Display::Chart,
         SourceDef::PrometheusSlo(_) => Display::Slo,
-        SourceDef::PrometheusAlerts(_) => Display::Alerts,
+        SourceDef::PrometheusAlerts(_) | SourceDef::Alertmanager(_) => Display::Alerts,
         SourceDef::Command(c) if c.parse == Parse::Lines => Display::Log,
         SourceDef::Command(_) => Display::Chart,
         SourceDef::File(_) => Display::Log,
@@ -387,6 +437,7 @@ pub fn kinds_for(source: &SourceDef) -> &'static [Display] {
         SourceDef::Prometheus(_) | SourceDef::Host(_) => &[Chart, Gauge, List],
         SourceDef::PrometheusSlo(_) => &[Slo, Chart, Gauge, List],
         SourceDef::PrometheusAlerts(_) => &[Alerts, List],
+        SourceDef::Alertmanager(_) => &[Alerts],
         SourceDef::Command(c) if c.parse == Parse::Lines => &[Log, List],
         SourceDef::Command(_) => &[Chart, Gauge, List],
         SourceDef::File(_) => &[Log, List],

@@ -1,8 +1,10 @@
 //! The file as written: serde reads these, keeping the position of every value so that each
 //! check can point at file:line:col.
 
+use super::datasource::{Datasource, DatasourceSpec};
 use super::model::{Display, HostMetric, Parse, QueryMode, SourceType};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Duration;
 use toml::Spanned;
@@ -14,6 +16,9 @@ pub struct VistaFileSpec {
     pub vista: Option<VistaSpec>,
     #[serde(default)]
     pub panes: Vec<Spanned<PaneSpec>>,
+    /// `[datasource.NAME]`: named servers with their credentials (docs/vista-format.md).
+    #[serde(default)]
+    pub datasource: BTreeMap<Spanned<String>, Spanned<DatasourceSpec>>,
 }
 
 /// `[vista]` as written.
@@ -28,6 +33,8 @@ pub struct VistaSpec {
     pub history: Option<Spanned<usize>>,
     /// Default `url` of every Prometheus source.
     pub prometheus: Option<String>,
+    /// Default `url` of every Alertmanager source.
+    pub alertmanager: Option<String>,
 }
 
 /// `[[panes]]` as written.
@@ -75,6 +82,13 @@ pub struct SourceSpec {
     pub highlight: Option<Spanned<Vec<Spanned<String>>>>,
     pub metrics: Option<Spanned<Vec<HostMetric>>>,
     pub path: Option<Spanned<String>>,
+    /// A `[datasource.NAME]` to read through, instead of `url`.
+    pub datasource: Option<Spanned<String>>,
+    pub group_by: Option<Spanned<Vec<Spanned<String>>>>,
+    pub filter: Option<Spanned<Vec<Spanned<String>>>>,
+    pub silenced: Option<Spanned<bool>>,
+    pub inhibited: Option<Spanned<bool>>,
+    pub silences: Option<Spanned<bool>>,
 }
 
 impl SourceSpec {
@@ -104,6 +118,12 @@ impl SourceSpec {
         add("highlight", self.highlight.as_ref().map(Spanned::span));
         add("metrics", self.metrics.as_ref().map(Spanned::span));
         add("path", self.path.as_ref().map(Spanned::span));
+        add("datasource", self.datasource.as_ref().map(Spanned::span));
+        add("group_by", self.group_by.as_ref().map(Spanned::span));
+        add("filter", self.filter.as_ref().map(Spanned::span));
+        add("silenced", self.silenced.as_ref().map(Spanned::span));
+        add("inhibited", self.inhibited.as_ref().map(Spanned::span));
+        add("silences", self.silences.as_ref().map(Spanned::span));
         out
     }
 }
@@ -115,6 +135,10 @@ pub struct Defaults {
     pub timeout: Duration,
     pub columns: u16,
     pub prometheus: Option<String>,
+    /// Default `url` of Alertmanager sources (`[vista] alertmanager`).
+    pub alertmanager: Option<String>,
+    /// The checked `[datasource.NAME]` tables.
+    pub datasources: Vec<Datasource>,
 }
 
 impl Default for Defaults {
@@ -124,6 +148,8 @@ impl Default for Defaults {
             timeout: Duration::from_secs(5),
             columns: 3,
             prometheus: None,
+            alertmanager: None,
+            datasources: Vec::new(),
         }
     }
 }

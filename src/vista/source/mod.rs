@@ -4,9 +4,11 @@
 //! timeout. A poll that overruns its timeout is abandoned, never waited for: the pane reports
 //! the timeout and the next poll does not start a second copy while the first is still stuck.
 
+pub mod alertmanager;
 pub mod command;
 pub mod file;
 pub mod host;
+pub mod http;
 pub mod prometheus;
 
 use super::config::{PaneDef, SourceDef};
@@ -43,6 +45,9 @@ fn build_blocking(def: &SourceDef, timeout: Duration) -> Box<dyn BlockingSource>
         SourceDef::PrometheusSlo(s) => Box::new(prometheus::SloSource::new(s.clone(), timeout)),
         SourceDef::PrometheusAlerts(a) => {
             Box::new(prometheus::AlertsSource::new(a.clone(), timeout))
+        }
+        SourceDef::Alertmanager(a) => {
+            Box::new(alertmanager::AlertmanagerSource::new(a.clone(), timeout))
         }
         SourceDef::Host(h) => Box::new(host::HostSource::new(h.clone())),
         SourceDef::File(f) => Box::new(file::FileSource::new(f.clone())),

@@ -1,23 +1,20 @@
 //! Prometheus sources over its HTTP API (`/api/v1/query`, `/api/v1/query_range`,
 //! `/api/v1/alerts`), with a small blocking client ([`Client`]) that `gamelan capture` uses too.
-//! Requests to loopback never go through an `HTTP_PROXY` from the environment.
+//! Credentials, headers, the CA and the errors that say what to fix are [`super::http`]'s.
 
+use super::http::Http;
 use super::one_line;
-use crate::vista::config::{PromAlerts, PromQuery, PromSlo, QueryMode};
+use crate::vista::config::{Access, PromAlerts, PromQuery, PromSlo, QueryMode};
 use crate::vista::state::{AlertItem, History, Reading, SloReading, Value};
 use crate::vista::time::{now_unix, parse_rfc3339, prometheus_duration};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Largest API answer read (a wide range query can be big; the vista keeps only what it shows).
-const MAX_BODY: u64 = 64 << 20;
-
 /// A blocking client for one Prometheus server.
 #[derive(Debug, Clone)]
 pub struct Client {
-    agent: ureq::Agent,
-    base: String,
+    http: Http,
 }
 
 /// One series of a query result.
@@ -85,21 +82,6 @@ fn fill_template(t: &str, labels: &BTreeMap<String, String>) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn is_loopback(url: &str) -> bool {
-    let host = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = host.split(['/', '?']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = if let Some(h) = host.strip_prefix('[') {
-        h.split(']').next().unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn num(v: &Json) -> Option<f64> {
@@ -172,47 +154,33 @@ impl Client {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:9090`); each request gives up
     /// after `timeout`.
     pub fn new(base: &str, timeout: Duration) -> Client {
-        let base = base.trim_end_matches('/').to_string();
-        let mut cfg = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .user_agent(concat!("gamelan/", env!("CARGO_PKG_VERSION")));
-        if is_loopback(&base) {
-            cfg = cfg.proxy(None);
-        }
+        Client::with_access(base, &Access::default(), timeout)
+    }
+
+    /// A client that sends the credentials and headers of `access` and trusts its CA file.
+    pub fn with_access(base: &str, access: &Access, timeout: Duration) -> Client {
         Client {
-            agent: cfg.build().into(),
-            base,
+            http: Http::new(base, access, timeout),
         }
     }
 
     pub fn base(&self) -> &str {
-        &self.base
+        self.http.base()
     }
 
     /// GETs an API path and returns the answer's `data`, or Prometheus' own error message.
     pub fn api(&self, path: &str, params: &[(&str, &str)]) -> Result<Json, String> {
-        let url = format!("{}{path}", self.base);
-        let mut req = self.agent.get(&url);
-        for (k, v) in params {
-            req = req.query(*k, *v);
-        }
-        let mut resp = req.call().map_err(|e| match e {
-            ureq::Error::Timeout(_) => format!("{}: timed out", self.base),
-            e => format!("cannot reach {}: {e}", self.base),
-        })?;
-        let status = resp.status();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .lossy_utf8(true)
-            .read_to_string()
-            .map_err(|e| format!("reading the answer from {}: {e}", self.base))?;
+        let answer = self.http.get(path, params)?;
+        let (status, body) = (answer.status, answer.body);
         let json: Json = serde_json::from_str(&body).map_err(|_| {
+            let hint = if status == 404 {
+                " (is it a Prometheus server, with the right path prefix in the url?)"
+            } else {
+                ""
+            };
             format!(
-                "HTTP {} from {url}: not a Prometheus API answer: {}",
-                status.as_u16(),
+                "HTTP {status} from {}{path}: not a Prometheus API answer{hint}: {}",
+                self.base(),
                 one_line(&body, 120)
             )
         })?;
@@ -228,8 +196,7 @@ impl Client {
                     .and_then(Json::as_str)
                     .unwrap_or("no message");
                 Err(format!(
-                    "Prometheus {kind} (HTTP {}): {}",
-                    status.as_u16(),
+                    "Prometheus {kind} (HTTP {status}): {}",
                     one_line(msg, 300)
                 ))
             }
@@ -319,7 +286,7 @@ pub struct QuerySource {
 impl QuerySource {
     pub fn new(def: PromQuery, timeout: Duration) -> QuerySource {
         QuerySource {
-            client: Client::new(&def.url, timeout),
+            client: Client::with_access(&def.url, &def.access, timeout),
             def,
         }
     }
@@ -378,7 +345,7 @@ pub struct SloSource {
 impl SloSource {
     pub fn new(def: PromSlo, timeout: Duration) -> SloSource {
         SloSource {
-            client: Client::new(&def.url, timeout),
+            client: Client::with_access(&def.url, &def.access, timeout),
             def,
         }
     }
@@ -462,7 +429,7 @@ pub struct AlertsSource {
 impl AlertsSource {
     pub fn new(def: PromAlerts, timeout: Duration) -> AlertsSource {
         AlertsSource {
-            client: Client::new(&def.url, timeout),
+            client: Client::with_access(&def.url, &def.access, timeout),
             def,
         }
     }
@@ -481,14 +448,6 @@ impl super::BlockingSource for AlertsSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_detection() {
-        assert!(is_loopback("http://127.0.0.1:9090"));
-        assert!(is_loopback("http://localhost/prom"));
-        assert!(is_loopback("http://[::1]:9090/"));
-        assert!(!is_loopback("https://prom.example.com:443"));
-    }
 
     #[test]
     fn results_and_legends() {

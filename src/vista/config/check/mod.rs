@@ -3,7 +3,10 @@
 //! keep is a constant here (and a row in docs/vista-format.md), so a number that is not finite,
 //! too small or too large never reaches a runner, a ring or a grid.
 
+mod datasource;
 mod source;
+
+pub use datasource::{MAX_DATASOURCES, MAX_HEADERS};
 
 use super::model::{Display, PaneDef, VistaConfig, kinds_for};
 use super::spec::{Defaults, PaneSpec, VistaFileSpec};
@@ -43,6 +46,8 @@ pub const MAX_RANGE_POINTS: f64 = 11_000.0;
 pub const MAX_MAGNITUDE: f64 = 1e18;
 /// Most highlight patterns of one pane.
 pub const MAX_HIGHLIGHTS: usize = 16;
+/// Most `group_by` labels and `filter` matchers of one Alertmanager pane.
+pub const MAX_MATCHERS: usize = 16;
 /// Most `names` of one command pane.
 pub const MAX_NAMES: usize = crate::vista::state::MAX_SERIES;
 
@@ -73,6 +78,12 @@ pub fn compile_vista(
         timeout: timeout.unwrap_or(dflt.timeout),
         columns: columns.unwrap_or(dflt.columns),
         prometheus: v.prometheus.clone(),
+        alertmanager: v.alertmanager.clone(),
+        datasources: cx.datasources(
+            &spec.datasource,
+            v.prometheus.is_some(),
+            v.alertmanager.is_some(),
+        ),
     };
     if spec.panes.is_empty() {
         cx.err_whole("a vista needs at least one [[panes]] entry");
@@ -93,6 +104,27 @@ pub fn compile_vista(
         history: history.unwrap_or(DEFAULT_CAPACITY),
         panes,
     })
+}
+
+/// Checks only the `[datasource.NAME]` tables of a vista file (for `gamelan capture`).
+pub fn compile_datasources(
+    spec: &VistaFileSpec,
+    file: &str,
+    src: &str,
+) -> Result<Vec<super::Datasource>, Vec<Diagnostic>> {
+    let mut cx = Checker::new(file, src);
+    let v = spec.vista.clone().unwrap_or_default();
+    let out = cx.datasources(
+        &spec.datasource,
+        v.prometheus.is_some(),
+        v.alertmanager.is_some(),
+    );
+    let diags = cx.ck.finish();
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Checks pane specs (from a vista file or a scenario) and resolves their defaults. Problems are

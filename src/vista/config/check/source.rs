@@ -1,6 +1,8 @@
 //! Checks of a pane's `source` table, by type.
 
-use super::{Checker, LINES, MAX_HIGHLIGHTS, MAX_NAMES, MAX_RANGE_POINTS, STEP, WINDOW};
+use super::{
+    Checker, LINES, MAX_HIGHLIGHTS, MAX_MATCHERS, MAX_NAMES, MAX_RANGE_POINTS, STEP, WINDOW,
+};
 use crate::vista::config::model::*;
 use crate::vista::config::spec::{Defaults, SourceSpec};
 use crate::vista::time::format_duration;
@@ -32,33 +34,6 @@ impl Checker<'_> {
                 None
             }
         }
-    }
-
-    fn url(&mut self, s: &SourceSpec, defaults: &Defaults, at: &Range<usize>) -> Option<String> {
-        let (url, span) = match (&s.url, &defaults.prometheus) {
-            (Some(u), _) => (u.get_ref().trim().to_string(), u.span()),
-            (None, Some(d)) => (d.trim().to_string(), at.clone()),
-            (None, None) => {
-                self.err(
-                    at.clone(),
-                    format!(
-                        "a {} source needs `url` (or set `prometheus = URL` in [vista])",
-                        s.kind.get_ref().label()
-                    ),
-                );
-                return None;
-            }
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://"))
-            || url.len() <= "https://".len()
-        {
-            self.err(
-                span,
-                format!("url `{url}` must start with http:// or https://"),
-            );
-            return None;
-        }
-        Some(url.trim_end_matches('/').to_string())
     }
 
     fn highlights(&mut self, h: &Option<Spanned<Vec<Spanned<String>>>>) -> Vec<Highlight> {
@@ -127,10 +102,17 @@ impl Checker<'_> {
         let def = match ty {
             SourceType::Prometheus => SourceDef::Prometheus(self.prometheus(s, defaults, &at)?),
             SourceType::PrometheusSlo => SourceDef::PrometheusSlo(self.slo(s, defaults, &at)?),
-            SourceType::PrometheusAlerts => SourceDef::PrometheusAlerts(PromAlerts {
-                url: self.url(s, defaults, &at)?,
-                pending: s.pending.as_ref().is_some_and(|p| *p.get_ref()),
-            }),
+            SourceType::PrometheusAlerts => {
+                let (url, access) = self.server(s, defaults, &at)?;
+                SourceDef::PrometheusAlerts(PromAlerts {
+                    url,
+                    pending: s.pending.as_ref().is_some_and(|p| *p.get_ref()),
+                    access,
+                })
+            }
+            SourceType::Alertmanager => {
+                SourceDef::Alertmanager(self.alertmanager(s, defaults, &at)?)
+            }
             SourceType::Command => {
                 let command = self
                     .required(&s.command, "command", ty, &at)
@@ -203,7 +185,7 @@ impl Checker<'_> {
         at: &Range<usize>,
     ) -> Option<PromQuery> {
         let ty = SourceType::Prometheus;
-        let url = self.url(s, defaults, at);
+        let server = self.server(s, defaults, at);
         let query = self.required(&s.query, "query", ty, at).map(str::to_string);
         let mode = s.mode.as_ref().map_or(QueryMode::Instant, |m| *m.get_ref());
         let window = self.window(&s.window, "window", Duration::from_secs(15 * 60));
@@ -221,8 +203,10 @@ impl Checker<'_> {
                 ),
             );
         }
+        let (url, access) = server?;
         Some(PromQuery {
-            url: url?,
+            url,
+            access,
             query: query?,
             mode,
             step,
@@ -233,7 +217,7 @@ impl Checker<'_> {
 
     fn slo(&mut self, s: &SourceSpec, defaults: &Defaults, at: &Range<usize>) -> Option<PromSlo> {
         let ty = SourceType::PrometheusSlo;
-        let url = self.url(s, defaults, at);
+        let server = self.server(s, defaults, at);
         let good = self.required(&s.good, "good", ty, at).map(str::to_string);
         let total = self.required(&s.total, "total", ty, at).map(str::to_string);
         let objective = match &s.objective {
@@ -264,8 +248,10 @@ impl Checker<'_> {
                 ),
             );
         }
+        let (url, access) = server?;
         Some(PromSlo {
-            url: url?,
+            url,
+            access,
             good: good?,
             total: total?,
             objective: objective?,
@@ -273,9 +259,87 @@ impl Checker<'_> {
             burn_window,
         })
     }
+
+    fn alertmanager(
+        &mut self,
+        s: &SourceSpec,
+        defaults: &Defaults,
+        at: &Range<usize>,
+    ) -> Option<AmAlerts> {
+        let server = self.server(s, defaults, at);
+        let label = |l: &str| {
+            l.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let mut group_by = Vec::new();
+        if let Some(g) = &s.group_by {
+            if g.get_ref().len() > MAX_MATCHERS {
+                self.err(
+                    g.span(),
+                    format!("group_by takes at most {MAX_MATCHERS} labels"),
+                );
+            }
+            for l in g.get_ref().iter().take(MAX_MATCHERS) {
+                if label(l.get_ref()) {
+                    group_by.push(l.get_ref().clone());
+                } else {
+                    self.err(
+                        l.span(),
+                        format!(
+                            "`{}` is not a label name (letters, digits and _)",
+                            l.get_ref()
+                        ),
+                    );
+                }
+            }
+        }
+        let mut filter = Vec::new();
+        if let Some(f) = &s.filter {
+            if f.get_ref().len() > MAX_MATCHERS {
+                self.err(
+                    f.span(),
+                    format!("filter takes at most {MAX_MATCHERS} matchers"),
+                );
+            }
+            for m in f.get_ref().iter().take(MAX_MATCHERS) {
+                let text = m.get_ref().trim();
+                let name_end = text
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(text.len());
+                let rest = text[name_end..].trim_start();
+                let op = ["=~", "!~", "!=", "="]
+                    .into_iter()
+                    .find(|op| rest.starts_with(op));
+                match op {
+                    Some(op) if label(&text[..name_end]) && !rest[op.len()..].trim().is_empty() => {
+                        filter.push(text.to_string());
+                    }
+                    _ => self.err(
+                        m.span(),
+                        format!(
+                            "`{text}` is not a matcher: write label, an operator (=, !=, =~, !~) and a value, like severity=\"page\""
+                        ),
+                    ),
+                }
+            }
+        }
+        let flag = |b: &Option<Spanned<bool>>| b.as_ref().is_none_or(|b| *b.get_ref());
+        let (url, access) = server?;
+        Some(AmAlerts {
+            url,
+            access,
+            group_by,
+            filter,
+            silenced: flag(&s.silenced),
+            inhibited: flag(&s.inhibited),
+            silences: flag(&s.silences),
+        })
+    }
 }
 
-fn expand_home(p: &str) -> PathBuf {
+pub(super) fn expand_home(p: &str) -> PathBuf {
     match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(p),
