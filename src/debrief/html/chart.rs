@@ -148,11 +148,12 @@ fn letters(s: &mut String, axis: &Axis, marks: &[(Mark, u64)], row: f64, class: 
 fn lane_label(s: &mut String, y: f64, text: &str) {
     let _ = write!(
         s,
-        "<text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+        "<text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}<title>{}</title></text>\
          <line class=\"lane-rule\" x1=\"{LEFT}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
         LEFT - 6.0,
         y + 4.0,
         esc(&clip(text, 15)),
+        esc(text),
         y,
         WIDTH - RIGHT,
         y
