@@ -1,6 +1,8 @@
-//! The lobbies: the local catalogue of scenarios, and the SSH lobby of open rooms and roles.
+//! The lobbies: the local catalogue of scenarios, the SSH lobby of open rooms and roles, and
+//! the recordings library both open.
 
 pub mod card;
 pub mod catalogue;
+pub mod library;
 mod list;
 pub mod rooms;
