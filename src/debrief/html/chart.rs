@@ -395,6 +395,18 @@ fn signal(h: &mut String, d: &Debrief, t: &SignalTrack, axis: &Axis) {
             .map(|(i, v)| format!("{:.1},{:.1}", axis.x(t.first_beat + i as u64), by(*v)))
             .collect();
         let end = t.budget_left.last().copied().unwrap_or(1.0);
+        if floor < 0.0 {
+            // Overspent: where the budget ran out.
+            let y0 = by(0.0);
+            let _ = write!(
+                s,
+                "<line class=\"budget-zero\" x1=\"{LEFT}\" y1=\"{y0:.1}\" x2=\"{:.1}\" y2=\"{y0:.1}\"/>\
+                 <text class=\"tick budget-axis\" x=\"{:.1}\" y=\"{:.1}\">0%</text>",
+                WIDTH - RIGHT,
+                WIDTH - RIGHT + 4.0,
+                y0 + 4.0
+            );
+        }
         let _ = write!(
             s,
             "<polyline class=\"budget\" points=\"{}\"><title>error budget left: {:.0}% at the end</title></polyline>\

@@ -153,3 +153,18 @@ fn every_bundled_scenario_renders() {
         );
     }
 }
+
+#[test]
+fn an_overspent_budget_shows_where_it_ran_out() {
+    let mut report = crate::debrief::build(&drill(), &[]);
+    assert!(!html(&report).contains("budget-zero"), "within budget");
+    let t = report
+        .signals
+        .iter_mut()
+        .find(|t| !t.budget_left.is_empty())
+        .unwrap();
+    t.budget_left = vec![1.0, 0.2, -0.5];
+    let page = html(&report);
+    assert!(page.contains("<line class=\"budget-zero\""));
+    assert!(page.contains(">-50%</text>"), "the floor is labelled");
+}
