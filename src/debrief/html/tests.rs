@@ -157,7 +157,10 @@ fn every_bundled_scenario_renders() {
 #[test]
 fn an_overspent_budget_shows_where_it_ran_out() {
     let mut report = crate::debrief::build(&drill(), &[]);
-    assert!(!html(&report).contains("budget-zero"), "within budget");
+    assert!(
+        !html(&report).contains("<line class=\"budget-zero\""),
+        "within budget"
+    );
     let t = report
         .signals
         .iter_mut()
