@@ -216,10 +216,20 @@ fn row_text(r: &LibraryRow, w: usize) -> String {
             clean(r.outcome_kind())
         );
     }
-    format!(
-        "{started:<16} {:<20} {:<18} {}",
+    let base = format!(
+        "{started:<16} {:<20} {:<18} ",
         fit(&clean(&r.scenario), 20),
-        fit(&clean(r.outcome_kind()), 18),
-        seats
+        fit(&clean(r.outcome_kind()), 18)
+    );
+    if w < 120 {
+        return base + &seats;
+    }
+    // Wide: the length and the file's name too.
+    format!(
+        "{base}{:<24} {:>5} beats {:>8}  {}",
+        fit(&seats, 24),
+        r.beats,
+        r.story,
+        clean(&r.name())
     )
 }

@@ -226,6 +226,11 @@ fn names_from_files_are_cleaned_and_every_size_draws() {
     let t = text(&l, 100, 30);
     assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t}");
     assert!(t.contains("queue-backlog"), "{t}");
+    let wide = text(&l, 160, 30);
+    assert!(
+        wide.contains("36 beats  0:18:00  a.jsonl"),
+        "wide rows name the file: {wide}"
+    );
     for (w, h) in [(1, 1), (19, 5), (20, 6), (40, 10), (80, 24), (500, 200)] {
         let _ = text(&l, w, h);
     }
