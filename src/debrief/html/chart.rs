@@ -18,7 +18,7 @@ const LANE: f64 = 20.0;
 const PLOT_H: f64 = 110.0;
 
 /// The shared time axis.
-struct Axis {
+pub(super) struct Axis {
     last: u64,
     seconds_per_beat: u64,
 }
@@ -363,23 +363,8 @@ fn signal(h: &mut String, d: &Debrief, t: &SignalTrack, axis: &Axis) {
         num(lo)
     );
     mark_lines(&mut s, d, axis, top, bottom, None);
-    let points: Vec<String> = t
-        .values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            format!(
-                "{:.1},{:.1}",
-                axis.x(t.first_beat + i as u64),
-                y(f64::from(*v))
-            )
-        })
-        .collect();
-    let _ = write!(
-        s,
-        "<polyline class=\"value\" points=\"{}\"/>",
-        points.join(" ")
-    );
+    let points = polyline(&t.values, t.first_beat, axis, |v| y(f64::from(v)));
+    let _ = write!(s, "<polyline class=\"value\" points=\"{}\"/>", points);
     if !t.budget_left.is_empty() {
         let floor = t
             .budget_left
@@ -388,12 +373,7 @@ fn signal(h: &mut String, d: &Debrief, t: &SignalTrack, axis: &Axis) {
             .max(-1.0);
         let f = f64::from(floor);
         let by = |v: f32| bottom - (f64::from(v.clamp(floor, 1.0)) - f) / (1.0 - f) * PLOT_H;
-        let points: Vec<String> = t
-            .budget_left
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", axis.x(t.first_beat + i as u64), by(*v)))
-            .collect();
+        let points = polyline(&t.budget_left, t.first_beat, axis, by);
         let end = t.budget_left.last().copied().unwrap_or(1.0);
         if floor < 0.0 {
             // Overspent: where the budget ran out.
@@ -412,7 +392,7 @@ fn signal(h: &mut String, d: &Debrief, t: &SignalTrack, axis: &Axis) {
             "<polyline class=\"budget\" points=\"{}\"><title>error budget left: {:.0}% at the end</title></polyline>\
              <text class=\"tick budget-axis\" x=\"{:.1}\" y=\"{:.1}\">100%</text>\
              <text class=\"tick budget-axis\" x=\"{:.1}\" y=\"{:.1}\">{:.0}%</text>",
-            points.join(" "),
+            points,
             end * 100.0,
             WIDTH - RIGHT + 4.0,
             top + 9.0,
@@ -423,4 +403,64 @@ fn signal(h: &mut String, d: &Debrief, t: &SignalTrack, axis: &Axis) {
     }
     s.push_str("</svg></figure>\n");
     h.push_str(&s);
+}
+
+/// Most points a line gets: about two for each unit of the plot's width.
+const MAX_POINTS: usize = 1600;
+
+/// The points of a line through `values` (one a beat from `first`). A long drill keeps the
+/// lowest and the highest value of each slice of beats, in the order they came, so a spike
+/// survives and the page stays small.
+fn polyline(values: &[f32], first: u64, axis: &Axis, y: impl Fn(f32) -> f64) -> String {
+    let mut out = String::with_capacity(values.len().min(MAX_POINTS) * 12);
+    let mut point = |i: usize, v: f32| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let _ = write!(out, "{:.1},{:.1}", axis.x(first + i as u64), y(v));
+    };
+    if values.len() <= MAX_POINTS {
+        for (i, v) in values.iter().enumerate() {
+            point(i, *v);
+        }
+        return out;
+    }
+    let slices = MAX_POINTS / 2;
+    for k in 0..slices {
+        let (a, b) = (k * values.len() / slices, (k + 1) * values.len() / slices);
+        let slice = &values[a..b.max(a + 1)];
+        let (mut lo, mut hi) = (0, 0);
+        for (j, v) in slice.iter().enumerate() {
+            if *v < slice[lo] {
+                lo = j;
+            }
+            if *v > slice[hi] {
+                hi = j;
+            }
+        }
+        let (p, q) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+        point(a + p, slice[p]);
+        if q != p {
+            point(a + q, slice[q]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(super) fn tests_axis(last: u64) -> Axis {
+    Axis {
+        last,
+        seconds_per_beat: 30,
+    }
+}
+
+#[cfg(test)]
+pub(super) fn tests_polyline(values: &[f32], axis: &Axis) -> String {
+    polyline(values, 0, axis, f64::from)
+}
+
+#[cfg(test)]
+pub(super) fn tests_x(axis: &Axis, beat: u64) -> f64 {
+    axis.x(beat)
 }

@@ -171,3 +171,25 @@ fn an_overspent_budget_shows_where_it_ran_out() {
     assert!(page.contains("<line class=\"budget-zero\""));
     assert!(page.contains(">-50%</text>"), "the floor is labelled");
 }
+
+#[test]
+fn a_long_line_keeps_each_slices_extremes_and_stays_small() {
+    let axis = chart::tests_axis(10_000);
+    let mut values = vec![1.0f32; 10_001];
+    values[4_321] = 99.0;
+    let points = chart::tests_polyline(&values, &axis);
+    let n = points.split(' ').count();
+    assert!(n <= 1600, "{n} points");
+    // The spike is kept, at its own beat.
+    let spike = format!("{:.1},99.0", chart::tests_x(&axis, 4_321));
+    assert!(
+        points.contains(&spike),
+        "the spike is drawn at its own beat"
+    );
+    let short = chart::tests_polyline(&values[..40], &chart::tests_axis(39));
+    assert_eq!(
+        short.split(' ').count(),
+        40,
+        "a short line keeps every beat"
+    );
+}
