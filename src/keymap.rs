@@ -30,10 +30,14 @@ pub enum Scope {
     Rooms,
     /// The SSH lobby's role screen.
     Roles,
+    /// The recordings library, from either lobby.
+    Library,
+    /// A question that needs a yes or a no (deleting or renaming a recording).
+    Confirm,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 12] = [
         Scope::Briefing,
         Scope::Drill,
         Scope::Ended,
@@ -44,6 +48,8 @@ impl Scope {
         Scope::Lobby,
         Scope::Rooms,
         Scope::Roles,
+        Scope::Library,
+        Scope::Confirm,
     ];
 }
 
@@ -114,6 +120,17 @@ pub enum Act {
     // The mouse (no keys; listed in help).
     Click,
     Wheel,
+    // The recordings library.
+    Recordings,
+    FilterScenario,
+    FilterSeat,
+    FilterOutcome,
+    ClearFilters,
+    MarkGhost,
+    Delete,
+    Rename,
+    Yes,
+    No,
 }
 
 /// One row of the table.
@@ -285,6 +302,26 @@ pub const KEYMAP: &[Binding] = &[
     mouse(A::Click, "click", "choose (double-click: pick)", &[S::Lobby, S::Rooms, S::Roles]),
     mouse(A::Wheel, "wheel", "move through the list", &[S::Lobby, S::Rooms, S::Roles]),
     mouse(A::Wheel, "wheel", "scroll", &[S::Help, S::Document]),
+    // The recordings library (local and SSH lobbies).
+    b(A::Recordings, &[ch('r')], "recordings: replay, debrief, compare two runs", &[S::Lobby, S::Rooms]),
+    b(A::Prev, &[k(K::Up), ch('k')], "choose a recording, the first, the last", &[S::Library]),
+    b(A::Next, &[k(K::Down), ch('j')], "choose a recording, the first, the last", &[S::Library]),
+    b(A::Top, &[k(K::Home)], "choose a recording, the first, the last", &[S::Library]),
+    b(A::Bottom, &[k(K::End)], "choose a recording, the first, the last", &[S::Library]),
+    b(A::Choose, &[k(K::Enter)], "replay it (the marked ghost on its timeline)", &[S::Library]),
+    b(A::Debrief, &[ch('d')], "its debrief (beside the marked ghost's marks)", &[S::Library]),
+    b(A::MarkGhost, &[ch('g')], "mark it as the ghost to compare another run of its scenario with (again: unmark)", &[S::Library]),
+    b(A::FilterScenario, &[ch('s')], "filter by scenario (again: the next one, then all)", &[S::Library]),
+    b(A::FilterSeat, &[ch('w')], "filter by seat (again: the next one, then all)", &[S::Library]),
+    b(A::FilterOutcome, &[ch('o')], "filter by outcome (again: the next one, then all)", &[S::Library]),
+    b(A::ClearFilters, &[ch('a')], "all: clear the filters", &[S::Library]),
+    b(A::Rename, &[ch('r')], "rename it (type the name, enter, then confirm)", &[S::Library]),
+    b(A::Delete, &[ch('x'), k(K::Delete)], "delete it (asks first)", &[S::Library]),
+    b(A::Help, &[ch('?')], "this help", &[S::Library]),
+    b(A::Back, &[ch('q'), k(K::Esc)], "back to the lobby", &[S::Library]),
+    b(A::Yes, &[ch('y')], "yes, do it", &[S::Confirm]),
+    b(A::No, &[ch('n'), k(K::Esc)], "no, leave it as it is", &[S::Confirm]),
+    b(A::Abort, &[Key::ctrl('c')], "quit at once", &[S::Library, S::Confirm]),
 ];
 
 /// The action `key` has in `scope`, if any. Shift is ignored (terminals disagree on it).

@@ -117,6 +117,9 @@ fn golden_reports_for_the_winning_path() {
         "1. When did you first suspect the release? What told you?",
         "| decision | why difficult | cues | strategy | novice error | what we did |",
         "| Roll back or roll forward | A hotfix looks small",
+        "| checkout 5xx ratio (`error_ratio`) | 99.5% | 99% (beat 5) | 87% (beat 16) | 79% (beat 23) | 77% (beat 36) | 77% |",
+        "  marks       D          A      M            R",
+        "▸ checkout 5xx ratio (%): ",
     ] {
         assert!(md.contains(needle), "missing {needle:?}");
     }
@@ -310,4 +313,90 @@ fn replay_and_debrief_stay_linear_in_the_number_of_seats() {
         ratio < 9.0,
         "5,000 seats: {a:.2?}; 20,000 seats: {b:.2?} ({ratio:.1} times as long)"
     );
+}
+
+/// A drill longer than the signal history a drill keeps: its recording is played once more,
+/// so the report charts every beat, and the budget at each mark is the drill's own budget at
+/// that beat.
+#[test]
+fn a_long_recording_charts_every_beat_and_its_budget_at_each_mark() {
+    let src = std::fs::read_to_string(format!("{ROOT}/scenarios/bad-deploy.toml")).unwrap();
+    let src = src.replacen("length_bars = 24", "length_bars = 200", 1);
+    assert!(src.contains("length_bars = 200"));
+    let scenario = Arc::new(scenario::load_str(&src, "long.toml").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.jsonl");
+    // Acknowledge and mitigate late, and never resolve: the drill runs to its end (800 beats).
+    let mut inputs = vec![Input::new(
+        0,
+        Action::Join {
+            name: "solo".into(),
+            role: None,
+        },
+    )];
+    for beat in 0..800 {
+        if beat == 600 {
+            inputs.push(Input::new(0, Action::Cue { cue: "ack".into() }));
+        }
+        if beat == 700 {
+            inputs.push(Input::new(
+                0,
+                Action::Cue {
+                    cue: "rollback".into(),
+                },
+            ));
+        }
+        inputs.push(Input::new(0, Action::Tick));
+    }
+    let live = record(&scenario, &inputs, &path);
+    assert!(
+        live.beat > 512,
+        "longer than a drill's history: {}",
+        live.beat
+    );
+    let rec = record::Recording::load(&path).unwrap();
+    let replay = record::Replay::open(rec, scenario.clone(), false).unwrap();
+    let report = debrief::from_replay(&replay);
+    let err = scenario
+        .signals
+        .iter()
+        .position(|s| s.id == "error_ratio")
+        .unwrap();
+    let track = &report.signals[err];
+    assert_eq!(track.first_beat, 0);
+    assert_eq!(track.values.len() as u64, live.beat + 1);
+    assert_eq!(track.budget_left.len(), track.values.len());
+    // Every beat's value is the drill's at that beat.
+    for beat in [0, 5, 300, 599, live.beat] {
+        let at = replay.state_at(beat);
+        assert_eq!(
+            track.values[beat as usize], at.signals[err].value as f32,
+            "beat {beat}"
+        );
+        let exact = at.budget_left(err).unwrap();
+        let ours = f64::from(track.budget_left[beat as usize]);
+        assert!(
+            (ours - exact.min(1.0)).abs() < 1e-4,
+            "beat {beat}: {ours} vs {exact}"
+        );
+    }
+    let row = &report.budgets[0];
+    for at in &row.at_marks {
+        if let Some(beat) = at.beat {
+            let exact = replay.state_at(beat).budget_left(err).unwrap();
+            assert!(
+                (at.left.unwrap() - exact.min(1.0)).abs() < 1e-4,
+                "{:?}",
+                at.mark
+            );
+        }
+    }
+    assert!(row.at_marks[1].beat.is_some(), "acknowledged at 600");
+    // The live drill holds only its last beats: its rows start later, and the marks before
+    // them are unknown rather than wrong.
+    let held = debrief::build(&live, &[]);
+    assert!(held.signals[err].first_beat > 0);
+    assert_eq!(held.budgets[0].end, row.end);
+    let md = debrief::markdown(&report);
+    assert!(md.contains("One column is about 13.3 beats"), "{md}");
 }

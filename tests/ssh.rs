@@ -607,3 +607,58 @@ fn the_lobby_filters_the_catalogue_over_ssh() {
     a.press("\r");
     a.wait_all(&["Enter starts the metronome", "backbone"]);
 }
+
+/// The recordings library over SSH lists only the server's data directory, replays a
+/// recording for this peer and back, and never deletes or renames the server's files.
+#[test]
+fn the_ssh_library_lists_the_servers_recordings_read_only() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    site.authorize(&site.public(&ana));
+    let recs = site.path("data").join("recordings");
+    std::fs::create_dir_all(&recs).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recordings");
+    for f in ["bad-deploy.win.jsonl", "bad-deploy.mixed.jsonl"] {
+        std::fs::copy(fixtures.join(f), recs.join(f)).unwrap();
+    }
+    let server = site.serve(&[]);
+    let mut t = server.term(&ana, "ana", 80, 24);
+    let l = lobby_of("ana");
+    t.wait_all(&[&l[0], &l[1]]);
+    t.press("r");
+    let screen = t.wait_all(&["recordings · 2 of 2", "bad-deploy.win.jsonl"]);
+    assert!(
+        screen.contains("ana,bo,fac"),
+        "the mixed run's seats: {screen}"
+    );
+    t.press("x");
+    t.wait_for("cannot be deleted or renamed");
+    assert!(recs.join("bad-deploy.win.jsonl").exists());
+    // The mixed run, with the winning run as its ghost.
+    t.press("g");
+    t.press("j");
+    t.wait_for("compared with the ghost bad-deploy.win.jsonl");
+    t.press("\r");
+    t.wait_all(&["REPLAY", "vista · bad-deploy"]);
+    t.press("G");
+    t.wait_for("ENDED (resolved)");
+    t.press("q");
+    t.wait_for("recordings · 2 of 2");
+    t.press("d");
+    t.wait_all(&[
+        "debrief · against bad-deploy.win",
+        "# Debrief: Checkout 5xx",
+    ]);
+    t.press("q");
+    t.wait_for("recordings · 2 of 2");
+    t.press("q");
+    let l = lobby_of("ana");
+    t.wait_all(&[&l[0], &l[1]]);
+    t.press("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    assert_eq!(
+        std::fs::read_dir(&recs).unwrap().count(),
+        2,
+        "nothing written"
+    );
+}

@@ -12,22 +12,46 @@ pub struct DebriefArgs {
     #[command(flatten)]
     pub source: RecordingArgs,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
-    pub format: DebriefFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A reference run of the same scenario: its lifecycle marks and cues beside these.
+    #[arg(long, value_name = "OTHER.jsonl")]
+    pub ghost: Option<PathBuf>,
 }
 
+/// The forms of a written report (a session's write-up has these two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DebriefFormat {
     Markdown,
     Json,
 }
 
+/// The forms of a drill's debrief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    /// One self-contained page with charts, for a browser or to print.
+    Html,
+}
+
 pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
     // A session recording gets the session's write-up.
-    let session = crate::cmd::session::writeup_of_recording(&args.source.recording, args.format)?;
+    let as_session = match args.format {
+        ReportFormat::Markdown => DebriefFormat::Markdown,
+        // A session's write-up has no page of its own yet: say so rather than guess.
+        ReportFormat::Json | ReportFormat::Html => DebriefFormat::Json,
+    };
+    let session = crate::cmd::session::writeup_of_recording(&args.source.recording, as_session)?;
+    if session.is_some() && args.format == ReportFormat::Html {
+        return Err(eyre!(
+            "{}: a session recording's write-up comes as markdown or json, not html",
+            args.source.recording.display()
+        ));
+    }
     let text = match session {
         Some(text) => text,
         None => drill_report(paths, args)?,
@@ -42,9 +66,26 @@ pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Res
 
 fn drill_report(paths: &Paths, args: &DebriefArgs) -> Result<String> {
     let replay = open_replay(paths, &args.source)?;
-    let report = crate::debrief::from_replay(&replay);
+    let mut report = crate::debrief::from_replay(&replay);
+    if let Some(path) = &args.ghost {
+        let rec = crate::record::Recording::load(path).map_err(|d| eyre!("{d}"))?;
+        let ghost = crate::record::Ghost::from_recording(
+            &rec,
+            replay.scenario().clone(),
+            args.source.force,
+        )
+        .map_err(|e| eyre!("{}: {e}", path.display()))?;
+        report.ghost = Some(crate::debrief::GhostRow::new(&label_of(path), &ghost));
+    }
     Ok(match args.format {
-        DebriefFormat::Markdown => crate::debrief::markdown(&report),
-        DebriefFormat::Json => crate::debrief::json(&report),
+        ReportFormat::Markdown => crate::debrief::markdown(&report),
+        ReportFormat::Json => crate::debrief::json(&report),
+        ReportFormat::Html => crate::debrief::html(&report),
     })
+}
+
+/// What a reference run is called: its file name without the extension.
+pub(crate) fn label_of(path: &std::path::Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "reference".into(), |s| s.to_string_lossy().into_owned())
 }

@@ -65,6 +65,15 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                         )
                         .await?;
                     }
+                    Some(LobbyCommand::Recordings) => {
+                        // The library's ctrl-c leaves the lobby too.
+                        let quit =
+                            crate::cmd::library::session(term, &mut events, paths, &mut theme)
+                                .await?;
+                        if quit {
+                            return Ok(());
+                        }
+                    }
                     Some(LobbyCommand::Start(i)) => {
                         let entry = lobby.catalogue.entries[i].clone();
                         let opts = PlayOptions {

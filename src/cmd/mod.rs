@@ -9,6 +9,7 @@ pub(crate) mod drills;
 pub mod exit;
 pub(crate) mod host;
 pub(crate) mod join;
+pub(crate) mod library;
 pub(crate) mod lobby;
 pub mod man;
 pub mod new;

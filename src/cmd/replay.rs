@@ -25,38 +25,43 @@ pub(crate) fn console(paths: &Paths, mut theme: LiveTheme, mut trainer: Trainer)
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
-            if let Some(fork) = drive(term, &mut events, &mut theme, &mut trainer).await? {
-                let header = fork.header.clone();
-                let path = record::default_path(&paths.recordings(), &header);
-                let (recorder, notice) = match fork.record_to(&path) {
-                    Ok(r) => (
-                        Some(r),
-                        Some(format!(
-                            "forked at beat {} → {}",
-                            trainer.replay.position(),
-                            path.display()
-                        )),
-                    ),
-                    Err(e) => (None, Some(format!("not recording the fork: {e}"))),
-                };
-                saved = run_drill(
-                    term,
-                    &mut events,
-                    fork.drill,
-                    recorder,
-                    &theme,
-                    notice,
-                    None,
-                )
-                .await?;
-            }
+            saved = trainer_and_fork(term, &mut events, paths, &mut theme, &mut trainer).await?;
             Ok(())
         })
     })?;
     if let Some(s) = saved {
-        eprintln!("fork {}", s.exit_message());
+        eprintln!("fork {}", s);
     }
     Ok(())
+}
+
+/// The replay console on `term` until the trainer quits, or, when they fork, the forked
+/// drill (recorded anew) until it ends; then what became of the fork's recording.
+pub(crate) async fn trainer_and_fork(
+    term: &mut DefaultTerminal,
+    events: &mut LocalInput,
+    paths: &Paths,
+    theme: &mut LiveTheme,
+    trainer: &mut Trainer,
+) -> Result<Option<String>> {
+    let Some(fork) = drive(term, events, theme, trainer).await? else {
+        return Ok(None);
+    };
+    let header = fork.header.clone();
+    let path = record::default_path(&paths.recordings(), &header);
+    let (recorder, notice) = match fork.record_to(&path) {
+        Ok(r) => (
+            Some(r),
+            Some(format!(
+                "forked at beat {} → {}",
+                trainer.replay.position(),
+                path.display()
+            )),
+        ),
+        Err(e) => (None, Some(format!("not recording the fork: {e}"))),
+    };
+    let saved = run_drill(term, events, fork.drill, recorder, theme, notice, None).await?;
+    Ok(saved.map(|s| s.exit_message()))
 }
 
 pub(crate) async fn drive(

@@ -1,5 +1,6 @@
 //! The debrief as Markdown, for people: every piece of user or author text escaped.
 
+use super::numbers::{num, percent};
 use super::{ACTION_MARKER, Debrief};
 use std::fmt::Write as _;
 
@@ -83,6 +84,10 @@ pub fn markdown(d: &Debrief) -> String {
             t.verdict
         );
     }
+
+    ghost(&mut md, d);
+    budgets(&mut md, d);
+    signal_charts(&mut md, d);
 
     let _ = writeln!(
         md,
@@ -214,6 +219,159 @@ pub fn markdown(d: &Debrief) -> String {
     md
 }
 
+/// This run's lifecycle marks beside a reference run's (`--ghost`).
+fn ghost(md: &mut String, d: &Debrief) {
+    let Some(g) = &d.ghost else { return };
+    let _ = writeln!(
+        md,
+        "\n## Against the reference run {}\n\n| mark | this run (beat) | reference (beat) | difference (beats) |\n| --- | --- | --- | --- |",
+        text(&g.label)
+    );
+    for t in &d.times {
+        let theirs = g.mark(t.mark);
+        let show = |b: Option<u64>| b.map_or_else(|| "-".into(), |b| b.to_string());
+        let diff = match (t.beat, theirs) {
+            (Some(a), Some(b)) => format!("{:+}", a as i64 - b as i64),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {diff} |",
+            t.mark.label(),
+            show(t.beat),
+            show(theirs)
+        );
+    }
+}
+
+/// The error budget of each SLO at each lifecycle mark and at the end.
+fn budgets(md: &mut String, d: &Debrief) {
+    if d.budgets.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\n## Error budget left\n\n| SLO | target | at detected | at acknowledged | at mitigated | at resolved | at the end |\n| --- | --- | --- | --- | --- | --- | --- |"
+    );
+    for b in &d.budgets {
+        let marks: Vec<String> = b
+            .at_marks
+            .iter()
+            .map(|a| match (a.beat, a.left) {
+                (Some(beat), Some(left)) => format!("{} (beat {beat})", percent(left)),
+                _ => "-".into(),
+            })
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} (`{}`) | {}% | {} | {} |",
+            cell(&b.name),
+            cell(&b.signal),
+            b.target,
+            marks.join(" | "),
+            percent(b.end)
+        );
+    }
+}
+
+/// Columns of a text chart.
+const CHART_COLUMNS: usize = 60;
+const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A compact text chart per key signal (watched by an alert or with an SLO): its values over
+/// the drill, its budget left, and where the lifecycle marks fell, on one axis.
+fn signal_charts(md: &mut String, d: &Debrief) {
+    let key: Vec<_> = d.signals.iter().filter(|t| t.key).collect();
+    if key.is_empty() {
+        return;
+    }
+    let last = d.outcome.beat;
+    let first = key.iter().map(|t| t.first_beat).min().unwrap_or(0);
+    let beats = (last + 1).saturating_sub(first).max(1) as usize;
+    let cols = beats.min(CHART_COLUMNS);
+    // Beat b falls in column (b - first) * cols / beats.
+    let col = |beat: u64| (beat.saturating_sub(first) as usize * cols / beats).min(cols - 1);
+    let _ = writeln!(
+        md,
+        "\n## Signals\n\nOne column is {}; marks: D detected, A acknowledged, M mitigated, R resolved.\n\n```text",
+        if cols == beats {
+            "a beat".to_string()
+        } else {
+            format!("about {:.1} beats", beats as f64 / cols as f64)
+        }
+    );
+    let mut marks = vec![' '; cols];
+    for t in &d.times {
+        if let Some(b) = t.beat {
+            marks[col(b)] = t
+                .mark
+                .label()
+                .chars()
+                .next()
+                .unwrap_or(' ')
+                .to_ascii_uppercase();
+        }
+    }
+    let marks: String = marks.into_iter().collect();
+    for t in key {
+        let unit = if t.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", text(&t.unit))
+        };
+        let (lo, hi) = t.range();
+        let _ = writeln!(
+            md,
+            "▸ {}{unit}: {} to {}, healthy {} to {}",
+            text(&t.name),
+            num(lo.into()),
+            num(hi.into()),
+            num(t.healthy[0]),
+            num(t.healthy[1])
+        );
+        let offset = col(t.first_beat);
+        let _ = writeln!(
+            md,
+            "  value  {}{}",
+            " ".repeat(offset),
+            sparkline(&t.values, cols - offset, lo, hi)
+        );
+        if let (Some(slo), Some(end)) = (&t.slo, t.budget_left.last()) {
+            let _ = writeln!(
+                md,
+                "  budget {}{} {}% SLO, {} at the end",
+                " ".repeat(offset),
+                sparkline(&t.budget_left, cols - offset, 0.0, 1.0),
+                slo.target,
+                percent((*end).into())
+            );
+        }
+        let _ = writeln!(md, "  marks  {}", marks.trim_end());
+    }
+    let _ = writeln!(md, "```");
+}
+
+/// `values` in `cols` columns (each the mean of its beats), scaled from `lo` to `hi`.
+fn sparkline(values: &[f32], cols: usize, lo: f32, hi: f32) -> String {
+    let n = values.len();
+    if n == 0 || cols == 0 {
+        return String::new();
+    }
+    let cols = cols.min(n);
+    (0..cols)
+        .map(|c| {
+            let part = &values[c * n / cols..((c + 1) * n / cols).max(c * n / cols + 1)];
+            let mean = part.iter().sum::<f32>() / part.len() as f32;
+            let level = if hi > lo {
+                ((mean - lo) / (hi - lo) * 7.0).round().clamp(0.0, 7.0) as usize
+            } else {
+                3
+            };
+            LEVELS[level]
+        })
+        .collect()
+}
+
 /// Text outside tables: control characters escaped.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -235,6 +393,14 @@ fn cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparklines_scale_from_lowest_to_highest_and_average_buckets() {
+        assert_eq!(sparkline(&[0.0, 7.0, 3.5], 3, 0.0, 7.0), "▁█▅");
+        assert_eq!(sparkline(&[0.0, 0.0, 7.0, 7.0], 2, 0.0, 7.0), "▁█");
+        assert_eq!(sparkline(&[5.0; 4], 10, 5.0, 5.0), "▄▄▄▄");
+        assert_eq!(sparkline(&[], 10, 0.0, 1.0), "");
+    }
 
     #[test]
     fn escapes_user_text() {

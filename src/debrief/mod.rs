@@ -11,9 +11,14 @@ use crate::scenario::{DecisionRow, Mark, Scenario, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod html;
 mod markdown;
+mod numbers;
+mod track;
 
+pub use html::html;
 pub use markdown::markdown;
+pub use track::{AlertSpan, BudgetAt, BudgetRow, GhostRow, SignalTrack, SloInfo};
 
 /// Every note that starts with this marker becomes an action item.
 pub const ACTION_MARKER: &str = "TODO:";
@@ -48,6 +53,15 @@ pub struct Debrief {
     /// The scenario's flags and counters at the end (none for a scenario without them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<StateRow>,
+    /// Every signal at every beat, with its healthy band and SLO: what the charts draw.
+    pub signals: Vec<SignalTrack>,
+    /// Alert firings, from the beat each fired to the beat it resolved.
+    pub alerts: Vec<AlertSpan>,
+    /// Each SLO's error budget left at the lifecycle marks and at the end.
+    pub budgets: Vec<BudgetRow>,
+    /// A reference run of the same scenario (`--ghost`), for its marks beside these.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ghost: Option<GhostRow>,
 }
 
 /// A flag or counter as the drill left it.
@@ -68,6 +82,8 @@ pub struct ScenarioInfo {
     pub summary: String,
     pub difficulty: String,
     pub content_hash: String,
+    /// Story time a beat stands for, so charts can label their axis in story time.
+    pub story_seconds_per_beat: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,6 +195,9 @@ pub fn from_replay(replay: &Replay) -> Debrief {
     let mut report = build(replay.final_drill(), &replay.header().seats);
     report.started = Some(replay.header().started.clone());
     report.incomplete = replay.recording().completeness.note();
+    if let Some(values) = track::replayed(replay) {
+        (report.signals, report.budgets) = track::tracks(replay.final_drill(), 0, values);
+    }
     report
 }
 
@@ -489,6 +508,8 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         })
         .collect();
 
+    let (first, values) = track::held(drill);
+    let (signals, budgets) = track::tracks(drill, first, values);
     Debrief {
         scenario: ScenarioInfo {
             id: s.meta.id.clone(),
@@ -496,6 +517,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
             summary: s.meta.summary.clone(),
             difficulty: s.meta.difficulty.label().into(),
             content_hash: s.content_hash.clone(),
+            story_seconds_per_beat: s.tempo.story_seconds_per_beat,
         },
         started: None,
         incomplete: None,
@@ -512,6 +534,10 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         action_items,
         questions: s.debrief.questions.clone(),
         decisions,
+        signals,
+        alerts: track::alert_spans(drill),
+        budgets,
+        ghost: None,
         state: s
             .flags
             .iter()

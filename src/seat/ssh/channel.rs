@@ -434,6 +434,14 @@ pub(crate) async fn lobby(
             let chosen = match lobby.on_input(&key, area) {
                 None => continue,
                 Some(Pick::Quit) => return Err(SeatEnd::Left),
+                Some(Pick::Library) => {
+                    if super::library::library(ctx, peer, theme).await? {
+                        return Err(SeatEnd::Left);
+                    }
+                    lobby.set_rooms(ctx.registry.list());
+                    dirty = true;
+                    continue;
+                }
                 Some(Pick::New { entry, role }) => {
                     let entry = lobby.catalogue.entries[entry].clone();
                     seat_in_new(ctx, entry, name, role.as_deref()).await

@@ -20,6 +20,7 @@
 pub mod auth;
 mod channel;
 pub mod gate;
+mod library;
 pub mod scenarios;
 
 pub use crate::room::registry::{Departure, Registry, RoomInfo};

@@ -39,6 +39,8 @@ pub enum LobbyCommand {
     Start(usize),
     /// Open the morning vista.
     Vista,
+    /// Open the recordings library.
+    Recordings,
     Quit,
 }
 
@@ -135,6 +137,7 @@ impl Lobby {
         match act {
             Act::Quit | Act::Abort => return Some(LobbyCommand::Quit),
             Act::Vista => return Some(LobbyCommand::Vista),
+            Act::Recordings => return Some(LobbyCommand::Recordings),
             Act::Help => self.help = Some(0),
             Act::Prev if n > 0 => self.selected = (self.selected + n - 1) % n,
             Act::Next if n > 0 => self.selected = (self.selected + 1) % n,
@@ -288,11 +291,12 @@ impl Lobby {
             None => {
                 let k = |a| keymap::key_label(Scope::Lobby, a);
                 format!(
-                    " {}{} choose · {} start · {} morning vista · {} keys · {} quit ",
+                    " {}{} choose · {} start · {} morning vista · {} recordings · {} keys · {} quit ",
                     k(Act::Prev),
                     k(Act::Next),
                     k(Act::Choose),
                     k(Act::Vista),
+                    k(Act::Recordings),
                     k(Act::Help),
                     k(Act::Quit)
                 )

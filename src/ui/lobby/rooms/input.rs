@@ -60,6 +60,7 @@ impl SshLobby {
                     .unwrap_or(0);
                 match act {
                     Act::Quit => return Some(Pick::Quit),
+                    Act::Recordings => return Some(Pick::Library),
                     Act::Prev if n > 0 => self.selected = Some(rows[(at + n - 1) % n].clone()),
                     Act::Next if n > 0 => self.selected = Some(rows[(at + 1) % n].clone()),
                     Act::Top => self.selected = rows.first().cloned(),

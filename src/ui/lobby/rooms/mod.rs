@@ -30,6 +30,8 @@ pub enum Pick {
         room: String,
         role: Option<String>,
     },
+    /// Open the recordings library (the server's data directory).
+    Library,
     Quit,
 }
 
@@ -270,18 +272,20 @@ impl SshLobby {
                 format!("gamelan · welcome, {}", clean(&self.user)),
                 match &self.theme {
                     Some(th) => format!(
-                        " {}{} choose · {} pick · t {th} · {} keys · {} quit ",
+                        " {}{} choose · {} pick · {} recordings · t {th} · {} keys · {} quit ",
                         k(Act::Prev),
                         k(Act::Next),
                         k(Act::Choose),
+                        k(Act::Recordings),
                         k(Act::Help),
                         k(Act::Quit)
                     ),
                     None => format!(
-                        " {}{} choose · {} pick · {} keys · {} quit ",
+                        " {}{} choose · {} pick · {} recordings · {} keys · {} quit ",
                         k(Act::Prev),
                         k(Act::Next),
                         k(Act::Choose),
+                        k(Act::Recordings),
                         k(Act::Help),
                         k(Act::Quit)
                     ),

@@ -1,0 +1,218 @@
+//! The recordings library from the local lobby: the file side of `ui::lobby::library` (the
+//! rows of the data directory, opening a replay or a debrief, deleting and renaming after the
+//! user said yes), shared with the SSH lobby, which lists the server's recordings.
+
+use crate::cmd::signals::Stop;
+use crate::config::Paths;
+use crate::drill::Action;
+use crate::record::{self, Ghost, Recording, Replay};
+use crate::scenario::Catalogue;
+use crate::seat::local::LocalInput;
+use crate::theme_files::LiveTheme;
+use crate::ui::lobby::library::{Library, LibraryCommand, LibraryRow};
+use crate::ui::replay::Trainer;
+use crate::ui::widgets::document::Document;
+use color_eyre::eyre::Result;
+use ratatui::DefaultTerminal;
+use std::path::{Path, PathBuf};
+
+/// Every recording of `dir`, oldest first, as the library lists it.
+pub(crate) fn rows(dir: &Path, catalogue: &Catalogue) -> Vec<LibraryRow> {
+    record::summaries(dir, catalogue)
+        .into_iter()
+        .map(|s| {
+            let seats = Recording::load(&s.path)
+                .map(|r| seat_names(&r))
+                .unwrap_or_default();
+            LibraryRow {
+                started: s.started,
+                scenario: s.scenario,
+                seats,
+                outcome: s.outcome,
+                beats: s.beats,
+                story: s
+                    .story_seconds
+                    .map_or_else(|| "-".into(), crate::clock::story_clock),
+                path: s.path,
+            }
+        })
+        .collect()
+}
+
+/// The names of a recording's seats: those of its header, then those that joined, once each.
+fn seat_names(rec: &Recording) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let joined = rec.inputs.iter().filter_map(|r| match &r.input.action {
+        Action::Join { name, .. } => Some(name.clone()),
+        _ => None,
+    });
+    for n in rec
+        .header
+        .seats
+        .iter()
+        .map(|s| s.name.clone())
+        .chain(joined)
+    {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+/// A recording rebuilt against the scenario it names.
+pub(crate) fn open(path: &Path, catalogue: &Catalogue) -> Result<Replay, String> {
+    let rec = Recording::load(path).map_err(|d| d.to_string())?;
+    let entry = record::scenario_for(&rec, catalogue, None)
+        .map_err(|d| crate::diag::render(&d).trim_end().to_string())?;
+    Replay::open(rec, entry.scenario, false).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Another recording of `replay`'s scenario, as its ghost, and what to call it.
+fn ghost(path: &Path, replay: &Replay) -> Result<(String, Ghost), String> {
+    let rec = Recording::load(path).map_err(|d| d.to_string())?;
+    let g = Ghost::from_recording(&rec, replay.scenario().clone(), false)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((crate::cmd::debrief::label_of(path), g))
+}
+
+/// The replay console's state for `run`, with `other` as its ghost.
+pub(crate) fn trainer(
+    run: &Path,
+    other: Option<&Path>,
+    catalogue: &Catalogue,
+) -> Result<Trainer, String> {
+    let replay = open(run, catalogue)?;
+    let overlay = match other {
+        Some(p) => {
+            let (label, g) = ghost(p, &replay)?;
+            Some(crate::ui::replay::ghost_overlay(&label, &g))
+        }
+        None => None,
+    };
+    Ok(Trainer::new(replay, overlay))
+}
+
+/// The Markdown debrief of `run` (beside `other`'s marks), as a document that saves beside
+/// the recording.
+pub(crate) fn debrief(
+    run: &Path,
+    other: Option<&Path>,
+    catalogue: &Catalogue,
+) -> Result<Document, String> {
+    let replay = open(run, catalogue)?;
+    let mut report = crate::debrief::from_replay(&replay);
+    if let Some(p) = other {
+        let (label, g) = ghost(p, &replay)?;
+        report.ghost = Some(crate::debrief::GhostRow::new(&label, &g));
+    }
+    let title = match &report.ghost {
+        Some(g) => format!("debrief · against {}", g.label),
+        None => "debrief".into(),
+    };
+    let mut doc = Document::new(
+        title,
+        crate::debrief::markdown(&report),
+        "s save · ↑↓ scroll · q back",
+    );
+    doc.save_to = Some(run.with_extension("debrief.md"));
+    Ok(doc)
+}
+
+/// Does what a library command asks of the files; the message for the status line.
+pub(crate) fn act_on_files(lib: &mut Library, cmd: &LibraryCommand, catalogue: &Catalogue) {
+    match cmd {
+        LibraryCommand::Debrief { run, ghost } => match debrief(run, ghost.as_deref(), catalogue) {
+            Ok(doc) => lib.show(doc),
+            Err(e) => lib.flash = Some(e),
+        },
+        LibraryCommand::Save { to, text } => {
+            let result = std::fs::write(to, text).map_err(|e| e.to_string());
+            if let Some(doc) = &mut lib.document {
+                doc.saved(result);
+            }
+        }
+        LibraryCommand::Delete(path) if lib.editable => {
+            lib.flash = Some(match std::fs::remove_file(path) {
+                Ok(()) => format!("deleted {}", file_name(path)),
+                Err(e) => format!("could not delete {}: {e}", file_name(path)),
+            });
+        }
+        LibraryCommand::Rename { from, to } if lib.editable => {
+            let target = from.with_file_name(to);
+            lib.flash = Some(if target.exists() {
+                format!("{to} exists already: nothing renamed")
+            } else {
+                match std::fs::rename(from, &target) {
+                    Ok(()) => format!("renamed {} to {to}", file_name(from)),
+                    Err(e) => format!("could not rename {}: {e}", file_name(from)),
+                }
+            });
+        }
+        _ => {}
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// The library in this terminal until the user goes back (`Ok(false)`) or quits everything
+/// (`Ok(true)`).
+pub(crate) async fn session(
+    term: &mut DefaultTerminal,
+    events: &mut LocalInput,
+    paths: &Paths,
+    theme: &mut LiveTheme,
+) -> Result<bool> {
+    let dir: PathBuf = paths.recordings();
+    let catalogue = || Catalogue::load(Some(&paths.scenarios()));
+    let mut lib = Library::new(&dir.display().to_string(), rows(&dir, &catalogue()), true);
+    let mut stop = Stop::listen()?;
+    let mut area = ratatui::layout::Rect::default();
+    loop {
+        term.draw(|f| {
+            area = f.area();
+            lib.draw(f.buffer_mut(), area, &theme.theme);
+        })?;
+        let ev = tokio::select! {
+            ev = events.next() => ev,
+            r = stop.stopped() => return r.map(|()| true),
+        };
+        let Some(ev) = ev else { return Ok(true) };
+        let Some(cmd) = lib.on_input(&ev?, area) else {
+            continue;
+        };
+        match &cmd {
+            LibraryCommand::Back => return Ok(false),
+            LibraryCommand::Quit => return Ok(true),
+            LibraryCommand::Replay { run, ghost } => {
+                match trainer(run, ghost.as_deref(), &catalogue()) {
+                    Ok(mut t) => {
+                        let forked = crate::cmd::replay::trainer_and_fork(
+                            term, events, paths, theme, &mut t,
+                        )
+                        .await?;
+                        lib.flash = forked.map(|m| format!("fork {m}"));
+                    }
+                    Err(e) => lib.flash = Some(e),
+                }
+            }
+            LibraryCommand::Delete(_) | LibraryCommand::Rename { .. } => {
+                act_on_files(&mut lib, &cmd, &catalogue());
+            }
+            _ => {
+                act_on_files(&mut lib, &cmd, &catalogue());
+                continue;
+            }
+        }
+        // A replay may have forked a new recording; a file may be gone or renamed.
+        let flash = lib.flash.take();
+        lib.set_rows(rows(&dir, &catalogue()));
+        if let LibraryCommand::Rename { from, to } = &cmd {
+            lib.select(&from.with_file_name(to));
+        }
+        lib.flash = flash;
+    }
+}
