@@ -95,6 +95,8 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 fn page(dir: &Path) -> PathBuf {
     let rec = format!("{ROOT}/tests/fixtures/recordings/bad-deploy.win.jsonl");
     let ghost = format!("{ROOT}/tests/fixtures/recordings/bad-deploy.mixed.jsonl");
+    // The fixtures were recorded with bad-deploy as it was then, kept beside the pins.
+    let scenario = format!("{ROOT}/tests/fixtures/pinned/bad-deploy.toml");
     let out = dir.join("debrief.html");
     let run = common::gamelan_with_data(
         dir,
@@ -107,6 +109,8 @@ fn page(dir: &Path) -> PathBuf {
             out.to_str().unwrap(),
             "--ghost",
             &ghost,
+            "--scenario",
+            &scenario,
         ],
     );
     assert!(

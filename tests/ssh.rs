@@ -621,6 +621,15 @@ fn the_ssh_library_lists_the_servers_recordings_read_only() {
     for f in ["bad-deploy.win.jsonl", "bad-deploy.mixed.jsonl"] {
         std::fs::copy(fixtures.join(f), recs.join(f)).unwrap();
     }
+    // Recorded before bad-deploy gained its decision point: the drill as it was then.
+    let scenarios = site.path("config").join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pinned");
+    std::fs::copy(
+        pinned.join("bad-deploy.toml"),
+        scenarios.join("bad-deploy.toml"),
+    )
+    .unwrap();
     let server = site.serve(&[]);
     let mut t = server.term(&ana, "ana", 80, 24);
     let l = lobby_of("ana");
