@@ -637,7 +637,7 @@ fn observers_keys_act_on_nothing() {
         let base = at(moment);
         for b in KEYMAP.iter().filter(|b| b.scopes.contains(&Scope::Session)) {
             for key in b.keys {
-                let mut r = at(moment);
+                let mut r = base.clone();
                 let before = r.session.state_hash();
                 let cmds = press(&mut r, DEE, *key);
                 assert!(
@@ -650,7 +650,7 @@ fn observers_keys_act_on_nothing() {
                 press(&mut r, DEE, Key::char('y'));
                 assert_eq!(r.session.state_hash(), before, "{moment}: {}", key.label());
                 if acting.contains(&b.act) {
-                    let mut r = at(moment);
+                    let mut r = base.clone();
                     press(&mut r, DEE, *key);
                     let f = r.seats[DEE as usize].flash.clone();
                     assert!(

@@ -77,6 +77,12 @@ pub fn bad_deploy_vista(beat: u64) -> (VistaShape, VistaSnapshot) {
     (shape, VistaSnapshot::new(&cfg, states))
 }
 
+/// bad-deploy's vista at beat 30, made once.
+fn vista() -> &'static (VistaShape, VistaSnapshot) {
+    static VISTA: std::sync::OnceLock<(VistaShape, VistaSnapshot)> = std::sync::OnceLock::new();
+    VISTA.get_or_init(|| bad_deploy_vista(30))
+}
+
 /// The bundled weekly session with its four seats joined, gathering.
 pub fn gathered(seed: u64) -> Session {
     let plan = bundled::plan("weekly").expect("bundled weekly");
@@ -93,6 +99,7 @@ pub fn gathered(seed: u64) -> Session {
 }
 
 /// A room: the session, each seat's screen, the walkthrough's vista, the clock.
+#[derive(Clone)]
 pub struct Room {
     pub session: Session,
     pub seats: Vec<SessionSeat>,
@@ -111,7 +118,7 @@ impl Room {
                 .into_iter()
                 .map(SessionSeat::new)
                 .collect(),
-            vista: bad_deploy_vista(30),
+            vista: vista().clone(),
             inputs: Vec::new(),
             area: Rect::new(0, 0, 80, 24),
             theme: Theme::bundled("dark").unwrap(),

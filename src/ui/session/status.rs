@@ -34,8 +34,18 @@ fn refusal(v: &SessionSeat, s: &Session) -> Option<String> {
         })
 }
 
-/// The keys worth showing for this seat where the session stands.
-pub fn hints(v: &SessionSeat, s: &Session) -> String {
+/// The keys worth showing for this seat where the session stands, most useful first, in
+/// at most `room` cells: what does not fit goes, but `?` and `q` always stay.
+pub fn hints(v: &SessionSeat, s: &Session, room: usize) -> String {
+    let mut h = hint_list(v, s);
+    let keep = 2;
+    while h.len() > keep + 1 && width(&h.join(" · ")) > room {
+        h.remove(h.len() - keep - 1);
+    }
+    h.join(" · ")
+}
+
+fn hint_list(v: &SessionSeat, s: &Session) -> Vec<String> {
     let me = s.seat(v.seat);
     let observer = me.is_some_and(|m| m.observer);
     let fac = s.facilitator == Some(v.seat) && !observer;
@@ -109,7 +119,7 @@ pub fn hints(v: &SessionSeat, s: &Session) -> String {
     }
     h.push(format!("{} keys", k(Act::Help)));
     h.push(format!("{} leave", k(Act::Quit)));
-    h.join(" · ")
+    h
 }
 
 pub(super) fn draw(buf: &mut Buffer, r: Rect, v: &SessionSeat, s: &Session, theme: &Theme) {
@@ -146,7 +156,7 @@ pub(super) fn draw(buf: &mut Buffer, r: Rect, v: &SessionSeat, s: &Session, them
             (Some(f), _, _) => (format!(" {} ", clean(&f.text)), theme.style(Meaning::Info)),
             (None, Some(r), _) => (format!(" {r} "), theme.style(Meaning::StatusError)),
             (None, None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
-            _ => (format!(" {}", hints(v, s)), bar),
+            _ => (format!(" {}", hints(v, s, w.saturating_sub(1))), bar),
         },
     };
     buf.set_stringn(r.x, r.y, fit(&text, w), w, style);

@@ -143,7 +143,7 @@ pub(super) fn draw(
     let Some(w) = walkthrough(s, i) else { return };
     let p = parts(body);
     let view = v.lens_now(s).view(w);
-    lens_line(buf, p.lens, s, w, &view, theme);
+    lens_line(buf, p.lens, s, v.seat, w, &view, theme);
     match (&w.vista, screen.vista) {
         (None, _) => {
             let mut text = format!("Loading {} for this walkthrough…", source_text(s, i));
@@ -189,7 +189,15 @@ fn message(buf: &mut Buffer, r: Rect, text: &str, theme: &Theme) {
     list::draw(buf, r, &rows, 0, theme);
 }
 
-fn lens_line(buf: &mut Buffer, r: Rect, s: &Session, w: &Walkthrough, view: &View, theme: &Theme) {
+fn lens_line(
+    buf: &mut Buffer,
+    r: Rect,
+    s: &Session,
+    seat: crate::session::SeatId,
+    w: &Walkthrough,
+    view: &View,
+    theme: &Theme,
+) {
     let presenter = clean(s.presenter.map_or("the presenter", |p| s.seat_name(p)));
     let n = w.panes();
     let mut where_ = if n == 0 {
@@ -209,7 +217,13 @@ fn lens_line(buf: &mut Buffer, r: Rect, s: &Session, w: &Walkthrough, view: &Vie
         where_.push_str(&format!(" · tour {}/{n}", t + 1));
     }
     where_.push_str(&format!(" · range {}", format_duration(view.range)));
-    let (text, meaning) = if view.following {
+    let presents = s.presenter == Some(seat) && s.seat(seat).is_some_and(|m| !m.observer);
+    let (text, meaning) = if presents {
+        (
+            format!(" ▶ you present: everyone follows you · {where_}"),
+            Meaning::Accent,
+        )
+    } else if view.following {
         (
             format!(" ▶ following {presenter} · {where_} · l looks around"),
             Meaning::Info,
