@@ -832,3 +832,52 @@ fn the_weekly_setlist_walked_by_keys_alone() {
     let _ = wheel::SPIN_BEATS;
     let _ = SessionSeat::new(0);
 }
+
+#[test]
+fn the_strip_fits_one_line_over_the_drill_console() {
+    let r = at("drill");
+    let theme = Theme::bundled("dark").unwrap();
+    for w in [1u16, 10, 40, 80, 200] {
+        let area = Rect::new(0, 0, w, 3);
+        let mut buf = Buffer::empty(area);
+        gamelan::ui::session::strip(&mut buf, area, &r.session, &theme);
+        let t = text(&buf);
+        let mut lines = t.lines();
+        let top = lines.next().unwrap();
+        assert!(lines.all(str::is_empty), "only the top line: {t}");
+        if w >= 80 {
+            contains_all(top, &["3/4 drill", "Drill: checkout 5xx", "1:00 / 15:00"]);
+        }
+    }
+    let mut r = at("drill");
+    r.tick(900);
+    let area = Rect::new(0, 0, 80, 1);
+    let mut buf = Buffer::empty(area);
+    gamelan::ui::session::strip(&mut buf, area, &r.session, &theme);
+    assert!(
+        text(&buf).contains("16:00 / 15:00 +1:00 over"),
+        "{}",
+        text(&buf)
+    );
+}
+
+#[test]
+fn the_rooms_refusal_of_a_seats_input_shows_on_its_status_line() {
+    let mut r = at("walkthrough");
+    // A race the seat could not see: cy's spin reached the room in a walkthrough.
+    r.apply(CY, A::Spin);
+    let t = text(&r.draw(CY, 80, 24));
+    assert!(
+        t.contains("refused spin: this is not a wheel segment"),
+        "{t}"
+    );
+    assert!(
+        !text(&r.draw(BO, 80, 24)).contains("refused"),
+        "only on that seat"
+    );
+    r.tick(10);
+    assert!(
+        !text(&r.draw(CY, 80, 24)).contains("refused"),
+        "for a few beats"
+    );
+}

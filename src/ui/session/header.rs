@@ -111,8 +111,8 @@ fn glyph(st: SegmentStatus) -> &'static str {
     }
 }
 
-/// One chip of the setlist line at a level of detail (0 the most).
-fn chip(s: &Session, i: usize, level: u8) -> String {
+/// One chip of the setlist line at a level of detail (0 the most), titles cut to `title_w`.
+fn chip(s: &Session, i: usize, level: u8, title_w: usize) -> String {
     let seg = &s.plan.setlist.segments[i];
     let st = s.segments[i].status;
     let planned = clock(secs(s, s.planned(i)));
@@ -123,7 +123,7 @@ fn chip(s: &Session, i: usize, level: u8) -> String {
     };
     let g = glyph(st);
     match level {
-        0 => format!("{g}{} {} {time}", i + 1, fit(&clean(&seg.title), 22)),
+        0 => format!("{g}{} {} {time}", i + 1, fit(&clean(&seg.title), title_w)),
         1 => format!("{g}{} {} {time}", i + 1, seg.kind.name()),
         2 => format!("{g}{} {time}", i + 1),
         _ => format!("{g}{}", i + 1),
@@ -133,8 +133,15 @@ fn chip(s: &Session, i: usize, level: u8) -> String {
 fn draw_setlist(buf: &mut Buffer, r: Rect, s: &Session, theme: &Theme) {
     let n = s.segments.len();
     let w = r.width as usize;
+    // Titles share what the clocks leave of the line.
+    let title_w = (w / n.max(1)).saturating_sub(18).clamp(12, 48);
     let level = (0..4u8)
-        .find(|l| (0..n).map(|i| width(&chip(s, i, *l)) + 2).sum::<usize>() <= w)
+        .find(|l| {
+            (0..n)
+                .map(|i| width(&chip(s, i, *l, title_w)) + 2)
+                .sum::<usize>()
+                <= w
+        })
         .unwrap_or(3);
     let mut x = r.x;
     for i in 0..n {
@@ -147,7 +154,7 @@ fn draw_setlist(buf: &mut Buffer, r: Rect, s: &Session, theme: &Theme) {
             SegmentStatus::Skipped => theme.style(Meaning::Muted),
             SegmentStatus::NotReached => theme.style(Meaning::Text),
         };
-        let text = format!(" {} ", chip(s, i, level));
+        let text = format!(" {} ", chip(s, i, level, title_w));
         let room = r.right().saturating_sub(x) as usize;
         if room == 0 {
             break;

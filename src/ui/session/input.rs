@@ -72,6 +72,7 @@ pub(super) fn on_input(v: &mut SessionSeat, input: &Input, s: &Session, area: Re
 
 fn on_key(v: &mut SessionSeat, key: Key, s: &Session, area: Rect) -> Out {
     v.flash = None;
+    v.now = s.beat;
     match std::mem::replace(&mut v.mode, Mode::Browse) {
         Mode::Entry(e) => entry_key(v, key, e),
         Mode::Pick(p) => pick_key(v, key, p, s),
@@ -101,6 +102,7 @@ fn say(v: &mut SessionSeat, text: impl Into<String>, error: bool) {
     v.flash = Some(Flash {
         text: text.into(),
         error,
+        beat: v.now,
     });
 }
 

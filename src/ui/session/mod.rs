@@ -62,6 +62,8 @@ pub struct SessionScreen<'a> {
 pub struct Flash {
     pub text: String,
     pub error: bool,
+    /// The session's beat when it was said: a refusal from the room after it takes its place.
+    pub beat: u64,
 }
 
 /// Per-seat view state of a session screen.
@@ -86,6 +88,8 @@ pub struct SessionSeat {
     pub notice: Option<String>,
     /// Where the walkthrough's panes were last drawn, so a click lands on what it hit.
     pub drawn: PaneHits,
+    /// The session's beat at this seat's last key, for its messages.
+    now: u64,
 }
 
 /// The panes of the last frame drawn, `(pane, area)`: written by [`SessionSeat::draw`]
@@ -140,6 +144,7 @@ impl SessionSeat {
             saved: None,
             notice: None,
             drawn: PaneHits::default(),
+            now: 0,
         }
     }
 

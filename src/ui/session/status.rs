@@ -20,15 +20,15 @@ fn k(a: Act) -> String {
     keymap::key_label(Scope::Session, a)
 }
 
-/// The room's latest refusal of this seat's input, while it is recent.
-fn refusal(v: &SessionSeat, s: &Session) -> Option<String> {
+/// The room's latest refusal of this seat's input, while it is recent: `(beat, text)`.
+fn refusal(v: &SessionSeat, s: &Session) -> Option<(u64, String)> {
     s.log
         .iter()
         .rev()
         .take_while(|l| l.beat + REFUSAL_BEATS >= s.beat)
         .find_map(|l| match &l.event {
             SessionEvent::Refused { seat, what, reason } if *seat == v.seat => {
-                Some(format!("refused {what}: {reason}"))
+                Some((l.beat, format!("refused {what}: {reason}")))
             }
             _ => None,
         })
@@ -149,12 +149,15 @@ pub(super) fn draw(buf: &mut Buffer, r: Rect, v: &SessionSeat, s: &Session, them
         Mode::Pick(_) => (" ↑↓ choose · enter pick · esc cancel".to_string(), bar),
         Mode::Confirm(_) => (" y or enter: yes · any other key: no".to_string(), bar),
         Mode::Browse => match (&v.flash, refusal(v, s), &v.notice) {
+            (Some(f), Some((at, r)), _) if at >= f.beat => {
+                (format!(" {r} "), theme.style(Meaning::StatusError))
+            }
             (Some(f), _, _) if f.error => (
                 format!(" {} ", clean(&f.text)),
                 theme.style(Meaning::StatusError),
             ),
             (Some(f), _, _) => (format!(" {} ", clean(&f.text)), theme.style(Meaning::Info)),
-            (None, Some(r), _) => (format!(" {r} "), theme.style(Meaning::StatusError)),
+            (None, Some((_, r)), _) => (format!(" {r} "), theme.style(Meaning::StatusError)),
             (None, None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
             _ => (format!(" {}", hints(v, s, w.saturating_sub(1))), bar),
         },
