@@ -3,43 +3,33 @@
 //! seat may not do is said on the status line and sends nothing, so an observer's key or a
 //! participant's facilitator key never reaches the room.
 
+mod mouse;
+mod walkthrough;
+
 use super::mode::{Choice, Confirm, Entry, EntryKind, Mode, Picker, PickerKind, choices};
 use super::{Flash, SessionCommand, SessionSeat, help_lines, scroll_key};
-use crate::input::{Input, Key, KeyCode, Mouse};
+use crate::input::{Input, Key, KeyCode};
 use crate::keymap::{self, Act, Scope};
 use crate::session::state::Activity;
 use crate::session::walkthrough::Walkthrough;
 use crate::session::{Mark, SegmentKind, Session, SessionAction as A};
 use crate::ui::help;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 
 /// Minutes one press of extend adds to the segment's plan.
 pub const EXTEND_MINUTES: u64 = 5;
 
-/// The time ranges `[` and `]` step through, in seconds.
-const RANGES: &[u64] = &[
-    300,
-    900,
-    3600,
-    3 * 3600,
-    6 * 3600,
-    12 * 3600,
-    86_400,
-    7 * 86_400,
-    30 * 86_400,
-];
-
 /// What a key needs of the seat pressing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Need {
+pub(super) enum Need {
     Participant,
     Facilitator,
     Presenter,
 }
 
-type Out = Vec<SessionCommand>;
+pub(super) type Out = Vec<SessionCommand>;
 
-fn act(a: A) -> Out {
+pub(super) fn act(a: A) -> Out {
     vec![SessionCommand::Act(a)]
 }
 
@@ -65,7 +55,7 @@ pub(super) fn on_input(v: &mut SessionSeat, input: &Input, s: &Session, area: Re
     }
     match input {
         Input::Key(k) => on_key(v, *k, s, area),
-        Input::Mouse(m) => on_mouse(v, m, s, area),
+        Input::Mouse(m) => mouse::on_mouse(v, m, s, area),
         _ => Vec::new(),
     }
 }
@@ -98,7 +88,7 @@ fn on_key(v: &mut SessionSeat, key: Key, s: &Session, area: Rect) -> Out {
     }
 }
 
-fn say(v: &mut SessionSeat, text: impl Into<String>, error: bool) {
+pub(super) fn say(v: &mut SessionSeat, text: impl Into<String>, error: bool) {
     v.flash = Some(Flash {
         text: text.into(),
         error,
@@ -177,7 +167,7 @@ fn pick_key(v: &mut SessionSeat, key: Key, mut p: Picker, s: &Session) -> Out {
     Vec::new()
 }
 
-fn pick(v: &mut SessionSeat, kind: PickerKind, row: Option<&(String, Choice)>) -> Out {
+pub(super) fn pick(v: &mut SessionSeat, kind: PickerKind, row: Option<&(String, Choice)>) -> Out {
     let Some((_, choice)) = row else {
         say(v, "nothing picked", false);
         return Vec::new();
@@ -193,7 +183,7 @@ fn pick(v: &mut SessionSeat, kind: PickerKind, row: Option<&(String, Choice)>) -
 }
 
 /// Checks that this seat may do `what`; says why not on the status line.
-fn may(v: &mut SessionSeat, s: &Session, need: Need, what: &str) -> bool {
+pub(super) fn may(v: &mut SessionSeat, s: &Session, need: Need, what: &str) -> bool {
     let why = match s.seat(v.seat) {
         None => Some("you have not joined this session yet".to_string()),
         Some(me) if !me.present => Some("you have left this session".to_string()),
@@ -223,7 +213,10 @@ fn may(v: &mut SessionSeat, s: &Session, need: Need, what: &str) -> bool {
 }
 
 /// The walkthrough in progress, or a message saying there is none.
-fn walkthrough<'s>(v: &mut SessionSeat, s: &'s Session) -> Option<(usize, &'s Walkthrough)> {
+pub(super) fn walkthrough<'s>(
+    v: &mut SessionSeat,
+    s: &'s Session,
+) -> Option<(usize, &'s Walkthrough)> {
     if let Some(i) = s.current()
         && let Activity::Walkthrough(w) = &s.segments[i].activity
     {
@@ -259,9 +252,9 @@ fn on_act(v: &mut SessionSeat, a: Act, s: &Session, area: Rect) -> Out {
         Act::Top => scroll(v, s, area, isize::MIN / 2),
         Act::Bottom => scroll(v, s, area, isize::MAX / 2),
         Act::FocusNext | Act::FocusPrev | Act::Zoom | Act::Unzoom | Act::LookAround => {
-            return look(v, a, s);
+            return walkthrough::look(v, a, s);
         }
-        Act::Tour | Act::RangeShorter | Act::RangeLonger => return present(v, a, s),
+        Act::Tour | Act::RangeShorter | Act::RangeLonger => return walkthrough::present(v, a, s),
         Act::Remark | Act::Ask => {
             let what = if a == Act::Remark {
                 "remark on panes"
@@ -307,97 +300,10 @@ fn on_act(v: &mut SessionSeat, a: Act, s: &Session, area: Rect) -> Out {
 }
 
 /// Scrolls the body's list by `by` rows, within what the body holds at this size.
-fn scroll(v: &mut SessionSeat, s: &Session, area: Rect, by: isize) {
+pub(super) fn scroll(v: &mut SessionSeat, s: &Session, area: Rect, by: isize) {
     let max = super::body_scroll_max(v, s, area);
     let now = v.scroll_now(s).min(max);
     v.scroll = (scroll_key(s), now.saturating_add_signed(by).min(max));
-}
-
-/// Focus and zoom: the presenter's move everyone; anyone else looks around alone.
-fn look(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
-    let Some((i, w)) = walkthrough(v, s) else {
-        return Vec::new();
-    };
-    let n = w.panes().max(1);
-    let drives =
-        s.presenter == Some(v.seat) && s.seat(v.seat).is_some_and(|m| m.present && !m.observer);
-    if drives && a != Act::LookAround {
-        if w.vista.is_none() {
-            say(v, "the vista is not shown yet", true);
-            return Vec::new();
-        }
-        let step = |d: usize| (w.focus + d) % n;
-        return match (a, w.tour) {
-            (Act::FocusNext, Some(_)) => act(A::Tour {
-                step: Some(step(1)),
-            }),
-            (Act::FocusPrev, Some(_)) => act(A::Tour {
-                step: Some(step(n - 1)),
-            }),
-            (Act::FocusNext, None) => act(A::Focus { pane: step(1) }),
-            (Act::FocusPrev, None) => act(A::Focus { pane: step(n - 1) }),
-            (Act::Zoom, _) => act(A::Zoom { on: !w.zoom }),
-            (Act::Unzoom, Some(_)) => act(A::Tour { step: None }),
-            (Act::Unzoom, None) if w.zoom => act(A::Zoom { on: false }),
-            _ => Vec::new(),
-        };
-    }
-    let mut lens = v.lens_now(s);
-    let view = lens.view(w);
-    match a {
-        Act::LookAround if lens.looking => lens.snap_back(),
-        Act::LookAround => lens.look_around(w),
-        Act::FocusNext => lens.focus(w, (view.focus + 1) % n),
-        Act::FocusPrev => lens.focus(w, (view.focus + n - 1) % n),
-        Act::Zoom => lens.zoom(w, !view.zoom),
-        Act::Unzoom if view.zoom => lens.zoom(w, false),
-        _ => return Vec::new(),
-    }
-    v.lens = lens;
-    v.lens_segment = Some(i);
-    let who = s.presenter.map_or("the presenter", |p| s.seat_name(p));
-    if lens.looking {
-        let key = keymap::key_label(Scope::Session, Act::LookAround);
-        say(
-            v,
-            format!("looking around on your own · {key} snaps back to {who}"),
-            false,
-        );
-    } else {
-        say(v, format!("following {who} again"), false);
-    }
-    Vec::new()
-}
-
-/// The presenter's tour and time range.
-fn present(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
-    let what = match a {
-        Act::Tour => "start or stop the tour",
-        _ => "change the time range",
-    };
-    if !may(v, s, Need::Presenter, what) {
-        return Vec::new();
-    }
-    let Some((_, w)) = walkthrough(v, s) else {
-        return Vec::new();
-    };
-    if w.vista.is_none() {
-        say(v, "the vista is not shown yet", true);
-        return Vec::new();
-    }
-    let range = |seconds: Option<&u64>| match seconds {
-        Some(&seconds) => act(A::Range { seconds }),
-        None => Vec::new(),
-    };
-    match a {
-        Act::Tour if w.tour.is_some() => act(A::Tour { step: None }),
-        Act::Tour => act(A::Tour {
-            step: Some(w.focus),
-        }),
-        Act::RangeShorter => range(RANGES.iter().rev().find(|r| **r < w.range)),
-        Act::RangeLonger => range(RANGES.iter().find(|r| **r > w.range)),
-        _ => Vec::new(),
-    }
 }
 
 fn wheel(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
@@ -505,77 +411,5 @@ fn navigate(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
         (Act::Skip, Some(_)) => v.mode = Mode::Confirm(Confirm::Skip),
         _ => {}
     }
-    Vec::new()
-}
-
-fn on_mouse(v: &mut SessionSeat, m: &Mouse, s: &Session, area: Rect) -> Out {
-    if m.wheel() != 0 {
-        match &mut v.mode {
-            Mode::Pick(p) => {
-                let n = choices(p.kind, s).len();
-                p.at =
-                    p.at.saturating_add_signed(m.wheel())
-                        .min(n.saturating_sub(1));
-            }
-            _ => scroll(v, s, area, m.wheel() * 3),
-        }
-        return Vec::new();
-    }
-    if !m.is_click() {
-        return Vec::new();
-    }
-    let at = Position::new(m.col, m.row);
-    match v.mode.clone() {
-        Mode::Pick(p) => {
-            let rows = choices(p.kind, s);
-            let (r, y0) = super::mode::picker_rect(area, rows.len());
-            let (first, shown) = super::mode::picker_window(r, rows.len(), p.at);
-            v.mode = Mode::Browse;
-            if r.contains(at) && m.row >= y0 && usize::from(m.row - y0) < shown {
-                return pick(v, p.kind, rows.get(first + usize::from(m.row - y0)));
-            }
-            Vec::new()
-        }
-        Mode::Browse => {
-            let hit = v.drawn.pane_at(at);
-            let Some(pane) = hit else {
-                return Vec::new();
-            };
-            click_pane(v, s, pane, m.is_double())
-        }
-        // A prompt takes keys only: the mouse never answers a question.
-        _ => Vec::new(),
-    }
-}
-
-/// A click on a pane of the walkthrough: the presenter focuses it for everyone (a double
-/// click zooms); anyone else looks at it on their own.
-fn click_pane(v: &mut SessionSeat, s: &Session, pane: usize, double: bool) -> Out {
-    let Some((i, w)) = walkthrough(v, s) else {
-        return Vec::new();
-    };
-    v.flash = None;
-    let drives =
-        s.presenter == Some(v.seat) && s.seat(v.seat).is_some_and(|m| m.present && !m.observer);
-    if drives {
-        if double {
-            return act(A::Zoom { on: !w.zoom });
-        }
-        if pane == w.focus {
-            return Vec::new();
-        }
-        return match w.tour {
-            Some(_) => act(A::Tour { step: Some(pane) }),
-            None => act(A::Focus { pane }),
-        };
-    }
-    let mut lens = v.lens_now(s);
-    let zoom = lens.view(w).zoom;
-    lens.focus(w, pane);
-    if double {
-        lens.zoom(w, !zoom);
-    }
-    v.lens = lens;
-    v.lens_segment = Some(i);
     Vec::new()
 }
