@@ -4,7 +4,9 @@
 //! ticking once a second. Keys go to the seat on screen; ctrl-o shows the next seat.
 //!
 //! ```sh
-//! cargo run --example session_preview
+//! cargo run --example session_preview            # from the start
+//! cargo run --example session_preview -- wheel   # or from a moment: walkthrough, spinning,
+//!                                                # turn, wheel, drill, discussion, end
 //! ```
 
 #[path = "../tests/session_fixture/mod.rs"]
@@ -15,14 +17,17 @@ use gamelan::input::{Input, Key};
 use gamelan::seat::local::LocalInput;
 use gamelan::ui::session::{SessionCommand, SessionScreen};
 use ratatui::layout::Rect;
-use session_fixture::Room;
+use session_fixture::at;
 use std::time::Duration;
 
 fn main() -> color_eyre::Result<()> {
     let rt = shell::runtime()?;
     shell::with_terminal(|term| {
         rt.block_on(async {
-            let mut room = Room::new(7);
+            let moment = std::env::args()
+                .nth(1)
+                .unwrap_or_else(|| "gathering".into());
+            let mut room = at(&moment);
             let mut seat = 0usize;
             let mut input = LocalInput::new();
             let mut clock = tokio::time::interval(Duration::from_secs(1));

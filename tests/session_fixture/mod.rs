@@ -201,6 +201,91 @@ impl Room {
     }
 }
 
+/// A room at a named moment of the weekly session, reached by keys: `gathering`,
+/// `walkthrough`, `spinning`, `turn`, `wheel`, `drill`, `discussion`, `end`.
+pub fn at(moment: &str) -> Room {
+    let mut r = Room::new(7);
+    if moment == "gathering" {
+        return r;
+    }
+    r.tick(5);
+    r.char(ANA, '>'); // the walkthrough
+    // ana hands the presenter role to bo: P, then bo's row.
+    r.char(ANA, 'P');
+    r.key(ANA, KeyCode::Down);
+    r.key(ANA, KeyCode::Enter);
+    r.tick(20);
+    r.key(BO, KeyCode::Tab);
+    r.key(BO, KeyCode::Tab);
+    r.char(CY, 'a');
+    r.typed(CY, "why does the 5xx ratio never reach zero?");
+    r.tick(30);
+    r.char(ANA, 'r');
+    r.typed(ANA, "this is the line the checkout SLO is judged on");
+    r.char(BO, 't');
+    r.tick(15);
+    if moment == "walkthrough" {
+        return r;
+    }
+    r.tick(700);
+    r.char(ANA, '>'); // the wheel
+    r.tick(10);
+    r.char(BO, ' ');
+    if moment == "spinning" {
+        r.tick(3);
+        return r;
+    }
+    r.tick(20);
+    r.char(ANA, 'n');
+    r.typed(
+        ANA,
+        "opened the service catalogue and searched for the name",
+    );
+    r.tick(40);
+    if moment == "turn" {
+        return r;
+    }
+    r.char(ANA, '2');
+    r.tick(10);
+    r.char(ANA, 'w');
+    r.key(ANA, KeyCode::Down);
+    r.key(ANA, KeyCode::Down);
+    r.key(ANA, KeyCode::Enter); // spin for cy
+    r.tick(30);
+    r.char(CY, 'e');
+    r.typed(CY, "the data platform on-call rotation");
+    r.char(ANA, '3');
+    if moment == "wheel" {
+        r.tick(12);
+        return r;
+    }
+    r.tick(1500);
+    r.char(ANA, '>'); // the drill
+    r.tick(60);
+    r.char(BO, 'n');
+    r.typed(BO, "TODO: add a canary gate to the release train");
+    if moment == "drill" {
+        return r;
+    }
+    r.tick(700);
+    r.char(ANA, '>'); // the discussion
+    r.tick(100);
+    r.char(BO, 'n');
+    r.typed(
+        BO,
+        "the pager at night is the part people fear; shadow shifts helped",
+    );
+    r.char(CY, 'n');
+    r.typed(CY, "TODO: write a first-shift guide");
+    if moment == "discussion" {
+        return r;
+    }
+    r.tick(500);
+    r.char(ANA, '>'); // the end
+    assert!(r.session.is_ended(), "{moment}");
+    r
+}
+
 /// The text of a buffer, one line a row, trailing spaces trimmed.
 pub fn text(buf: &Buffer) -> String {
     let a = buf.area;

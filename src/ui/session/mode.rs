@@ -130,13 +130,9 @@ pub fn choices(kind: PickerKind, s: &Session) -> Vec<(String, Choice)> {
                 .enumerate()
                 .map(|(t, th)| {
                     let retired = w.retired.get(t).copied().unwrap_or(false);
-                    let mark = if retired {
-                        "retired · restore"
-                    } else {
-                        "on the wheel · retire"
-                    };
+                    let what = if retired { "put back" } else { "retire" };
                     (
-                        format!("{} ({})  {mark}", clean(&th.name), th.kind.label()),
+                        format!("{what}: {} ({})", clean(&th.name), th.kind.label()),
                         Choice::Theme(th.id.clone(), retired),
                     )
                 })
