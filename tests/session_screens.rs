@@ -797,3 +797,38 @@ fn the_rooms_refusal_of_a_seats_input_shows_on_its_status_line() {
         "for a few beats"
     );
 }
+
+/// Every key of the session's scope does something for someone somewhere: it sends an input,
+/// or changes what that seat sees (a mode, the help, a lens, a scroll), and never says
+/// "nothing on".
+#[test]
+fn every_session_key_does_something_somewhere() {
+    let rooms: Vec<(&str, Room)> = MOMENTS.iter().map(|(m, _)| (*m, at(m))).collect();
+    for b in KEYMAP.iter().filter(|b| b.scopes.contains(&Scope::Session)) {
+        for key in b.keys {
+            let mut did = false;
+            for (moment, base) in &rooms {
+                for seat in [ANA, BO, CY] {
+                    let mut r = base.clone();
+                    // Something to scroll back from, and a pane to zoom out of.
+                    r.seats[seat as usize].scroll = (r.seats[seat as usize].scroll.0, 0);
+                    let before = format!("{:?}", r.seats[seat as usize]);
+                    let cmds = press(&mut r, seat, *key);
+                    let v = &r.seats[seat as usize];
+                    if let Some(f) = &v.flash {
+                        assert!(
+                            !f.text.starts_with("nothing on"),
+                            "{moment}: {}: {f:?}",
+                            key.label()
+                        );
+                    }
+                    let flashed_error = v.flash.as_ref().is_some_and(|f| f.error);
+                    if !cmds.is_empty() || (format!("{v:?}") != before && !flashed_error) {
+                        did = true;
+                    }
+                }
+            }
+            assert!(did, "{} ({:?}) does nothing anywhere", key.label(), b.act);
+        }
+    }
+}
