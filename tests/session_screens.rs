@@ -832,3 +832,27 @@ fn every_session_key_does_something_somewhere() {
         }
     }
 }
+
+/// A seat looking around that is handed the presenter role sees what everyone follows: its
+/// own lens would show it something else than what its keys drive.
+#[test]
+fn a_new_presenter_stops_looking_around() {
+    let mut r = at("walkthrough");
+    code(&mut r, CY, KeyCode::Tab);
+    code(&mut r, CY, KeyCode::Tab);
+    assert!(
+        !r.seats[CY as usize]
+            .lens_now(&r.session)
+            .view(walkthrough(&r))
+            .following
+    );
+    r.apply(ANA, A::HandPresenter { to: CY });
+    let view = r.seats[CY as usize]
+        .lens_now(&r.session)
+        .view(walkthrough(&r));
+    assert!(
+        view.following && view.focus == walkthrough(&r).focus,
+        "{view:?}"
+    );
+    assert!(text(&r.draw(CY, 80, 24)).contains("you present: everyone follows you"));
+}

@@ -158,9 +158,11 @@ impl SessionSeat {
         input::on_input(self, input, session, area)
     }
 
-    /// The lens in force in the current segment: a lens set in another segment follows.
+    /// The lens in force in the current segment: a lens set in another segment follows, and
+    /// the presenter always sees what everyone follows.
     pub fn lens_now(&self, session: &Session) -> Lens {
-        if self.lens_segment.is_some() && self.lens_segment == session.current() {
+        let presents = session.presenter == Some(self.seat);
+        if !presents && self.lens_segment.is_some() && self.lens_segment == session.current() {
             self.lens
         } else {
             Lens::default()
