@@ -34,10 +34,12 @@ pub enum Scope {
     Library,
     /// A question that needs a yes or a no (deleting or renaming a recording).
     Confirm,
+    /// A seat in a live session (walkthrough, wheel, discussion, the write-up at the end).
+    Session,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 13] = [
         Scope::Briefing,
         Scope::Drill,
         Scope::Ended,
@@ -50,6 +52,7 @@ impl Scope {
         Scope::Roles,
         Scope::Library,
         Scope::Confirm,
+        Scope::Session,
     ];
 }
 
@@ -131,6 +134,27 @@ pub enum Act {
     Rename,
     Yes,
     No,
+    // A live session.
+    SegmentNext,
+    SegmentBack,
+    Extend,
+    Skip,
+    EndSession,
+    HandPresenter,
+    HandFacilitator,
+    LookAround,
+    RangeShorter,
+    RangeLonger,
+    Remark,
+    Ask,
+    Spin,
+    SpinFor,
+    Escalate,
+    Pass,
+    Found,
+    Helped,
+    NotFound,
+    Themes,
 }
 
 /// One row of the table.
@@ -322,6 +346,44 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Yes, &[ch('y')], "yes, do it", &[S::Confirm]),
     b(A::No, &[ch('n'), k(K::Esc)], "no, leave it as it is", &[S::Confirm]),
     b(A::Abort, &[Key::ctrl('c')], "quit at once", &[S::Library, S::Confirm]),
+    // A live session: one scope for every segment; help groups them (ui::session::help).
+    b(A::Help, &[ch('?')], "this help", &[S::Session]),
+    b(A::Note, &[ch('n')], "write a note on this segment (`TODO:` notes become action items)", &[S::Session]),
+    b(A::ScrollUp, &[k(K::Up)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::ScrollDown, &[k(K::Down)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::PageUp, &[k(K::PageUp)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::PageDown, &[k(K::PageDown)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::Top, &[k(K::Home)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::Bottom, &[k(K::End)], "scroll the notes, the turns or the write-up", &[S::Session]),
+    b(A::FocusNext, &[k(K::Tab), k(K::Right)], "next / previous pane (the presenter moves everyone; others look around)", &[S::Session]),
+    b(A::FocusPrev, &[k(K::BackTab), k(K::Left)], "next / previous pane (the presenter moves everyone; others look around)", &[S::Session]),
+    b(A::Zoom, &[k(K::Enter)], "zoom the pane in focus / back (esc also ends the presenter's tour)", &[S::Session]),
+    b(A::Unzoom, &[k(K::Esc)], "zoom the pane in focus / back (esc also ends the presenter's tour)", &[S::Session]),
+    b(A::LookAround, &[ch('l')], "look around on your own / snap back to the presenter's view", &[S::Session]),
+    b(A::Tour, &[ch('t')], "start / stop the tour for everyone (presenter)", &[S::Session]),
+    b(A::RangeShorter, &[ch('[')], "the charts' time range shorter / longer (presenter)", &[S::Session]),
+    b(A::RangeLonger, &[ch(']')], "the charts' time range shorter / longer (presenter)", &[S::Session]),
+    b(A::Remark, &[ch('r')], "a remark on the pane in focus, shown beside it for everyone", &[S::Session]),
+    b(A::Ask, &[ch('a')], "a question on the pane in focus, shown beside it for everyone", &[S::Session]),
+    b(A::Spin, &[ch(' ')], "spin the wheel (when no turn is open)", &[S::Session]),
+    b(A::Escalate, &[ch('e')], "I would escalate to… (the turn's person, or the facilitator)", &[S::Session]),
+    b(A::Pass, &[ch('p')], "pass the turn (the turn's person, or the facilitator)", &[S::Session]),
+    facilitator(A::SpinFor, &[ch('w')], "spin for someone: pick the seat that answers", &[S::Session]),
+    facilitator(A::Found, &[ch('1')], "mark the turn: found / found with help / not found", &[S::Session]),
+    facilitator(A::Helped, &[ch('2')], "mark the turn: found / found with help / not found", &[S::Session]),
+    facilitator(A::NotFound, &[ch('3')], "mark the turn: found / found with help / not found", &[S::Session]),
+    facilitator(A::Themes, &[ch('d')], "retire a theme from the wheel, or put it back", &[S::Session]),
+    facilitator(A::SegmentNext, &[ch('>'), ch('.')], "start the session / the next segment (after the last: the end)", &[S::Session]),
+    facilitator(A::SegmentBack, &[ch('<'), ch(',')], "back to the previous segment (its clock carries on)", &[S::Session]),
+    facilitator(A::Extend, &[ch('+'), ch('=')], "give this segment 5 more minutes", &[S::Session]),
+    facilitator(A::Skip, &[ch('s')], "skip this segment (asks first)", &[S::Session]),
+    facilitator(A::EndSession, &[ch('E')], "end the session now (asks first)", &[S::Session]),
+    facilitator(A::HandPresenter, &[ch('P')], "hand the presenter role to a seat", &[S::Session]),
+    facilitator(A::HandFacilitator, &[ch('F')], "hand the facilitator role to a seat", &[S::Session]),
+    b(A::Quit, &[ch('q')], "leave the session (asks first while it runs)", &[S::Session]),
+    b(A::Abort, &[Key::ctrl('c')], "leave at once", &[S::Session]),
+    mouse(A::Click, "click", "focus a pane (double-click zooms); a row of a list being picked: choose it", &[S::Session]),
+    mouse(A::Wheel, "wheel", "scroll the notes, the turns or the write-up", &[S::Session]),
 ];
 
 /// The action `key` has in `scope`, if any. Shift is ignored (terminals disagree on it).
