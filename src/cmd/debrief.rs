@@ -27,7 +27,8 @@ pub enum DebriefFormat {
 
 pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
     // A session recording gets the session's write-up.
-    let session = crate::cmd::session::writeup_of_recording(&args.source.recording, args.format)?;
+    let path = crate::cmd::recordings::recording_path(paths, &args.source.recording);
+    let session = crate::cmd::session::writeup_of_recording(&path, args.format)?;
     let text = match session {
         Some(text) => text,
         None => drill_report(paths, args)?,
