@@ -86,6 +86,6 @@ pub(crate) fn summary_of(path: &Path) -> Option<crate::record::Summary> {
         ),
         Phase::Ended { reason } => format!("ended ({reason})"),
     };
-    summary.outcome = format!("{status}, {people} people, {observers} observers");
+    summary.outcome = format!("{status}, {people} people, {observers} observing");
     Some(summary)
 }
