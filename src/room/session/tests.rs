@@ -193,3 +193,42 @@ async fn the_facilitator_cannot_observe_and_names_are_checked() {
     assert!(saved.recording.is_some());
     assert!(room.is_closed());
 }
+
+/// A walkthrough of a vista.toml runs the real vista runner: its panes poll their sources and
+/// every beat shares the newest snapshot; leaving the segment stops it.
+#[tokio::test]
+async fn a_walkthrough_of_a_vista_file_shares_the_runners_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "ERROR checkout failed\nall good\n").unwrap();
+    let src = format!(
+        "[vista]\ntitle = \"team\"\nrefresh = \"1s\"\n\n[[panes]]\nid = \"log\"\ntitle = \"App log\"\nnote = \"Red lines first.\"\nsource = {{ type = \"file\", path = \"{}\" }}\n",
+        log.display()
+    );
+    let cfg = crate::vista::VistaConfig::parse(&src, "team.vista.toml").unwrap();
+    let mut spec = weekly(dir.path());
+    spec.stages[0] = StagePlan::Vista {
+        shape: VistaShape::of_vista(&cfg, "team.vista.toml".into()),
+        config: Arc::new(cfg),
+    };
+    let room = SessionRoom::spawn(spec);
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| {
+        s.vista.as_ref().is_some_and(|v| {
+            v.pane("log")
+                .is_some_and(|p| p.state.lines.iter().any(|l| l.text.contains("checkout")))
+        })
+    })
+    .await;
+    match &s.session.segments[0].activity {
+        crate::session::state::Activity::Walkthrough(w) => {
+            assert_eq!(w.vista.as_ref().unwrap().panes[0].title, "App log");
+        }
+        other => panic!("{other:?}"),
+    }
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| s.session.current() == Some(1)).await;
+    assert!(s.vista.is_none(), "the runner stopped with its segment");
+    room.close("done").await;
+}
