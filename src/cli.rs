@@ -98,7 +98,9 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)
         }
         Some(Command::Check { files }) => cmd::check::run(&paths, &files, out),
-        Some(Command::Session(args)) => cmd::session::run(&paths, &args, out),
+        Some(Command::Session(args)) => {
+            cmd::session::run(&paths, &load_settings(&paths), theme, &args, out)
+        }
         Some(Command::Prove(args)) => cmd::prove::run(&paths, &args, out),
         Some(Command::Schema) => cmd::schema::run(out),
         Some(Command::New(args)) => cmd::new::run(&args, out),

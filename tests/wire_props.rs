@@ -48,6 +48,8 @@ fn frame() -> impl Strategy<Value = Frame> {
                     name,
                     exact,
                     role,
+                    // Varied with the other fields: both values go over the wire.
+                    observe: cols % 2 == 1,
                     cols,
                     rows,
                     term,
@@ -93,6 +95,7 @@ fn frame() -> impl Strategy<Value = Frame> {
                     bpm,
                     seats,
                     roles,
+                    session: beat % 2 == 1,
                 }))
             },
         );

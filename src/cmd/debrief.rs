@@ -40,16 +40,17 @@ pub enum ReportFormat {
 
 pub(crate) fn run(paths: &Paths, args: &DebriefArgs, out: &mut dyn Write) -> Result<()> {
     // A session recording gets the session's write-up.
+    let path = crate::cmd::recordings::recording_path(paths, &args.source.recording);
     let as_session = match args.format {
         ReportFormat::Markdown => DebriefFormat::Markdown,
         // A session's write-up has no page of its own yet: say so rather than guess.
         ReportFormat::Json | ReportFormat::Html => DebriefFormat::Json,
     };
-    let session = crate::cmd::session::writeup_of_recording(&args.source.recording, as_session)?;
+    let session = crate::cmd::session::writeup_of_recording(&path, as_session)?;
     if session.is_some() && args.format == ReportFormat::Html {
         return Err(eyre!(
             "{}: a session recording's write-up comes as markdown or json, not html",
-            args.source.recording.display()
+            path.display()
         ));
     }
     let text = match session {

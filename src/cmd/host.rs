@@ -149,7 +149,7 @@ pub(crate) fn run(
             let (seat_theme, _) =
                 crate::theme_files::ThemeChoice::for_peers(paths, settings, theme_flag).resolve();
             let ctx = ServeCtx {
-                room: room.clone(),
+                room: socket::Hosted::Drill(room.clone()),
                 theme: seat_theme,
                 name: name.clone(),
                 host: host_name.clone(),

@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 
 #[derive(Debug, clap::Args)]
 pub struct JoinArgs {
-    /// The drill to join (see `gamelan drills`); may be left out when only one is open.
+    /// The drill or session to join (see `gamelan drills`); may be left out when only one
+    /// is open.
     pub name: Option<String>,
     /// The role to play (default: every role).
     #[arg(long)]
@@ -19,6 +20,9 @@ pub struct JoinArgs {
     /// seat is named after $USER: the first free one of USER, USER-2, USER-3 and so on
     #[arg(long = "as", value_name = "SEAT")]
     pub seat_name: Option<String>,
+    /// Join a session as an observer: see everything, act on nothing
+    #[arg(long, conflicts_with = "role")]
+    pub observe: bool,
 }
 
 /// Finds the drill to join: by name, or the only one open. Stale sockets met on the way are
@@ -125,6 +129,7 @@ pub(crate) fn run(paths: &Paths, args: &JoinArgs) -> Result<()> {
         name: args.seat_name.clone().unwrap_or_else(local_name),
         exact: args.seat_name.is_some(),
         role: args.role.clone(),
+        observe: args.observe,
         cols,
         rows,
         term: var("TERM"),

@@ -21,6 +21,14 @@ pub struct RecordingArgs {
     pub force: bool,
 }
 
+/// A recording argument as a path: the file, or a file of that name in the recordings folder.
+pub(crate) fn recording_path(paths: &Paths, arg: &std::path::Path) -> PathBuf {
+    if !arg.exists() && arg.components().count() == 1 && paths.recordings().join(arg).exists() {
+        return paths.recordings().join(arg);
+    }
+    arg.to_path_buf()
+}
+
 pub(crate) fn open_recording(
     paths: &Paths,
     args: &RecordingArgs,
@@ -53,7 +61,11 @@ pub(crate) fn open_replay(paths: &Paths, args: &RecordingArgs) -> Result<record:
 pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
     let dir = paths.recordings();
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
-    let list = record::summaries(&dir, &catalogue);
+    // Session recordings are listed beside drills, with their own summary.
+    let list: Vec<record::Summary> = record::summaries(&dir, &catalogue)
+        .into_iter()
+        .map(|s| crate::cmd::session::summary_of(&s.path).unwrap_or(s))
+        .collect();
     if list.is_empty() {
         writeln!(out, "no recordings in {}", dir.display())?;
         return Ok(());

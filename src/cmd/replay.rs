@@ -147,6 +147,13 @@ pub(crate) fn run(
     args: &ReplayArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
+    // A session recording replays to its write-up (there is no session replay console).
+    let path = crate::cmd::recordings::recording_path(paths, &args.source.recording);
+    let format = crate::cmd::debrief::DebriefFormat::Markdown;
+    if let Some(text) = crate::cmd::session::writeup_of_recording(&path, format)? {
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
     let replay = open_replay(paths, &args.source)?;
     if !args.headless {
         return replay_console(paths, theme, args, replay);

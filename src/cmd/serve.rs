@@ -95,6 +95,9 @@ pub fn run(
         theme,
         authorized_keys: args.authorized_keys.clone(),
         registry: Registry::new(Duration::from_secs(args.linger)),
+        sessions: crate::room::session::registry::SessionRegistry::new(Duration::from_secs(
+            args.linger,
+        )),
         scenarios: scenarios::Scenarios::new(paths.scenarios()),
         tempo: args.tempo.or(settings.tempo),
         live: AtomicUsize::new(0),
@@ -140,6 +143,7 @@ pub fn run(
         // still connected is disconnected.
         ctx.stopping.send_replace(true);
         ctx.registry.close_all("the server is shutting down").await;
+        ctx.sessions.close_all("the server is shutting down").await;
         // Seats end on their own once told; a loaded machine may take seconds, so the
         // deadline only bounds a seat that cannot finish (a client that stopped reading).
         let deadline = Instant::now() + SHUTDOWN_GRACE;
@@ -151,6 +155,9 @@ pub fn run(
         while gate.counts().0 > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // The seats' goodbyes are queued on their connections: a moment for them to go out
+        // before the connections are cut (a cut overtakes what is still queued).
+        tokio::time::sleep(FAREWELL_FLUSH).await;
         disconnect.send_replace(true);
         tokio::time::sleep(Duration::from_millis(50)).await;
         Ok(())
@@ -159,6 +166,9 @@ pub fn run(
 
 /// The longest a stopping server waits for its seats and connections to end by themselves.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long the last goodbyes get to leave before every connection is cut at shutdown.
+const FAREWELL_FLUSH: Duration = Duration::from_millis(300);
 
 /// Connections the kernel queues before `accept` takes them: room for a burst (a flood, or
 /// a team logging in at once) without dropping handshakes, which would cost a client a

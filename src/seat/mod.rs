@@ -5,6 +5,7 @@
 pub mod driver;
 pub mod keybytes;
 pub mod local;
+pub mod session;
 pub mod socket;
 pub mod ssh;
 

@@ -1,6 +1,7 @@
 //! The host's side: the accept loop that seats joining terminals and answers queries.
 
 use super::*;
+use crate::room::session::SessionRoom;
 use crate::room::{Naming, Room};
 use crate::seat::driver::{self, ColourDepth, Peer, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::theme::Theme;
@@ -25,13 +26,20 @@ pub const MAX_CONNECTIONS: usize = 64;
 /// What the accept loop needs to seat a joining terminal and answer a query.
 #[derive(Debug, Clone)]
 pub struct ServeCtx {
-    pub room: Room,
+    pub room: Hosted,
     /// The theme joined seats start from (each is then drawn in its own terminal's colours).
     pub theme: Theme,
     /// The drill's name (its socket's name).
     pub name: String,
     /// Who hosts it.
     pub host: String,
+}
+
+/// What a socket hosts: a drill, or a session.
+#[derive(Debug, Clone)]
+pub enum Hosted {
+    Drill(Room),
+    Session(SessionRoom),
 }
 
 /// The running accept loop. [`Server::shutdown`] stops taking connections and waits (bounded)
@@ -100,7 +108,7 @@ async fn accept_loop(
 }
 
 /// Sends a last frame, bounded in time, and closes the writing side.
-async fn send_bye<W: AsyncWrite + Unpin>(w: &mut W, bye: Bye) {
+pub(crate) async fn send_bye<W: AsyncWrite + Unpin>(w: &mut W, bye: Bye) {
     let _ = timeout(WRITE_TIMEOUT, async {
         write_frame(w, &Frame::Bye(bye)).await?;
         w.shutdown().await
@@ -110,7 +118,14 @@ async fn send_bye<W: AsyncWrite + Unpin>(w: &mut W, bye: Bye) {
 
 /// The drill as a Query answer.
 pub fn info(ctx: &ServeCtx) -> Info {
-    let state = ctx.room.state();
+    match &ctx.room {
+        Hosted::Drill(room) => drill_info(ctx, room),
+        Hosted::Session(room) => super::session::info(ctx, room),
+    }
+}
+
+fn drill_info(ctx: &ServeCtx, room: &Room) -> Info {
+    let state = room.state();
     let state = state.borrow();
     let d = &state.drill;
     let s = &d.scenario;
@@ -142,6 +157,7 @@ pub fn info(ctx: &ServeCtx) -> Info {
             })
             .collect(),
         roles: s.roles.iter().map(|r| r.id.clone()).collect(),
+        session: false,
     }
 }
 
@@ -170,7 +186,12 @@ async fn handle(stream: UnixStream, ctx: Arc<ServeCtx>, joining: Arc<tokio::sync
             })
             .await;
         }
-        Frame::Hello(hello) => seat(rd, wr, hello, &ctx, &joining).await,
+        Frame::Hello(hello) => match &ctx.room {
+            Hosted::Drill(room) => seat(rd, wr, hello, &ctx, room, &joining).await,
+            Hosted::Session(room) => {
+                super::session::seat(rd, wr, hello, &ctx, room, &joining).await
+            }
+        },
         other => {
             let reason = format!(
                 "protocol error: expected a hello or query frame first, got {}",
@@ -181,11 +202,11 @@ async fn handle(stream: UnixStream, ctx: Arc<ServeCtx>, joining: Arc<tokio::sync
     }
 }
 
-/// Checks a Hello against the drill; the refusal is the Bye reason.
-async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
+/// The version and name checks every Hello passes: the seat's name, or the refusal.
+pub(crate) fn admit_name(hello: &Hello) -> Result<String, String> {
     if hello.version != VERSION {
         return Err(format!(
-            "this drill speaks protocol {VERSION} and your gamelan speaks {}; join with the host's gamelan version",
+            "this host speaks protocol {VERSION} and your gamelan speaks {}; join with the host's gamelan version",
             hello.version
         ));
     }
@@ -193,7 +214,16 @@ async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
     if name.is_empty() {
         return Err("a seat needs a name (set $USER or pass --as NAME)".into());
     }
-    let scenario = ctx.room.drill().scenario.clone();
+    Ok(name)
+}
+
+/// Checks a Hello against the drill; the refusal is the Bye reason.
+async fn admit(hello: &Hello, room: &Room) -> Result<String, String> {
+    let name = admit_name(hello)?;
+    if hello.observe {
+        return Err("this is a drill: only a session has observers; join without --observe".into());
+    }
+    let scenario = room.drill().scenario.clone();
     if let Some(role) = &hello.role
         && scenario.role(role).is_none()
     {
@@ -216,7 +246,7 @@ async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
         return Ok(name);
     }
     // A seat whose terminal just vanished may not have left yet: give it a moment.
-    let mut state = ctx.room.state();
+    let mut state = room.state();
     let taken =
         |s: &crate::room::RoomState| s.drill.seats.iter().any(|x| x.present && x.name == name);
     let free = timeout(Duration::from_millis(1500), state.wait_for(|s| !taken(s))).await;
@@ -229,10 +259,11 @@ async fn admit(hello: &Hello, ctx: &ServeCtx) -> Result<String, String> {
 }
 
 async fn seat(
-    mut rd: tokio::net::unix::OwnedReadHalf,
+    rd: tokio::net::unix::OwnedReadHalf,
     mut wr: tokio::net::unix::OwnedWriteHalf,
     hello: Hello,
     ctx: &ServeCtx,
+    room: &Room,
     joining: &tokio::sync::Mutex<()>,
 ) {
     let naming = if hello.exact {
@@ -242,12 +273,8 @@ async fn seat(
     };
     let admitted = {
         let _one_at_a_time = joining.lock().await;
-        match admit(&hello, ctx).await {
-            Ok(name) => {
-                ctx.room
-                    .take_seat(&name, hello.role.as_deref(), naming)
-                    .await
-            }
+        match admit(&hello, room).await {
+            Ok(name) => room.take_seat(&name, hello.role.as_deref(), naming).await,
             Err(reason) => Err(reason),
         }
     };
@@ -255,6 +282,40 @@ async fn seat(
         Ok(s) => s,
         Err(reason) => return send_bye(&mut wr, Bye::refused(reason)).await,
     };
+    let left = format!("{} left the drill `{}`", seat.name, ctx.name);
+    let room = room.clone();
+    let theme = ctx.theme.clone();
+    serve_peer(rd, wr, &hello, left, move |peer, depth| async move {
+        let theme = theme_for_depth(&theme, depth);
+        match peer {
+            Ok(mut peer) => {
+                let end = driver::drive(room, seat, &theme, &mut peer).await;
+                peer.give_back().await;
+                end
+            }
+            Err(e) => {
+                let _ = room.send(seat.id, crate::drill::Action::Leave).await;
+                e.into()
+            }
+        }
+    })
+    .await;
+}
+
+/// Runs a seated connection: reads the peer's frames into a [`Peer`] until it leaves, breaks
+/// the protocol or stops reading, drains the seat's bounded output onto the socket, runs
+/// `drive` on the peer (drawn in the colours its Hello asks for) and says goodbye with why
+/// the seat ended (`left` when the person left).
+pub(crate) async fn serve_peer<F, Fut>(
+    mut rd: tokio::net::unix::OwnedReadHalf,
+    mut wr: tokio::net::unix::OwnedWriteHalf,
+    hello: &Hello,
+    left: String,
+    drive: F,
+) where
+    F: FnOnce(io::Result<Peer>, ColourDepth) -> Fut,
+    Fut: std::future::Future<Output = SeatEnd>,
+{
     let (in_tx, in_rx) = mpsc::channel::<SeatIn>(64);
     let (out_tx, mut out_rx) = mpsc::channel::<Vec<u8>>(OUTPUT_QUEUE);
     let (bye_tx, bye_rx) = oneshot::channel::<Bye>();
@@ -335,25 +396,14 @@ async fn seat(
         hello.colorterm.as_deref(),
         hello.no_color.as_deref(),
     );
-    let theme = theme_for_depth(&ctx.theme, depth);
-    let name = seat.name.clone();
-    let ended = match Peer::new(in_rx, out_tx, (hello.cols, hello.rows), depth) {
-        Ok(mut peer) => {
-            let end = driver::drive(ctx.room.clone(), seat, &theme, &mut peer).await;
-            peer.give_back().await;
-            end
-        }
-        Err(e) => {
-            let _ = ctx.room.send(seat.id, crate::drill::Action::Leave).await;
-            e.into()
-        }
-    };
+    let peer = Peer::new(in_rx, out_tx, (hello.cols, hello.rows), depth);
+    let ended = drive(peer, depth).await;
     reader.abort();
     let _ = reader.await;
     let problem = problem.lock().ok().and_then(|mut p| p.take());
     let reason = match (problem, ended) {
         (Some(p), _) => p,
-        (None, SeatEnd::Left) => format!("{name} left the drill `{}`", ctx.name),
+        (None, SeatEnd::Left) => left,
         (None, end) => end.message(),
     };
     let _ = bye_tx.send(Bye::new(reason));

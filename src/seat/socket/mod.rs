@@ -12,6 +12,7 @@
 mod files;
 mod host;
 mod join;
+mod session;
 mod wire;
 
 pub use files::*;

@@ -67,6 +67,9 @@ pub struct Hello {
     /// The role to play; none plays every role.
     #[serde(default)]
     pub role: Option<String>,
+    /// Join a session as an observer (read-only). A drill refuses it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub observe: bool,
     #[serde(default)]
     pub cols: u16,
     #[serde(default)]
@@ -120,6 +123,10 @@ pub struct Info {
     /// The roles a joining seat may take.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// This is a session, not a drill (`scenario` is then `session`, `state` where its
+    /// setlist stands, the seats' roles facilitator, presenter, participant or observer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub session: bool,
 }
 
 /// The last frame either side sends: why the connection ends.
@@ -441,6 +448,7 @@ mod tests {
                 conducts: true,
             }],
             roles: vec!["operator".into()],
+            session: false,
         })));
         roundtrip(Frame::Input(b"a\x1b[A".to_vec()));
         roundtrip(Frame::Output(vec![0, 1, 2, 255]));

@@ -25,16 +25,20 @@ pub enum Direct {
         scenario: String,
         role: Option<String>,
     },
-    /// `join DRILL [ROLE]`
+    /// `join DRILL [ROLE]`, or `join SESSION [observe]`
     Join { room: String, role: Option<String> },
+    /// `session SETLIST`: open a session and facilitate it.
+    Session { setlist: String },
+    /// `observe SESSION`
+    Observe { room: String },
     /// `list`
     List,
     /// Anything else: print the usage.
     Usage(String),
 }
 
-pub const USAGE: &str = "commands: new SCENARIO [ROLE] · join DRILL [ROLE] · list (ROLE: a role id, or solo); \
-     with no command, the lobby";
+pub const USAGE: &str = "commands: new SCENARIO [ROLE] · join DRILL [ROLE] · list (ROLE: a role id, or solo) · \
+     session SETLIST · join SESSION · observe SESSION; with no command, the lobby";
 
 impl Direct {
     pub fn parse(command: &str) -> Direct {
@@ -48,6 +52,12 @@ impl Direct {
             ["new", s, rest @ ..] if rest.len() <= 1 => Direct::New {
                 scenario: s.to_string(),
                 role: role(rest.first()),
+            },
+            ["session", s] => Direct::Session {
+                setlist: s.to_string(),
+            },
+            ["observe", r] => Direct::Observe {
+                room: r.to_string(),
             },
             ["join", r, rest @ ..] if rest.len() <= 1 => Direct::Join {
                 room: r.to_string(),
@@ -165,6 +175,31 @@ pub(crate) async fn seat(
     let mut theme = theme_for_depth(&ctx.theme, depth);
     let chosen = match direct {
         None => lobby(ctx, &name, &mut peer, &mut theme, depth).await,
+        Some(Direct::Session { setlist }) => session::open_session(ctx, &setlist, &name)
+            .await
+            .map(|(r, s)| Chosen::Session(r, s, false))
+            .map_err(SeatEnd::Refused),
+        Some(Direct::Observe { room }) => session::join_session(ctx, &room, &name, true)
+            .await
+            .map(|(r, s)| Chosen::Session(r, s, true))
+            .map_err(SeatEnd::Refused),
+        Some(Direct::Join { room, role }) if session::is_session(ctx, &room) => {
+            let observe = match role.as_deref() {
+                None => Ok(false),
+                Some("observe" | "observer") => Ok(true),
+                Some(other) => Err(SeatEnd::Refused(format!(
+                    "a session has no role {:?}: join {room} (taking part) or join {room} observe",
+                    clean(other)
+                ))),
+            };
+            match observe {
+                Ok(observe) => session::join_session(ctx, &room, &name, observe)
+                    .await
+                    .map(|(r, s)| Chosen::Session(r, s, observe))
+                    .map_err(SeatEnd::Refused),
+                Err(e) => Err(e),
+            }
+        }
         Some(Direct::New { scenario, role }) => {
             let catalogue = ctx.scenarios.get().await;
             match scenario::find(&catalogue, &scenario) {
@@ -174,6 +209,7 @@ pub(crate) async fn seat(
                     clean(&scenario)
                 )),
             }
+            .map(|(r, s)| Chosen::Drill(r, s))
             .map_err(SeatEnd::Refused)
         }
         Some(Direct::Join { room, role }) => {
@@ -187,12 +223,25 @@ pub(crate) async fn seat(
             });
             seat_in(ctx, &room, &name, role.as_deref())
                 .await
+                .map(|(r, s)| Chosen::Drill(r, s))
                 .map_err(SeatEnd::Refused)
         }
         Some(Direct::List | Direct::Usage(_)) => unreachable!("answered above"),
     };
     let (room, seated) = match chosen {
-        Ok(x) => x,
+        Ok(Chosen::Drill(room, seated)) => (room, seated),
+        Ok(Chosen::Session(room, seated, observe)) => {
+            let who = seated.name.clone();
+            let end =
+                crate::seat::session::drive(room.clone(), seated, observe, &theme, &mut peer).await;
+            peer.give_back().await;
+            let how = match end {
+                SeatEnd::PeerGone => Departure::Dropped,
+                _ => Departure::Quit,
+            };
+            ctx.sessions.detach(&room.name, &who, how);
+            return session::farewell(&end, &room.name);
+        }
         Err(end) => {
             peer.give_back().await;
             return farewell(&end, None);
@@ -207,6 +256,12 @@ pub(crate) async fn seat(
     };
     ctx.registry.detach(&room.name, &who, how);
     farewell(&end, Some(&room.name))
+}
+
+/// What a channel's player chose: a drill seat, or a session seat (observing or not).
+pub(crate) enum Chosen {
+    Drill(Room, Seated),
+    Session(crate::room::session::SessionRoom, Seated, bool),
 }
 
 /// Opens a new drill of `entry` (recorded to the data directory) and seats `name` in it.
@@ -337,6 +392,7 @@ pub(crate) async fn listing(ctx: &Ctx) -> String {
             seats.join(", ")
         ));
     }
+    out.push_str(&session::listing(ctx));
     out.push_str("scenarios:\n");
     let catalogue = ctx.scenarios.get().await;
     for e in &catalogue.entries {
@@ -379,9 +435,16 @@ pub(crate) async fn lobby(
     peer: &mut Peer,
     theme: &mut Theme,
     depth: ColourDepth,
-) -> Result<(Room, Seated), SeatEnd> {
+) -> Result<Chosen, SeatEnd> {
     let catalogue = ctx.scenarios.get().await;
     let mut lobby = SshLobby::new(name, catalogue, ctx.registry.list());
+    let listed = {
+        let ctx = ctx.clone();
+        tokio::task::spawn_blocking(move || session::setlists(&ctx)).await
+    };
+    lobby.setlists = listed.unwrap_or_default();
+    lobby.set_sessions(ctx.sessions.list());
+    let mut sessions = ctx.sessions.subscribe();
     lobby.tempo = ctx.tempo;
     lobby.theme = Some(theme_label(theme, depth));
     let themes = theme_choices(&ctx.theme);
@@ -410,8 +473,15 @@ pub(crate) async fn lobby(
                 }
                 continue;
             }
+            changed = sessions.changed() => {
+                if changed.is_ok() {
+                    dirty |= lobby.set_sessions(ctx.sessions.list());
+                }
+                continue;
+            }
             _ = refresh.tick() => {
                 dirty |= lobby.set_rooms(ctx.registry.list());
+                dirty |= lobby.set_sessions(ctx.sessions.list());
                 continue;
             }
             () = async { let _ = stopping.wait_for(|s| *s).await; } => {
@@ -444,14 +514,28 @@ pub(crate) async fn lobby(
                 }
                 Some(Pick::New { entry, role }) => {
                     let entry = lobby.catalogue.entries[entry].clone();
-                    seat_in_new(ctx, entry, name, role.as_deref()).await
+                    seat_in_new(ctx, entry, name, role.as_deref())
+                        .await
+                        .map(|(r, s)| Chosen::Drill(r, s))
                 }
-                Some(Pick::Join { room, role }) => seat_in(ctx, &room, name, role.as_deref()).await,
+                Some(Pick::Join { room, role }) => seat_in(ctx, &room, name, role.as_deref())
+                    .await
+                    .map(|(r, s)| Chosen::Drill(r, s)),
+                Some(Pick::Session {
+                    name: room,
+                    observe,
+                }) => session::join_session(ctx, &room, name, observe)
+                    .await
+                    .map(|(r, s)| Chosen::Session(r, s, observe)),
+                Some(Pick::NewSession { setlist }) => session::open_session(ctx, &setlist, name)
+                    .await
+                    .map(|(r, s)| Chosen::Session(r, s, false)),
             };
             match chosen {
                 Ok(seated) => return Ok(seated),
                 Err(e) => {
                     lobby.set_rooms(ctx.registry.list());
+                    lobby.set_sessions(ctx.sessions.list());
                     lobby.back(e);
                 }
             }
@@ -547,6 +631,7 @@ mod tests {
             theme: Theme::default(),
             authorized_keys: dir.join("keys"),
             registry: Registry::new(Duration::from_secs(1)),
+            sessions: crate::room::session::registry::SessionRegistry::new(Duration::from_secs(1)),
             tempo: None,
             live: std::sync::atomic::AtomicUsize::new(0),
             stopping: tokio::sync::watch::Sender::new(false),

@@ -22,6 +22,7 @@ mod channel;
 pub mod gate;
 mod library;
 pub mod scenarios;
+mod session;
 
 pub use crate::room::registry::{Departure, Registry, RoomInfo};
 pub use channel::*;
@@ -58,6 +59,8 @@ pub struct Ctx {
     pub theme: Theme,
     pub authorized_keys: PathBuf,
     pub registry: Arc<Registry>,
+    /// The open sessions, beside the drills.
+    pub sessions: Arc<crate::room::session::registry::SessionRegistry>,
     /// The scenarios on offer, read again only when their directory changed.
     pub scenarios: scenarios::Scenarios,
     pub tempo: Option<u32>,

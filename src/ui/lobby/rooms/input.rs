@@ -93,6 +93,16 @@ impl SshLobby {
                             return Some(match target {
                                 Row::Room(room) => Pick::Join { room, role },
                                 Row::Scenario(entry) => Pick::New { entry, role },
+                                Row::Session(name) => Pick::Session {
+                                    name,
+                                    observe: role.as_deref() == Some(super::sessions::OBSERVE),
+                                },
+                                Row::Setlist(i) => Pick::NewSession {
+                                    setlist: self
+                                        .setlists
+                                        .get(i)
+                                        .map_or_else(String::new, |s| s.id.clone()),
+                                },
                             });
                         }
                     }

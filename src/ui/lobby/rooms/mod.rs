@@ -10,12 +10,14 @@ use crate::ui::help;
 use crate::ui::lobby::filter::Filter;
 
 mod input;
+mod sessions;
 use crate::ui::lobby::list::{Line, draw_lines};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
 use crate::ui::widgets::text::{clean, fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+pub use sessions::Setlist;
 
 /// What the player chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,15 @@ pub enum Pick {
     },
     /// Open the recordings library (the server's data directory).
     Library,
+    /// Join the open session `name`, as an observer or taking part.
+    Session {
+        name: String,
+        observe: bool,
+    },
+    /// Open a session of the setlist `setlist` (its id), and facilitate it.
+    NewSession {
+        setlist: String,
+    },
     Quit,
 }
 
@@ -40,6 +51,10 @@ pub enum Pick {
 enum Row {
     Room(String),
     Scenario(usize),
+    /// An open session, by name.
+    Session(String),
+    /// A setlist to open a session of.
+    Setlist(usize),
 }
 
 /// A choice on the role screen.
@@ -78,6 +93,9 @@ pub struct SshLobby {
     pub help: Option<usize>,
     /// The filter and sort of the scenarios on offer.
     pub filter: Filter,
+    /// The open sessions, and the setlists a new one may be opened from.
+    sessions: Vec<crate::room::session::registry::SessionInfo>,
+    pub setlists: Vec<Setlist>,
 }
 
 /// The smallest size the lobby draws at.
@@ -96,6 +114,8 @@ impl SshLobby {
             theme: None,
             help: None,
             filter: Filter::default(),
+            sessions: Vec::new(),
+            setlists: Vec::new(),
         };
         lobby.set_rooms(rooms);
         lobby
@@ -127,12 +147,14 @@ impl SshLobby {
         self.rooms
             .iter()
             .map(|r| Row::Room(r.name.clone()))
+            .chain(self.sessions.iter().map(|s| Row::Session(s.name.clone())))
             .chain(
                 self.filter
                     .visible(&self.catalogue.entries)
                     .into_iter()
                     .map(Row::Scenario),
             )
+            .chain((0..self.setlists.len()).map(Row::Setlist))
             .collect()
     }
 
@@ -144,10 +166,14 @@ impl SshLobby {
         match row {
             Row::Room(n) => self.room(n).map(|r| &*r.scenario),
             Row::Scenario(i) => self.catalogue.entries.get(*i).map(|e| &*e.scenario),
+            Row::Session(_) | Row::Setlist(_) => None,
         }
     }
 
     fn role_options(&self, row: &Row) -> Vec<RoleOption> {
+        if let Some(options) = self.session_options(row) {
+            return options;
+        }
         let Some(s) = self.scenario_of(row) else {
             return Vec::new();
         };
@@ -295,6 +321,8 @@ impl SshLobby {
                 match target {
                     Row::Room(n) => format!("join {} · pick your role", clean(n)),
                     Row::Scenario(_) => "new drill · pick your role".to_string(),
+                    Row::Session(n) => format!("join the session {}", clean(n)),
+                    Row::Setlist(_) => "new session".to_string(),
                 },
                 format!(
                     " {}{} choose · {} join · {} keys · {} back ",
@@ -368,6 +396,7 @@ impl SshLobby {
                 lines.push(Line::muted(&fit(&format!("    {}", seats.join(", ")), w)).picks(pick));
             }
         }
+        lines.extend(self.session_lines(w, self.rooms.len()));
         lines.push(Line::blank());
         lines.push(Line::heading("Scenarios: start a new drill"));
         let shown = self.filter.visible(&self.catalogue.entries);
@@ -402,9 +431,13 @@ impl SshLobby {
             lines.push(Line::item(
                 format!("{name:<room$}{tag}"),
                 sel,
-                self.rooms.len() + pos,
+                self.rooms.len() + self.sessions.len() + pos,
             ));
         }
+        lines.extend(self.setlist_lines(
+            w,
+            self.rooms.len() + self.sessions.len() + self.catalogue.entries.len(),
+        ));
         for p in self.catalogue.problems.iter().take(3) {
             lines.push(Line::warning(&fit(&format!("skipped: {p}"), w)));
         }
@@ -418,7 +451,7 @@ impl SshLobby {
         selected: usize,
         w: usize,
     ) -> Vec<Line> {
-        let mut lines = Vec::new();
+        let mut lines = self.session_heading(target, w);
         if let Some(s) = self.scenario_of(target) {
             lines.push(Line::heading(&fit(&clean(&s.meta.title), w)));
         }
@@ -471,6 +504,9 @@ impl SshLobby {
     }
 
     fn draw_detail(&self, buf: &mut Buffer, r: Rect, row: Option<&Row>, theme: &Theme) {
+        if self.draw_session_detail(buf, r, row, theme) {
+            return;
+        }
         let Some(s) = row.and_then(|row| self.scenario_of(row)) else {
             return;
         };

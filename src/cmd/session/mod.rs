@@ -1,7 +1,13 @@
-//! `gamelan session SETLIST`: a weekly practice session. Headless, a session script drives it
-//! and the write-up is printed; the live session with seats comes with the seats step. This
-//! shell finds the setlist, its decks, vistas and drills on disk (or bundled) and hands the
-//! pure core their text and shapes; `check` and `debrief` use the same resolution.
+//! `gamelan session SETLIST`: a weekly practice session. Live ([`live`]), this terminal is the
+//! facilitator's seat and others join over the socket (or the SSH lobby of `serve`);
+//! headless, a session script drives it and the write-up is printed. This shell finds the
+//! setlist, its decks, vistas and drills on disk (or bundled) and hands the pure core their
+//! text and shapes; `check` and `debrief` use the same resolution.
+
+pub(crate) mod live;
+mod recordings;
+
+pub(crate) use recordings::{summary_of, writeup_of_recording};
 
 use crate::cmd::debrief::DebriefFormat;
 use crate::config::Paths;
@@ -11,7 +17,7 @@ use crate::session::headless::Env;
 use crate::session::record::{self, Embedded};
 use crate::session::setlist::{Reference, SegmentKind, VistaSource};
 use crate::session::{Plan, Session, VistaShape, bundled, deck, script, setlist, writeup};
-use color_eyre::eyre::{Result, bail, eyre};
+use color_eyre::eyre::{Result, eyre};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,9 +41,12 @@ pub struct SessionArgs {
     #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
     pub format: DebriefFormat,
     /// Record the session's inputs to PATH (JSON Lines); `gamelan debrief PATH` prints its
-    /// write-up again.
+    /// write-up again. Live, the default is the data directory's recordings folder.
     #[arg(long, value_name = "PATH")]
     pub record: Option<PathBuf>,
+    /// Live: the session's name, which others join by (default: the setlist's file name).
+    #[arg(long, conflicts_with = "headless")]
+    pub name: Option<String>,
 }
 
 /// A setlist found: how to name it, its text, and the directory its references are
@@ -232,6 +241,25 @@ fn vista_shape(
         VistaSource::Scenario { scenario } => scenario_of(catalogue, found, scenario)
             .map(|s| VistaShape::of_scenario(&s))
             .map_err(|d| vec![d]),
+        _ => {
+            let (cfg, label) = vista_config(paths, found, source)?;
+            Ok(VistaShape::of_vista(&cfg, label))
+        }
+    }
+}
+
+/// The vista.toml a walkthrough shows (a file beside the setlist, or the presenter's own)
+/// and how the write-up names it. A scenario's simulated vista has no file: `None`.
+pub(crate) fn vista_config(
+    paths: &Paths,
+    found: &Found,
+    source: &VistaSource,
+) -> Result<(crate::vista::VistaConfig, String), Vec<Diagnostic>> {
+    match source {
+        VistaSource::Scenario { scenario } => Err(vec![scenario.problem(
+            &found.name,
+            "a scenario's vista is simulated, not read from a file",
+        )]),
         VistaSource::File { file } => {
             let Some(dir) = &found.dir else {
                 return Err(vec![file.problem(
@@ -246,13 +274,13 @@ fn vista_shape(
                 ]);
             }
             let cfg = crate::vista::VistaConfig::load(&path)?;
-            Ok(VistaShape::of_vista(&cfg, file.name.clone()))
+            Ok((cfg, file.name.clone()))
         }
         VistaSource::Presenter => {
             // The presenter's own file is not the setlist's problem: a bad one falls back to
             // the built-in vista of this machine, and the write-up says why.
             let path = crate::vista::config::default_path(paths);
-            let (cfg, source) = match crate::cmd::vista::load(&path, false) {
+            Ok(match crate::cmd::vista::load(&path, false) {
                 Ok(cfg) if path.exists() => {
                     (cfg, format!("the presenter's vista, {}", path.display()))
                 }
@@ -264,20 +292,20 @@ fn vista_shape(
                         d.first().map_or_else(String::new, ToString::to_string)
                     ),
                 ),
-            };
-            Ok(VistaShape::of_vista(&cfg, source))
+            })
         }
     }
 }
 
-pub(crate) fn run(paths: &Paths, args: &SessionArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    paths: &Paths,
+    settings: &crate::config::Settings,
+    theme_flag: Option<&str>,
+    args: &SessionArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     if !args.headless {
-        bail!(
-            "a live session needs seats (the facilitator's and everyone else's), which this \
-             gamelan does not have yet; run it headless with a session script: \
-             gamelan session {} --headless --script FILE",
-            args.setlist
-        );
+        return live::run(paths, settings, theme_flag, args);
     }
     let script_path = args
         .script
@@ -335,33 +363,6 @@ fn write_recording(
         f.write_all(record::input_line(i).as_bytes())?;
     }
     f.flush()
-}
-
-/// The write-up of a session recording at `path`, or `None` when the file is not one (it is
-/// a drill's: the caller debriefs it as such).
-pub(crate) fn writeup_of_recording(path: &Path, format: DebriefFormat) -> Result<Option<String>> {
-    // Read as recordings are: a regular file of bounded size, never blocking on a FIFO.
-    let Ok(bytes) = crate::record::file::read_regular(
-        path,
-        crate::record::MAX_RECORDING_BYTES,
-        crate::record::decode::too_big,
-    ) else {
-        return Ok(None);
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(None);
-    };
-    if !record::is_session_recording(text.lines().next().unwrap_or("")) {
-        return Ok(None);
-    }
-    let name = path.display().to_string();
-    let rec = record::parse(&text, &name).map_err(|d| eyre!("{}", diag::render(&d)))?;
-    let session = rec.replay().map_err(|d| eyre!("{}", diag::render(&d)))?;
-    let w = writeup::build(&session, Some(rec.header.started.clone()));
-    Ok(Some(match format {
-        DebriefFormat::Markdown => writeup::markdown(&w),
-        DebriefFormat::Json => writeup::json(&w),
-    }))
 }
 
 /// `gamelan check` on a setlist: the file, then every reference it makes.

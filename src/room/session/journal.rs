@@ -1,0 +1,158 @@
+//! A live session's recording on disk: the header line, then one line per input, each
+//! written and flushed on the blocking pool before the room applies the input (as a drill's
+//! [`crate::record::Recorder`] does), so a crash loses nothing already applied. A failed write
+//! stops the recording cleanly and the room says so on every seat. At the end the write-up is
+//! saved beside it, in Markdown and JSON.
+
+use crate::session::SessionInput;
+use crate::session::record::{self, Header};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The recording file of one live session.
+pub struct SessionRecorder {
+    path: PathBuf,
+    file: Option<File>,
+    inputs: u64,
+    failure: Option<String>,
+    reported: bool,
+}
+
+impl SessionRecorder {
+    /// Creates `path` (never overwriting a file) and writes the header.
+    pub fn create(path: &Path, header: &Header) -> io::Result<SessionRecorder> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        file.write_all(header.line().as_bytes())?;
+        file.flush()?;
+        Ok(SessionRecorder {
+            path: path.to_path_buf(),
+            file: Some(file),
+            inputs: 0,
+            failure: None,
+            reported: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Inputs written whole.
+    pub fn inputs(&self) -> u64 {
+        self.inputs
+    }
+
+    /// Appends one input. After a failure nothing more is written.
+    pub fn record(&mut self, input: &SessionInput) {
+        let Some(f) = self.file.as_mut() else { return };
+        let line = record::input_line(input);
+        match f.write_all(line.as_bytes()).and_then(|()| f.flush()) {
+            Ok(()) => self.inputs += 1,
+            Err(e) => {
+                self.failure = Some(format!(
+                    "the recording stopped ({}: {e}); {} inputs were saved",
+                    self.path.display(),
+                    self.inputs
+                ));
+                self.file = None;
+            }
+        }
+    }
+
+    /// The failure, the first time it is asked after it happened.
+    pub fn take_stopped(&mut self) -> Option<String> {
+        if self.failure.is_some() && !self.reported {
+            self.reported = true;
+            return self.failure.clone();
+        }
+        None
+    }
+
+    /// Syncs and closes the file; the failure, if there was one.
+    pub fn finish(&mut self) -> Option<String> {
+        if let Some(f) = self.file.take()
+            && let Err(e) = f.sync_all()
+        {
+            self.failure
+                .get_or_insert(format!("{}: {e}", self.path.display()));
+        }
+        self.failure.clone()
+    }
+}
+
+/// The default recording path of a session started at `started` (RFC 3339): the recordings
+/// folder, `STAMP-session-NAME.jsonl`, never an existing file's name.
+pub fn default_path(dir: &Path, started: &str, name: &str) -> PathBuf {
+    let stamp: String = started.chars().filter(|c| *c != ':').collect();
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let base = format!("{stamp}-session-{id}");
+    let mut path = dir.join(format!("{base}.jsonl"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{base}-{n}.jsonl"));
+        n += 1;
+    }
+    path
+}
+
+/// Where the write-up of the session recorded at `recording` is saved: beside it, as
+/// `NAME.writeup.md` and `NAME.writeup.json`.
+pub fn writeup_paths(recording: &Path) -> (PathBuf, PathBuf) {
+    (
+        recording.with_extension("writeup.md"),
+        recording.with_extension("writeup.json"),
+    )
+}
+
+/// Writes the write-up's two forms; the paths written, or why not.
+pub fn save_writeup(
+    recording: &Path,
+    markdown: &str,
+    json: &str,
+) -> io::Result<(PathBuf, PathBuf)> {
+    let (md, js) = writeup_paths(recording);
+    std::fs::write(&md, markdown)?;
+    std::fs::write(&js, json)?;
+    Ok((md, js))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_overwrite_and_writeups_sit_beside() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = default_path(dir.path(), "2026-12-01T10:00:00Z", "weekly session");
+        assert!(a.ends_with("2026-12-01T100000Z-session-weekly_session.jsonl"));
+        std::fs::write(&a, "x").unwrap();
+        let b = default_path(dir.path(), "2026-12-01T10:00:00Z", "weekly session");
+        assert!(b.to_string_lossy().ends_with("-2.jsonl"), "{}", b.display());
+        let (md, js) = writeup_paths(&a);
+        assert!(md.to_string_lossy().ends_with("weekly_session.writeup.md"));
+        assert!(
+            js.to_string_lossy()
+                .ends_with("weekly_session.writeup.json")
+        );
+    }
+}

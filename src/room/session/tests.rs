@@ -1,0 +1,234 @@
+use super::*;
+use crate::room::Naming;
+use crate::scenario::Scenario;
+use crate::session::state::Phase;
+use crate::session::{SessionEvent, VistaShape, bundled, deck, setlist};
+use std::time::Duration;
+
+fn scenario(id: &str) -> Arc<Scenario> {
+    crate::scenario::bundled()
+        .into_iter()
+        .find(|e| e.scenario.meta.id == id)
+        .unwrap()
+        .scenario
+}
+
+/// The bundled weekly setlist with what a shell resolves for it: the walkthrough of
+/// bad-deploy's simulated vista, the wheel, the bad-deploy drill, a discussion.
+pub(crate) fn weekly(dir: &std::path::Path) -> SessionSpec {
+    let (_, text) = bundled::setlist("weekly").unwrap();
+    let list = setlist::load_str(text, "sessions/weekly.toml").unwrap();
+    let plan = Plan::resolve(list, |r| {
+        deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
+    })
+    .unwrap();
+    let s = scenario("bad-deploy");
+    let stages = vec![
+        StagePlan::Simulated {
+            shape: VistaShape::of_scenario(&s),
+            scenario: s.clone(),
+            seed: 1,
+        },
+        StagePlan::Nothing,
+        StagePlan::Drill {
+            scenario: s,
+            seed: 1,
+            tempo: Some(600),
+        },
+        StagePlan::Nothing,
+    ];
+    let session = Session::new(Arc::new(plan.clone()), 7);
+    let started = "2026-12-01T10:00:00Z".to_string();
+    let header = crate::session::record::Header::new(
+        &session,
+        started.clone(),
+        crate::session::record::Embedded {
+            name: "sessions/weekly.toml".into(),
+            text: text.into(),
+        },
+        vec![crate::session::record::Embedded {
+            name: "stack.deck.toml".into(),
+            text: bundled::deck("stack.deck.toml").unwrap().into(),
+        }],
+    );
+    let path = dir.join("s.jsonl");
+    SessionSpec {
+        name: "weekly".into(),
+        plan: Arc::new(plan),
+        seed: 7,
+        stages,
+        recorder: Some(SessionRecorder::create(&path, &header).unwrap()),
+        started,
+        drill_recordings: Some(dir.to_path_buf()),
+    }
+}
+
+async fn until(room: &SessionRoom, what: impl Fn(&SessionState) -> bool) -> SessionState {
+    let mut rx = room.state();
+    tokio::time::timeout(Duration::from_secs(20), rx.wait_for(|s| what(s)))
+        .await
+        .expect("in time")
+        .unwrap()
+        .clone()
+}
+
+fn refused(s: &Session, seat: SeatId, what: &str) -> bool {
+    s.log.iter().any(|l| {
+        matches!(&l.event, SessionEvent::Refused { seat: x, what: w, .. } if *x == seat && w == what)
+    })
+}
+
+#[tokio::test]
+async fn a_live_session_runs_its_segments_and_replays_to_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = SessionRoom::spawn(weekly(dir.path()));
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    let bo = room.join("bo", false, Naming::Derived).await.unwrap();
+    let cy = room.join("bo", false, Naming::Derived).await.unwrap();
+    assert_eq!(cy.name, "bo-2", "a second seat of one name gets its own");
+    let dee = room.join("dee", true, Naming::Derived).await.unwrap();
+    // The observer's actions are refused, and recorded as refused.
+    room.act(dee.id, SessionAction::Next).await.unwrap();
+    room.act(dee.id, SessionAction::Note { text: "hi".into() })
+        .await
+        .unwrap();
+    let s = until(&room, |s| refused(&s.session, dee.id, "note")).await;
+    assert!(refused(&s.session, dee.id, "next"));
+    assert_eq!(s.session.phase, Phase::Gathering);
+    // The facilitator starts the walkthrough: the simulated vista is shown to everyone.
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| s.vista.is_some()).await;
+    assert_eq!(s.session.current(), Some(0));
+    let shown = match &s.session.segments[0].activity {
+        crate::session::state::Activity::Walkthrough(w) => w.vista.clone(),
+        _ => None,
+    };
+    assert_eq!(shown.unwrap().panes.len(), s.vista.unwrap().panes.len());
+    // bo drops and comes back mid-segment: same seat, in the current segment.
+    room.act(bo.id, SessionAction::Leave).await.unwrap();
+    let back = room.join("bo", false, Naming::Derived).await.unwrap();
+    assert_eq!(back, bo);
+    let s = until(&room, |s| {
+        s.session.log.iter().any(|l| {
+            matches!(l.event, SessionEvent::Joined { seat, rejoin: true, segment: Some(0), .. } if seat == bo.id)
+        })
+    })
+    .await;
+    assert!(s.session.seat(bo.id).unwrap().present);
+    // On to the wheel, then the drill: the participants sit in the drill, the observer not.
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    room.act(bo.id, SessionAction::Spin).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| s.drill.is_some()).await;
+    let stage = s.drill.unwrap();
+    assert_eq!(stage.segment, 2);
+    assert!(s.vista.is_none(), "the walkthrough's vista stopped");
+    for seat in [ana.id, bo.id, cy.id] {
+        assert!(stage.seat_of(seat).is_some(), "{seat} plays in the drill");
+    }
+    assert!(stage.seat_of(dee.id).is_none());
+    // The drill runs and its conductor (the facilitator, seated first) ends it: the outcome
+    // is reported and every seat is back in the session.
+    let conductor = stage.seat_of(ana.id).unwrap();
+    stage.room.start().await;
+    stage
+        .room
+        .send(
+            conductor,
+            crate::drill::Action::End {
+                reason: "enough".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let s = until(&room, |s| s.drill.is_none()).await;
+    match &s.session.segments[2].activity {
+        crate::session::state::Activity::Drill(d) => {
+            assert_eq!(d.runs.len(), 1);
+            assert!(d.runs[0].status.contains("enough"), "{:?}", d.runs[0]);
+        }
+        other => panic!("{other:?}"),
+    }
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| s.saved.is_some()).await;
+    assert!(s.session.is_ended());
+    let saved = s.saved.clone().unwrap();
+    let (md, js) = saved.writeup.clone().expect("the write-up was saved");
+    assert!(std::fs::read_to_string(&md).unwrap().contains("bo-2"));
+    assert!(js.exists());
+    let live_hash = s.session.state_hash();
+    room.close("done").await;
+    // The recording replays to the very same session.
+    let path = dir.path().join("s.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rec = crate::session::record::parse(&text, "s.jsonl").unwrap();
+    let replayed = rec.replay().unwrap();
+    assert_eq!(replayed.state_hash(), live_hash);
+    // The drill segment's drill was recorded as a drill of its own.
+    let drills = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("bad-deploy"))
+        .count();
+    assert_eq!(drills, 1);
+}
+
+#[tokio::test]
+async fn the_facilitator_cannot_observe_and_names_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = SessionRoom::spawn(weekly(dir.path()));
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    assert!(
+        room.join("ana", false, Naming::Exact)
+            .await
+            .unwrap_err()
+            .contains("already in this session")
+    );
+    assert!(room.join("\u{1b}", true, Naming::Derived).await.is_err());
+    room.act(ana.id, SessionAction::Leave).await.unwrap();
+    let again = room.join("ana", true, Naming::Exact).await;
+    assert!(again.unwrap_err().contains("facilitator cannot observe"));
+    let saved = room.close("bye").await.unwrap();
+    assert!(saved.recording.is_some());
+    assert!(room.is_closed());
+}
+
+/// A walkthrough of a vista.toml runs the real vista runner: its panes poll their sources and
+/// every beat shares the newest snapshot; leaving the segment stops it.
+#[tokio::test]
+async fn a_walkthrough_of_a_vista_file_shares_the_runners_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "ERROR checkout failed\nall good\n").unwrap();
+    let src = format!(
+        "[vista]\ntitle = \"team\"\nrefresh = \"1s\"\n\n[[panes]]\nid = \"log\"\ntitle = \"App log\"\nnote = \"Red lines first.\"\nsource = {{ type = \"file\", path = \"{}\" }}\n",
+        log.display()
+    );
+    let cfg = crate::vista::VistaConfig::parse(&src, "team.vista.toml").unwrap();
+    let mut spec = weekly(dir.path());
+    spec.stages[0] = StagePlan::Vista {
+        shape: VistaShape::of_vista(&cfg, "team.vista.toml".into()),
+        config: Arc::new(cfg),
+    };
+    let room = SessionRoom::spawn(spec);
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| {
+        s.vista.as_ref().is_some_and(|v| {
+            v.pane("log")
+                .is_some_and(|p| p.state.lines.iter().any(|l| l.text.contains("checkout")))
+        })
+    })
+    .await;
+    match &s.session.segments[0].activity {
+        crate::session::state::Activity::Walkthrough(w) => {
+            assert_eq!(w.vista.as_ref().unwrap().panes[0].title, "App log");
+        }
+        other => panic!("{other:?}"),
+    }
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| s.session.current() == Some(1)).await;
+    assert!(s.vista.is_none(), "the runner stopped with its segment");
+    room.close("done").await;
+}

@@ -1,0 +1,217 @@
+//! A session over the real OpenSSH client against `gamelan serve` on 127.0.0.1: one player
+//! opens the bundled weekly session with `ssh HOST session weekly` (and facilitates it),
+//! another finds it in the lobby beside the drills and takes part, two observe (one from
+//! the lobby, one with `observe NAME`), a killed client takes its seat back, and the server
+//! stopping ends the session for everyone, its recording and write-up saved.
+
+mod common;
+
+use common::{Term, WAIT};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SSH: &str = "/usr/bin/ssh";
+const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+
+struct Server {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log =
+                std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default();
+            eprintln!("server log:\n{log}");
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start() -> Server {
+        for tool in [SSH, SSH_KEYGEN] {
+            assert!(
+                Path::new(tool).exists(),
+                "{tool} is missing: install openssh-client"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        let out = Command::new(SSH_KEYGEN)
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "team", "-f"])
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        std::fs::copy(
+            key.with_extension("pub"),
+            dir.path().join("authorized_keys"),
+        )
+        .unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
+            .arg(dir.path().join("authorized_keys"))
+            .arg("--host-key")
+            .arg(dir.path().join("host_key"))
+            .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
+            .env("GAMELAN_DATA_DIR", dir.path().join("data"))
+            .env("GAMELAN_RUNTIME_DIR", dir.path().join("run"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx.recv_timeout(WAIT).expect("serve started");
+        let port = line
+            .split("127.0.0.1:")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        Server { child, port, dir }
+    }
+
+    fn args(&self, user: &str) -> Vec<String> {
+        let key = self.dir.path().join("key");
+        [
+            "-p",
+            &self.port.to_string(),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-i",
+            &key.display().to_string(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("{user}@127.0.0.1")])
+        .collect()
+    }
+
+    /// `ssh -tt USER@HOST [COMMAND]` in a pseudo-terminal.
+    fn term(&self, user: &str, command: Option<&str>, cols: u16, rows: u16) -> Term {
+        let mut args = vec!["-tt".to_string()];
+        args.extend(self.args(user));
+        args.extend(command.map(str::to_string));
+        Term::spawn(user, SSH, &args, &[], cols, rows)
+    }
+
+    /// `ssh HOST list`.
+    fn list(&self) -> String {
+        let mut child = Command::new(SSH)
+            .args(self.args("lister"))
+            .arg("list")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let _ = child.wait();
+        out
+    }
+
+    fn wait_list(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let l = self.list();
+            if ok(&l) {
+                return l;
+            }
+            assert!(Instant::now() < deadline, "no {what} in:\n{l}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn recordings(&self) -> PathBuf {
+        self.dir.path().join("data").join("recordings")
+    }
+}
+
+#[test]
+fn a_session_over_openssh_with_players_and_observers() {
+    let server = Server::start();
+    let ana = server.term("ana", Some("session weekly"), 100, 30);
+    ana.wait_until("ana's seat", |_| ana.alternate_screen());
+    let list = server.wait_list("the session", |l| l.contains("weekly-1"));
+    assert!(
+        list.contains("open sessions:") && list.contains("setlists:"),
+        "{list}"
+    );
+    // bo finds it in the lobby, beside the drills, and takes part.
+    let mut bo = server.term("bo", None, 100, 30);
+    bo.wait_all(&[
+        "Open sessions: join one",
+        "weekly-1",
+        "Setlists: open a weekly session",
+    ]);
+    bo.press("\r");
+    bo.wait_all(&["Take part", "Observe"]);
+    bo.press("\r");
+    server.wait_list("bo", |l| l.contains("ana, bo"));
+    // cy observes from the lobby, dee with a command.
+    let cy = server.term("cy", None, 80, 24);
+    cy.wait_for("weekly-1");
+    cy.press("\r");
+    cy.wait_for("Observe");
+    cy.press("\x1b[B");
+    cy.press("\r");
+    let dee = server.term("dee", Some("observe weekly-1"), 120, 40);
+    server.wait_list("two observers", |l| l.contains("2 observing"));
+    // A killed client comes back to the same seat.
+    bo.kill_hard();
+    server.wait_list("bo away", |l| {
+        l.contains("weekly-1") && !l.contains("ana, bo")
+    });
+    let bo = server.term("bo", Some("join weekly-1"), 90, 30);
+    let list = server.wait_list("bo back", |l| l.contains("ana, bo "));
+    assert!(!list.contains("bo-2"), "{list}");
+    for t in [&ana, &bo, &cy, &dee] {
+        t.wait_until("a session seat", |_| t.alternate_screen());
+    }
+    // The server stops: every seat is told why and gets its terminal back.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
+    }
+    for t in [&ana, &bo, &cy, &dee] {
+        t.wait_for("the session ended: the server is shutting down (weekly-1)");
+        assert!(!t.alternate_screen());
+    }
+    let rec = std::fs::read_dir(server.recordings())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".jsonl"))
+        .expect("the session was recorded");
+    let md = std::fs::read_to_string(rec.with_extension("writeup.md")).unwrap();
+    for who in ["ana", "bo", "cy", "dee"] {
+        assert!(md.contains(who), "{who} in the write-up:\n{md}");
+    }
+    assert!(md.contains("observer"), "{md}");
+}
