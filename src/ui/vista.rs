@@ -8,6 +8,7 @@ mod kinds;
 
 use super::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, width, wrap};
 use crate::vista::{Display, Grid, PaneDef, PaneSnapshot, Status, VistaSnapshot};
 use kinds::{alerts, charts, gauges, list, log, slo};
@@ -102,7 +103,8 @@ pub fn draw(
         clean(&cfg.title),
         cfg.panes.len()
     );
-    buf.set_stringn(
+    paint::stringn(
+        buf,
         header.x,
         header.y,
         &title,
@@ -111,7 +113,8 @@ pub fn draw(
     );
     let panes = &snap.panes;
     if panes.is_empty() {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             body.x + 1,
             body.y + 1,
             "This vista has no panes: add [[panes]] to vista.toml (see docs/vista-format.md).",
@@ -156,7 +159,7 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
     } else {
         theme.style(Meaning::Healthy)
     };
-    let (x, _) = buf.set_stringn(r.x, r.y, &left, r.width as usize, st);
+    let (x, _) = paint::stringn(buf, r.x, r.y, &left, r.width as usize, st);
     let right = match &view.notice {
         Some(n) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
         None => (
@@ -167,7 +170,14 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
     let room = (r.right() - x) as usize;
     if room > 4 {
         let text = fit(&right.0, room);
-        buf.set_stringn(r.right() - width(&text) as u16, r.y, &text, room, right.1);
+        paint::stringn(
+            buf,
+            r.right() - width(&text) as u16,
+            r.y,
+            &text,
+            room,
+            right.1,
+        );
     }
 }
 
@@ -223,7 +233,8 @@ pub fn draw_pane(
             .take(2.min(inner.height as usize))
             .enumerate()
         {
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y + n as u16,
                 l,
@@ -238,7 +249,8 @@ pub fn draw_pane(
             ..inner
         };
     } else if st.status == Status::Waiting {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x,
             inner.y,
             "waiting for the first reading…",
@@ -292,7 +304,8 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
         .enumerate()
         .take(inner.height.saturating_sub(1) as usize)
     {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.y + i as u16,
             l,
@@ -301,7 +314,8 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
         );
     }
     if inner.height > 0 {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.bottom() - 1,
             "→ next · ← back · esc ends the tour",

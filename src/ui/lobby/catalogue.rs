@@ -7,6 +7,7 @@ use crate::ui::help;
 use crate::ui::lobby::list::inside;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -184,7 +185,8 @@ impl Lobby {
             let line = format!("{} {}", if sel { "▸" } else { " " }, clean(&m.title));
             let w = inner.width as usize;
             let room = w.saturating_sub(tag.len());
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y + (i - top) as u16,
                 format!("{:<room$}", fit(&line, room)),
@@ -192,7 +194,8 @@ impl Lobby {
                 st,
             );
             if w > tag.len() + 10 {
-                buf.set_stringn(
+                paint::stringn(
+                    buf,
                     inner.x + room as u16,
                     inner.y + (i - top) as u16,
                     &tag,
@@ -227,7 +230,8 @@ impl Lobby {
         } else {
             theme.style(Meaning::StatusError)
         };
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             status.x,
             status.y,
             fit(&hint, status.width as usize),
@@ -242,7 +246,8 @@ impl Lobby {
     fn draw_detail(&self, buf: &mut Buffer, r: Rect, theme: &Theme) {
         let Some(e) = self.selected() else {
             let inner = block(buf, r, "no scenarios".into(), false, theme);
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y,
                 "No scenarios found.",

@@ -7,6 +7,7 @@ use crate::keymap::{self, Act, Scope};
 use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
 use crate::ui::help;
+use crate::ui::widgets::paint;
 
 mod input;
 use crate::ui::lobby::list::{Line, draw_lines};
@@ -307,7 +308,8 @@ impl SshLobby {
             Some(f) => (format!(" {} ", clean(f)), Meaning::StatusError),
             None => (hint, Meaning::Status),
         };
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             status.x,
             status.y,
             fit(&text, status.width as usize),
