@@ -4,7 +4,7 @@
 use crate::config::{Paths, Settings};
 use crate::diag::{self};
 use crate::drill::SeatId;
-use crate::scenario::{self, Catalogue};
+use crate::scenario;
 use crate::theme_files::{LiveTheme, ThemeChoice};
 use crate::watch::Watcher;
 use color_eyre::eyre::{Result, eyre};
@@ -123,9 +123,9 @@ pub(crate) fn settings_problems(paths: &Paths) -> Vec<diag::Diagnostic> {
     problems
 }
 
+/// The scenario a command names, parsing only that one (see [`scenario::find_in`]).
 pub(crate) fn find_scenario(paths: &Paths, arg: &str) -> Result<scenario::Entry> {
-    let catalogue = Catalogue::load(Some(&paths.scenarios()));
-    scenario::find(&catalogue, arg).map_err(|d| eyre!("{}", diag::render(&d)))
+    scenario::find_in(Some(&paths.scenarios()), arg).map_err(|d| eyre!("{}", diag::render(&d)))
 }
 
 pub(crate) fn truncate(s: &str, n: usize) -> String {
