@@ -38,6 +38,19 @@ pub fn theme_for(
     (live, notice)
 }
 
+/// Keeps every thread's allocations in one malloc heap. glibc otherwise gives each thread that
+/// allocates a heap of its own (up to eight per core), each keeping its freed pages: a console
+/// runs a handful of threads (the runtime, file watching, blocking reads) that allocate little
+/// and rarely at once, so one heap costs nothing in speed and saves a few hundred KiB of peak
+/// resident memory. Call first thing, before any thread starts.
+pub fn one_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; no thread is allocating yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
