@@ -1,15 +1,15 @@
 //! Release builds for Linux place the functions a console runs first in the binary, side by
 //! side (`link/hot.ld`, made by `benches/hot_code.py`). The kernel maps code in 64 KiB runs
 //! around each page a program touches: scattered over the whole binary, those functions keep
-//! most of its code resident; together, little more than their own size. The script only adds
-//! an output section before `.text` (lld and GNU ld both read it); a function it names that a
+//! most of its code resident; together, little more than their own size. The script only
+//! names what goes first in `.text`, for the toolchain's own lld (the default linker on
+//! x86_64 Linux; with another linker or target nothing changes); a function it names that a
 //! build no longer has is skipped, so a stale script costs memory, never correctness.
-//! `GAMELAN_HOT_CODE=0` links without it (mold, for one, reads no such scripts).
 //!
-//! With the toolchain's own linker and a C library that reads them (glibc 2.36 and later, on
+//! With the toolchain's own lld and a C library that reads them (glibc 2.36 and later, on
 //! the machine that builds), relative relocations are also packed (`DT_RELR`): the loader
 //! then reads a few KiB at start instead of the 330 KiB table of a position-independent binary
-//! this size, which stayed resident.
+//! this size, which stayed resident. `GAMELAN_HOT_CODE=0` links without either.
 
 use std::path::Path;
 
@@ -20,12 +20,13 @@ fn main() {
     println!("cargo::rerun-if-changed=Cargo.lock");
     println!("cargo::rerun-if-env-changed=GAMELAN_HOT_CODE");
     let var = |k: &str| std::env::var(k).unwrap_or_default();
-    let mold = var("CARGO_ENCODED_RUSTFLAGS").contains("mold");
-    if var("PROFILE") != "release"
-        || var("CARGO_CFG_TARGET_OS") != "linux"
-        || var("GAMELAN_HOT_CODE") == "0"
-        || mold
-    {
+    // The script relies on lld adding the sections it does not name to its `.text` (GNU ld
+    // would make a second one), so it goes only to the toolchain's own lld, the default for
+    // this target.
+    let own_lld = var("TARGET") == "x86_64-unknown-linux-gnu"
+        && !var("CARGO_ENCODED_RUSTFLAGS").contains("link")
+        && std::env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_none();
+    if var("PROFILE") != "release" || !own_lld || var("GAMELAN_HOT_CODE") == "0" {
         return;
     }
     let script = Path::new(&var("CARGO_MANIFEST_DIR")).join(SCRIPT);
@@ -46,13 +47,7 @@ fn main() {
             );
         }
     }
-    let own_linker = !var("CARGO_ENCODED_RUSTFLAGS").contains("link")
-        && std::env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_none();
-    if var("TARGET") == "x86_64-unknown-linux-gnu"
-        && var("HOST") == var("TARGET")
-        && own_linker
-        && glibc_reads_relr()
-    {
+    if var("HOST") == var("TARGET") && glibc_reads_relr() {
         println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
