@@ -21,12 +21,29 @@ def peak_rss_kib(pid):
                 return int(line.split()[1])
     return 0
 
+def resident_breakdown(pid):
+    """Where the resident pages are, from /proc/PID/smaps: kB per mapped file and permission
+    (the program's own code, its read-only data, libc, ...), heap, stacks and other anonymous
+    memory, largest first."""
+    rows, key = {}, None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if "-" in parts[0] and len(parts) >= 5 and not parts[0].endswith(":"):
+                perms = parts[1]
+                name = parts[5] if len(parts) > 5 else "[anon]"
+                key = f"{os.path.basename(name)} {perms}"
+            elif parts[0] == "Rss:" and key:
+                rows[key] = rows.get(key, 0) + int(parts[1])
+    return sorted(((k, v) for k, v in rows.items() if v), key=lambda kv: -kv[1])
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="120x40")
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--keys", default="", help="keys sent after 1 s (python escapes)")
+    ap.add_argument("--smaps", action="store_true", help="also print where the resident pages are")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -68,6 +85,9 @@ def main():
     elapsed = time.monotonic() - t0
     cpu = (stat_ticks(pid) - ticks0) / hz / elapsed * 100
     rss = peak_rss_kib(pid)
+    if a.smaps:
+        for k, v in resident_breakdown(pid):
+            print(f"  {v:>6} kB  {k}", file=sys.stderr)
     if os.environ.get("IDLE_DEBUG"):
         print(open(f"/proc/{pid}/status").read(), file=sys.stderr)
     os.kill(pid, signal.SIGTERM)

@@ -2,6 +2,7 @@ use clap::Parser;
 use std::io::Write;
 
 fn main() {
+    gamelan::cmd::shell::one_heap();
     if let Err(e) = gamelan::cmd::shell::install_hooks() {
         let _ = writeln!(std::io::stderr(), "gamelan: {e}");
     }

@@ -4,7 +4,7 @@
 use crate::config::{Paths, Settings};
 use crate::diag::{self};
 use crate::drill::SeatId;
-use crate::scenario::{self, Catalogue};
+use crate::scenario;
 use crate::theme_files::{LiveTheme, ThemeChoice};
 use crate::watch::Watcher;
 use color_eyre::eyre::{Result, eyre};
@@ -36,6 +36,19 @@ pub fn theme_for(
         .map(ToString::to_string)
         .or_else(|| live.notice());
     (live, notice)
+}
+
+/// Keeps every thread's allocations in one malloc heap. glibc otherwise gives each thread that
+/// allocates a heap of its own (up to eight per core), each keeping its freed pages: a console
+/// runs a handful of threads (the runtime, file watching, blocking reads) that allocate little
+/// and rarely at once, so one heap costs nothing in speed and saves a few hundred KiB of peak
+/// resident memory. Call first thing, before any thread starts.
+pub fn one_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; no thread is allocating yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -123,9 +136,9 @@ pub(crate) fn settings_problems(paths: &Paths) -> Vec<diag::Diagnostic> {
     problems
 }
 
+/// The scenario a command names, parsing only that one (see [`scenario::find_in`]).
 pub(crate) fn find_scenario(paths: &Paths, arg: &str) -> Result<scenario::Entry> {
-    let catalogue = Catalogue::load(Some(&paths.scenarios()));
-    scenario::find(&catalogue, arg).map_err(|d| eyre!("{}", diag::render(&d)))
+    scenario::find_in(Some(&paths.scenarios()), arg).map_err(|d| eyre!("{}", diag::render(&d)))
 }
 
 pub(crate) fn truncate(s: &str, n: usize) -> String {

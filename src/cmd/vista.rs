@@ -40,10 +40,9 @@ pub fn run(
             p.display()
         );
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // One thread drives the screen and the panes' tasks, as in the lobby's vista; each source
+    // polls on tokio's blocking pool, so a slow one never holds up a redraw.
+    let rt = runtime()?;
     with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();

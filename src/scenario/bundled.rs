@@ -71,16 +71,55 @@ pub struct Catalogue {
 pub fn bundled() -> Vec<Entry> {
     BUNDLED
         .iter()
-        .map(|(id, src, _, _)| {
-            let scenario = load_str(src, &format!("scenarios/{id}.toml")).unwrap_or_else(|d| {
-                panic!("bundled scenario is invalid:\n{}", crate::diag::render(&d))
-            });
-            Entry {
-                scenario: Arc::new(scenario),
-                origin: Origin::Bundled,
-            }
-        })
+        .map(|(id, src, _, _)| parse_bundled(id, src))
         .collect()
+}
+
+/// The bundled scenario with this id, parsed alone: playing one drill parses one file and
+/// keeps one scenario in memory (and its text out of it), however many are bundled.
+pub fn bundled_one(id: &str) -> Option<Entry> {
+    one_of(BUNDLED, id)
+}
+
+fn one_of(bundle: &[(&str, &str, &str, &str)], id: &str) -> Option<Entry> {
+    bundle
+        .iter()
+        .find(|(i, ..)| *i == id)
+        .map(|(i, src, ..)| parse_bundled(i, src))
+        .filter(|e| e.scenario.meta.id == id)
+}
+
+fn parse_bundled(id: &str, src: &str) -> Entry {
+    let scenario = load_str(src, &format!("scenarios/{id}.toml"))
+        .unwrap_or_else(|d| panic!("bundled scenario is invalid:\n{}", crate::diag::render(&d)));
+    Entry {
+        scenario: Arc::new(scenario),
+        origin: Origin::Bundled,
+    }
+}
+
+/// The user's scenarios: every `*.toml` in `dir`, in file-name order, and the problems with
+/// those that do not load.
+fn user_scenarios(dir: Option<&Path>) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (mut entries, mut problems) = (Vec::new(), Vec::new());
+    let Some(Ok(read)) = dir.map(std::fs::read_dir) else {
+        return (entries, problems);
+    };
+    let mut files: Vec<PathBuf> = read
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for path in files {
+        match load_file(&path) {
+            Ok(s) => entries.push(Entry {
+                scenario: Arc::new(s),
+                origin: Origin::File(path),
+            }),
+            Err(d) => problems.extend(d),
+        }
+    }
+    (entries, problems)
 }
 
 /// The winning and losing cue scripts shipped with bundled scenario `id`.
@@ -103,30 +142,15 @@ impl Catalogue {
     /// Bundled scenarios plus every `*.toml` in `user_dir`; a user file with the same id as a
     /// bundled one replaces it.
     pub fn load(user_dir: Option<&Path>) -> Catalogue {
+        let (user, problems) = user_scenarios(user_dir);
         let mut cat = Catalogue {
             entries: bundled(),
-            problems: Vec::new(),
+            problems,
         };
-        let Some(dir) = user_dir else { return cat };
-        let Ok(read) = std::fs::read_dir(dir) else {
-            return cat;
-        };
-        let mut files: Vec<PathBuf> = read
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
-        for path in files {
-            match load_file(&path) {
-                Ok(s) => {
-                    cat.entries.retain(|e| e.scenario.meta.id != s.meta.id);
-                    cat.entries.push(Entry {
-                        scenario: Arc::new(s),
-                        origin: Origin::File(path),
-                    });
-                }
-                Err(d) => cat.problems.extend(d),
-            }
+        for e in user {
+            cat.entries
+                .retain(|b| b.scenario.meta.id != e.scenario.meta.id);
+            cat.entries.push(e);
         }
         cat
     }
@@ -139,23 +163,136 @@ impl Catalogue {
 /// Resolves a scenario argument: a path to a file when one exists there, else an id from the
 /// catalogue.
 pub fn find(catalogue: &Catalogue, arg: &str) -> Result<Entry, Vec<Diagnostic>> {
+    if let Some(file) = as_file(arg) {
+        return file;
+    }
+    let ids: Vec<&str> = catalogue
+        .entries
+        .iter()
+        .map(|e| e.scenario.meta.id.as_str())
+        .collect();
+    catalogue
+        .get(arg)
+        .cloned()
+        .ok_or_else(|| no_such(arg, &ids))
+}
+
+/// Resolves a scenario argument as [`find`] does against [`Catalogue::load`]`(user_dir)`, but
+/// parses only what it must: the user's files (their ids are inside them) and the one bundled
+/// file of that id. The lobby, which shows them all, loads the catalogue.
+pub fn find_in(user_dir: Option<&Path>, arg: &str) -> Result<Entry, Vec<Diagnostic>> {
+    if let Some(file) = as_file(arg) {
+        return file;
+    }
+    let (user, _) = user_scenarios(user_dir);
+    // A later user file replaces an earlier one with the same id, as in the catalogue.
+    if let Some(e) = user.iter().rev().find(|e| e.scenario.meta.id == arg) {
+        return Ok(e.clone());
+    }
+    if let Some(e) = bundled_one(arg) {
+        return Ok(e);
+    }
+    let user_ids: Vec<&str> = user.iter().map(|e| e.scenario.meta.id.as_str()).collect();
+    let mut ids: Vec<&str> = BUNDLED
+        .iter()
+        .map(|(id, ..)| *id)
+        .filter(|b| !user_ids.contains(b))
+        .collect();
+    for id in user_ids {
+        ids.retain(|i| *i != id);
+        ids.push(id);
+    }
+    Err(no_such(arg, &ids))
+}
+
+/// The file an argument names, when it names one (an existing path, or anything ending in
+/// `.toml`).
+fn as_file(arg: &str) -> Option<Result<Entry, Vec<Diagnostic>>> {
     let path = Path::new(arg);
-    if path.exists() || arg.ends_with(".toml") {
-        let scenario = load_file(path)?;
-        return Ok(Entry {
+    (path.exists() || arg.ends_with(".toml")).then(|| {
+        load_file(path).map(|scenario| Entry {
             scenario: Arc::new(scenario),
             origin: Origin::File(path.to_path_buf()),
-        });
-    }
-    catalogue.get(arg).cloned().ok_or_else(|| {
-        let ids: Vec<&str> = catalogue
-            .entries
-            .iter()
-            .map(|e| e.scenario.meta.id.as_str())
-            .collect();
-        vec![Diagnostic::whole(
-            arg,
-            format!("no such scenario; known: {}", ids.join(", ")),
-        )]
+        })
     })
+}
+
+fn no_such(arg: &str, ids: &[&str]) -> Vec<Diagnostic> {
+    vec![Diagnostic::whole(
+        arg,
+        format!("no such scenario; known: {}", ids.join(", ")),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_id_is_its_scenarios_id() {
+        for (id, src, ..) in BUNDLED {
+            assert_eq!(load_str(src, id).unwrap().meta.id, *id);
+        }
+    }
+
+    #[test]
+    fn one_bundled_scenario_is_found_without_parsing_the_others() {
+        // Were the others parsed, the broken one would panic.
+        let qb = bundled_source("queue-backlog").unwrap();
+        let bundle = [
+            ("broken", "this is [not toml", "", ""),
+            ("queue-backlog", qb, "", ""),
+        ];
+        let e = one_of(&bundle, "queue-backlog").unwrap();
+        assert_eq!(e.scenario.meta.id, "queue-backlog");
+        assert!(one_of(&bundle, "nothing").is_none());
+        // An entry whose scenario has another id is not that id.
+        assert!(one_of(&[("other", qb, "", "")], "other").is_none());
+    }
+
+    fn write(dir: &Path, name: &str, src: &str) {
+        std::fs::write(dir.join(name), src).unwrap();
+    }
+
+    fn same(dir: Option<&Path>, arg: &str) {
+        let cat = Catalogue::load(dir);
+        match (find(&cat, arg), find_in(dir, arg)) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.origin, b.origin, "{arg}");
+                assert_eq!(a.scenario.meta.title, b.scenario.meta.title, "{arg}");
+            }
+            (Err(a), Err(b)) => assert_eq!(crate::diag::render(&a), crate::diag::render(&b)),
+            (a, b) => panic!("{arg}: catalogue {:?}, lookup {:?}", a.is_ok(), b.is_ok()),
+        }
+    }
+
+    #[test]
+    fn finding_one_agrees_with_the_catalogue() {
+        for (id, ..) in BUNDLED {
+            same(None, id);
+        }
+        same(None, "no-such-drill");
+        let dir = tempfile::tempdir().unwrap();
+        let qb = bundled_source("queue-backlog").unwrap();
+        // A user file replaces the bundled scenario of the same id; of two, the later wins.
+        write(
+            dir.path(),
+            "a.toml",
+            &qb.replacen("title = ", "title = \"Mine\" #", 1),
+        );
+        write(
+            dir.path(),
+            "b.toml",
+            &qb.replacen("title = ", "title = \"Later\" #", 1),
+        );
+        let own = qb.replacen("id = \"queue-backlog\"", "id = \"my-own\"", 1);
+        write(dir.path(), "c.toml", &own);
+        write(dir.path(), "d.toml", "broken [");
+        for arg in ["queue-backlog", "my-own", "bad-deploy", "no-such-drill"] {
+            same(Some(dir.path()), arg);
+        }
+        let e = find_in(Some(dir.path()), "queue-backlog").unwrap();
+        assert_eq!(e.scenario.meta.title, "Later");
+        assert_eq!(e.origin, Origin::File(dir.path().join("b.toml")));
+    }
 }

@@ -13,7 +13,9 @@ pub mod model;
 pub mod position;
 pub mod query;
 
-pub use bundled::{Catalogue, Entry, Origin, bundled, bundled_scripts, bundled_source, find};
+pub use bundled::{
+    Catalogue, Entry, Origin, bundled, bundled_one, bundled_scripts, bundled_source, find, find_in,
+};
 pub use describe::describe;
 pub use load::{SECTIONS, lint_file, lint_str, load_file, load_str};
 pub use logic::{

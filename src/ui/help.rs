@@ -6,6 +6,7 @@
 use crate::input::Input;
 use crate::keymap::{self, Act, HelpLine, Scope, Who};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, width, wrap};
 use crate::ui::widgets::{block, popup};
 use ratatui::buffer::Buffer;
@@ -222,7 +223,7 @@ impl<'a> Scroller<'a> {
         let top = top.min(self.max_scroll(area));
         let w = inner.width.saturating_sub(1) as usize;
         for (n, (l, m)) in rows.iter().skip(top).take(shown).enumerate() {
-            buf.set_stringn(inner.x + 1, inner.y + n as u16, l, w, theme.style(*m));
+            paint::stringn(buf, inner.x + 1, inner.y + n as u16, l, w, theme.style(*m));
         }
         let footer = self.footer(top, shown, rows.len());
         let muted = theme.style(Meaning::Muted);
@@ -238,7 +239,7 @@ impl<'a> Scroller<'a> {
             } else {
                 muted
             };
-            buf.set_stringn(inner.x + 1, y, fit(l, w), w, style);
+            paint::stringn(buf, inner.x + 1, y, fit(l, w), w, style);
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod vista;
 pub mod vista_input;
 pub mod widgets;
 
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,7 +23,7 @@ use theme::{Meaning, Theme};
 /// Paints the screen's background and, when `area` is smaller than `min`, a "terminal too
 /// small" notice instead of the screen; returns whether the screen fits.
 pub fn prepare(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: &Theme) -> bool {
-    buf.set_style(area, theme.style(Meaning::Text));
+    paint::fill_style(buf, area, theme.style(Meaning::Text));
     if area.width >= min.0 && area.height >= min.1 {
         return true;
     }
@@ -32,7 +33,8 @@ pub fn prepare(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: &Theme) -> 
         .enumerate()
         .take(area.height as usize)
     {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             area.x,
             area.y + i as u16,
             line,

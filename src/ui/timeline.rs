@@ -5,6 +5,7 @@ use super::theme::{Meaning, Theme};
 use crate::drill::{Drill, Event};
 use crate::scenario::Mark;
 use crate::ui::chrome::Chrome;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -25,7 +26,8 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
             .set_char('─')
             .set_style(theme.style(Meaning::Border));
     }
-    buf.set_stringn(
+    paint::stringn(
+        buf,
         r.x + 1,
         r.y,
         " timeline ",
@@ -44,7 +46,7 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
         } else {
             muted
         };
-        buf.set_string(r.right() - pw - 1, r.y, &pulse, st);
+        paint::string(buf, r.right() - pw - 1, r.y, &pulse, st);
     }
 
     let len = s.length_beats.max(1);
@@ -68,7 +70,7 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
             if x + 1 + label.len() as u16 <= r.right()
                 && col((bar + 1) * bpb) > x + label.len() as u16
             {
-                buf.set_string(x + 1, ruler_y, &label, st);
+                paint::string(buf, x + 1, ruler_y, &label, st);
             }
         }
     }
@@ -139,7 +141,7 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
             (r.width / 2) as usize,
         );
         let lw = crate::ui::widgets::text::width(&label) as u16;
-        buf.set_string(r.right() - lw, info_y, &label, gs);
+        paint::string(buf, r.right() - lw, info_y, &label, gs);
         for b in &g.cues {
             buf[(col(*b), info_y)].set_char('▵').set_style(gs);
         }
@@ -169,10 +171,10 @@ pub fn draw(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, chrome: &Ch
         } else {
             "◆ inject ▴ cue ? ◈ decision D A M R marks"
         };
-        buf.set_stringn(r.x, info_y, &text, r.width as usize, muted);
+        paint::stringn(buf, r.x, info_y, &text, r.width as usize, muted);
         let lw = legend.chars().count() as u16;
         if lw + text.chars().count() as u16 + 3 < r.width {
-            buf.set_string(r.right() - lw, info_y, legend, muted);
+            paint::string(buf, r.right() - lw, info_y, legend, muted);
         }
     }
 }

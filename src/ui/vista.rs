@@ -9,6 +9,7 @@ mod kinds;
 
 use super::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, width, wrap};
 use crate::vista::{Display, Grid, PaneDef, PaneSnapshot, Status, VistaSnapshot};
 use kinds::{alerts, charts, gauges, list, log, slo};
@@ -103,7 +104,8 @@ pub fn draw(
         clean(&cfg.title),
         cfg.panes.len()
     );
-    buf.set_stringn(
+    paint::stringn(
+        buf,
         header.x,
         header.y,
         &title,
@@ -112,7 +114,8 @@ pub fn draw(
     );
     let panes = &snap.panes;
     if panes.is_empty() {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             body.x + 1,
             body.y + 1,
             "This vista has no panes: add [[panes]] to vista.toml (see docs/vista-format.md).",
@@ -157,7 +160,7 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
     } else {
         theme.style(Meaning::Healthy)
     };
-    let (x, _) = buf.set_stringn(r.x, r.y, &left, r.width as usize, st);
+    let (x, _) = paint::stringn(buf, r.x, r.y, &left, r.width as usize, st);
     let right = match &view.notice {
         Some(n) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
         None => (
@@ -168,7 +171,14 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
     let room = (r.right() - x) as usize;
     if room > 4 {
         let text = fit(&right.0, room);
-        buf.set_stringn(r.right() - width(&text) as u16, r.y, &text, room, right.1);
+        paint::stringn(
+            buf,
+            r.right() - width(&text) as u16,
+            r.y,
+            &text,
+            room,
+            right.1,
+        );
     }
 }
 
@@ -230,7 +240,8 @@ pub fn draw_pane(
             .take(most.min(inner.height as usize))
             .enumerate()
         {
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y + n as u16,
                 l,
@@ -245,7 +256,8 @@ pub fn draw_pane(
             ..inner
         };
     } else if st.status == Status::Waiting {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x,
             inner.y,
             "waiting for the first reading…",
@@ -302,7 +314,8 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
         .enumerate()
         .take(inner.height.saturating_sub(1) as usize)
     {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.y + i as u16,
             l,
@@ -311,7 +324,8 @@ fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize
         );
     }
     if inner.height > 0 {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.bottom() - 1,
             "→ next · ← back · esc ends the tour",

@@ -4,6 +4,7 @@ use crate::drill::{Drill, Event};
 use crate::scenario::{Channel, Severity};
 use crate::ui::seat::SeatView;
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -244,7 +245,8 @@ pub(super) fn feed(buf: &mut Buffer, r: Rect, drill: &Drill, seat: &SeatView, th
         }
     }
     if lines.is_empty() {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y,
             "quiet so far: injects, alerts and cues appear here",
@@ -259,7 +261,7 @@ pub(super) fn feed(buf: &mut Buffer, r: Rect, drill: &Drill, seat: &SeatView, th
     for (n, (head, hs, bs, body)) in visible.iter().rev().enumerate() {
         let y = start_y + n as u16;
         let hw = width(head).min(w);
-        buf.set_stringn(r.x, y, head, w, *hs);
+        paint::stringn(buf, r.x, y, head, w, *hs);
         let indent = if w < 44 { 6 } else { 12 };
         let x = r.x
             + if head.is_empty() {
@@ -268,14 +270,15 @@ pub(super) fn feed(buf: &mut Buffer, r: Rect, drill: &Drill, seat: &SeatView, th
                 hw as u16 + 1
             };
         if x < r.right() {
-            buf.set_stringn(x, y, body, (r.right() - x) as usize, *bs);
+            paint::stringn(buf, x, y, body, (r.right() - x) as usize, *bs);
         }
     }
     if skip > 0 {
         let tag = format!(" ↓ {skip} newer ");
         let tw = width(&tag) as u16;
         if tw < r.width {
-            buf.set_string(
+            paint::string(
+                buf,
                 r.right() - tw,
                 r.bottom() - 1,
                 &tag,

@@ -16,6 +16,7 @@ use crate::ui::seat::{Pane, SeatView};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::timeline;
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, width};
 use feed::feed;
 use overlays::overlays;
@@ -148,7 +149,8 @@ fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {
         s.meta.difficulty.label()
     );
     let right = format!("seats: {} ", seats.join(", "));
-    buf.set_stringn(
+    paint::stringn(
+        buf,
         r.x,
         r.y,
         &left,
@@ -157,7 +159,13 @@ fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {
     );
     let rw = width(&right) as u16;
     if rw + width(&left) as u16 + 2 <= r.width {
-        buf.set_string(r.right() - rw, r.y, &right, theme.style(Meaning::Muted));
+        paint::string(
+            buf,
+            r.right() - rw,
+            r.y,
+            &right,
+            theme.style(Meaning::Muted),
+        );
     }
 }
 

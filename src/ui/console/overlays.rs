@@ -5,6 +5,7 @@ use crate::keymap::{self, Act, Scope};
 use crate::ui::help::{Line, Scroller};
 use crate::ui::seat::{Mode, SeatView, briefing_hint, contingencies};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, wrap};
 use crate::ui::widgets::{block, reflow, text_popup};
 use ratatui::buffer::Buffer;
@@ -215,7 +216,8 @@ fn decision_prompt(buf: &mut Buffer, area: Rect, drill: &Drill, theme: &Theme) {
     buf.set_style(r, t);
     let inner = block(buf, r, "decision".into(), true, theme);
     for (n, (l, st)) in lines.iter().enumerate().take(inner.height as usize) {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.y + n as u16,
             l,

@@ -4,6 +4,7 @@ use crate::drill::Drill;
 use crate::ui::layout::Areas;
 use crate::ui::seat::SeatView;
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,7 +12,8 @@ use ratatui::style::Modifier;
 
 pub(super) fn runbook(buf: &mut Buffer, r: Rect, drill: &Drill, seat: &SeatView, theme: &Theme) {
     let Some(p) = seat.page_shown(drill) else {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y,
             "no page open yet",
@@ -28,7 +30,8 @@ pub(super) fn runbook(buf: &mut Buffer, r: Rect, drill: &Drill, seat: &SeatView,
         .take(r.height as usize)
         .enumerate()
     {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y + n as u16,
             l,
@@ -70,7 +73,8 @@ pub(super) fn cues(
         };
         let key = format!("[{}]", clean(&cue.key.to_string()));
         let w = cell.width as usize;
-        let (kx, _) = buf.set_stringn(
+        let (kx, _) = paint::stringn(
+            buf,
             x,
             y,
             &key,
@@ -95,7 +99,7 @@ pub(super) fn cues(
         let used = (kx - x) as usize;
         if used < w {
             let text = fit(&format!("{rest}{extra}"), w - used - 1);
-            buf.set_stringn(kx, y, &text, w - used, st);
+            paint::stringn(buf, kx, y, &text, w - used, st);
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::drill::{Drill, PaneView};
 use crate::scenario::{Severity, Show};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::chart::{self, Scale};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, number, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -77,7 +78,8 @@ pub(super) fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, o
             let label_w = (r.width as usize * 2 / 5).clamp(6, 24);
             let def = &s.signals[i];
             let (v, degraded) = seen_value(drill, i);
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 r.x,
                 y,
                 fit(&clean(&def.name), label_w),
@@ -89,7 +91,7 @@ pub(super) fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, o
             let vst = v.map_or(theme.style(Meaning::Muted), |v| {
                 value_style(drill, i, v, theme)
             });
-            buf.set_stringn(vx, y, &val, 7, vst.add_modifier(Modifier::BOLD));
+            paint::stringn(buf, vx, y, &val, 7, vst.add_modifier(Modifier::BOLD));
             let cx = vx + 8;
             if cx < r.right() {
                 let cr = Rect::new(cx, y, r.right() - cx, 1);
@@ -107,7 +109,8 @@ pub(super) fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, o
         let def = &s.signals[i];
         let (v, degraded) = seen_value(drill, i);
         let title = format!("{} ", clean(&def.name));
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             y,
             &title,
@@ -125,7 +128,8 @@ pub(super) fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, o
                 (Some(v), None) => value_style(drill, i, v, theme),
                 _ => theme.style(Meaning::Warning),
             };
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 tx,
                 y,
                 &val,
@@ -140,7 +144,7 @@ pub(super) fn signals(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, o
         );
         let bw = width(&band) as u16;
         if width(&title) as u16 + width(&val) as u16 + bw + 2 < r.width {
-            buf.set_string(r.right() - bw, y, &band, theme.style(Meaning::Muted));
+            paint::string(buf, r.right() - bw, y, &band, theme.style(Meaning::Muted));
         }
         if h > 1 {
             chart(buf, Rect::new(r.x, y + 1, r.width, h - 1), drill, i, theme);
@@ -171,7 +175,8 @@ fn degraded_tag(buf: &mut Buffer, r: Rect, label: &str, theme: &Theme) {
     let tag = format!(" {label} ");
     let w = width(&tag) as u16;
     if w <= r.width {
-        buf.set_string(
+        paint::string(
+            buf,
             r.x,
             r.y + r.height.saturating_sub(1) / 2,
             &tag,
@@ -227,7 +232,7 @@ pub(super) fn health(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, fa
             if x >= r.right() {
                 break;
             }
-            let (nx, _) = buf.set_stringn(x, y, t, (r.right() - x) as usize, *st);
+            let (nx, _) = paint::stringn(buf, x, y, t, (r.right() - x) as usize, *st);
             x = nx;
         }
         y += 1;

@@ -6,6 +6,7 @@ use crate::keymap::{self, Act, Scope};
 use crate::ui::chrome::Chrome;
 use crate::ui::seat::{Mode, SeatView};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -33,11 +34,12 @@ pub(super) fn status(
                 s.bar_beat(drill.beat),
                 text
             );
-            buf.set_stringn(r.x, r.y, &prompt, w, bar.add_modifier(Modifier::BOLD));
+            paint::stringn(buf, r.x, r.y, &prompt, w, bar.add_modifier(Modifier::BOLD));
             return;
         }
         Mode::ConfirmQuit => {
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 r.x,
                 r.y,
                 " Leave the drill while it runs? y quits · any other key stays",
@@ -59,7 +61,7 @@ pub(super) fn status(
     let mut x = r.x;
     let mut put = |buf: &mut Buffer, t: &str, style: Style| {
         if x < r.right() {
-            let (nx, _) = buf.set_stringn(x, r.y, t, (r.right() - x) as usize, style);
+            let (nx, _) = paint::stringn(buf, x, r.y, t, (r.right() - x) as usize, style);
             x = nx;
         }
     };
@@ -130,6 +132,6 @@ pub(super) fn status(
         let text = fit(&right.0, room);
         let tx = r.right() - width(&text).min(room) as u16;
         let _ = rw;
-        buf.set_stringn(tx, r.y, &text, room, right.1);
+        paint::stringn(buf, tx, r.y, &text, room, right.1);
     }
 }

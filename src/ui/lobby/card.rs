@@ -3,6 +3,7 @@
 
 use crate::scenario::{Measure, Scenario};
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -75,7 +76,7 @@ fn muted(text: &str, w: usize) -> Vec<(String, Meaning)> {
 pub fn draw(buf: &mut Buffer, inner: Rect, lines: &[(String, Meaning)], theme: &Theme) {
     let w = inner.width as usize;
     for (n, (l, m)) in lines.iter().enumerate().take(inner.height as usize) {
-        buf.set_stringn(inner.x, inner.y + n as u16, l, w, theme.style(*m));
+        paint::stringn(buf, inner.x, inner.y + n as u16, l, w, theme.style(*m));
     }
 }
 

@@ -9,6 +9,7 @@ use crate::ui::lobby::filter::{Changed, Filter};
 use crate::ui::lobby::list::inside;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -263,7 +264,8 @@ impl Lobby {
             let line = format!("{} {}", if sel { "▸" } else { " " }, clean(&m.title));
             let w = inner.width as usize;
             let room = w.saturating_sub(tag.len());
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y + (i - top) as u16,
                 format!("{:<room$}", fit(&line, room)),
@@ -271,7 +273,8 @@ impl Lobby {
                 st,
             );
             if w > tag.len() + 10 {
-                buf.set_stringn(
+                paint::stringn(
+                    buf,
                     inner.x + room as u16,
                     inner.y + (i - top) as u16,
                     &tag,
@@ -307,7 +310,8 @@ impl Lobby {
         } else {
             theme.style(Meaning::StatusError)
         };
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             status.x,
             status.y,
             fit(&hint, status.width as usize),
@@ -349,7 +353,8 @@ impl Lobby {
                 ("no match", "No drill matches the filter.")
             };
             let inner = block(buf, r, title.into(), false, theme);
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x,
                 inner.y,
                 text,

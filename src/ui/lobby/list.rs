@@ -2,6 +2,7 @@
 //! view, and found again under a click.
 
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::fit;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -110,6 +111,6 @@ pub(super) fn draw_lines(buf: &mut Buffer, r: Rect, lines: &[Line], theme: &Them
         } else {
             fit(&l.text, w)
         };
-        buf.set_stringn(r.x, r.y + i as u16, text, w, style);
+        paint::stringn(buf, r.x, r.y + i as u16, text, w, style);
     }
 }

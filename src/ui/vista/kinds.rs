@@ -3,6 +3,7 @@
 
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::chart::{self, Scale};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, number, width, wrap};
 use crate::vista::{Level, PaneDef, PaneState};
 use ratatui::buffer::Buffer;
@@ -28,7 +29,8 @@ fn unit<'a>(def: &'a PaneDef, series_unit: &'a str) -> &'a str {
 pub(super) fn charts(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Theme) {
     let shown: Vec<_> = st.series.iter().filter(|s| !s.points.is_empty()).collect();
     if shown.is_empty() {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y,
             "no data yet",
@@ -49,10 +51,18 @@ pub(super) fn charts(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, t
             "{} ",
             fit(&clean(&s.label), (r.width as usize / 2).saturating_sub(1))
         );
-        let (x, _) = buf.set_stringn(r.x, y, &label, r.width as usize, theme.style(Meaning::Text));
+        let (x, _) = paint::stringn(
+            buf,
+            r.x,
+            y,
+            &label,
+            r.width as usize,
+            theme.style(Meaning::Text),
+        );
         let val = format!("{} {}", number(latest), clean(unit(def, &s.unit)));
         if x < r.right() {
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 x,
                 y,
                 &val,
@@ -120,7 +130,7 @@ pub(super) fn gauges(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, t
             if x >= r.right() {
                 break;
             }
-            x = buf.set_stringn(x, y, &t, (r.right() - x) as usize, style).0;
+            x = paint::stringn(buf, x, y, &t, (r.right() - x) as usize, style).0;
         }
     }
 }
@@ -133,7 +143,8 @@ pub(super) fn list(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, the
         let v = s.latest().unwrap_or(f64::NAN);
         let val = format!("{} {}", number(v), clean(unit(def, &s.unit)));
         let y = r.y + n as u16;
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             y,
             fit(&clean(&s.label), r.width as usize),
@@ -142,7 +153,13 @@ pub(super) fn list(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, the
         );
         let vw = width(&val) as u16;
         if vw + 2 < r.width {
-            buf.set_string(r.right() - vw, y, &val, level_style(def.level(v), theme));
+            paint::string(
+                buf,
+                r.right() - vw,
+                y,
+                &val,
+                level_style(def.level(v), theme),
+            );
         }
     }
 }
@@ -167,13 +184,21 @@ pub(super) fn log(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
     }
     let visible = rows.len().min(r.height as usize);
     for (n, (t, style)) in rows[..visible].iter().rev().enumerate() {
-        buf.set_stringn(r.x, r.bottom() - visible as u16 + n as u16, t, w, *style);
+        paint::stringn(
+            buf,
+            r.x,
+            r.bottom() - visible as u16 + n as u16,
+            t,
+            w,
+            *style,
+        );
     }
 }
 
 pub(super) fn slo(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
     let Some(s) = &st.slo else {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y,
             "no SLO reading yet",
@@ -258,7 +283,8 @@ pub(super) fn slo(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
 
 pub(super) fn alerts(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
     if st.alerts.is_empty() {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             r.y,
             "✓ nothing firing",
@@ -285,7 +311,8 @@ pub(super) fn alerts(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
             clean(&a.name),
             clean(&a.severity)
         );
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             r.x,
             y,
             fit(&head, r.width as usize),
@@ -294,7 +321,8 @@ pub(super) fn alerts(buf: &mut Buffer, r: Rect, st: &PaneState, theme: &Theme) {
         );
         y += 1;
         if y < r.bottom() && !a.summary.is_empty() {
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 r.x + 2,
                 y,
                 fit(&clean(&a.summary), r.width.saturating_sub(2) as usize),

@@ -4,6 +4,7 @@ use crate::input::Input;
 use crate::keymap::{self, Act, Scope};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
+use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{fit, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -118,7 +119,8 @@ impl Document {
             } else {
                 theme.style(Meaning::Text)
             };
-            buf.set_stringn(
+            paint::stringn(
+                buf,
                 inner.x + 1,
                 inner.y + n as u16,
                 l,
@@ -132,7 +134,8 @@ impl Document {
             (scroll + inner.height as usize).min(lines.len()),
             lines.len()
         );
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             status.x,
             status.y,
             fit(&format!(" {}", self.footer), area.width as usize),
@@ -140,7 +143,8 @@ impl Document {
             theme.style(Meaning::Status),
         );
         if pos.len() as u16 + 10 < area.width {
-            buf.set_string(
+            paint::string(
+                buf,
                 status.right() - pos.len() as u16,
                 status.y,
                 &pos,

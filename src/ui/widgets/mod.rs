@@ -3,13 +3,14 @@
 
 pub mod chart;
 pub mod document;
+pub mod paint;
 pub mod text;
 
 use crate::ui::theme::{Meaning, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
+use ratatui::widgets::{Block, BorderType, Clear, Widget};
 use text::{fit, width};
 
 /// Draws a pane's frame and returns the inside.
@@ -19,21 +20,17 @@ pub fn block(buf: &mut Buffer, r: Rect, title: String, focused: bool, theme: &Th
     } else {
         theme.style(Meaning::Title)
     };
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(theme.block_border(focused))
-        .title(ratatui::text::Span::styled(
-            format!(" {} ", fit(&title, r.width.saturating_sub(4) as usize)),
-            title_style,
-        ));
-    let inner = b.inner(r);
-    b.render(r, buf);
-    inner
+    let kind = if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Rounded
+    };
+    let title = ratatui::text::Span::styled(
+        format!(" {} ", fit(&title, r.width.saturating_sub(4) as usize)),
+        title_style,
+    );
+    paint::bordered(buf, r, kind, theme.block_border(focused), title);
+    Block::bordered().inner(r)
 }
 
 pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
@@ -64,10 +61,11 @@ pub fn text_popup(
         + 4;
     let r = popup(area, w, lines.len() as u16 + 2);
     Clear.render(r, buf);
-    buf.set_style(r, theme.style(Meaning::Text));
+    paint::fill_style(buf, r, theme.style(Meaning::Text));
     let inner = block(buf, r, title.to_string(), true, theme);
     for (n, (l, st)) in lines.iter().enumerate().take(inner.height as usize) {
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             inner.x + 1,
             inner.y + n as u16,
             l,

@@ -6,13 +6,16 @@ use unicode_width::UnicodeWidthChar;
 /// Replaces control characters (escape sequences, bells, newlines) with visible stand-ins so
 /// that no text a user or author wrote can drive the terminal.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\t' | '\r' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+    text.chars().map(clean_char).collect()
+}
+
+/// One character as [`clean`] shows it.
+fn clean_char(c: char) -> char {
+    match c {
+        '\n' | '\t' | '\r' => ' ',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }
 }
 
 /// Display width of a string in terminal cells.
@@ -28,8 +31,8 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         let mut line = String::new();
         let mut w = 0;
         for word in para.split(' ') {
-            let word = clean(word);
-            let ww = width(&word);
+            let word = word.chars().map(clean_char);
+            let ww: usize = word.clone().map(|c| c.width().unwrap_or(0)).sum();
             if w > 0 && w + 1 + ww > max {
                 lines.push(std::mem::take(&mut line));
                 w = 0;
@@ -38,7 +41,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 line.push(' ');
                 w += 1;
             }
-            for c in word.chars() {
+            for c in word {
                 let cw = c.width().unwrap_or(0);
                 if w + cw > max {
                     lines.push(std::mem::take(&mut line));

@@ -8,6 +8,7 @@ use crate::room::registry::RoomInfo;
 use crate::scenario::{Catalogue, Scenario};
 use crate::ui::help;
 use crate::ui::lobby::filter::Filter;
+use crate::ui::widgets::paint;
 
 mod input;
 mod sessions;
@@ -348,7 +349,8 @@ impl SshLobby {
             Some(f) => (format!(" {} ", clean(f)), Meaning::StatusError),
             None => (hint, Meaning::Status),
         };
-        buf.set_stringn(
+        paint::stringn(
+            buf,
             status.x,
             status.y,
             fit(&text, status.width as usize),
