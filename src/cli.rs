@@ -55,8 +55,8 @@ pub enum Command {
     Capture(crate::vista::capture::CaptureArgs),
     /// A weekly practice session from a setlist; `--headless --script FILE` prints its write-up.
     Session(crate::cmd::session::SessionArgs),
-    /// List recorded drills: start, scenario, duration, outcome, file.
-    Recordings,
+    /// List recorded drills: start, scenario, duration, outcome, file (`--all` adds drills that never started).
+    Recordings(cmd::recordings::RecordingsArgs),
     /// Write the after-action report of a recorded drill.
     Debrief(DebriefArgs),
     /// Step through a recorded drill; `--headless --to BEAT` prints the state at a beat.
@@ -103,7 +103,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Schema) => cmd::schema::run(out),
         Some(Command::New(args)) => cmd::new::run(&args, out),
         Some(Command::Capture(args)) => cmd::capture::run(&args),
-        Some(Command::Recordings) => cmd::recordings::run(&paths, out),
+        Some(Command::Recordings(args)) => cmd::recordings::run(&paths, &args, out),
         Some(Command::Host(args)) => cmd::host::run(&paths, &load_settings(&paths), theme, &args),
         Some(Command::Join(args)) => cmd::join::run(&paths, &args),
         Some(Command::Drills) => cmd::drills::run(&paths, out),
