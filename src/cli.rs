@@ -77,6 +77,8 @@ pub enum Command {
     },
     /// Print the manual page as roff (`gamelan man | man -l -`).
     Man,
+    /// The team's record: every recorded drill as a table and a chart per scenario of time to detect, acknowledge, mitigate and resolve.
+    History(cmd::history::HistoryArgs),
 }
 
 /// Runs the parsed command line. Everything a command prints to standard output goes through
@@ -123,6 +125,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Completions { shell }) => cmd::completions::run(shell, out),
         Some(Command::Man) => cmd::man::run(out),
+        Some(Command::History(args)) => cmd::history::run(&paths, &args, out),
         None => cmd::lobby::run(&paths, &load_settings(&paths), theme),
     }
 }

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod drill;
 pub mod fnv;
 pub mod headless;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod metronome;

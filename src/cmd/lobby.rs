@@ -66,6 +66,12 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                         )
                         .await?;
                     }
+                    Some(LobbyCommand::History) => {
+                        let quit = crate::cmd::history::console(term, &mut events, paths, &theme).await?;
+                        if quit {
+                            return Ok(());
+                        }
+                    }
                     Some(LobbyCommand::Start(i)) => {
                         let entry = lobby.catalogue.entries[i].clone();
                         let opts = PlayOptions { seed: 1, tempo: settings.tempo, ..PlayOptions::default() };

@@ -7,6 +7,7 @@ pub(crate) mod completions;
 pub(crate) mod debrief;
 pub(crate) mod drills;
 pub mod exit;
+pub(crate) mod history;
 pub(crate) mod host;
 pub(crate) mod join;
 pub(crate) mod lobby;

@@ -33,6 +33,8 @@ pub enum LobbyCommand {
     Start(usize),
     /// Open the morning vista.
     Vista,
+    /// Open the team's record (`ui::history`).
+    History,
     Quit,
 }
 
@@ -89,6 +91,7 @@ impl Lobby {
         match act {
             Act::Quit | Act::Abort => return Some(LobbyCommand::Quit),
             Act::Vista => return Some(LobbyCommand::Vista),
+            Act::History => return Some(LobbyCommand::History),
             Act::Help => self.help = Some(0),
             Act::Prev if n > 0 => self.selected = (self.selected + n - 1) % n,
             Act::Next if n > 0 => self.selected = (self.selected + 1) % n,
