@@ -79,6 +79,12 @@ pub enum Command {
     Man,
     /// The team's record: every recorded drill as a table and a chart per scenario of time to detect, acknowledge, mitigate and resolve.
     History(cmd::history::HistoryArgs),
+    /// Write a scenario in another tool's format: `gamelan export msel ID -o FILE.csv`.
+    #[command(subcommand)]
+    Export(cmd::exchange::ExportCommand),
+    /// Make a scenario from another tool's format: `gamelan import msel FILE.csv -o ID.toml`.
+    #[command(subcommand)]
+    Import(cmd::exchange::ImportCommand),
 }
 
 /// Runs the parsed command line. Everything a command prints to standard output goes through
@@ -126,6 +132,8 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Completions { shell }) => cmd::completions::run(shell, out),
         Some(Command::Man) => cmd::man::run(out),
         Some(Command::History(args)) => cmd::history::run(&paths, &args, out),
+        Some(Command::Export(c)) => cmd::exchange::export(&paths, &c, out),
+        Some(Command::Import(c)) => cmd::exchange::import(&c, out),
         None => cmd::lobby::run(&paths, &load_settings(&paths), theme),
     }
 }

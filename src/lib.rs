@@ -15,6 +15,7 @@ pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod metronome;
+pub mod msel;
 pub mod record;
 pub mod room;
 pub mod scenario;

@@ -6,6 +6,7 @@ pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod debrief;
 pub(crate) mod drills;
+pub(crate) mod exchange;
 pub mod exit;
 pub(crate) mod history;
 pub(crate) mod host;
