@@ -55,8 +55,8 @@ pub enum Command {
     Capture(crate::vista::capture::CaptureArgs),
     /// A weekly practice session from a setlist; `--headless --script FILE` prints its write-up.
     Session(crate::cmd::session::SessionArgs),
-    /// List recorded drills: start, scenario, duration, outcome, file.
-    Recordings,
+    /// List recorded drills: start, scenario, duration, outcome, file (`--all` adds drills that never started).
+    Recordings(cmd::recordings::RecordingsArgs),
     /// Write the after-action report of a recorded drill.
     Debrief(DebriefArgs),
     /// Step through a recorded drill; `--headless --to BEAT` prints the state at a beat.
@@ -77,6 +77,14 @@ pub enum Command {
     },
     /// Print the manual page as roff (`gamelan man | man -l -`).
     Man,
+    /// The team's record: every recorded drill as a table and a chart per scenario of time to detect, acknowledge, mitigate and resolve.
+    History(cmd::history::HistoryArgs),
+    /// Write a scenario in another tool's format: `gamelan export msel ID -o FILE.csv`.
+    #[command(subcommand)]
+    Export(cmd::exchange::ExportCommand),
+    /// Make a scenario from another tool's format: `gamelan import msel FILE.csv -o ID.toml`.
+    #[command(subcommand)]
+    Import(cmd::exchange::ImportCommand),
 }
 
 /// Runs the parsed command line. Everything a command prints to standard output goes through
@@ -105,7 +113,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Schema) => cmd::schema::run(out),
         Some(Command::New(args)) => cmd::new::run(&args, out),
         Some(Command::Capture(args)) => cmd::capture::run(&args),
-        Some(Command::Recordings) => cmd::recordings::run(&paths, out),
+        Some(Command::Recordings(args)) => cmd::recordings::run(&paths, &args, out),
         Some(Command::Host(args)) => cmd::host::run(&paths, &load_settings(&paths), theme, &args),
         Some(Command::Join(args)) => cmd::join::run(&paths, &args),
         Some(Command::Drills) => cmd::drills::run(&paths, out),
@@ -125,6 +133,9 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Completions { shell }) => cmd::completions::run(shell, out),
         Some(Command::Man) => cmd::man::run(out),
+        Some(Command::History(args)) => cmd::history::run(&paths, &args, out),
+        Some(Command::Export(c)) => cmd::exchange::export(&paths, &c, out),
+        Some(Command::Import(c)) => cmd::exchange::import(&c, out),
         None => cmd::lobby::run(&paths, &load_settings(&paths), theme),
     }
 }

@@ -120,6 +120,8 @@ pub enum Act {
     FilterTag,
     SortNext,
     ClearFilter,
+    /// The team's record over time (the lobby's history view).
+    History,
     // The mouse (no keys; listed in help).
     Click,
     Wheel,
@@ -305,6 +307,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Choose, &[k(K::Enter), k(K::Right)], "pick: join the drill, or start a new one", &[S::Rooms]),
     b(A::Choose, &[k(K::Enter), k(K::Right)], "take this role", &[S::Roles]),
     b(A::Vista, &[ch('v')], "the morning vista", &[S::Lobby]),
+    b(A::History, &[ch('h')], "the team's record: every recorded drill over time", &[S::Lobby]),
     b(A::Back, &[k(K::Esc), ch('q'), k(K::Left), k(K::Backspace)], "back to the list", &[S::Roles]),
     b(A::FilterFamily, &[ch('f')], "filter by family (again: the next one, then all)", &[S::Lobby, S::Rooms]),
     b(A::FilterDifficulty, &[ch('d')], "filter by difficulty (intro, intermediate, advanced, expert, all)", &[S::Lobby, S::Rooms]),

@@ -424,12 +424,12 @@ fn torn_and_malformed_lines() {
     assert!(e.to_string().contains("unknown variant `dance`"), "{e}");
 
     // Unknown format versions are refused, naming both versions.
-    let src = head.replace("\"gamelan_recording\":2", "\"gamelan_recording\":3");
+    let src = head.replace("\"gamelan_recording\":3", "\"gamelan_recording\":4");
     let e = Recording::parse(src.as_bytes(), "r.jsonl")
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("format version 3 is not supported") && e.contains("reads versions 1 to 2"),
+        e.contains("format version 4 is not supported") && e.contains("reads versions 1 to 3"),
         "{e}"
     );
 }
@@ -463,6 +463,9 @@ fn changed_scenario_is_refused_unless_forced() {
     record_script(&scenario, "bad-deploy.win.cues", &path);
     let src = std::fs::read_to_string(&path).unwrap();
     let stale = "00000000deadbeef";
+    // A recording made before format 3, which carries no source of its own: only the
+    // catalogue's scenario is there to replay it against.
+    let src = src.replacen("\"gamelan_recording\":3", "\"gamelan_recording\":2", 1);
     std::fs::write(&path, src.replacen(&scenario.content_hash, stale, 1)).unwrap();
 
     let rec = Recording::load(&path).unwrap();
@@ -968,10 +971,12 @@ fn recording_to_dev_full_is_a_clear_error_at_once() {
 
 /// Runs `gamelan ARGS` under `sh` with a file-size limit of one 512-byte block and SIGXFSZ
 /// ignored, so a write past it fails with EFBIG as a write to a full disk fails with ENOSPC.
-fn gamelan_size_limited(data: &Path, args: &str) -> std::process::Output {
+fn gamelan_size_limited(data: &Path, blocks: usize, args: &str) -> std::process::Output {
     Command::new("sh")
         .arg("-c")
-        .arg(format!("trap '' XFSZ; ulimit -f 1 && exec \"$G\" {args}"))
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} && exec \"$G\" {args}"
+        ))
         .env("G", env!("CARGO_BIN_EXE_gamelan"))
         .current_dir(ROOT)
         .env("GAMELAN_DATA_DIR", data)
@@ -984,8 +989,11 @@ fn gamelan_size_limited(data: &Path, args: &str) -> std::process::Output {
 fn a_failed_write_stops_the_recording_at_a_whole_line_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("limited.jsonl");
+    // Room for the header (which carries the scenario's source) and some 500 bytes of inputs.
+    let blocks = header_line(&bad_deploy()).len() / 512 + 2;
     let out = gamelan_size_limited(
         dir.path(),
+        blocks,
         &format!(
             "play bad-deploy --headless --cues scenarios/bad-deploy.win.cues --record {}",
             path.display()
@@ -1000,7 +1008,7 @@ fn a_failed_write_stops_the_recording_at_a_whole_line_and_says_so() {
     assert!(err.contains("file too large"), "{err}");
     assert!(!err.contains("recorded to"), "{err}");
     let bytes = std::fs::read(&path).unwrap();
-    assert!(bytes.len() <= 512, "{} bytes", bytes.len());
+    assert!(bytes.len() <= blocks * 512, "{} bytes", bytes.len());
     assert_eq!(bytes.last(), Some(&b'\n'), "no torn line is left behind");
     let rec = Recording::load(&path).unwrap();
     assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
@@ -1052,10 +1060,11 @@ impl Drop for Tmpfs {
 
 #[test]
 fn a_full_disk_in_a_live_drill_shows_on_the_status_line_and_at_exit() {
-    let Some(fs) = Tmpfs::mount(4) else { return };
-    // Leave one 4 KiB page: the header and the first inputs fit; at 600 BPM with two long
-    // notes the page is full within some fifteen seconds.
-    std::fs::write(fs.path().join("filler"), vec![b'x'; 3 * 4096]).unwrap();
+    let Some(fs) = Tmpfs::mount(8) else { return };
+    // Leave four 4 KiB pages: the header (some 11 KiB with the scenario's source) and the
+    // first inputs fit; at 600 BPM with two long notes they are full within some fifteen
+    // seconds.
+    std::fs::write(fs.path().join("filler"), vec![b'x'; 4 * 4096]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let long = dir.path().join("long.toml");
     let src = std::fs::read_to_string(format!("{ROOT}/scenarios/bad-deploy.toml")).unwrap();
@@ -1191,7 +1200,11 @@ fn a_header_is_checked_field_by_field_and_never_names_a_file() {
     let path = dir.path().join("other.jsonl");
     std::fs::write(
         &path,
-        format!("{}\n", good.replace("\"bad-deploy\"", "\"scenarios\"")),
+        format!(
+            "{}\n",
+            good.replace("\"bad-deploy\"", "\"scenarios\"")
+                .replace("\"gamelan_recording\":3", "\"gamelan_recording\":2")
+        ),
     )
     .unwrap();
     let out = gamelan(

@@ -74,6 +74,13 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                             return Ok(());
                         }
                     }
+                    Some(LobbyCommand::History) => {
+                        let quit =
+                            crate::cmd::history::console(term, &mut events, paths, &theme).await?;
+                        if quit {
+                            return Ok(());
+                        }
+                    }
                     Some(LobbyCommand::Start(i)) => {
                         let entry = lobby.catalogue.entries[i].clone();
                         let opts = PlayOptions {

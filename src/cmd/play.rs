@@ -157,6 +157,8 @@ pub fn live_panes(
             f.parent().unwrap_or(std::path::Path::new(".")).join(v)
         }
         (None, Some(v), crate::scenario::Origin::Bundled) => PathBuf::from(v),
+        // Nothing named inside a recording is opened.
+        (None, Some(_), crate::scenario::Origin::Recording(_)) => return (None, None),
         (None, None, _) => return (None, None),
     };
     match crate::cmd::vista::load(&path, true) {

@@ -137,6 +137,7 @@ fn scripts(entry: &Entry) -> Result<(Script, Script), String> {
             Ok((script("win", win), script("lose", lose)))
         }
         Origin::File(path) => Ok((find(path, id, "win")?, find(path, id, "lose")?)),
+        Origin::Recording(_) => Err("a scenario read from a recording has no cue scripts".into()),
     }
 }
 

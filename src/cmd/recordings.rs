@@ -39,9 +39,17 @@ pub(crate) fn open_recording(
     }
     let rec = record::Recording::load(&path).map_err(|d| eyre!("{d}"))?;
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
-    let entry = record::scenario_for(&rec, &catalogue, args.scenario.as_deref())
-        .map_err(|d| eyre!("{}", crate::diag::render(&d)))?;
-    Ok((rec, entry))
+    let resolved = record::resolve(
+        &rec,
+        &catalogue,
+        args.scenario.as_deref(),
+        &mut record::SourceCache::default(),
+    )
+    .map_err(|d| eyre!("{}", crate::diag::render(&d)))?;
+    if let Some(note) = &resolved.note {
+        eprintln!("note: {note}");
+    }
+    Ok((rec, resolved.entry))
 }
 
 pub(crate) fn open_replay(paths: &Paths, args: &RecordingArgs) -> Result<record::Replay> {
@@ -58,16 +66,43 @@ pub(crate) fn open_replay(paths: &Paths, args: &RecordingArgs) -> Result<record:
     Ok(replay)
 }
 
-pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
+/// `gamelan recordings`.
+#[derive(Debug, Default, clap::Args)]
+pub struct RecordingsArgs {
+    /// Also list the drills that never started (opened and left at the briefing).
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub(crate) fn run(paths: &Paths, args: &RecordingsArgs, out: &mut dyn Write) -> Result<()> {
     let dir = paths.recordings();
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
     // Session recordings are listed beside drills, with their own summary.
-    let list: Vec<record::Summary> = record::summaries(&dir, &catalogue)
+    let mut list: Vec<record::Summary> = record::summaries(&dir, &catalogue)
         .into_iter()
         .map(|s| crate::cmd::session::summary_of(&s.path).unwrap_or(s))
         .collect();
     if list.is_empty() {
         writeln!(out, "no recordings in {}", dir.display())?;
+        return Ok(());
+    }
+    let total = list.len();
+    if !args.all {
+        list.retain(|s| !s.never_started);
+    }
+    let hidden = total - list.len();
+    let hidden_note = match hidden {
+        0 => None,
+        1 => Some("1 drill that never started is not listed (--all lists it)".to_string()),
+        n => Some(format!(
+            "{n} drills that never started are not listed (--all lists them)"
+        )),
+    };
+    if list.is_empty() {
+        writeln!(out, "no started drills in {}", dir.display())?;
+        if let Some(note) = hidden_note {
+            writeln!(out, "{note}")?;
+        }
         return Ok(());
     }
     writeln!(
@@ -89,6 +124,9 @@ pub(crate) fn run(paths: &Paths, out: &mut dyn Write) -> Result<()> {
             s.outcome,
             s.path.display()
         )?;
+    }
+    if let Some(note) = hidden_note {
+        writeln!(out, "{note}")?;
     }
     Ok(())
 }

@@ -127,9 +127,14 @@ pub(crate) fn replay_console(
         None => None,
         Some(path) => {
             let rec = record::Recording::load(path).map_err(|d| eyre!("{d}"))?;
-            let g =
-                record::Ghost::from_recording(&rec, replay.scenario().clone(), args.source.force)
+            let mut cache = record::SourceCache::default();
+            let (scenario, note) =
+                record::ghost_scenario(&rec, replay.scenario(), args.source.force, &mut cache)
                     .map_err(|e| eyre!("{}: {e}", path.display()))?;
+            if let Some(note) = note {
+                eprintln!("note: {}: {note}", path.display());
+            }
+            let g = record::Ghost::from_drill(&record::replay::rebuild(&rec, scenario));
             let label = path
                 .file_stem()
                 .map_or_else(|| "ghost".into(), |s| s.to_string_lossy().into_owned());

@@ -8,12 +8,14 @@
 
 use crate::drill::{Drill, SeatId};
 use crate::scenario::Scenario;
+pub use crate::scenario::limits::MAX_EMBEDDED_SOURCE_BYTES;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The format version this build writes (`"gamelan_recording"` in the header). Version 2 adds
-/// the end line; version 1 files are read as before.
-pub const FORMAT_VERSION: u32 = 2;
+/// the end line, version 3 the scenario's source (`scenario_source`); older files are read as
+/// before.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest format version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
@@ -53,6 +55,11 @@ pub struct Header {
     /// The gamelan version that wrote the file (informational).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gamelan_version: Option<String>,
+    /// The scenario file's text (format 3), whose content hash is `scenario_hash`: replaying
+    /// needs nothing but the recording. Left out for a scenario over
+    /// [`MAX_EMBEDDED_SOURCE_BYTES`]. Written last, so the small fields lead the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_source: Option<String>,
 }
 
 impl Header {
@@ -86,6 +93,8 @@ impl Header {
             seats,
             parent: None,
             gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            scenario_source: (scenario.source.len() <= MAX_EMBEDDED_SOURCE_BYTES)
+                .then(|| scenario.source.to_string()),
         }
     }
 
@@ -259,6 +268,24 @@ pub fn parse(line: &str) -> Result<Header, HeaderError> {
             );
         }
     };
+    let scenario_source = match obj.get("scenario_source") {
+        // Format 2 and older have no such field; readers ignore fields they do not know.
+        _ if version < 3 => None,
+        None | Some(Value::Null) => None,
+        Some(Value::String(src)) => {
+            source(src, &scenario_hash).map_err(|m| (at("scenario_source"), m))?;
+            Some(src.clone())
+        }
+        Some(v) => {
+            return fail(
+                "scenario_source",
+                format!(
+                    "\"scenario_source\" must be the scenario file's text as a string, not {}",
+                    shown(v)
+                ),
+            );
+        }
+    };
     Ok(Header {
         gamelan_recording: version,
         scenario,
@@ -269,7 +296,27 @@ pub fn parse(line: &str) -> Result<Header, HeaderError> {
         seats,
         parent,
         gamelan_version,
+        scenario_source,
     })
+}
+
+/// The embedded source is bounded and is the very text `scenario_hash` names: an edit to it,
+/// or damage, is caught here rather than replayed as another drill.
+fn source(src: &str, hash: &str) -> Result<(), String> {
+    if src.len() > MAX_EMBEDDED_SOURCE_BYTES {
+        return Err(format!(
+            "\"scenario_source\" holds {} bytes; a recording carries a scenario of at most {MAX_EMBEDDED_SOURCE_BYTES} bytes",
+            src.len()
+        ));
+    }
+    let actual = crate::scenario::content_hash(src);
+    if actual != hash {
+        return Err(format!(
+            "\"scenario_source\" does not match \"scenario_hash\": its content hash is {actual}, not {hash}; \
+             the recording was edited or damaged"
+        ));
+    }
+    Ok(())
 }
 
 fn string(
@@ -514,8 +561,8 @@ mod tests {
             ("\"seat\":0", "\"seat\":4294967296", "seats[0].seat"),
             (
                 "\"gamelan_recording\":2",
-                "\"gamelan_recording\":3",
-                "version 3 is not supported",
+                "\"gamelan_recording\":4",
+                "version 4 is not supported",
             ),
             (
                 "\"gamelan_recording\":2",
@@ -563,6 +610,40 @@ mod tests {
     }
 
     #[test]
+    fn an_embedded_source_is_checked_against_its_hash_and_bounded() {
+        let src = "[scenario]\nid = \"x\"\n";
+        let hash = crate::scenario::content_hash(src);
+        let v3 = GOOD
+            .replace("\"gamelan_recording\":2", "\"gamelan_recording\":3")
+            .replace("3ccf2a9be10f74e3", &hash);
+        let with = |text: &str| {
+            format!(
+                "{},\"scenario_source\":{}}}",
+                &v3[..v3.len() - 1],
+                serde_json::to_string(text).unwrap()
+            )
+        };
+        let h = parse(&with(src)).unwrap();
+        assert_eq!(h.scenario_source.as_deref(), Some(src));
+        // One byte changed: refused at the field, naming both hashes.
+        let line = with(&src.replace('x', "y"));
+        let (col, msg) = err(&line);
+        assert_eq!(col, line.find("\"scenario_source\"").unwrap() + 1);
+        assert!(
+            msg.contains("does not match") && msg.contains(&hash),
+            "{msg}"
+        );
+        let (_, msg) = err(&format!("{},\"scenario_source\":7}}", &v3[..v3.len() - 1]));
+        assert!(msg.contains("must be the scenario file's text"), "{msg}");
+        let big = "#".repeat(MAX_EMBEDDED_SOURCE_BYTES + 1);
+        let line = with(&big).replace(&hash, &crate::scenario::content_hash(&big));
+        assert!(err(&line).1.contains("at most 1048576 bytes"));
+        // Format 2 has no such field: it is ignored, as unknown fields are.
+        let v2 = format!("{},\"scenario_source\":7}}", &GOOD[..GOOD.len() - 1]);
+        assert_eq!(parse(&v2).unwrap().scenario_source, None);
+    }
+
+    #[test]
     fn key_columns_skip_nested_and_quoted_keys() {
         let line = r#"{"x":{"tempo":1},"s":"\"tempo\":","tempo":0}"#;
         assert_eq!(key_col(line, "tempo"), line.rfind("\"tempo\"").unwrap() + 1);
@@ -596,6 +677,7 @@ mod tests {
         );
         let back = parse(&serde_json::to_string(&h).unwrap()).unwrap();
         assert_eq!(back, h);
+        assert_eq!(back.scenario_source.as_deref(), Some(&*s.source));
         assert_eq!(back.tempo, 1);
         assert_eq!(back.seats.len(), 1);
         assert_eq!(back.seats[0].name.chars().count(), MAX_NAME);

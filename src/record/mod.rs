@@ -11,6 +11,7 @@ pub mod file;
 pub mod header;
 pub mod recorder;
 pub mod replay;
+pub mod source;
 
 #[cfg(test)]
 mod proptests;
@@ -19,10 +20,11 @@ pub use decode::{Completeness, MAX_RECORDING_BYTES, Recorded, Recording, end_lin
 pub use header::{FORMAT_VERSION, Header, Parent, SeatEntry};
 pub use recorder::{Failure, Recorder, RecordingStatus, Sink};
 pub use replay::{Fork, Ghost, GhostCue, Replay, ReplayError, SNAPSHOT_EVERY};
+pub use source::{Resolved, SourceCache, ghost_scenario, resolve};
 
 use crate::diag::Diagnostic;
 use crate::drill::{Action, Drill, Input, Status};
-use crate::scenario::{self, Catalogue, Entry};
+use crate::scenario::{Catalogue, Entry};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -103,39 +105,13 @@ pub fn seats_at_start(inputs: &[Input]) -> Vec<SeatEntry> {
     seats
 }
 
-/// The scenario to replay `rec` against: `chosen` when the user gave one (`--scenario ID|FILE`,
-/// which may be a path: the user typed it), else the catalogue's scenario of the header's id.
-/// Nothing named inside a recording is ever opened as a file.
+/// The scenario to replay `rec` against ([`resolve`], without its note).
 pub fn scenario_for(
     rec: &Recording,
     catalogue: &Catalogue,
     chosen: Option<&str>,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    if let Some(arg) = chosen {
-        return scenario::find(catalogue, arg);
-    }
-    let id = &rec.header.scenario;
-    catalogue.get(id).cloned().ok_or_else(|| {
-        let file = rec
-            .path
-            .as_ref()
-            .map_or_else(|| "recording".into(), |p| p.display().to_string());
-        let known: Vec<&str> = catalogue
-            .entries
-            .iter()
-            .map(|e| e.scenario.meta.id.as_str())
-            .collect();
-        vec![Diagnostic {
-            file,
-            line: 1,
-            col: 1,
-            message: format!(
-                "the recording is of scenario `{id}`, which is not in the catalogue (known: {}); \
-                 give its file with --scenario FILE",
-                known.join(", ")
-            ),
-        }]
-    })
+    resolve(rec, catalogue, chosen, &mut SourceCache::default()).map(|r| r.entry)
 }
 
 /// One line of `gamelan recordings`.
@@ -150,6 +126,9 @@ pub struct Summary {
     pub story_seconds: Option<u64>,
     /// How it ended, or why it could not be replayed.
     pub outcome: String,
+    /// No beat was ever ticked: the drill was opened and left at its briefing.
+    /// `gamelan recordings` hides these unless asked (`--all`).
+    pub never_started: bool,
 }
 
 /// Reads and replays every `*.jsonl` in `dir`, oldest first. Unreadable files are listed
@@ -163,13 +142,22 @@ pub fn summaries(dir: &Path, catalogue: &Catalogue) -> Vec<Summary> {
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    let mut out: Vec<Summary> = files.iter().map(|p| summarize(p, catalogue)).collect();
+    let mut cache = SourceCache::default();
+    let mut out: Vec<Summary> = files
+        .iter()
+        .map(|p| summarize_with(p, catalogue, &mut cache))
+        .collect();
     out.sort_by(|a, b| a.started.cmp(&b.started).then_with(|| a.path.cmp(&b.path)));
     out
 }
 
 /// Reads and replays one recording for the listing.
 pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
+    summarize_with(path, catalogue, &mut SourceCache::default())
+}
+
+/// [`summarize`], compiling the scenarios recordings carry through `cache`.
+pub fn summarize_with(path: &Path, catalogue: &Catalogue, cache: &mut SourceCache) -> Summary {
     let mut summary = Summary {
         path: path.to_path_buf(),
         started: String::new(),
@@ -177,6 +165,7 @@ pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
         beats: 0,
         story_seconds: None,
         outcome: String::new(),
+        never_started: false,
     };
     let rec = match Recording::load(path) {
         Ok(r) => r,
@@ -188,12 +177,21 @@ pub fn summarize(path: &Path, catalogue: &Catalogue) -> Summary {
     summary.started.clone_from(&rec.header.started);
     summary.scenario.clone_from(&rec.header.scenario);
     summary.beats = rec.last_recorded_beat();
-    let Some(entry) = catalogue.get(&rec.header.scenario) else {
-        summary.outcome = "scenario not found".into();
-        if let Some(note) = rec.completeness.note() {
-            summary.outcome = format!("{note}, scenario not found");
+    summary.never_started = !rec.inputs.iter().any(|r| r.input.action == Action::Tick);
+    let entry = match resolve(&rec, catalogue, None, cache) {
+        Ok(r) => r.entry,
+        Err(d) => {
+            summary.outcome = if rec.header.scenario_source.is_some() {
+                let first = d.first().map_or_else(String::new, ToString::to_string);
+                format!("embedded scenario does not load: {first}")
+            } else {
+                "scenario not found".into()
+            };
+            if let Some(note) = rec.completeness.note() {
+                summary.outcome = format!("{note}, {}", summary.outcome);
+            }
+            return summary;
         }
-        return summary;
     };
     let changed = replay::check_scenario(&rec.header, &entry.scenario).is_err();
     let drill = replay::rebuild(&rec, entry.scenario.clone());

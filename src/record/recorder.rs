@@ -504,7 +504,9 @@ mod tests {
     fn the_size_limit_stops_the_recording_before_the_reader_would_refuse_it() {
         let (sink, out) = full(usize::MAX, false);
         let mut rec = Recorder::with_sink(Box::new(sink), Path::new("r.jsonl"), &header()).unwrap();
-        rec.set_limit(2000);
+        // The header (with the scenario's source) is written first, then 2000 bytes of inputs.
+        let limit = serde_json::to_string(&header()).unwrap().len() as u64 + 1 + 2000;
+        rec.set_limit(limit);
         let mut beat = 0;
         while rec.record(beat, &Input::new(0, Action::Tick)).is_ok() {
             beat += 1;
@@ -515,6 +517,6 @@ mod tests {
             io::ErrorKind::FileTooLarge
         );
         assert!(s.to_string().contains("reached its limit"), "{s}");
-        assert!(out.lock().unwrap().len() <= 2000);
+        assert!(out.lock().unwrap().len() as u64 <= limit);
     }
 }

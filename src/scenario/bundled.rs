@@ -42,6 +42,8 @@ const BUNDLED: &[(&str, &str, &str, &str)] = bundle![
 pub enum Origin {
     Bundled,
     File(PathBuf),
+    /// The source a recording carries (docs/recording-format.md), read from that recording.
+    Recording(PathBuf),
 }
 
 impl Origin {
@@ -49,6 +51,7 @@ impl Origin {
         match self {
             Origin::Bundled => "bundled".into(),
             Origin::File(p) => p.display().to_string(),
+            Origin::Recording(p) => format!("recorded in {}", p.display()),
         }
     }
 }

@@ -6,6 +6,11 @@
 /// The largest scenario file read: 8 MiB (32 signals of captured samples, 11,000 each, fit).
 pub const MAX_FILE_BYTES: usize = 8 << 20;
 
+/// The largest scenario source a recording carries in its header: 1 MiB (every bundled
+/// scenario is under 32 KiB). A larger scenario is recorded by id and hash only, and replays
+/// where the catalogue has it; a header carrying more is refused.
+pub const MAX_EMBEDDED_SOURCE_BYTES: usize = 1 << 20;
+
 /// `[scenario] length_bars`: at most 4096 bars.
 pub const MAX_BARS: u32 = 4096;
 /// `[tempo] beats_per_bar`: 1 to 16.

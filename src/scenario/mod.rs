@@ -17,7 +17,7 @@ pub use bundled::{
     Catalogue, Entry, Origin, bundled, bundled_one, bundled_scripts, bundled_source, find, find_in,
 };
 pub use describe::describe;
-pub use load::{SECTIONS, lint_file, lint_str, load_file, load_str};
+pub use load::{SECTIONS, content_hash, lint_file, lint_str, load_file, load_str};
 pub use logic::{
     Choice, Cond, CondId, Decision, DecisionOption, EventSeries, Flag, FlagOp, Held, Outcome,
     SetOp, Test, View,
@@ -54,6 +54,9 @@ pub struct Scenario {
     pub length_beats: u64,
     /// FNV-1a hash of the file's bytes, hex; recordings name it to detect edits.
     pub content_hash: String,
+    /// The file's text as it was compiled: a recording carries it (when it is at most
+    /// [`limits::MAX_EMBEDDED_SOURCE_BYTES`]) so it replays where the file is not.
+    pub source: std::sync::Arc<str>,
 }
 
 impl Scenario {

@@ -3,6 +3,7 @@
 pub mod chrome;
 pub mod console;
 pub mod help;
+pub mod history;
 pub mod layout;
 pub mod lobby;
 pub mod replay;

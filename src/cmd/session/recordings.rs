@@ -49,6 +49,8 @@ pub(crate) fn summary_of(path: &Path) -> Option<crate::record::Summary> {
         beats: 0,
         story_seconds: None,
         outcome: String::new(),
+        // A session is listed whatever happened in it: who came is its record.
+        never_started: false,
     };
     let name = path.display().to_string();
     let rec = match record::parse(&text, &name) {

@@ -86,6 +86,7 @@ pub(super) fn compile(ck: &mut Checker<'_>, raw: &Raw<'_>) -> Option<(Scenario, 
         held: std::mem::take(&mut cx.held),
         length_beats: length,
         content_hash: content_hash(cx.ck.src()),
+        source: cx.ck.src().into(),
     };
     let warnings = if cx.ck.is_clean() {
         lint::lint(raw, &scenario)

@@ -42,6 +42,8 @@ pub enum LobbyCommand {
     Vista,
     /// Open the recordings library.
     Recordings,
+    /// Open the team's record (`ui::history`).
+    History,
     Quit,
 }
 
@@ -139,6 +141,7 @@ impl Lobby {
             Act::Quit | Act::Abort => return Some(LobbyCommand::Quit),
             Act::Vista => return Some(LobbyCommand::Vista),
             Act::Recordings => return Some(LobbyCommand::Recordings),
+            Act::History => return Some(LobbyCommand::History),
             Act::Help => self.help = Some(0),
             Act::Prev if n > 0 => self.selected = (self.selected + n - 1) % n,
             Act::Next if n > 0 => self.selected = (self.selected + 1) % n,
