@@ -24,6 +24,7 @@
 
 pub mod capture;
 pub mod config;
+pub mod grafana;
 pub mod regular;
 pub mod ring;
 pub mod runner;
