@@ -130,7 +130,9 @@ pub fn run_grafana(
     let mut again = opts.clone();
     again.offline = true;
     for v in &r.vars {
-        if !v.shown.is_empty() && v.shown != "All" && !v.shown.contains('|') {
+        if v.shown == "\"\"" {
+            again.vars.push(format!("{}=", v.name));
+        } else if !v.shown.is_empty() && v.shown != "All" && !v.shown.contains('|') {
             again.vars.push(format!("{}={}", v.name, v.shown));
         }
     }

@@ -396,7 +396,17 @@ fn pane(
         (!l.is_empty() && l != "__auto").then(|| l.to_string())
     };
     let (mut query, legend) = match targets.as_slice() {
-        [one] => (sub(&one.expr), legend_of(&one.legend).map(|l| sub(&l))),
+        // A stat or gauge of one unnamed query shows the panel's name, as Grafana does.
+        [one] => (
+            sub(&one.expr),
+            legend_of(&one.legend)
+                .map(|l| sub(&l))
+                .or_else(|| {
+                    let single = kind != Display::Chart && !p.kind.starts_with("table");
+                    single.then(|| sub(p.title.trim()))
+                })
+                .filter(|l| !l.is_empty()),
+        ),
         many => {
             let parts: Vec<String> = many
                 .iter()

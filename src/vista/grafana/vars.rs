@@ -113,6 +113,7 @@ pub fn resolve(
         let (value, origin) = one(v, flags, &scope, labels);
         let shown = match &value {
             Some(x) if x.all => "All".to_string(),
+            Some(x) if x.values == [""] => "\"\"".to_string(),
             Some(x) => x.render(None),
             None => String::new(),
         };
@@ -256,6 +257,16 @@ fn query_var(
                 format!("the first of {n} value(s) of {from}"),
             )
         }
+        Ok(_) if saved.is_empty() && !(is_all(&v.current) && v.include_all) => (
+            // What Grafana does with a variable whose query finds nothing: it is empty, so
+            // `cluster=~"$cluster"` matches the series without that label.
+            Some(value_of(v, vec![String::new()])),
+            format!(
+                "empty: {} found no values on {}, and Grafana leaves such a variable empty",
+                query.text,
+                labels.describe()
+            ),
+        ),
         other => {
             let why = match other {
                 Ok(_) => format!("{} found no values on {}", query.text, labels.describe()),
@@ -423,8 +434,11 @@ mod tests {
         ];
         let (scope, rep) = resolve(&vars, &BTreeMap::new(), &Scope::default(), &Fake);
         assert_eq!(scope.vars["job"].values, ["alpha"], "{rep:?}");
-        // `alpha` has no instances in the fake: the second query finds nothing.
+        // `alpha` has no instances in the fake: the second query finds nothing, and the
+        // variable is empty as in Grafana.
         assert!(rep[1].origin.contains("found no values"), "{rep:?}");
+        assert_eq!(scope.vars["node"].values, [""]);
+        assert_eq!(rep[1].shown, "\"\"");
         let flags = BTreeMap::from([("job".to_string(), "node".to_string())]);
         let (scope, rep) = resolve(&vars, &flags, &Scope::default(), &Fake);
         assert_eq!(scope.vars["node"].values, ["g:9100"], "{rep:?}");
