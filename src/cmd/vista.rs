@@ -96,10 +96,7 @@ impl Context<'_> {
     fn reload(&self) -> Result<VistaConfig, Vec<diag::Diagnostic>> {
         match &self.grafana {
             None => load(self.path, self.explicit),
-            Some(opts) => crate::cmd::vista_import::import_file(self.path, opts)
-                .map_err(|e| e.to_string())
-                .and_then(|i| crate::cmd::vista_import::config_of(&i))
-                .map_err(|e| vec![diag::Diagnostic::whole(&self.path.display().to_string(), e)]),
+            Some(opts) => crate::cmd::vista_import::reimport(self.path, opts),
         }
     }
 }
@@ -116,7 +113,7 @@ pub fn run_grafana(
     let import = crate::cmd::vista_import::import_file(dashboard, opts)?;
     let cfg = crate::cmd::vista_import::config_of(&import).map_err(|e| {
         eprint!("{}", import.report);
-        color_eyre::eyre::eyre!(e)
+        color_eyre::eyre::eyre!("{}: {e}", dashboard.display())
     })?;
     let r = &import.report;
     let notice = format!(

@@ -150,9 +150,18 @@ impl LabelValues for Live {
 /// Reads and imports a dashboard.
 pub fn import_file(path: &Path, opts: &GrafanaOpts) -> Result<Import> {
     let options = opts.options()?;
+    read_import(path, opts, &options).map_err(|d| eyre!(diag::render(&d)))
+}
+
+/// Reads and imports a dashboard; its problems at their file:line:col.
+fn read_import(
+    path: &Path,
+    opts: &GrafanaOpts,
+    options: &Options,
+) -> Result<Import, Vec<Diagnostic>> {
     let name = path.display().to_string();
     let text = crate::vista::regular::read_to_string(path, grafana::model::MAX_DASHBOARD_BYTES)
-        .map_err(|e| eyre!("{}", Diagnostic::whole(&name, e)))?;
+        .map_err(|e| vec![Diagnostic::whole(&name, e)])?;
     let labels: Box<dyn LabelValues> = if opts.offline {
         Box::new(Offline("--offline: Prometheus not asked".into()))
     } else {
@@ -161,10 +170,20 @@ pub fn import_file(path: &Path, opts: &GrafanaOpts) -> Result<Import> {
             down: RefCell::new(None),
         })
     };
-    grafana::import(&text, &name, &options, labels.as_ref()).map_err(|d| eyre!(diag::render(&d)))
+    grafana::import(&text, &name, options, labels.as_ref())
 }
 
-/// The vista of an import, or the error that says there is none.
+/// A dashboard re-imported as a vista (for a reload): every problem as a diagnostic.
+pub fn reimport(path: &Path, opts: &GrafanaOpts) -> Result<VistaConfig, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let options = opts
+        .options()
+        .map_err(|e| vec![Diagnostic::whole(&name, e.to_string())])?;
+    let import = read_import(path, opts, &options)?;
+    config_of(&import).map_err(|e| vec![Diagnostic::whole(&name, e)])
+}
+
+/// The vista of an import, or the error that says there is none (without the file's name).
 pub fn config_of(import: &Import) -> Result<VistaConfig, String> {
     let Some(toml) = &import.toml else {
         return Err(nothing(import));
@@ -174,10 +193,12 @@ pub fn config_of(import: &Import) -> Result<VistaConfig, String> {
 
 fn nothing(import: &Import) -> String {
     let r = &import.report;
+    let which = match r.panels {
+        1 => "its only panel is not".to_string(),
+        n => format!("none of its {n} panels is"),
+    };
     format!(
-        "{}: nothing to import: none of its {} panels is a Prometheus panel the vista can show{}",
-        r.file,
-        r.panels,
+        "nothing to import: {which} a Prometheus panel the vista can show{}",
         r.notes
             .first()
             .map(|n| format!(" ({n})"))
@@ -191,7 +212,7 @@ pub fn run(args: &GrafanaImportArgs, out: &mut dyn Write) -> Result<()> {
     let report = import.report.to_string();
     let Some(toml) = &import.toml else {
         eprint!("{report}");
-        bail!(nothing(&import));
+        bail!("{}: {}", import.report.file, nothing(&import));
     };
     match &args.output {
         Some(path) => {
@@ -211,4 +232,36 @@ pub fn run(args: &GrafanaImportArgs, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_dashboard_on_reload_names_its_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.json");
+        std::fs::write(&path, "{\n \"title\": \"x\",\n \"panels\": [ }\n").unwrap();
+        let opts = GrafanaOpts {
+            offline: true,
+            ..GrafanaOpts::default()
+        };
+        let d = reimport(&path, &opts).unwrap_err();
+        let shown = diag::render(&d);
+        let name = path.display().to_string();
+        assert!(
+            shown.starts_with(&format!("{name}:3:14: not JSON")),
+            "{shown}"
+        );
+        assert_eq!(shown.matches(&name).count(), 1, "{shown}");
+        std::fs::write(&path, r#"{"panels": [{"type": "text"}]}"#).unwrap();
+        let shown = diag::render(&reimport(&path, &opts).unwrap_err());
+        assert_eq!(
+            shown,
+            format!(
+                "{name}: nothing to import: its only panel is not a Prometheus panel the vista can show"
+            )
+        );
+    }
 }
