@@ -448,21 +448,30 @@ fn grid_pos(p: &Json) -> Place {
 
 /// The current schema: panels in order, a `row` panel opening a row; a collapsed row carries
 /// its panels inside it, an open one is followed by them.
+/// Inside a row, panels are put in reading order (top to bottom, left to right), as Grafana
+/// draws them whatever order the JSON lists them in.
 fn current_panels(list: &[Json]) -> Vec<Panel> {
     let mut out = Vec::new();
+    let mut this_row: Vec<Panel> = Vec::new();
+    let mut flush = |this_row: &mut Vec<Panel>| {
+        this_row.sort_by_key(|p| (p.place.y, p.place.x));
+        out.append(this_row);
+    };
     let mut row: Option<String> = None;
     let mut collapsed = false;
     for p in list {
         if str_of(p, "type") == "row" {
+            flush(&mut this_row);
             row = Some(str_of(p, "title"));
             collapsed = p.get("collapsed").and_then(Json::as_bool).unwrap_or(false);
             for inner in arr(p, "panels") {
-                out.push(panel(inner, row.as_deref(), true, grid_pos(inner)));
+                this_row.push(panel(inner, row.as_deref(), true, grid_pos(inner)));
             }
             continue;
         }
-        out.push(panel(p, row.as_deref(), collapsed, grid_pos(p)));
+        this_row.push(panel(p, row.as_deref(), collapsed, grid_pos(p)));
     }
+    flush(&mut this_row);
     out
 }
 
@@ -537,6 +546,24 @@ mod tests {
             .map(|p| (p.title.as_str(), p.row.as_deref(), p.collapsed))
             .collect();
         assert_eq!(got, [("s", Some("A"), false), ("g", Some("B"), true)]);
+    }
+
+    #[test]
+    fn panels_of_a_row_are_read_in_grid_order() {
+        let d = parse(
+            r#"{"panels": [
+              {"type": "stat", "title": "below", "gridPos": {"x":0,"y":4,"w":6,"h":4}},
+              {"type": "stat", "title": "right", "gridPos": {"x":6,"y":0,"w":6,"h":4}},
+              {"type": "stat", "title": "left", "gridPos": {"x":0,"y":0,"w":6,"h":4}},
+              {"type": "row", "title": "R", "gridPos": {"x":0,"y":8,"w":24,"h":1}},
+              {"type": "stat", "title": "r2", "gridPos": {"x":6,"y":9,"w":6,"h":4}},
+              {"type": "stat", "title": "r1", "gridPos": {"x":0,"y":9,"w":6,"h":4}}
+            ]}"#,
+            "d.json",
+        )
+        .unwrap();
+        let titles: Vec<_> = d.panels.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["left", "right", "below", "r1", "r2"]);
     }
 
     #[test]
