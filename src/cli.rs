@@ -125,7 +125,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }) => {
             if grafana_opts.any() {
                 color_eyre::eyre::bail!(
-                    "--var, --row, --all-rows, --window, --refresh and --offline go with --grafana DASHBOARD.json"
+                    "--var, --prometheus, --row, --all-rows, --window, --refresh and --offline go with --grafana DASHBOARD.json"
                 );
             }
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)

@@ -263,9 +263,17 @@ fn a_dashboard_with_no_prometheus_panel_says_so() {
 
 #[test]
 fn grafana_options_need_a_dashboard() {
-    let out = common::gamelan("grafana-opts", &["vista", "--var", "job=x"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("go with --grafana"));
+    for args in [
+        &["vista", "--var", "job=x"][..],
+        &["vista", "--prometheus", "http://127.0.0.1:9"][..],
+    ] {
+        let out = common::gamelan("grafana-opts", args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("go with --grafana"),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]

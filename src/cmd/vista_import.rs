@@ -50,9 +50,10 @@ pub struct GrafanaOpts {
     /// A template variable's value: `--var job=node` (repeatable; wins over the dashboard's).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// The Prometheus the panes query, also asked for `label_values()` variables.
-    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9090")]
-    pub prometheus: String,
+    /// The Prometheus the panes query, also asked for `label_values()` variables
+    /// [default: http://127.0.0.1:9090].
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
     /// Import only rows whose title contains this (any case; repeatable).
     #[arg(long = "row", value_name = "TITLE")]
     pub rows: Vec<String>,
@@ -74,6 +75,7 @@ impl GrafanaOpts {
     /// Whether any option was given (they mean nothing without a dashboard).
     pub fn any(&self) -> bool {
         !self.vars.is_empty()
+            || self.prometheus.is_some()
             || !self.rows.is_empty()
             || self.all_rows
             || self.window.is_some()
@@ -97,8 +99,12 @@ impl GrafanaOpts {
                 .map(|s| parse_duration(s).map_err(|e| eyre!("--{what}: {e}")))
                 .transpose()
         };
+        let prometheus = self
+            .prometheus
+            .clone()
+            .unwrap_or_else(|| Options::default().prometheus);
         Ok(Options {
-            prometheus: self.prometheus.trim_end_matches('/').to_string(),
+            prometheus: prometheus.trim_end_matches('/').to_string(),
             vars,
             rows: self.rows.clone(),
             all_rows: self.all_rows,
