@@ -38,6 +38,13 @@ pub enum Command {
         /// Vista config (default: vista.toml in the config directory, else this machine).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// View a Grafana dashboard directly, imported as `vista import grafana` does.
+        #[arg(long, value_name = "DASHBOARD.json", conflicts_with = "config")]
+        grafana: Option<PathBuf>,
+        #[command(flatten)]
+        grafana_opts: cmd::vista_import::GrafanaOpts,
+        #[command(subcommand)]
+        action: Option<cmd::vista_import::VistaAction>,
     },
     /// Validate scenario, setlist and deck files; prints every problem as file:line:col: message, and warnings.
     Check {
@@ -102,7 +109,33 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let theme = cli.theme.as_deref();
     match cli.command {
         Some(Command::Scenarios(args)) => cmd::scenarios::run(&paths, &args, out),
-        Some(Command::Vista { config }) => {
+        Some(Command::Vista {
+            action: Some(cmd::vista_import::VistaAction::Import(from)),
+            ..
+        }) => match from {
+            cmd::vista_import::ImportFrom::Grafana(args) => cmd::vista_import::run(&args, out),
+        },
+        Some(Command::Vista {
+            grafana: Some(dashboard),
+            grafana_opts,
+            ..
+        }) => cmd::vista::run_grafana(
+            &paths,
+            &load_settings(&paths),
+            theme,
+            &dashboard,
+            &grafana_opts,
+        ),
+        Some(Command::Vista {
+            config,
+            grafana_opts,
+            ..
+        }) => {
+            if grafana_opts.any() {
+                color_eyre::eyre::bail!(
+                    "--var, --prometheus, --row, --all-rows, --window, --refresh and --offline go with --grafana DASHBOARD.json"
+                );
+            }
             cmd::vista::run(&paths, &load_settings(&paths), theme, config)
         }
         Some(Command::Check { files }) => cmd::check::run(&paths, &files, out),

@@ -1,6 +1,9 @@
 //! `gamelan check`: every problem of every file, as file:line:col, then the warnings about the
 //! files that are valid (legal, but almost certainly a mistake; they do not fail the check). A
-//! file is a setlist or a deck when it has a `[setlist]` or `[deck]` table, else a scenario.
+//! file is a setlist or a deck when it has a `[setlist]` or `[deck]` table, a vista file when
+//! it has `[vista]` or `[[panes]]` (and no `[scenario]`), a theme when it has `[styles]` or
+//! `inherits`, a Grafana dashboard when it ends in `.json`, else a scenario. A directory stands
+//! for the `.toml` and `.json` files under it.
 
 use crate::config::Paths;
 use crate::diag;
@@ -11,15 +14,22 @@ use std::path::PathBuf;
 
 pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Result<()> {
     let mut problems = 0;
-    for f in files {
+    let files = crate::cmd::check_kinds::expand(files);
+    for f in &files {
+        if f.extension().is_some_and(|e| e == "json") {
+            let result = crate::cmd::check_kinds::check_dashboard(f);
+            problems += report(out, f, result)?;
+            continue;
+        }
         // Read once, bounded, so a device or a huge file is an error rather than a hang.
         let text = diag::read_text(f, scenario::limits::MAX_FILE_BYTES);
-        let kind = text
-            .as_ref()
-            .ok()
-            .and_then(|t| crate::cmd::session::kind_of(t));
+        let kind = text.as_ref().ok().and_then(|t| {
+            crate::cmd::session::kind_of(t).or_else(|| crate::cmd::check_kinds::kind_of(t))
+        });
         let result = match (kind, text) {
             (Some("setlist"), Ok(t)) => crate::cmd::session::check_setlist(paths, f, t),
+            (Some("vista"), Ok(t)) => crate::cmd::check_kinds::check_vista(f, &t),
+            (Some("theme"), Ok(_)) => crate::cmd::check_kinds::check_theme(f),
             (Some(_), Ok(t)) => crate::cmd::session::check_deck(f, &t),
             _ => scenario::lint_file(f).map(|(s, warnings)| {
                 for w in &warnings {
@@ -28,20 +38,35 @@ pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Resu
                 summary(&s, warnings.len())
             }),
         };
-        match result {
-            Ok(summary) => writeln!(out, "{}: ok ({summary})", f.display())?,
-            Err(diags) => {
-                problems += diags.len();
-                for d in diags {
-                    writeln!(out, "{d}")?;
-                }
-            }
-        }
+        problems += report(out, f, result)?;
+    }
+    if files.is_empty() {
+        bail!("no .toml or .json files to check");
     }
     if problems > 0 {
         bail!("{problems} problem(s) found");
     }
     Ok(())
+}
+
+/// Prints one file's outcome; returns how many problems it had.
+fn report(
+    out: &mut dyn Write,
+    f: &std::path::Path,
+    result: std::result::Result<String, Vec<diag::Diagnostic>>,
+) -> Result<usize> {
+    match result {
+        Ok(summary) => {
+            writeln!(out, "{}: ok ({summary})", f.display())?;
+            Ok(0)
+        }
+        Err(diags) => {
+            for d in &diags {
+                writeln!(out, "{d}")?;
+            }
+            Ok(diags.len())
+        }
+    }
 }
 
 /// What a valid scenario holds, and how many warnings it had.

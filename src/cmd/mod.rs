@@ -3,6 +3,7 @@
 
 pub(crate) mod capture;
 pub(crate) mod check;
+pub(crate) mod check_kinds;
 pub(crate) mod completions;
 pub(crate) mod debrief;
 pub(crate) mod drills;
@@ -26,3 +27,4 @@ pub(crate) mod session;
 pub mod shell;
 pub mod signals;
 pub(crate) mod vista;
+pub mod vista_import;

@@ -4,6 +4,7 @@
 
 use crate::cmd::shell::*;
 use crate::cmd::signals::Stop;
+use crate::cmd::vista_import::GrafanaOpts;
 use crate::config::{Paths, Settings};
 use crate::diag;
 use crate::seat::local::LocalInput;
@@ -75,6 +76,7 @@ pub async fn session(
     let ctx = Context {
         path: &path,
         explicit,
+        grafana: None,
     };
     let result = drive(term, events, &mut handle, &mut view, &mut theme, &ctx).await;
     handle.shutdown();
@@ -85,6 +87,75 @@ pub async fn session(
 pub(crate) struct Context<'a> {
     path: &'a Path,
     explicit: bool,
+    /// The path is a Grafana dashboard, re-imported with these options when it changes.
+    grafana: Option<GrafanaOpts>,
+}
+
+impl Context<'_> {
+    fn reload(&self) -> Result<VistaConfig, Vec<diag::Diagnostic>> {
+        match &self.grafana {
+            None => load(self.path, self.explicit),
+            Some(opts) => crate::cmd::vista_import::reimport(self.path, opts),
+        }
+    }
+}
+
+/// `gamelan vista --grafana DASHBOARD.json`: the dashboard imported in memory and shown; an
+/// edit of the dashboard re-imports it (with the variable values found at the start).
+pub fn run_grafana(
+    paths: &Paths,
+    settings: &Settings,
+    theme_flag: Option<&str>,
+    dashboard: &Path,
+    opts: &GrafanaOpts,
+) -> Result<()> {
+    let import = crate::cmd::vista_import::import_file(dashboard, opts)?;
+    let cfg = crate::cmd::vista_import::config_of(&import).map_err(|e| {
+        eprint!("{}", import.report);
+        color_eyre::eyre::eyre!("{}: {e}", dashboard.display())
+    })?;
+    let r = &import.report;
+    let notice = format!(
+        "{} of {} panels imported from {}, {} dropped (`gamelan vista import grafana` says why)",
+        r.mapped.len(),
+        r.panels,
+        r.file,
+        r.dropped.len()
+    );
+    // Reloads ask no server again: the values found now are kept.
+    let mut again = opts.clone();
+    again.offline = true;
+    for v in &r.vars {
+        if v.shown == "\"\"" {
+            again.vars.push(format!("{}=", v.name));
+        } else if !v.shown.is_empty() && v.shown != "All" && !v.shown.contains('|') {
+            again.vars.push(format!("{}={}", v.name, v.shown));
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    with_terminal(|term| {
+        rt.block_on(async {
+            let mut events = LocalInput::new();
+            let mut view = VistaView {
+                notice: Some(notice),
+                ..VistaView::default()
+            };
+            let (mut theme, theme_notice) = theme_for(paths, settings, theme_flag);
+            view.notice = theme_notice.or(view.notice.take());
+            let mut handle = vista::spawn(&cfg);
+            let ctx = Context {
+                path: dashboard,
+                explicit: true,
+                grafana: Some(again),
+            };
+            let result = drive(term, &mut events, &mut handle, &mut view, &mut theme, &ctx).await;
+            handle.shutdown();
+            result
+        })
+    })
 }
 
 pub(crate) async fn drive(
@@ -95,7 +166,7 @@ pub(crate) async fn drive(
     theme: &mut LiveTheme,
     cx: &Context<'_>,
 ) -> Result<()> {
-    let (path, explicit) = (cx.path, cx.explicit);
+    let path = cx.path;
     let mut changes = handle.subscribe();
     // `--config vista.toml` has an empty parent: watch the current directory, not "".
     let config_dir = match path.parent() {
@@ -133,7 +204,7 @@ pub(crate) async fn drive(
             }
             files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
                 if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {
-                    match load(path, explicit) {
+                    match cx.reload() {
                         Ok(cfg) => {
                             handle.reload(&cfg);
                             view.focus = view.focus.min(cfg.panes.len().saturating_sub(1));

@@ -25,6 +25,7 @@
 pub mod alert_groups;
 pub mod capture;
 pub mod config;
+pub mod grafana;
 pub mod regular;
 pub mod ring;
 pub mod runner;
