@@ -9,6 +9,7 @@ pub mod config;
 pub mod debrief;
 pub mod diag;
 pub mod drill;
+pub mod drt;
 pub mod fnv;
 pub mod headless;
 pub mod history;

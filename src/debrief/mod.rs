@@ -365,6 +365,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
                 });
                 (Some(*seat), "note", text.clone())
             }
+            Event::DecisionHere { seat, text, .. } => (Some(*seat), "decision here", text.clone()),
             Event::Hint { seat, index } => {
                 let text = s
                     .hints

@@ -93,6 +93,13 @@ pub enum Event {
         flag: usize,
         value: f64,
     },
+    /// A scribe marked a decision at this beat, with every signal's value then (in the
+    /// scenario's signal order).
+    DecisionHere {
+        seat: SeatId,
+        text: String,
+        values: Vec<f64>,
+    },
     /// Which of a cue's outcomes it landed with (`None`: its own effects).
     CueOutcome {
         seat: SeatId,

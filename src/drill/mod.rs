@@ -70,6 +70,13 @@ pub enum Action {
     End {
         reason: String,
     },
+    /// A scribe's "decision here": marks this beat as a decision worth a row of the Decision
+    /// Requirements Table and snapshots every signal's value. Any seat may press it, during the
+    /// drill or after it ended.
+    DecisionHere {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        text: String,
+    },
 }
 
 /// An action from a seat.
@@ -265,7 +272,10 @@ impl Drill {
         };
         let conducts = self.conducts(seat_info.id);
         if matches!(self.status, Status::Ended(_))
-            && !matches!(input.action, Action::Note { .. } | Action::Leave)
+            && !matches!(
+                input.action,
+                Action::Note { .. } | Action::Leave | Action::DecisionHere { .. }
+            )
         {
             return self.reject(seat, "input", "the drill has ended");
         }
@@ -279,6 +289,15 @@ impl Drill {
                     .take(2000)
                     .collect();
                 self.push(Event::Note { seat, text });
+            }
+            Action::DecisionHere { text } => {
+                let text: String = text
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(2000)
+                    .collect();
+                let values = self.signals.iter().map(|s| s.value).collect();
+                self.push(Event::DecisionHere { seat, text, values });
             }
             Action::Leave => {
                 // Idempotent: a seat that already left stays gone, silently.
@@ -493,5 +512,6 @@ fn action_name(action: &Action) -> &'static str {
         Action::Join { .. } => "join",
         Action::Leave => "leave",
         Action::End { .. } => "end",
+        Action::DecisionHere { .. } => "decision_here",
     }
 }

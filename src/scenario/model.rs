@@ -497,6 +497,13 @@ pub struct DecisionRow {
     pub cues: String,
     pub strategy: String,
     pub novice_error: String,
+    /// Where the cues come from (a dashboard, a log, a person): the method's "information
+    /// sources" column. Optional so files written before it stay valid.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sources: String,
+    /// What is not known at the moment of the call: the method's "sources of uncertainty".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uncertainty: String,
     /// The decision point this row is about: the debrief fills "what we did" and "when".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<String>,

@@ -187,6 +187,8 @@ pub(super) fn debrief(cx: &mut Cx<'_, '_>, raw: &Raw<'_>, names: &super::Names<'
             ("cues", &row.cues),
             ("strategy", &row.strategy),
             ("novice_error", &row.novice_error),
+            ("sources", &row.sources),
+            ("uncertainty", &row.uncertainty),
         ] {
             let what = format!("debrief decision: {field}");
             cx.text(d, &["decisions", &i, field], &what, text);

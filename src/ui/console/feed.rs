@@ -94,6 +94,16 @@ pub(super) fn feed_item(drill: &Drill, beat: u64, ev: &Event, theme: &Theme) -> 
             clean(text),
             Meaning::Muted,
         ),
+        Event::DecisionHere { seat, text, .. } => item(
+            "decision",
+            clean(drill.seat_name(*seat)),
+            if text.is_empty() {
+                "decision here (for the DRT)".into()
+            } else {
+                clean(text)
+            },
+            Meaning::Muted,
+        ),
         Event::Hint { index, .. } => item(
             "hint",
             String::new(),

@@ -1,0 +1,131 @@
+//! A table read back from CSV, with every problem at its `file:line:col`.
+
+use super::edit::{MAX_CELL_CHARS, MAX_ROWS};
+use super::export::CSV_EXTRA;
+use super::{COLUMNS, Column, Origin, Row, Table};
+use crate::diag::{Checker, Diagnostic};
+
+/// Reads a table from CSV text (`file` names it in diagnostics). The header names the columns
+/// by their keys in any order: `decision` is required, every other column, `point` and
+/// `moment` (ignored) are optional; anything else is an error with a suggestion.
+pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
+    let mut ck = Checker::new(file, src);
+    let mut rd = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(src.as_bytes());
+    let mut records = rd.records();
+    let known: Vec<&str> = COLUMNS.iter().map(|c| c.key()).chain(CSV_EXTRA).collect();
+    let head = match records.next() {
+        None => {
+            ck.whole("an empty CSV: the first line names the columns, such as `decision,why_difficult,cues`");
+            return Err(ck.finish());
+        }
+        Some(Err(e)) => {
+            ck.error(error_span(src, &e), format!("not CSV: {e}"));
+            return Err(ck.finish());
+        }
+        Some(Ok(h)) => h,
+    };
+    let start = head.position().map_or(0, |p| p.byte() as usize);
+    let mut columns: Vec<Option<&str>> = Vec::with_capacity(head.len());
+    for (i, name) in head.iter().enumerate() {
+        let name = name.trim();
+        let span = field_span(src, start, i);
+        if !known.contains(&name) {
+            ck.unknown(span, "column", name, &known);
+            columns.push(None);
+        } else if columns.contains(&Some(name)) {
+            ck.error(span, format!("column `{name}` is named twice"));
+            columns.push(None);
+        } else {
+            columns.push(Some(name));
+        }
+    }
+    if !columns.contains(&Some("decision")) {
+        ck.error(
+            field_span(src, start, 0),
+            "the header has no `decision` column",
+        );
+    }
+    let mut rows = Vec::new();
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                ck.error(error_span(src, &e), format!("not CSV: {e}"));
+                break;
+            }
+        };
+        let start = rec.position().map_or(0, |p| p.byte() as usize);
+        if rec.len() != head.len() {
+            ck.error(
+                field_span(src, start, rec.len().min(head.len())),
+                format!(
+                    "this row has {} fields; the header has {}",
+                    rec.len(),
+                    head.len()
+                ),
+            );
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            ck.error(
+                field_span(src, start, 0),
+                format!("a table holds at most {MAX_ROWS} rows"),
+            );
+            break;
+        }
+        let mut row = Row::new(Origin::Added);
+        for (i, (field, name)) in rec.iter().zip(&columns).enumerate() {
+            let Some(name) = name else { continue };
+            if *name == "point" {
+                row.point = (!field.trim().is_empty()).then(|| field.trim().to_string());
+            } else if let Some(c) = Column::from_key(name)
+                && ck.text(field_span(src, start, i), name, field, MAX_CELL_CHARS)
+            {
+                row.set(c, field);
+            }
+        }
+        if row.cell(Column::Decision).trim().is_empty() {
+            ck.error(field_span(src, start, 0), "a row needs a `decision`");
+        }
+        rows.push(row);
+    }
+    ck.result(Table {
+        scenario: String::new(),
+        rows,
+        claims: Default::default(),
+    })
+}
+
+fn error_span(src: &str, e: &::csv::Error) -> std::ops::Range<usize> {
+    let at = e
+        .position()
+        .map_or(0, |p| (p.byte() as usize).min(src.len()));
+    at..at
+}
+
+/// The byte span of field `index` of the record starting at byte `start`, found by walking the
+/// raw text (quotes included), so a column points at the field itself.
+fn field_span(src: &str, start: usize, index: usize) -> std::ops::Range<usize> {
+    let bytes = src.as_bytes();
+    let (mut i, mut field, mut quoted) = (start.min(src.len()), 0, false);
+    let mut field_start = i;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                if field == index {
+                    return field_start..i;
+                }
+                field += 1;
+                field_start = i + 1;
+            }
+            b'\n' | b'\r' if !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    if field == index { field_start..i } else { i..i }
+}
