@@ -131,9 +131,19 @@ impl SshLobby {
                 true
             }
             Changed::Yes => {
+                // A filter is about scenarios: a scenario it still shows stays selected, else
+                // the first one it shows is, so a fallback onto another row (a setlist, when
+                // nothing matched) never outlives the filter that caused it.
                 let rows = self.rows();
-                if self.selected.as_ref().is_none_or(|s| !rows.contains(s)) {
-                    self.selected = rows.first().cloned();
+                let kept = matches!(&self.selected, Some(s @ Row::Scenario(_)) if rows.contains(s));
+                if !kept {
+                    let first = rows.iter().find(|r| matches!(r, Row::Scenario(_))).cloned();
+                    self.selected = first.or_else(|| {
+                        self.selected
+                            .clone()
+                            .filter(|s| rows.contains(s))
+                            .or_else(|| rows.first().cloned())
+                    });
                 }
                 true
             }
