@@ -24,6 +24,94 @@ pub enum Departure {
     Dropped,
 }
 
+/// Who is connected to one open room (a drill or a session), so the last connection out
+/// closes it: at once when nobody is expected back, after a linger time when someone dropped.
+/// Both registries keep one per room; the rule lives here once.
+#[derive(Debug)]
+pub(crate) struct Presence {
+    /// Connections seated in the room right now.
+    connected: usize,
+    /// Bumped on every attach, so a linger timer knows whether someone came back.
+    generation: u64,
+    /// Names whose connection dropped and who have not come back.
+    dropped: HashSet<String>,
+}
+
+/// What the last connection out means for its room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Closing {
+    Now,
+    /// Close unless someone attached after this generation.
+    AfterLinger(u64),
+}
+
+impl Presence {
+    /// The room's opener, already counted in.
+    pub(crate) fn opened() -> Presence {
+        Presence {
+            connected: 1,
+            generation: 0,
+            dropped: HashSet::new(),
+        }
+    }
+
+    pub(crate) fn arrive(&mut self, who: &str) {
+        self.connected += 1;
+        self.generation += 1;
+        self.dropped.remove(who);
+    }
+
+    /// `who` sat down: no longer expected back.
+    pub(crate) fn seated(&mut self, who: &str) {
+        self.dropped.remove(who);
+    }
+
+    /// Counts `who` out; `Some` when that was the last connection. A room that `ended`
+    /// waits for nobody.
+    pub(crate) fn leave(&mut self, who: &str, how: Departure, ended: bool) -> Option<Closing> {
+        self.connected = self.connected.saturating_sub(1);
+        if how == Departure::Dropped {
+            self.dropped.insert(who.to_string());
+        } else {
+            self.dropped.remove(who);
+        }
+        match self.connected {
+            0 if self.dropped.is_empty() || ended => Some(Closing::Now),
+            0 => Some(Closing::AfterLinger(self.generation)),
+            _ => None,
+        }
+    }
+
+    /// Still nobody here since `generation`.
+    pub(crate) fn still_empty(&self, generation: u64) -> bool {
+        self.connected == 0 && self.generation == generation
+    }
+}
+
+/// Carries out a [`Closing`]: `close(reason)` now, or after `wait` when `still_empty` (asked
+/// then, with the generation) says nobody came back.
+pub(crate) fn close_when_empty<F, Fut>(
+    closing: Closing,
+    wait: Duration,
+    close: F,
+    still_empty: impl FnOnce(u64) -> bool + Send + 'static,
+) where
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        match closing {
+            Closing::Now => close("everyone left".into()).await,
+            Closing::AfterLinger(generation) => {
+                tokio::time::sleep(wait).await;
+                if still_empty(generation) {
+                    close(format!("nobody came back within {} s", wait.as_secs())).await;
+                }
+            }
+        }
+    });
+}
+
 /// One open drill as the lobby shows it.
 #[derive(Debug, Clone)]
 pub struct RoomInfo {
@@ -65,12 +153,8 @@ impl RoomInfo {
 struct Entry {
     room: Room,
     scenario: Arc<Scenario>,
-    /// SSH channels seated in this room right now.
-    connected: usize,
-    /// Bumped on every attach, so a linger timer knows whether someone came back.
-    generation: u64,
-    /// Names whose connection dropped and who have not come back.
-    dropped: HashSet<String>,
+    /// The SSH channels seated in this room.
+    presence: Presence,
 }
 
 /// The shared registry; cheap to clone behind an `Arc`.
@@ -144,9 +228,7 @@ impl Registry {
                 Entry {
                     room: room.clone(),
                     scenario,
-                    connected: 1,
-                    generation: 0,
-                    dropped: HashSet::new(),
+                    presence: Presence::opened(),
                 },
             );
             room
@@ -172,9 +254,7 @@ impl Registry {
             if e.room.is_closed() {
                 return None;
             }
-            e.connected += 1;
-            e.generation += 1;
-            e.dropped.remove(who);
+            e.presence.arrive(who);
             e.room.clone()
         };
         self.bump();
@@ -184,7 +264,7 @@ impl Registry {
     /// `who` sat down in drill `name`: it is no longer expected back.
     pub fn seated(&self, name: &str, who: &str) {
         if let Some(e) = self.lock().rooms.get_mut(name) {
-            e.dropped.remove(who);
+            e.presence.seated(who);
         }
     }
 
@@ -196,42 +276,28 @@ impl Registry {
             let Some(e) = inner.rooms.get_mut(name) else {
                 return;
             };
-            e.connected = e.connected.saturating_sub(1);
-            if how == Departure::Dropped {
-                e.dropped.insert(who.to_string());
-            } else {
-                e.dropped.remove(who);
-            }
             let ended = matches!(e.room.drill().status, Status::Ended(_));
-            match e.connected {
-                0 if e.dropped.is_empty() || ended => Some((e.room.clone(), None)),
-                0 => Some((e.room.clone(), Some(e.generation))),
-                _ => None,
-            }
+            e.presence
+                .leave(who, how, ended)
+                .map(|c| (e.room.clone(), c))
         };
         self.bump();
-        let Some((room, linger)) = close else { return };
-        match linger {
-            None => {
-                tokio::spawn(async move { room.close("everyone left").await });
-            }
-            Some(generation) => {
-                let me = self.clone();
-                let wait = self.linger;
-                tokio::spawn(async move {
-                    tokio::time::sleep(wait).await;
-                    let still_empty = me
-                        .lock()
-                        .rooms
-                        .get(&room.name)
-                        .is_some_and(|e| e.connected == 0 && e.generation == generation);
-                    if still_empty {
-                        room.close(&format!("nobody came back within {} s", wait.as_secs()))
-                            .await;
-                    }
-                });
-            }
-        }
+        let Some((room, closing)) = close else { return };
+        let me = self.clone();
+        let name = room.name.clone();
+        close_when_empty(
+            closing,
+            self.linger,
+            move |why| async move {
+                let _ = room.close(&why).await;
+            },
+            move |generation| {
+                me.lock()
+                    .rooms
+                    .get(&name)
+                    .is_some_and(|e| e.presence.still_empty(generation))
+            },
+        );
     }
 
     /// The open drills, by name.

@@ -4,9 +4,9 @@
 //! once if everyone quit, and otherwise lingers so a dropped client can take its seat back.
 
 use super::{SessionRoom, SessionSpec};
-use crate::room::registry::Departure;
+use crate::room::registry::{Departure, Presence, close_when_empty};
 use crate::session::state::Phase;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -46,9 +46,7 @@ impl SessionInfo {
 
 struct Entry {
     room: SessionRoom,
-    connected: usize,
-    generation: u64,
-    dropped: HashSet<String>,
+    presence: Presence,
 }
 
 /// The shared registry of sessions.
@@ -124,9 +122,7 @@ impl SessionRegistry {
                 name,
                 Entry {
                     room: room.clone(),
-                    connected: 1,
-                    generation: 0,
-                    dropped: HashSet::new(),
+                    presence: Presence::opened(),
                 },
             );
             room
@@ -151,9 +147,7 @@ impl SessionRegistry {
             if e.room.is_closed() {
                 return None;
             }
-            e.connected += 1;
-            e.generation += 1;
-            e.dropped.remove(who);
+            e.presence.arrive(who);
             e.room.clone()
         };
         self.bump();
@@ -168,41 +162,27 @@ impl SessionRegistry {
             let Some(e) = inner.rooms.get_mut(name) else {
                 return;
             };
-            e.connected = e.connected.saturating_sub(1);
-            if how == Departure::Dropped {
-                e.dropped.insert(who.to_string());
-            } else {
-                e.dropped.remove(who);
-            }
-            match e.connected {
-                0 if e.dropped.is_empty() => Some((e.room.clone(), None)),
-                0 => Some((e.room.clone(), Some(e.generation))),
-                _ => None,
-            }
+            e.presence
+                .leave(who, how, false)
+                .map(|c| (e.room.clone(), c))
         };
         self.bump();
-        let Some((room, linger)) = close else { return };
-        match linger {
-            None => {
-                tokio::spawn(async move { room.close("everyone left").await });
-            }
-            Some(generation) => {
-                let me = self.clone();
-                let wait = self.linger;
-                tokio::spawn(async move {
-                    tokio::time::sleep(wait).await;
-                    let still_empty = me
-                        .lock()
-                        .rooms
-                        .get(&room.name)
-                        .is_some_and(|e| e.connected == 0 && e.generation == generation);
-                    if still_empty {
-                        room.close(&format!("nobody came back within {} s", wait.as_secs()))
-                            .await;
-                    }
-                });
-            }
-        }
+        let Some((room, closing)) = close else { return };
+        let me = self.clone();
+        let name = room.name.clone();
+        close_when_empty(
+            closing,
+            self.linger,
+            move |why| async move {
+                let _ = room.close(&why).await;
+            },
+            move |generation| {
+                me.lock()
+                    .rooms
+                    .get(&name)
+                    .is_some_and(|e| e.presence.still_empty(generation))
+            },
+        );
     }
 
     /// The open sessions, by name.
