@@ -1,8 +1,8 @@
 //! The host's side: the accept loop that seats joining terminals and answers queries.
 
 use super::*;
+use crate::room::Room;
 use crate::room::session::SessionRoom;
-use crate::room::{Naming, Room};
 use crate::seat::driver::{self, ColourDepth, Peer, SeatEnd, SeatIn, theme_for_depth};
 use crate::ui::theme::Theme;
 use std::io::{self};
@@ -266,11 +266,7 @@ async fn seat(
     room: &Room,
     joining: &tokio::sync::Mutex<()>,
 ) {
-    let naming = if hello.exact {
-        Naming::Exact
-    } else {
-        Naming::Derived
-    };
+    let naming = hello.naming();
     let admitted = {
         let _one_at_a_time = joining.lock().await;
         match admit(&hello, room).await {

@@ -3,7 +3,6 @@
 
 use super::host::{admit_name, send_bye, serve_peer};
 use super::*;
-use crate::room::Naming;
 use crate::room::session::SessionRoom;
 use crate::seat::driver::theme_for_depth;
 use crate::session::state::Phase;
@@ -64,11 +63,7 @@ pub(super) async fn seat(
     room: &SessionRoom,
     joining: &tokio::sync::Mutex<()>,
 ) {
-    let naming = if hello.exact {
-        Naming::Exact
-    } else {
-        Naming::Derived
-    };
+    let naming = hello.naming();
     let admitted = {
         let _one_at_a_time = joining.lock().await;
         match admit(&hello, room).await {

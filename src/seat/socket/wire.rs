@@ -84,6 +84,18 @@ pub struct Hello {
     pub no_color: Option<String>,
 }
 
+impl Hello {
+    /// How the room names this seat: the name asked for with `--as` exactly, else a free one
+    /// derived from it.
+    pub fn naming(&self) -> crate::room::Naming {
+        if self.exact {
+            crate::room::Naming::Exact
+        } else {
+            crate::room::Naming::Derived
+        }
+    }
+}
+
 /// A seat as `gamelan drills` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InfoSeat {
