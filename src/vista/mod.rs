@@ -22,6 +22,8 @@
 //!
 //! The file format is described in docs/vista-format.md.
 
+pub mod annotation;
+pub mod backfill;
 pub mod capture;
 pub mod config;
 pub mod regular;

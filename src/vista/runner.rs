@@ -174,6 +174,7 @@ impl VistaHandle {
                 config,
                 panes: list,
                 version: current.version.wrapping_add(1),
+                marks: current.marks.clone(),
             });
         });
         // New panes start only now, so that their first publish finds their slot.

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod document;
+pub mod plot;
 pub mod text;
 
 use crate::ui::theme::{Meaning, Theme};
