@@ -93,13 +93,18 @@ impl VistaView {
             Act::TimeOut => self.nav.zoom(1, self.span()),
             Act::PanBack => self.nav.pan(-1, self.span(), self.seen.now),
             Act::PanForward => self.nav.pan(1, self.span(), self.seen.now),
+            Act::Live if self.nav.is_live() && self.nav.span.is_none() => {
+                self.notice = Some("live, each pane over its own span".into());
+            }
+            Act::Live if self.nav.is_live() => self.nav.span = None,
             Act::Live => self.nav.live(),
             Act::CursorBack | Act::CursorForward => {
                 let w = focused_plot_width(areas, self.focus);
                 let dir = if act == Act::CursorBack { -1 } else { 1 };
                 self.nav.move_cursor(dir, self.span(), w);
             }
-            Act::CursorOff => self.nav.cursor = None,
+            Act::CursorOff if self.nav.cursor.is_some() => self.nav.cursor = None,
+            Act::CursorOff => self.nav.cursor = Some(0.0),
             Act::ToggleSeries => {
                 if let Input::Key(k) = input
                     && let Some(d) = k.typed().and_then(|c| c.to_digit(10))
@@ -109,13 +114,21 @@ impl VistaView {
             }
             Act::AllSeries => {
                 let id = &self.seen.focus_id;
+                let before = self.hidden.len();
                 self.hidden.retain(|(p, _)| p != id);
+                if before == self.hidden.len() {
+                    self.notice = Some("every series of this chart is on".into());
+                }
             }
             Act::Search => self.search = Some(String::new()),
             Act::SearchNext | Act::SearchPrev => {
                 let back = act == Act::SearchPrev;
-                if let Some(i) = nav::find(&self.seen.titles, &self.query, self.focus, back) {
-                    self.focus = i;
+                match nav::find(&self.seen.titles, &self.query, self.focus, back) {
+                    Some(i) => self.focus = i,
+                    None if self.query.is_empty() => {
+                        self.notice = Some("nothing to find yet: `/` and a title".into());
+                    }
+                    None => self.notice = Some(format!("no pane titled like `{}`", self.query)),
                 }
             }
             _ => {}
