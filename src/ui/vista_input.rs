@@ -139,6 +139,7 @@ impl VistaView {
     /// Switches series `i` of the focused pane off, or back on.
     fn toggle_series(&mut self, i: usize) {
         let Some(s) = self.seen.focus_series.get(i) else {
+            self.notice = Some(format!("this pane has no series {}", i + 1));
             return;
         };
         let key = (self.seen.focus_id.clone(), s.clone());
