@@ -311,3 +311,64 @@ fn any_size_and_odd_data_never_panic() {
         render(&snap, &mut view, w, h, &Theme::default());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_and_file_annotations_reach_the_snapshot_and_bad_lines_are_positioned() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("changes.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"time\": 1764597720, \"text\": \"flag checkout on\"}\nnot json\n",
+    )
+    .unwrap();
+    let src = format!(
+        "[[panes]]\nid = \"a\"\nsource = {{ type = \"command\", command = \"echo v=1\" }}\n\n\
+         [[annotations]]\nid = \"deploys\"\ncommand = \"echo '1764597600 deploy api v1.2'; echo later\"\n\n\
+         [[annotations]]\nid = \"changes\"\nfile = \"{}\"\nrefresh = \"1s\"\n",
+        jsonl.display()
+    );
+    let cfg = VistaConfig::parse(&src, "v.toml").unwrap();
+    let h = gamelan::vista::spawn(&cfg);
+    let mut rx = h.subscribe();
+    let ready =
+        |s: &VistaSnapshot| s.marks.len() == 2 && s.marks.iter().all(|m| !m.marks.is_empty());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut snap = rx.borrow_and_update().clone();
+    while !ready(&snap) {
+        assert!(std::time::Instant::now() < deadline, "{:?}", snap.marks);
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(200), rx.changed()).await;
+        snap = rx.borrow_and_update().clone();
+    }
+    assert_eq!(snap.marks[0].marks[0].text, "deploy api v1.2");
+    assert_eq!(
+        snap.marks[0].error.as_deref(),
+        Some("deploys: line 2: `later` is not a time (unix seconds or RFC 3339, then the text)")
+    );
+    assert_eq!(snap.marks[1].marks[0].at, 1_764_597_720.0);
+    let err = snap.marks[1].error.clone().unwrap();
+    assert!(
+        err.starts_with(&format!("{}:2:2: expected", jsonl.display())),
+        "{err}"
+    );
+    // The file is watched: an appended line appears without a restart.
+    std::fs::write(
+        &jsonl,
+        "{\"time\": 1764597720, \"text\": \"flag checkout on\"}\n{\"time\": \"2025-12-01T14:05:00Z\", \"text\": \"config push\"}\n",
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let snap = rx.borrow_and_update().clone();
+        if snap.marks[1].marks.len() == 2 {
+            assert_eq!(snap.marks[1].error, None);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{:?}", snap.marks);
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(200), rx.changed()).await;
+    }
+    // The status line shows a source's problem.
+    let snap = rx.borrow_and_update().clone();
+    let mut view = VistaView::default();
+    let buf = render(&snap, &mut view, 160, 24, &Theme::default());
+    assert!(text(&buf).contains("deploys: line 2"), "{}", text(&buf));
+}

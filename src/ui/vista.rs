@@ -330,7 +330,8 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
         r.right().saturating_sub(x) as usize,
         theme.style(Meaning::Accent),
     );
-    let right = match (&view.search, &view.notice) {
+    let marks_error = snap.marks.iter().find_map(|m| m.error.as_ref());
+    let right = match (&view.search, view.notice.as_ref().or(marks_error)) {
         (Some(q), _) => (format!(" /{}▏ enter jumps · esc ", clean(q)), bar),
         (None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
         (None, None) => (

@@ -14,6 +14,9 @@ pub struct VistaFileSpec {
     pub vista: Option<VistaSpec>,
     #[serde(default)]
     pub panes: Vec<Spanned<PaneSpec>>,
+    /// Deploy and change markers for every chart.
+    #[serde(default)]
+    pub annotations: Vec<Spanned<super::annotations::AnnotationSpec>>,
 }
 
 /// `[vista]` as written.

@@ -7,6 +7,7 @@
 pub mod command;
 pub mod file;
 pub mod host;
+pub mod marks;
 pub mod prometheus;
 
 use super::config::{PaneDef, SourceDef};

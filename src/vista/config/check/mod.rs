@@ -77,6 +77,12 @@ pub fn compile_vista(
     if spec.panes.is_empty() {
         cx.err_whole("a vista needs at least one [[panes]] entry");
     }
+    let annotations = super::annotations::compile(
+        &spec.annotations,
+        defaults.prometheus.as_deref(),
+        defaults.timeout,
+        &mut cx.ck,
+    );
     let mut diags = cx.ck.finish();
     let panes = compile_panes(&spec.panes, &defaults, file, src, &mut diags);
     if !diags.is_empty() {
@@ -92,6 +98,7 @@ pub fn compile_vista(
         columns: defaults.columns,
         history: history.unwrap_or(DEFAULT_CAPACITY),
         panes,
+        annotations,
     })
 }
 
