@@ -350,7 +350,9 @@ fn legend<'a>(
             .0;
     }
     let n = all.len();
-    let per = (r.right().saturating_sub(x) as usize / n.max(1)).max(8);
+    let per = (r.right().saturating_sub(x) as usize / n.max(1)).max(6);
+    // Too little room for every label and value: labels only (the cursor shows values).
+    let roomy = per >= 16;
     for (i, s) in all {
         if x >= r.right() {
             break;
@@ -362,9 +364,12 @@ fn legend<'a>(
                 .latest()
                 .or_else(|| back(s).and_then(|p| p.last().map(|p| p.1))),
         };
+        let u = unit(def, s);
         let val = match v {
-            Some(v) => format!("{} {}", number(v), clean(unit(def, s))),
             None => "–".into(),
+            Some(_) if !roomy && cx.cursor.is_none() => String::new(),
+            Some(v) if plot::is_bytes(u) => plot::value_label(v, u, v.abs() / 100.0),
+            Some(v) => format!("{} {}", number(v), clean(u)),
         };
         let swatch = if glyphs {
             GLYPHS[i % GLYPHS.len()].to_string()
@@ -377,7 +382,7 @@ fn legend<'a>(
             String::new()
         };
         let sw = theme.series(*i);
-        let label_w = per.saturating_sub(width(&val) + width(&key) + 3).max(1);
+        let label_w = per.saturating_sub(width(&val) + width(&key) + 3).max(3);
         let (muted, text) = (theme.style(Meaning::Muted), theme.style(Meaning::Text));
         let parts: [(String, Style); 4] = [
             (key, muted),
