@@ -92,6 +92,20 @@ pub fn prometheus_duration(d: Duration) -> String {
     }
 }
 
+/// The local time zone's offset from UTC at `unix` seconds, in seconds (0 where unknown), so
+/// chart axes read in the viewer's own time.
+pub fn local_offset(unix: f64) -> i64 {
+    let t = unix as libc::time_t;
+    // SAFETY: localtime_r only writes the `tm` it is given; both live on this stack frame.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if ok {
+        i64::from(tm.tm_gmtoff as i32)
+    } else {
+        0
+    }
+}
+
 /// Seconds since the Unix epoch, now.
 pub fn now_unix() -> f64 {
     to_unix(SystemTime::now())

@@ -399,3 +399,109 @@ async fn host_panes_over_a_real_node_exporter_agree_with_the_host_source() {
     assert!((0.0..=100.0).contains(&c), "cpu {c}");
     assert!(one(&net, "rx").unwrap() >= 0.0 && one(&net, "tx").unwrap() >= 0.0);
 }
+
+/// Panning a Prometheus pane to a window older than its ring fetches that window with a range
+/// query, and the chart draws those older points; a query annotation puts markers on charts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panning_beyond_the_ring_fetches_history_and_query_annotations_mark_charts() {
+    use gamelan::input::{Input, Key};
+    use gamelan::ui::theme::Theme;
+    use gamelan::ui::vista::{VistaView, draw};
+    use ratatui::{buffer::Buffer, layout::Rect};
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    // Let the server scrape itself for a while: history the pane's tiny ring cannot hold.
+    let client = vista::source::prometheus::Client::new(&prom.url(), Duration::from_secs(2));
+    let end = Instant::now() + DEADLINE + DEADLINE;
+    loop {
+        let now = vista::time::now_unix();
+        let got = client
+            .query_range("up", now - 60.0, now, Duration::from_secs(1))
+            .map(|s| s.first().map_or(0, |s| s.points.len()))
+            .unwrap_or(0);
+        if got >= 18 {
+            break;
+        }
+        assert!(Instant::now() < end, "the server scraped {got} times");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let cfg = vista_config(&format!(
+        "[vista]\nprometheus = \"{url}\"\nhistory = 10\n\n\
+         [[panes]]\nid = \"up\"\ntitle = \"Up\"\nrefresh = \"100ms\"\nsource = {{ type = \"prometheus\", query = \"up\", legend = \"{{{{job}}}}\" }}\n\n\
+         [[annotations]]\nid = \"scrapes\"\nquery = \"up\"\ntext = \"{{{{job}}}} came up\"\nwindow = \"1h\"\nrefresh = \"1s\"\n",
+        url = prom.url()
+    ));
+    let h = vista::spawn(&cfg);
+    let st = wait_pane(&h, "up", "a full ring", |s| {
+        s.series.first().is_some_and(|x| x.points.len() == 10)
+    })
+    .await;
+    let ring_first = st.series[0].points.first().unwrap().0;
+    let mut rx = h.subscribe();
+    let end = Instant::now() + DEADLINE;
+    let snap = loop {
+        let snap = rx.borrow_and_update().clone();
+        if snap.marks.first().is_some_and(|m| !m.marks.is_empty()) {
+            break snap;
+        }
+        assert!(Instant::now() < end, "no query markers: {:?}", snap.marks);
+        let _ = tokio::time::timeout(Duration::from_millis(200), rx.changed()).await;
+    };
+    assert_eq!(snap.marks[0].marks[0].text, "prometheus came up");
+    assert_eq!(snap.marks[0].error, None);
+    // Zoom in to 15 s and pan back: the window now starts before the ring's oldest point.
+    let area = Rect::new(0, 0, 80, 24);
+    let now = vista::time::now_unix();
+    let mut view = VistaView::default();
+    view.sync(&snap, now);
+    for c in "++[".chars() {
+        view.on_input(&Input::Key(Key::char(c)), 1, &[], area);
+    }
+    let wanted = view.wanted_history(&snap, now);
+    assert_eq!(wanted.len(), 1, "the pane wants its history: {wanted:?}");
+    let (i, t0, t1) = wanted[0];
+    assert!(t0 < ring_first, "{t0} {ring_first}");
+    let def = snap.panes[i].def.clone();
+    let back = tokio::task::spawn_blocking(move || vista::backfill::fetch(&def, t0, t1, 80))
+        .await
+        .unwrap();
+    assert_eq!(back.error, None);
+    let older = back.series[0]
+        .points
+        .iter()
+        .filter(|p| p.0 < ring_first)
+        .count();
+    assert!(older >= 3, "points older than the ring: {:?}", back.series);
+    view.take_history(back);
+    assert!(
+        view.wanted_history(&snap, now).is_empty(),
+        "covered now: no second fetch"
+    );
+    let mut buf = Buffer::empty(area);
+    draw(&mut buf, area, &snap, now, &view, &Theme::default());
+    // Braille dots across the older part of the window (left of the ring's points).
+    let row_has_dots = (0..area.height).any(|y| {
+        (9..30).any(|x| {
+            buf[(x, y)]
+                .symbol()
+                .chars()
+                .any(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+        })
+    });
+    let text: String = (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(
+        row_has_dots,
+        "{text}\n{:?}\n{:?}",
+        view.backfill, snap.panes[0].state.series
+    );
+    assert!(text.contains("⏸"), "{text}");
+    drop(prom);
+}

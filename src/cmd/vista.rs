@@ -177,9 +177,24 @@ pub(crate) async fn drive(
     let mut watcher = Watcher::new(&[&config_dir, &themes_dir]).ok();
     let mut stop = Stop::listen()?;
     let mut area = ratatui::layout::Rect::default();
+    let (history_tx, mut history_rx) = tokio::sync::mpsc::channel(8);
+    let mut fetching: Vec<String> = Vec::new();
+    view.utc_offset = vista::time::local_offset(vista::time::now_unix());
     loop {
         let snap = changes.borrow_and_update().clone();
         let now = vista::time::now_unix();
+        view.sync(&snap, now);
+        for (i, t0, t1) in view.wanted_history(&snap, now) {
+            let def = snap.panes[i].def.clone();
+            if fetching.contains(&def.id) {
+                continue;
+            }
+            fetching.push(def.id.clone());
+            let (tx, cols) = (history_tx.clone(), area.width);
+            tokio::task::spawn_blocking(move || {
+                let _ = tx.blocking_send(vista::backfill::fetch(&def, t0, t1, cols));
+            });
+        }
         term.draw(|f| {
             area = f.area();
             view::draw(f.buffer_mut(), area, &snap, now, view, &theme.theme);
@@ -195,6 +210,10 @@ pub(crate) async fn drive(
                 }
             }
             r = stop.stopped() => return r,
+            Some(history) = history_rx.recv() => {
+                fetching.retain(|p| *p != history.pane);
+                view.take_history(history);
+            }
             changed = changes.changed() => {
                 if changed.is_err() {
                     return Ok(());

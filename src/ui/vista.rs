@@ -5,14 +5,19 @@
 //! here waits, locks or reads a clock.
 
 mod alert_groups;
+pub mod chart;
 mod kinds;
+pub mod nav;
 
 use super::theme::{Meaning, Theme};
 use crate::ui::widgets::block;
 use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, width, wrap};
+use crate::vista::annotation::{self, MarkSet};
+use crate::vista::backfill::Backfill;
 use crate::vista::{Display, Grid, PaneDef, PaneSnapshot, Status, VistaSnapshot};
-use kinds::{alerts, charts, gauges, list, log, slo};
+use kinds::{alerts, gauges, list, log, slo};
+use nav::{TimeNav, natural_span};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -29,6 +34,144 @@ pub struct VistaView {
     pub touring: bool,
     /// A reload problem (`file:line:col: message`), kept until a good reload.
     pub notice: Option<String>,
+    /// The time window, the cursor.
+    pub nav: TimeNav,
+    /// `(pane id, series id)` of the series switched off.
+    pub hidden: Vec<(String, String)>,
+    /// The search being typed after `/`.
+    pub search: Option<String>,
+    /// The last search, for `n` and `N`.
+    pub query: String,
+    /// History fetched beyond the panes' rings (Prometheus panes panned into the past).
+    pub backfill: Vec<Backfill>,
+    /// The local time's offset from UTC in seconds (the shell sets it; 0 shows UTC).
+    pub utc_offset: i64,
+    /// What [`VistaView::sync`] copied from the last snapshot, for inputs.
+    pub seen: Seen,
+}
+
+/// What the view knows of the vista between frames (set by [`VistaView::sync`]).
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// The clock at the last frame, unix seconds.
+    pub now: f64,
+    pub titles: Vec<String>,
+    /// Each pane's own span (see [`nav::natural_span`]).
+    pub spans: Vec<f64>,
+    /// The focused pane's id and series ids.
+    pub focus_id: String,
+    pub focus_series: Vec<String>,
+}
+
+impl VistaView {
+    /// Takes what inputs need from the snapshot about to be drawn at `now`.
+    pub fn sync(&mut self, snap: &VistaSnapshot, now: f64) {
+        self.seen.now = now;
+        if self.seen.titles.len() != snap.panes.len()
+            || self
+                .seen
+                .titles
+                .iter()
+                .zip(&snap.panes)
+                .any(|(t, p)| *t != p.def.title)
+        {
+            self.seen.titles = snap.panes.iter().map(|p| p.def.title.clone()).collect();
+        }
+        self.seen.spans.clear();
+        self.seen
+            .spans
+            .extend(snap.panes.iter().map(|p| natural_span(&p.def, &p.state)));
+        if let Some(p) = snap
+            .panes
+            .get(self.focus.min(snap.panes.len().saturating_sub(1)))
+        {
+            if self.seen.focus_id != p.def.id {
+                self.seen.focus_id.clone_from(&p.def.id);
+            }
+            if self.seen.focus_series.len() != p.state.series.len()
+                || self
+                    .seen
+                    .focus_series
+                    .iter()
+                    .zip(&p.state.series)
+                    .any(|(a, b)| *a != b.id)
+            {
+                self.seen.focus_series = p.state.series.iter().map(|s| s.id.clone()).collect();
+            }
+        }
+    }
+
+    /// The span in force for the focused pane.
+    pub fn span(&self) -> f64 {
+        let own = self.seen.spans.get(self.focus).copied().unwrap_or(600.0);
+        self.nav.span.unwrap_or(own.max(1.0))
+    }
+
+    /// The windows older than a Prometheus pane's ring that the screen shows and no backfill
+    /// covers yet: `(pane index, start, end)` for the shell to fetch.
+    pub fn wanted_history(&self, snap: &VistaSnapshot, now: f64) -> Vec<(usize, f64, f64)> {
+        if self.nav.is_live() && self.nav.span.is_none() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, p) in snap.panes.iter().enumerate() {
+            if p.def.kind != Display::Chart || !crate::vista::backfill::can_backfill(&p.def) {
+                continue;
+            }
+            let (t0, t1) = self.nav.window(natural_span(&p.def, &p.state), now);
+            let held = p
+                .state
+                .series
+                .iter()
+                .filter_map(|s| s.points.first().map(|p| p.0))
+                .fold(f64::INFINITY, f64::min);
+            let covered = self
+                .backfill
+                .iter()
+                .any(|b| b.pane == p.def.id && b.covers(t0, t1.min(held)));
+            if t0 < held - p.def.refresh.as_secs_f64() * 2.0 && !covered {
+                out.push((i, t0, t1));
+            }
+        }
+        out
+    }
+
+    /// Keeps a fetched history (one a pane: the newest replaces the older).
+    pub fn take_history(&mut self, b: Backfill) {
+        self.backfill.retain(|o| o.pane != b.pane);
+        if let Some(e) = &b.error {
+            self.notice = Some(e.clone());
+        }
+        self.backfill.push(b);
+    }
+}
+
+/// What every chart shares besides its pane: the view's window and the markers.
+pub struct Look<'a> {
+    pub nav: &'a TimeNav,
+    pub hidden: &'a [(String, String)],
+    pub marks: &'a [MarkSet],
+    pub backfill: &'a [Backfill],
+    pub utc_offset: i64,
+}
+
+impl Look<'_> {
+    const LIVE: TimeNav = TimeNav {
+        span: None,
+        end: None,
+        cursor: None,
+    };
+
+    /// Live, nothing hidden, no markers: how a drill's live pane draws.
+    pub fn plain() -> Look<'static> {
+        Look {
+            nav: &Self::LIVE,
+            hidden: &[],
+            marks: &[],
+            backfill: &[],
+            utc_offset: 0,
+        }
+    }
 }
 
 /// Where the panes go in a screen of size `area`: under the title line, above the status
@@ -122,16 +265,25 @@ pub fn draw(
             body.width as usize,
             theme.style(Meaning::Muted),
         );
-    } else if view.zoom {
-        let p = view.focus.min(panes.len() - 1);
-        draw_pane(buf, body, &panes[p], now, true, theme);
     } else {
-        for (i, r) in pane_areas(&snap.grid, body) {
-            if r.width >= 4
-                && r.height >= 3
-                && let Some(p) = panes.get(i)
-            {
-                draw_pane(buf, r, p, now, i == view.focus, theme);
+        let look = Look {
+            nav: &view.nav,
+            hidden: &view.hidden,
+            marks: &snap.marks,
+            backfill: &view.backfill,
+            utc_offset: view.utc_offset,
+        };
+        if view.zoom {
+            let p = view.focus.min(panes.len() - 1);
+            draw_pane_with(buf, body, &panes[p], now, true, theme, &look);
+        } else {
+            for (i, r) in pane_areas(&snap.grid, body) {
+                if r.width >= 4
+                    && r.height >= 3
+                    && let Some(p) = panes.get(i)
+                {
+                    draw_pane_with(buf, r, p, now, i == view.focus, theme, &look);
+                }
             }
         }
     }
@@ -161,10 +313,35 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
         theme.style(Meaning::Healthy)
     };
     let (x, _) = paint::stringn(buf, r.x, r.y, &left, r.width as usize, st);
-    let right = match &view.notice {
-        Some(n) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
-        None => (
-            " t tour · tab focus · enter zoom · r refresh · ? keys · q quit ".to_string(),
+    let when = if view.nav.is_live() {
+        match view.nav.span {
+            Some(s) => format!("live · {} ", crate::vista::format_duration(secs(s))),
+            None => String::new(),
+        }
+    } else {
+        let (t0, t1) = view.nav.window(view.span(), view.seen.now);
+        let step = if t1 - t0 < 120.0 { 1.0 } else { 60.0 };
+        format!(
+            "⏸ {}–{} · l live ",
+            crate::ui::widgets::plot::time_label(t0, step, view.utc_offset),
+            crate::ui::widgets::plot::time_label(t1, step, view.utc_offset)
+        )
+    };
+    let (x, _) = paint::stringn(
+        buf,
+        x,
+        r.y,
+        &when,
+        r.right().saturating_sub(x) as usize,
+        theme.style(Meaning::Accent),
+    );
+    let marks_error = snap.marks.iter().find_map(|m| m.error.as_ref());
+    let right = match (&view.search, view.notice.as_ref().or(marks_error)) {
+        (Some(q), _) => (format!(" /{}▏ enter jumps · esc ", clean(q)), bar),
+        (None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
+        (None, None) => (
+            " t tour · tab focus · enter zoom · +/- [ ] time · , . cursor · / find · ? keys · q quit "
+                .to_string(),
             bar,
         ),
     };
@@ -182,6 +359,14 @@ fn status_line(buf: &mut Buffer, r: Rect, snap: &VistaSnapshot, view: &VistaView
     }
 }
 
+fn secs(s: f64) -> std::time::Duration {
+    std::time::Duration::from_secs_f64(if s.is_finite() {
+        s.clamp(0.0, 1e9)
+    } else {
+        0.0
+    })
+}
+
 fn age(secs: f64) -> String {
     if secs < 90.0 {
         format!("{secs:.0}s")
@@ -193,7 +378,7 @@ fn age(secs: f64) -> String {
 }
 
 /// Draws one pane: its frame with a health badge (the age of its data at `now`), an error line
-/// when failing, then its data.
+/// when failing, then its data (a chart live, with nothing hidden and no markers).
 pub fn draw_pane(
     buf: &mut Buffer,
     r: Rect,
@@ -201,6 +386,19 @@ pub fn draw_pane(
     now: f64,
     focused: bool,
     theme: &Theme,
+) {
+    draw_pane_with(buf, r, pane, now, focused, theme, &Look::plain());
+}
+
+/// [`draw_pane`] with the view's window, cursor, hidden series and markers.
+pub fn draw_pane_with(
+    buf: &mut Buffer,
+    r: Rect,
+    pane: &PaneSnapshot,
+    now: f64,
+    focused: bool,
+    theme: &Theme,
+    look: &Look<'_>,
 ) {
     let (def, st) = (&*pane.def, &pane.state);
     let badge = match st.status {
@@ -270,7 +468,26 @@ pub fn draw_pane(
         return;
     }
     match def.kind {
-        Display::Chart => charts(buf, body, def, st, theme),
+        Display::Chart => {
+            let (t0, t1) = look.nav.window(natural_span(def, st), now);
+            let hidden: Vec<String> = look
+                .hidden
+                .iter()
+                .filter(|(p, _)| *p == def.id)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let marks = annotation::in_window(look.marks, t0, t1);
+            let cx = chart::ChartCtx {
+                t0,
+                t1,
+                cursor: look.nav.cursor_at((t0, t1)),
+                hidden: &hidden,
+                marks: &marks,
+                backfill: look.backfill.iter().find(|b| b.pane == def.id),
+                offset: look.utc_offset,
+            };
+            chart::draw(buf, body, def, st, &cx, theme);
+        }
         Display::Gauge => gauges(buf, body, def, st, theme),
         Display::List => list(buf, body, def, st, theme),
         Display::Log => log(buf, body, st, theme),

@@ -2,9 +2,10 @@
 //! zooms), help scrolling. Pure, so it is tested without a terminal or live sources.
 
 use crate::input::Input;
+use crate::input::KeyCode;
 use crate::keymap::{self, Act, Scope};
 use crate::ui::help;
-use crate::ui::vista::{VistaView, body_area, help_lines, pane_areas};
+use crate::ui::vista::{VistaView, body_area, chart, help_lines, nav, pane_areas};
 use crate::vista::VistaSnapshot;
 use ratatui::layout::{Position, Rect};
 
@@ -49,15 +50,31 @@ impl VistaView {
             return None;
         }
         let n = panes.max(1);
+        if self.search.is_some() {
+            self.on_search_input(input);
+            return None;
+        }
         let act = match input {
             Input::Key(k) => keymap::lookup(Scope::Vista, *k)?,
             Input::Mouse(m) if m.is_click() => {
                 let at = Position::new(m.col, m.row);
-                let (i, _) = areas.iter().find(|(_, r)| r.contains(at))?;
+                let (i, r) = areas.iter().find(|(_, r)| r.contains(at))?;
                 self.focus = (*i).min(n - 1);
                 if m.is_double() {
                     self.zoom = !self.zoom;
+                } else if let Some(inner) = chart_body(*r) {
+                    let cols = chart::plot_columns(inner);
+                    if m.col >= cols.0 {
+                        let span = self.span();
+                        let w = self.nav.window(span, self.seen.now);
+                        let t = chart::time_at(m.col, cols, w.0, w.1);
+                        self.nav.place_cursor(t, w);
+                    }
                 }
+                return None;
+            }
+            Input::Mouse(m) if m.wheel() != 0 => {
+                self.nav.zoom(m.wheel().signum() as i32, self.span());
                 return None;
             }
             _ => return None,
@@ -72,10 +89,109 @@ impl VistaView {
             Act::Zoom => self.zoom = !self.zoom,
             Act::Unzoom if self.touring => self.touring = false,
             Act::Unzoom => self.zoom = false,
+            Act::TimeIn => self.nav.zoom(-1, self.span()),
+            Act::TimeOut => self.nav.zoom(1, self.span()),
+            Act::PanBack => self.nav.pan(-1, self.span(), self.seen.now),
+            Act::PanForward => self.nav.pan(1, self.span(), self.seen.now),
+            Act::Live if self.nav.is_live() && self.nav.span.is_none() => {
+                self.notice = Some("live, each pane over its own span".into());
+            }
+            Act::Live if self.nav.is_live() => self.nav.span = None,
+            Act::Live => self.nav.live(),
+            Act::CursorBack | Act::CursorForward => {
+                let w = focused_plot_width(areas, self.focus);
+                let dir = if act == Act::CursorBack { -1 } else { 1 };
+                self.nav.move_cursor(dir, self.span(), w);
+            }
+            Act::CursorOff if self.nav.cursor.is_some() => self.nav.cursor = None,
+            Act::CursorOff => self.nav.cursor = Some(0.0),
+            Act::ToggleSeries => {
+                if let Input::Key(k) = input
+                    && let Some(d) = k.typed().and_then(|c| c.to_digit(10))
+                {
+                    self.toggle_series(d as usize - 1);
+                }
+            }
+            Act::AllSeries => {
+                let id = &self.seen.focus_id;
+                let before = self.hidden.len();
+                self.hidden.retain(|(p, _)| p != id);
+                if before == self.hidden.len() {
+                    self.notice = Some("every series of this chart is on".into());
+                }
+            }
+            Act::Search => self.search = Some(String::new()),
+            Act::SearchNext | Act::SearchPrev => {
+                let back = act == Act::SearchPrev;
+                match nav::find(&self.seen.titles, &self.query, self.focus, back) {
+                    Some(i) => self.focus = i,
+                    None if self.query.is_empty() => {
+                        self.notice = Some("nothing to find yet: `/` and a title".into());
+                    }
+                    None => self.notice = Some(format!("no pane titled like `{}`", self.query)),
+                }
+            }
             _ => {}
         }
         None
     }
+
+    /// Switches series `i` of the focused pane off, or back on.
+    fn toggle_series(&mut self, i: usize) {
+        let Some(s) = self.seen.focus_series.get(i) else {
+            self.notice = Some(format!("this pane has no series {}", i + 1));
+            return;
+        };
+        let key = (self.seen.focus_id.clone(), s.clone());
+        match self.hidden.iter().position(|h| *h == key) {
+            Some(k) => {
+                self.hidden.remove(k);
+            }
+            None => self.hidden.push(key),
+        }
+    }
+
+    /// A key while the search is being typed: text, backspace, enter jumps, esc cancels.
+    fn on_search_input(&mut self, input: &Input) {
+        let Input::Key(k) = input else { return };
+        let Some(q) = self.search.as_mut() else {
+            return;
+        };
+        match k.code {
+            KeyCode::Esc => self.search = None,
+            KeyCode::Backspace => {
+                q.pop();
+            }
+            KeyCode::Enter => {
+                self.query = self.search.take().unwrap_or_default();
+                match nav::find(&self.seen.titles, &self.query, self.focus, false) {
+                    Some(i) => self.focus = i,
+                    None => self.notice = Some(format!("no pane titled like `{}`", self.query)),
+                }
+            }
+            _ => {
+                if let Some(c) = k.typed()
+                    && q.chars().count() < 64
+                {
+                    q.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// A pane's body inside its frame, where a chart draws.
+fn chart_body(r: Rect) -> Option<Rect> {
+    (r.width > 2 && r.height > 2).then(|| Rect::new(r.x + 1, r.y + 1, r.width - 2, r.height - 2))
+}
+
+/// The plot's width in the focused pane, for moving the cursor one column.
+fn focused_plot_width(areas: &[(usize, Rect)], focus: usize) -> u16 {
+    areas
+        .iter()
+        .find(|(i, _)| *i == focus)
+        .and_then(|(_, r)| chart_body(*r))
+        .map_or(60, |b| chart::plot_columns(b).1)
 }
 
 #[cfg(test)]
@@ -125,12 +241,13 @@ mod tests {
     #[test]
     fn help_opens_scrolls_and_closes() {
         let mut v = VistaView::default();
-        v.on_input(&key(KeyCode::Char('?')), 3, &[], SCREEN);
+        let tall = Rect::new(0, 0, 100, 60);
+        v.on_input(&key(KeyCode::Char('?')), 3, &[], tall);
         assert_eq!(v.help, Some(0));
         // Scrolling a help that fits changes nothing and keeps it open.
-        v.on_input(&key(KeyCode::Down), 3, &[], SCREEN);
+        v.on_input(&key(KeyCode::Down), 3, &[], tall);
         assert_eq!(v.help, Some(0));
-        v.on_input(&key(KeyCode::Char('x')), 3, &[], SCREEN);
+        v.on_input(&key(KeyCode::Char('x')), 3, &[], tall);
         assert_eq!(v.help, None);
         let tiny = Rect::new(0, 0, 30, 8);
         v.on_input(&key(KeyCode::Char('?')), 3, &[], tiny);

@@ -23,6 +23,8 @@
 //! The file format is described in docs/vista-format.md.
 
 pub mod alert_groups;
+pub mod annotation;
+pub mod backfill;
 pub mod capture;
 pub mod config;
 pub mod grafana;

@@ -73,6 +73,16 @@ impl<T> Ring<T> {
         self.buf.make_contiguous()
     }
 
+    /// The number of values, oldest first, for which `pred` holds (they must come first).
+    pub fn partition_point(&self, pred: impl FnMut(&T) -> bool) -> usize {
+        self.buf.partition_point(pred)
+    }
+
+    /// The values from index `from` on, oldest first.
+    pub fn iter_from(&self, from: usize) -> impl DoubleEndedIterator<Item = &T> {
+        self.buf.range(from.min(self.buf.len())..)
+    }
+
     /// Replaces the contents with the last `capacity` values of `values`.
     pub fn replace_with(&mut self, values: impl IntoIterator<Item = T>) {
         self.buf.clear();

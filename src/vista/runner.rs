@@ -6,9 +6,11 @@
 //! 4×… capped at `max_backoff`) and keeps its last good data on screen. Dropping the
 //! [`VistaHandle`] stops every task.
 
+use super::annotation::MarkSet;
 use super::config::{PaneDef, VistaConfig};
 use super::snapshot::{PaneSnapshot, VistaSnapshot, line_capacity};
 use super::source::Source;
+use super::source::marks::MarkPoller;
 use super::state::{PaneState, Status};
 use super::time::now_unix;
 use std::sync::Arc;
@@ -25,6 +27,8 @@ pub struct VistaHandle {
     wake: Arc<Notify>,
     rt: tokio::runtime::Handle,
     next_slot: u64,
+    /// One task an annotation source.
+    marks: Vec<JoinHandle<()>>,
 }
 
 /// One pane's task.
@@ -49,8 +53,10 @@ pub fn spawn_on(rt: &tokio::runtime::Handle, config: &VistaConfig) -> VistaHandl
         wake: Arc::new(Notify::new()),
         rt: rt.clone(),
         next_slot: 1,
+        marks: Vec::new(),
     };
     handle.replace(config, false);
+    handle.start_marks();
     handle
 }
 
@@ -117,7 +123,56 @@ impl VistaHandle {
     pub fn reload(&mut self, config: &VistaConfig) {
         let globals_same =
             self.config.history == config.history && self.config.max_backoff == config.max_backoff;
+        let marks_same = self.config.annotations == config.annotations;
         self.replace(config, globals_same);
+        if !marks_same {
+            self.start_marks();
+        }
+    }
+
+    /// (Re)starts one task an annotation source; each publishes its markers whole.
+    fn start_marks(&mut self) {
+        for t in self.marks.drain(..) {
+            t.abort();
+        }
+        let defs = self.config.annotations.clone();
+        let sets: Vec<MarkSet> = defs
+            .iter()
+            .map(|d| MarkSet {
+                id: d.id.clone(),
+                ..MarkSet::default()
+            })
+            .collect();
+        self.feed.send_modify(|s| {
+            let snap = Arc::make_mut(s);
+            snap.marks = Arc::new(sets);
+            snap.version = snap.version.wrapping_add(1);
+        });
+        for (i, def) in defs.into_iter().enumerate() {
+            let feed = self.feed.clone();
+            let wake = self.wake.clone();
+            self.marks.push(self.rt.spawn(async move {
+                let refresh = def.refresh;
+                let mut poller = MarkPoller::new(def);
+                loop {
+                    if let Some((marks, error)) = poller.poll().await {
+                        feed.send_modify(|s| {
+                            let snap = Arc::make_mut(s);
+                            let sets = Arc::make_mut(&mut snap.marks);
+                            if let Some(set) = sets.get_mut(i) {
+                                set.set(marks);
+                                set.error = error;
+                            }
+                            snap.version = snap.version.wrapping_add(1);
+                        });
+                    }
+                    tokio::select! {
+                        () = tokio::time::sleep(refresh) => {}
+                        () = wake.notified() => {}
+                    }
+                }
+            }));
+        }
     }
 
     fn replace(&mut self, config: &VistaConfig, keep_same: bool) {
@@ -174,6 +229,7 @@ impl VistaHandle {
                 config,
                 panes: list,
                 version: current.version.wrapping_add(1),
+                marks: current.marks.clone(),
             });
         });
         // New panes start only now, so that their first publish finds their slot.
@@ -188,6 +244,9 @@ impl VistaHandle {
     /// Stops every pane's task (also done on drop). The last snapshot stays readable.
     pub fn shutdown(&mut self) {
         for t in self.panes.iter_mut().filter_map(|r| r.task.take()) {
+            t.abort();
+        }
+        for t in self.marks.drain(..) {
             t.abort();
         }
     }

@@ -37,6 +37,8 @@ pub struct VistaSnapshot {
     pub panes: Vec<Arc<PaneSnapshot>>,
     /// Bumped on every publish.
     pub version: u64,
+    /// The annotation sources' markers, in the config's order.
+    pub marks: Arc<Vec<super::annotation::MarkSet>>,
 }
 
 /// Lines a pane of this definition keeps.
@@ -70,6 +72,7 @@ impl VistaSnapshot {
             grid: config.grid(),
             panes,
             version: 0,
+            marks: Arc::default(),
         }
     }
 

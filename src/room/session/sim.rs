@@ -63,6 +63,7 @@ impl SimVista {
             columns: 3,
             history: HISTORY,
             panes,
+            annotations: Vec::new(),
         });
         let states = scenario
             .signals

@@ -92,7 +92,33 @@ meanings! {
     Band "band" [Muted];
     /// A reference run overlaid on a replay.
     Ghost "ghost" [Muted];
+    /// The first series of a chart with several; each further series takes the next colour of
+    /// the palette. A theme whose palette does not tell series apart by colour (mono,
+    /// `NO_COLOR`) gets each series drawn with its own glyph instead.
+    Series1 "series1" [Chart];
+    /// The second series of a chart.
+    Series2 "series2" [Chart];
+    /// The third series of a chart.
+    Series3 "series3" [Chart];
+    /// The fourth series of a chart.
+    Series4 "series4" [Chart];
+    /// The fifth series of a chart.
+    Series5 "series5" [Chart];
+    /// The sixth series of a chart (a seventh takes the first colour again).
+    Series6 "series6" [Chart];
+    /// Deploy and change markers (annotations) on charts.
+    Annotation "annotation" [Mark];
 }
+
+/// The series palette, in order.
+pub const SERIES: [Meaning; 6] = [
+    Meaning::Series1,
+    Meaning::Series2,
+    Meaning::Series3,
+    Meaning::Series4,
+    Meaning::Series5,
+    Meaning::Series6,
+];
 
 const COUNT: usize = Meaning::ALL.len();
 
@@ -128,6 +154,22 @@ impl Theme {
     /// The theme's `name`, or its file's stem when it has none; for the status line.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The style of series number `n` of a chart (the palette repeats after six).
+    #[inline]
+    pub fn series(&self, n: usize) -> Style {
+        self.style(SERIES[n % SERIES.len()])
+    }
+
+    /// Whether the first `n` series' colours tell them apart; when not (mono, `NO_COLOR`, a
+    /// palette of one colour), charts mark each series with its own glyph.
+    pub fn series_by_colour(&self, n: usize) -> bool {
+        let n = n.min(SERIES.len());
+        (0..n).all(|i| {
+            let a = self.series(i);
+            a.fg.is_some() && (0..i).all(|j| self.series(j).fg != a.fg)
+        })
     }
 
     /// A pane's border: `Focus` when it has focus, else `Border` (gitui's `theme.block(focused)`).

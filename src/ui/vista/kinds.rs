@@ -1,8 +1,7 @@
-//! How each kind of pane draws its data: charts, gauges, lists, log tails, SLOs and alerts,
+//! How each kind of pane draws its data (charts apart, in `chart`): gauges, lists, log tails, SLOs and alerts,
 //! each from the pane's snapshot state alone.
 
 use crate::ui::theme::{Meaning, Theme};
-use crate::ui::widgets::chart::{self, Scale};
 use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{clean, fit, number, width, wrap};
 use crate::vista::{Level, PaneDef, PaneState};
@@ -23,75 +22,6 @@ fn unit<'a>(def: &'a PaneDef, series_unit: &'a str) -> &'a str {
         series_unit
     } else {
         &def.unit
-    }
-}
-
-pub(super) fn charts(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, theme: &Theme) {
-    let shown: Vec<_> = st.series.iter().filter(|s| !s.points.is_empty()).collect();
-    if shown.is_empty() {
-        paint::stringn(
-            buf,
-            r.x,
-            r.y,
-            "no data yet",
-            r.width as usize,
-            theme.style(Meaning::Muted),
-        );
-        return;
-    }
-    let per = (r.height as usize / shown.len()).max(2);
-    for (n, s) in shown.iter().enumerate() {
-        let y = r.y + (n * per) as u16;
-        if y >= r.bottom() {
-            break;
-        }
-        let h = (per as u16).min(r.bottom() - y);
-        let latest = s.latest().unwrap_or(f64::NAN);
-        let label = format!(
-            "{} ",
-            fit(&clean(&s.label), (r.width as usize / 2).saturating_sub(1))
-        );
-        let (x, _) = paint::stringn(
-            buf,
-            r.x,
-            y,
-            &label,
-            r.width as usize,
-            theme.style(Meaning::Text),
-        );
-        let val = format!("{} {}", number(latest), clean(unit(def, &s.unit)));
-        if x < r.right() {
-            paint::stringn(
-                buf,
-                x,
-                y,
-                &val,
-                (r.right() - x) as usize,
-                level_style(def.level(latest), theme).add_modifier(Modifier::BOLD),
-            );
-        }
-        if h > 1 {
-            let cr = Rect::new(r.x, y + 1, r.width, h - 1);
-            let n = s.points.len().min(cr.width as usize);
-            let values: Vec<f64> = s
-                .points
-                .iter()
-                .skip(s.points.len() - n)
-                .map(|(_, v)| *v)
-                .collect();
-            let mut include = vec![def.min.unwrap_or(0.0f64.min(latest))];
-            include.extend(def.max);
-            let scale = Scale::fit(values.iter().copied(), &include);
-            let reference = def.warn.map(|w| (w, theme.style(Meaning::Band)));
-            chart::columns(
-                buf,
-                cr,
-                &values,
-                scale,
-                |v| level_style(def.level(v), theme),
-                reference,
-            );
-        }
     }
 }
 

@@ -96,6 +96,7 @@ pub fn default_config() -> VistaConfig {
         columns: 3,
         history: crate::vista::ring::DEFAULT_CAPACITY,
         panes: vec![cpu, mem, load, disk, net, top],
+        annotations: Vec::new(),
     }
 }
 

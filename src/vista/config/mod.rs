@@ -8,6 +8,7 @@
 //! The seams: [`model`] (the compiled values), [`spec`] (the file as written), [`check`] (every
 //! check and its diagnostic), [`grid`] (placement) and [`builtin`] (the host vista).
 
+pub mod annotations;
 pub mod builtin;
 pub mod check;
 pub mod datasource;

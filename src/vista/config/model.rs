@@ -21,6 +21,8 @@ pub struct VistaConfig {
     /// Points kept per series.
     pub history: usize,
     pub panes: Vec<PaneDef>,
+    /// Where deploy and change markers come from (`[[annotations]]`).
+    pub annotations: Vec<super::annotations::AnnotationDef>,
 }
 
 /// One pane: what it shows, how, and the tour note.

@@ -19,6 +19,9 @@ pub struct VistaFileSpec {
     /// `[datasource.NAME]`: named servers with their credentials (docs/vista-format.md).
     #[serde(default)]
     pub datasource: BTreeMap<Spanned<String>, Spanned<DatasourceSpec>>,
+    /// Deploy and change markers for every chart.
+    #[serde(default)]
+    pub annotations: Vec<Spanned<super::annotations::AnnotationSpec>>,
 }
 
 /// `[vista]` as written.

@@ -9,6 +9,7 @@ pub mod command;
 pub mod file;
 pub mod host;
 pub mod http;
+pub mod marks;
 pub mod prometheus;
 
 use super::config::{PaneDef, SourceDef};

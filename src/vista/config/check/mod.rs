@@ -88,6 +88,13 @@ pub fn compile_vista(
     if spec.panes.is_empty() {
         cx.err_whole("a vista needs at least one [[panes]] entry");
     }
+    let annotations = super::annotations::compile(
+        &spec.annotations,
+        defaults.prometheus.as_deref(),
+        &defaults.datasources,
+        defaults.timeout,
+        &mut cx.ck,
+    );
     let mut diags = cx.ck.finish();
     let panes = compile_panes(&spec.panes, &defaults, file, src, &mut diags);
     if !diags.is_empty() {
@@ -103,6 +110,7 @@ pub fn compile_vista(
         columns: defaults.columns,
         history: history.unwrap_or(DEFAULT_CAPACITY),
         panes,
+        annotations,
     })
 }
 
