@@ -110,7 +110,10 @@ fn a_facilitator_two_players_and_an_observer_share_a_session() {
     env.wait_drills("bo (participant)");
     let mut bo2 = env.term("bo", "exec \"$G\" join weekly", 120, 40);
     let dee = env.term("dee", "\"$G\" join weekly --observe; echo EXIT=$?", 60, 20);
-    let list = env.wait_drills("dee (observer)");
+    // The two joins race each other: wait for both, not only the last one sent.
+    let list = env.wait_drills_until("bo-2 and dee seated", |l| {
+        l.contains("dee (observer)") && l.contains("bo-2 (participant)")
+    });
     for seat in [
         "ana (facilitator, conducts)",
         "bo (participant)",
