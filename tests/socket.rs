@@ -163,12 +163,16 @@ fn a_pair_shares_a_drill_over_the_socket() {
     assert!(wide > 80, "drawn wider than 80 columns: {wide}");
 
     // A's cue shows on B, attributed to A.
+    // The deploy history opens the roll-back-or-forward decision over the feed at once, so B
+    // may draw the box before it draws the feed line: either one says the cue arrived.
     a.press("g");
-    b.wait_line(&["ana: Check the deploy history"]);
-    // The deploy history opens the roll-back-or-forward decision over the feed; A rolls back,
-    // which decides it, and the feed shows again.
+    b.wait_until("A's cue or the decision it opens", |t| {
+        t.contains("ana: Check the deploy history") || t.contains("Roll back, or roll forward")
+    });
+    // A rolls back, which decides it, and the feed shows again with both lines.
     a.press("r");
     b.wait_line(&["ana: chose Roll back"]);
+    b.wait_line(&["ana: Check the deploy history"]);
 
     // Killing B's join process leaves the drill running; B is away, not gone.
     b.kill_hard();
