@@ -169,10 +169,11 @@ fn a_pair_shares_a_drill_over_the_socket() {
     b.wait_until("A's cue or the decision it opens", |t| {
         t.contains("ana: Check the deploy history") || t.contains("Roll back, or roll forward")
     });
-    // A rolls back, which decides it, and the feed shows again with both lines.
+    // A rolls back, which decides it: the feed shows again with A's choice attributed to A
+    // (the cue line itself may have scrolled away by then), and B's cue list marks A's cue.
     a.press("r");
     b.wait_line(&["ana: chose Roll back"]);
-    b.wait_line(&["ana: Check the deploy history"]);
+    b.wait_line(&["[g]✓Check the deploy history"]);
 
     // Killing B's join process leaves the drill running; B is away, not gone.
     b.kill_hard();
