@@ -3,6 +3,7 @@
 //! on a `watch` channel that each seat redraws from. Nothing here knows about terminals.
 
 pub mod registry;
+pub mod rooms;
 pub mod session;
 
 use crate::drill::{Action, Drill, Input, SeatId, Status};
