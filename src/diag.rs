@@ -177,6 +177,21 @@ fn checked_text(name: &str, bytes: Vec<u8>, limit: usize) -> Result<String, Diag
 
 // ---- suggestions ----
 
+/// Whether `c` may stand in an id (scenario, signal, pane, session, datasource…): ASCII
+/// letters, digits, `-` and `_`, so ids are safe in file names, room names and URLs.
+pub fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// `s` with every character outside [`is_id_char`] replaced by `_`, at most `max` characters:
+/// a name that is safe in a file or room name whatever the id held.
+pub fn id_safe(s: &str, max: usize) -> String {
+    s.chars()
+        .map(|c| if is_id_char(c) { c } else { '_' })
+        .take(max)
+        .collect()
+}
+
 /// Levenshtein distance between two names, ignoring case; the one measure behind every
 /// "did you mean" (scenario fields and references, theme meanings, cue scripts).
 pub fn edit_distance(a: &str, b: &str) -> usize {

@@ -82,9 +82,7 @@ fn build(rows: &[Row], file: &str, opts: &ImportOptions) -> Result<String, Diagn
     if id.is_empty()
         || id.chars().count() > MAX_SCENARIO_ID_CHARS
         || !id.starts_with(|c: char| c.is_ascii_alphanumeric())
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !id.chars().all(crate::diag::is_id_char)
     {
         return Err(Diagnostic::whole(
             file,

@@ -183,9 +183,7 @@ pub fn parse(line: &str) -> Result<Header, HeaderError> {
     let scenario = string(&obj, "scenario", &at)?;
     if scenario.is_empty()
         || scenario.chars().count() > MAX_NAME
-        || !scenario
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !scenario.chars().all(crate::diag::is_id_char)
     {
         return fail(
             "scenario",

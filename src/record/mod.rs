@@ -47,19 +47,18 @@ pub fn create_or_notice(path: &Path, header: &Header) -> (Option<Recorder>, Opti
 /// start time written without colons (`2025-05-01T140309Z`) so the name is portable, and a
 /// `-2`, `-3`… suffix if that name is taken.
 pub fn default_path(dir: &Path, header: &Header) -> PathBuf {
-    let stamp: String = header.started.chars().filter(|c| *c != ':').collect();
-    let id: String = header
-        .scenario
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let base = format!("{stamp}-{id}");
+    unused_path(
+        dir,
+        &header.started,
+        &crate::diag::id_safe(&header.scenario, usize::MAX),
+    )
+}
+
+/// `<dir>/<stamp>-<name>.jsonl` with `started` (RFC 3339) written without colons, and a `-2`,
+/// `-3`… suffix while that name is taken: one naming rule for drill and session recordings.
+pub fn unused_path(dir: &Path, started: &str, name: &str) -> PathBuf {
+    let stamp: String = started.chars().filter(|c| *c != ':').collect();
+    let base = format!("{stamp}-{name}");
     let mut path = dir.join(format!("{base}.jsonl"));
     let mut n = 2;
     while path.exists() {

@@ -329,9 +329,7 @@ impl<'a> Reader<'a> {
 
 /// Letters, digits, `-` and `_`, not empty.
 pub fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty() && s.chars().all(crate::diag::is_id_char)
 }
 
 /// "unknown key `minuts`; did you mean `minutes`?", or the list of what is known.

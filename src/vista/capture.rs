@@ -349,9 +349,7 @@ pub fn fmt_num(v: f64) -> String {
 /// Whether `--prometheus` names a datasource rather than giving a URL.
 pub fn names_datasource(prometheus: &str) -> bool {
     let p = prometheus.trim();
-    !p.is_empty()
-        && p.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !p.is_empty() && p.chars().all(crate::diag::is_id_char)
 }
 
 /// Runs `gamelan capture`: queries, writes the fragment, and returns a one-line summary.

@@ -93,26 +93,8 @@ impl SessionRecorder {
 /// The default recording path of a session started at `started` (RFC 3339): the recordings
 /// folder, `STAMP-session-NAME.jsonl`, never an existing file's name.
 pub fn default_path(dir: &Path, started: &str, name: &str) -> PathBuf {
-    let stamp: String = started.chars().filter(|c| *c != ':').collect();
-    let id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect();
-    let base = format!("{stamp}-session-{id}");
-    let mut path = dir.join(format!("{base}.jsonl"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{base}-{n}.jsonl"));
-        n += 1;
-    }
-    path
+    let name = format!("session-{}", crate::diag::id_safe(name, 40));
+    crate::record::unused_path(dir, started, &name)
 }
 
 /// Where the write-up of the session recorded at `recording` is saved: beside it, as

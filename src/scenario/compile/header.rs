@@ -138,9 +138,7 @@ pub(super) fn check(cx: &mut Cx<'_, '_>, raw: &Raw<'_>) {
 /// The scenario id names recording files and hosted drills: a safe file name everywhere.
 fn scenario_id(cx: &mut Cx<'_, '_>, span: std::ops::Range<usize>, id: &str) {
     let n = id.chars().count();
-    let well_formed = id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    let well_formed = id.chars().all(crate::diag::is_id_char)
         && id.starts_with(|c: char| c.is_ascii_alphanumeric());
     if n > MAX_SCENARIO_ID_CHARS {
         cx.err(

@@ -178,11 +178,7 @@ pub fn compile(
         let a = spec.get_ref();
         let before = ck.problems();
         let id = a.id.get_ref();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if id.is_empty() || !id.chars().all(crate::diag::is_id_char) {
             ck.error(
                 a.id.span(),
                 format!("annotation id `{id}` must be letters, digits, - or _"),

@@ -61,11 +61,7 @@ impl Checker<'_> {
                 break;
             }
             let n = name.get_ref();
-            if n.is_empty()
-                || !n
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
+            if n.is_empty() || !n.chars().all(crate::diag::is_id_char) {
                 self.err(
                     name.span(),
                     format!("datasource name `{n}` must be letters, digits, - or _"),

@@ -159,11 +159,7 @@ pub fn compile_panes(
     for spec in specs.iter().take(MAX_PANES) {
         let p = spec.get_ref();
         let id = p.id.get_ref();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if id.is_empty() || !id.chars().all(crate::diag::is_id_char) {
             cx.err(
                 p.id.span(),
                 format!("pane id `{id}` must be letters, digits, - or _"),
