@@ -187,6 +187,21 @@ pub struct Binding {
     pub who: Who,
 }
 
+impl Binding {
+    /// How the help shows this binding's keys: its label, or its keys side by side.
+    pub fn keys_label(&self) -> String {
+        match self.label {
+            Some(l) => l.to_string(),
+            None => self
+                .keys
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
 const fn b(
     act: Act,
     keys: &'static [Key],
@@ -451,15 +466,7 @@ pub struct HelpLine {
 pub fn help(scope: Scope) -> Vec<HelpLine> {
     let mut out: Vec<HelpLine> = Vec::new();
     for b in KEYMAP.iter().filter(|b| b.scopes.contains(&scope)) {
-        let keys = match b.label {
-            Some(l) => l.to_string(),
-            None => b
-                .keys
-                .iter()
-                .map(|k| k.label())
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
+        let keys = b.keys_label();
         match out.last_mut() {
             Some(last) if last.text == b.help => {
                 last.keys.push(' ');

@@ -82,15 +82,7 @@ pub fn help_lines() -> Vec<Line> {
             .iter()
             .filter(|b| b.scopes.contains(&Scope::Session) && acts.contains(&b.act))
         {
-            let keys = match b.label {
-                Some(l) => l.to_string(),
-                None => b
-                    .keys
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            };
+            let keys = b.keys_label();
             match merged.last_mut() {
                 Some(last) if last.1 == b.help => {
                     last.0.push(' ');
