@@ -8,7 +8,7 @@ use crate::record::Replay;
 
 mod build;
 mod decisions;
-mod html;
+pub(crate) mod html;
 mod markdown;
 mod model;
 mod numbers;
