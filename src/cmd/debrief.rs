@@ -82,19 +82,24 @@ fn drill_report(paths: &Paths, args: &DebriefArgs) -> Result<String> {
         ReportFormat::Markdown => crate::debrief::markdown(&report),
         ReportFormat::Json => crate::debrief::json(&report),
         ReportFormat::Html => {
-            crate::debrief::html::html_with_history(&report, &scenario_runs(paths, &replay))
+            let catalogue = crate::scenario::Catalogue::load(Some(&paths.scenarios()));
+            let runs = scenario_runs(&paths.recordings(), &catalogue, &replay);
+            crate::debrief::html::html_with_history(&report, &runs)
         }
     })
 }
 
-/// Every recorded run of the replayed scenario in the data directory, this one included
-/// (added when its file lies elsewhere), for the page's "this scenario over time".
-fn scenario_runs(paths: &Paths, replay: &crate::record::Replay) -> Vec<crate::history::Row> {
-    let dir = paths.recordings();
+/// Every recorded run of the replayed scenario in `dir` (the data directory's recordings),
+/// this one included (added when its file lies elsewhere), for the page's "this scenario over
+/// time".
+pub(crate) fn scenario_runs(
+    dir: &std::path::Path,
+    catalogue: &crate::scenario::Catalogue,
+    replay: &crate::record::Replay,
+) -> Vec<crate::history::Row> {
     let id = &replay.header().scenario;
     let mut rows = if dir.is_dir() {
-        let catalogue = crate::scenario::Catalogue::load(Some(&paths.scenarios()));
-        crate::history::load::rows(&dir, &catalogue, Some(id)).rows
+        crate::history::load::rows(dir, catalogue, Some(id)).rows
     } else {
         Vec::new()
     };
