@@ -131,6 +131,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         alerts: track::alert_spans(drill),
         budgets,
         ghost: None,
+        vista: None,
         state: s
             .flags
             .iter()

@@ -31,6 +31,7 @@ pub fn from_replay(replay: &Replay) -> Debrief {
     let mut report = build(replay.final_drill(), &replay.header().seats);
     report.started = Some(replay.header().started.clone());
     report.incomplete = replay.recording().completeness.note();
+    report.vista = replay.header().vista.as_ref().map(VistaRow::of);
     if let Some(values) = track::replayed(replay) {
         (report.signals, report.budgets) = track::tracks(replay.final_drill(), 0, values);
     }

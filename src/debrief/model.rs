@@ -44,6 +44,60 @@ pub struct Debrief {
     /// A reference run of the same scenario (`--ghost`), for its marks beside these.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ghost: Option<GhostRow>,
+    /// The live vista the drill ran beside, from the vista file its recording carries. None:
+    /// the drill showed only its own signals, simulated from the scenario.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vista: Option<VistaRow>,
+}
+
+/// The live vista file a drill ran beside: what the team could look at besides the drill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VistaRow {
+    pub file: String,
+    pub hash: String,
+    /// The vista's title and its panes' titles, read from the carried text; empty with
+    /// `problem` set when that text does not check with this build.
+    pub title: String,
+    pub panes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl VistaRow {
+    /// The row of a vista carried in a recording, checked with nothing but its text.
+    pub fn of(carried: &crate::record::CarriedVista) -> VistaRow {
+        let (title, panes, problem) = match carried.config() {
+            Ok(c) => (
+                c.title.clone(),
+                c.panes.iter().map(|p| p.title.clone()).collect(),
+                None,
+            ),
+            Err(d) => (String::new(), Vec::new(), d.first().map(|d| d.to_string())),
+        };
+        VistaRow {
+            file: carried.file.clone(),
+            hash: carried.hash.clone(),
+            title,
+            panes,
+            problem,
+        }
+    }
+
+    /// One line for a reader: the file, its title and panes.
+    pub fn summary(&self) -> String {
+        match &self.problem {
+            Some(p) => format!("{} ({}): {p}", self.file, self.hash),
+            None => format!(
+                "{} ({}): {} — {} pane{}: {}",
+                self.file,
+                self.hash,
+                self.title,
+                self.panes.len(),
+                if self.panes.len() == 1 { "" } else { "s" },
+                self.panes.join(", ")
+            ),
+        }
+    }
 }
 
 /// A flag or counter as the drill left it.

@@ -112,6 +112,14 @@ fn header(h: &mut String, d: &Debrief) {
     if let Some(g) = &d.ghost {
         let _ = write!(h, "<dt>reference run</dt><dd>{}</dd>", esc(&g.label));
     }
+    let _ = write!(
+        h,
+        "<dt>vista</dt><dd>{}</dd>",
+        d.vista.as_ref().map_or_else(
+            || "the drill's own signals, simulated from the scenario".into(),
+            |v| format!("live, beside the drill: {}", esc(&v.summary()))
+        )
+    );
     h.push_str("</dl>\n");
     if let Some(note) = &d.incomplete {
         let _ = writeln!(
