@@ -90,6 +90,8 @@ pub enum Act {
     Hint,
     Contingency,
     Debrief,
+    /// Write the HTML debrief beside the recording.
+    DebriefHtml,
     // The replay's transport.
     StepBack,
     StepForward,
@@ -293,6 +295,7 @@ pub const KEYMAP: &[Binding] = &[
     facilitator(A::Hint, &[ch('h')], "reveal the next hint (counted in the debrief)", &[S::Drill]),
     facilitator(A::Contingency, &[ch('c')], "fire a contingency inject", &[S::Drill]),
     b(A::Debrief, &[ch('d')], "the debrief (s saves it beside the recording)", &[S::Ended]),
+    b(A::DebriefHtml, &[ch('H')], "write the HTML debrief beside the recording (shows its path)", &[S::Ended]),
     // The replay's transport.
     b(A::StepBack, &[k(K::Left)], "one beat back / forward", &[S::Replay]),
     b(A::StepForward, &[k(K::Right)], "one beat back / forward", &[S::Replay]),
@@ -380,6 +383,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Bottom, &[k(K::End)], "choose a recording, the first, the last", &[S::Library]),
     b(A::Choose, &[k(K::Enter)], "replay it (the marked ghost on its timeline)", &[S::Library]),
     b(A::Debrief, &[ch('d')], "its debrief (beside the marked ghost's marks)", &[S::Library]),
+    b(A::DebriefHtml, &[ch('H')], "write its HTML debrief beside it (shows the path)", &[S::Library]),
     b(A::MarkGhost, &[ch('g')], "mark it as the ghost to compare another run of its scenario with (again: unmark)", &[S::Library]),
     b(A::FilterScenario, &[ch('s')], "filter by scenario (again: the next one, then all)", &[S::Library]),
     b(A::FilterSeat, &[ch('w')], "filter by seat (again: the next one, then all)", &[S::Library]),

@@ -219,3 +219,125 @@ fn the_console_check_sees_a_broken_page() {
         run.stderr
     );
 }
+
+/// A data directory with five recorded runs of bad-deploy (won and lost on different days)
+/// and one of queue-backlog, as a team's week of practice leaves it.
+fn practised(data: &Path) -> PathBuf {
+    let dir = data.join("recordings");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (kind, day) in [
+        ("lose", 1),
+        ("win", 8),
+        ("lose", 15),
+        ("win", 22),
+        ("win", 29),
+    ] {
+        common::recordings::record_on_day(data, &dir, "bad-deploy", kind, day);
+    }
+    common::recordings::record_on_day(data, &dir, "queue-backlog", "win", 10);
+    dir
+}
+
+#[test]
+fn the_history_page_and_the_debriefs_trend_render_in_a_real_browser() {
+    let Some(bin) = chromium() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let dir = practised(data.path());
+    let page = data.path().join("history.html");
+    let run = common::gamelan_with_data(
+        data.path(),
+        &["history", "--format", "html", "-o", page.to_str().unwrap()],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let charts = html.matches("<svg class=\"chart").count();
+    assert_eq!(charts, 4, "two trend charts for each of two scenarios");
+    assert_eq!(html.matches("<tr><td>2025-05-").count(), 6, "every run");
+    let profile = data.path().join("profile");
+    let dom = headless(&bin, &profile, &page, &["--dump-dom".into()]);
+    assert!(
+        dom.stdout
+            .contains(&format!("data-charts-drawn=\"{charts}\"")),
+        "not every chart was laid out:\n{}",
+        dom.stderr
+    );
+    assert!(
+        dom.stdout
+            .contains("<polyline class=\"run-line m-resolve\"")
+    );
+    let console = console_lines(&dom.stderr);
+    assert!(console.is_empty(), "the page logged: {console:#?}");
+    let png = data.path().join("history.png");
+    let shot = headless(
+        &bin,
+        &profile,
+        &page,
+        &[
+            "--window-size=1100,1400".into(),
+            format!("--screenshot={}", png.display()),
+        ],
+    );
+    let bytes =
+        std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot: {e}\n{}", shot.stderr));
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(bytes.len() > 20_000, "a page of charts is not a blank PNG");
+
+    // One scenario only: queue-backlog's runs are left out.
+    let one = common::gamelan_with_data(
+        data.path(),
+        &["history", "--format", "html", "--scenario", "bad-deploy"],
+    );
+    let one = String::from_utf8_lossy(&one.stdout);
+    assert_eq!(one.matches("<svg class=\"chart").count(), 2);
+    assert!(!one.contains("queue-backlog"));
+
+    // The debrief of the third run shows the scenario over time, that run marked; the lone
+    // queue-backlog run has no earlier run, so no section.
+    let third = dir.join("2025-05-15-bad-deploy-lose.jsonl");
+    let out = data.path().join("debrief.html");
+    let run = common::gamelan_with_data(
+        data.path(),
+        &[
+            "debrief",
+            third.to_str().unwrap(),
+            "--format",
+            "html",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<h2>This scenario over time</h2>"));
+    assert_eq!(html.matches(">this run</text>").count(), 1);
+    let charts = html.matches("<svg class=\"chart").count();
+    assert_eq!(charts, 6 + 2, "the drill's charts and the two trends");
+    let dom = headless(&bin, &profile, &out, &["--dump-dom".into()]);
+    assert!(
+        dom.stdout
+            .contains(&format!("data-charts-drawn=\"{charts}\"")),
+        "{}",
+        dom.stderr
+    );
+    assert!(console_lines(&dom.stderr).is_empty(), "{}", dom.stderr);
+    let lone = common::gamelan_with_data(
+        data.path(),
+        &[
+            "debrief",
+            dir.join("2025-05-10-queue-backlog-win.jsonl")
+                .to_str()
+                .unwrap(),
+            "--format",
+            "html",
+        ],
+    );
+    assert!(!String::from_utf8_lossy(&lone.stdout).contains("This scenario over time"));
+}

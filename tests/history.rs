@@ -15,25 +15,7 @@ fn text(b: &[u8]) -> String {
 
 /// Plays `scenario`'s `kind` script headless, recorded into `dir` as started on `day`.
 fn record(data: &Path, dir: &Path, scenario: &str, kind: &str, day: u32) {
-    let path = dir.join(format!("2025-05-{day:02}-{scenario}-{kind}.jsonl"));
-    let cues = format!("scenarios/{scenario}.{kind}.cues");
-    let out = gamelan(
-        data,
-        &[
-            "play",
-            scenario,
-            "--headless",
-            "--cues",
-            &cues,
-            "--record",
-            path.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let src = std::fs::read_to_string(&path).unwrap();
-    let started = src.split("\"started\":\"").nth(1).unwrap()[..20].to_string();
-    let src = src.replacen(&started, &format!("2025-05-{day:02}T14:00:00Z"), 1);
-    std::fs::write(&path, src).unwrap();
+    common::recordings::record_on_day(data, dir, scenario, kind, day);
 }
 
 #[test]

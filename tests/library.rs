@@ -79,6 +79,11 @@ fn the_library_compares_two_runs_and_asks_before_it_deletes_or_renames() {
     t.wait_for("saved to");
     assert!(recs.join("bad-deploy.mixed.debrief.md").exists());
     t.press("q");
+    // The HTML debrief beside it, the ghost's marks on its charts; the path on the status line.
+    t.press("H");
+    t.wait_for("wrote ");
+    let page = std::fs::read_to_string(recs.join("bad-deploy.mixed.debrief.html")).unwrap();
+    assert!(page.contains("reference (beat)") && page.contains("<svg class=\"chart\""));
     // Delete: no leaves it, yes removes it.
     t.press("x");
     t.wait_for("delete bad-deploy.mixed.jsonl? y yes");

@@ -78,3 +78,45 @@ fn play_keys_resize_quit_restores_the_terminal() {
     let recorded = std::fs::read_dir(data.join("recordings")).unwrap().count();
     assert_eq!(recorded, 1, "the drill was recorded");
 }
+
+#[test]
+fn the_end_screen_writes_the_html_debrief_and_the_exit_says_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    let env = [
+        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
+        ("GAMELAN_DATA_DIR", data.as_os_str()),
+        ("USER", OsStr::new("ana")),
+    ];
+    let mut t = Term::sh(
+        "play",
+        "\"$G\" play bad-deploy --tempo 600; echo EXIT=$?",
+        &env,
+        80,
+        24,
+    );
+    t.wait_for("Enter starts the metronome");
+    t.press("\r");
+    t.wait_for("RUNNING");
+    // 96 beats at 600 BPM: the drill runs out of time in about ten seconds.
+    t.wait_until("the hot wash", |s| {
+        s.contains("The drill has ended") && s.contains("H  write the HTML debrief")
+    });
+    t.press("H");
+    let screen = t.wait_for("wrote ");
+    let recs = data.join("recordings");
+    let page = std::fs::read_dir(&recs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".debrief.html"))
+        .unwrap_or_else(|| panic!("no page beside the recording:\n{screen}"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg class=\"chart\""));
+    t.press("q");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    let after = t.wait_for("EXIT=0");
+    assert!(
+        after.replace('\n', "").contains("--format html -o"),
+        "the exit message names the HTML command:\n{after}"
+    );
+}

@@ -28,7 +28,8 @@ fn outside_scenario(dir: &Path, id: &str) -> std::path::PathBuf {
     path
 }
 
-/// The two commands the exit message names, as the user would copy them.
+/// The commands the exit message names (debrief, replay, the HTML debrief), as the user
+/// would copy them.
 fn printed_commands(stderr: &str) -> Vec<Vec<String>> {
     let open = stderr.find("(gamelan debrief ").expect(stderr);
     let inner = &stderr[open + 1..stderr[open..].find(')').unwrap() + open];
@@ -56,7 +57,7 @@ fn the_commands_printed_on_exit_work_on_a_machine_with_only_the_recording() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     let commands = printed_commands(&stderr);
-    assert_eq!(commands.len(), 2, "{stderr}");
+    assert_eq!(commands.len(), 3, "{stderr}");
     // Here, with the scenario file deleted.
     std::fs::remove_file(&file).unwrap();
     for args in &commands {
@@ -67,11 +68,11 @@ fn the_commands_printed_on_exit_work_on_a_machine_with_only_the_recording() {
         }
         let out = gamelan(here.path(), &args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        assert!(
-            text(&out.stdout).contains("my-deploy"),
-            "{}",
-            text(&out.stdout)
-        );
+        let said = match args.iter().position(|a| *a == "-o") {
+            Some(o) => std::fs::read_to_string(args[o + 1]).unwrap(),
+            None => text(&out.stdout),
+        };
+        assert!(said.contains("my-deploy"), "{said}");
     }
     // On another machine: a fresh data directory holding only the file.
     let rec = std::path::PathBuf::from(&commands[0][1]);
@@ -247,3 +248,117 @@ fn a_format_3_fixture_replays_from_its_own_scenario_to_its_pinned_state() {
 }
 
 const PINNED_V3: u64 = 0xb5e2_6d65_bb65_b114;
+
+/// A vista file whose panes watch a Prometheus nobody runs: the drill shows them failing,
+/// which is all a recording needs to carry the file.
+const LIVE_VISTA: &str = r#"[vista]
+title = "Checkout, live"
+prometheus = "http://127.0.0.1:9"
+
+[[panes]]
+id = "errors"
+title = "checkout error ratio"
+source = { type = "prometheus", query = "sum(rate(http_errors[5m]))" }
+
+[[panes]]
+id = "up"
+title = "host"
+source = { type = "prometheus", query = "up" }
+"#;
+
+#[test]
+fn a_drill_beside_a_live_vista_carries_the_file_and_debriefs_it_anywhere() {
+    let here = tempfile::tempdir().unwrap();
+    let vista = here.path().join("checkout-vista.toml");
+    std::fs::write(&vista, LIVE_VISTA).unwrap();
+    let check = gamelan(here.path(), &["check", vista.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    let rec = here.path().join("beside.jsonl");
+    let mut t = common::Term::spawn(
+        "play",
+        common::BIN,
+        &[
+            "play",
+            "bad-deploy",
+            "--tempo",
+            "600",
+            "--vista",
+            vista.to_str().unwrap(),
+            "--record",
+            rec.to_str().unwrap(),
+        ],
+        &[
+            ("GAMELAN_DATA_DIR", here.path().as_os_str()),
+            ("GAMELAN_CONFIG_DIR", here.path().join("config").as_os_str()),
+        ],
+        100,
+        30,
+    );
+    t.wait_for("Enter starts the metronome");
+    t.press("\r");
+    t.wait_for("RUNNING");
+    t.press("q");
+    t.press("y");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    let header = std::fs::read_to_string(&rec).unwrap();
+    let header = header.lines().next().unwrap();
+    assert!(
+        header.contains("\"vista\":{\"file\":\"checkout-vista.toml\""),
+        "{header}"
+    );
+    // Another machine: the recording alone, no vista file, no scenario file.
+    std::fs::remove_file(&vista).unwrap();
+    let there = tempfile::tempdir().unwrap();
+    let copy = there.path().join("r.jsonl");
+    std::fs::copy(&rec, &copy).unwrap();
+    let out = gamelan(there.path(), &["debrief", copy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("- live vista beside the drill: checkout-vista.toml (")
+            && report.contains("Checkout, live — 2 panes: checkout error ratio, host"),
+        "{report}"
+    );
+    let out = gamelan(
+        there.path(),
+        &["replay", copy.to_str().unwrap(), "--headless"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ran beside the live vista checkout-vista.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The carried text is checked against its hash: an edit is caught at its column.
+    let edited = std::fs::read_to_string(&copy).unwrap().replacen(
+        "checkout error ratio",
+        "checkout error ratio!",
+        1,
+    );
+    std::fs::write(&copy, edited).unwrap();
+    let out = gamelan(there.path(), &["debrief", copy.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("r.jsonl:1:")
+            && err.contains("\"vista\".\"source\" does not match its \"hash\""),
+        "{err}"
+    );
+    // A drill without live panes carries no vista: its signals come from the scenario.
+    let plain = here.path().join("plain.jsonl");
+    let out = gamelan(
+        here.path(),
+        &[
+            "play",
+            "bad-deploy",
+            "--headless",
+            "--cues",
+            "scenarios/bad-deploy.win.cues",
+            "--record",
+            plain.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = std::fs::read_to_string(&plain).unwrap();
+    assert!(!first.lines().next().unwrap().contains("\"vista\""));
+}

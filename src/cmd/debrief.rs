@@ -81,8 +81,46 @@ fn drill_report(paths: &Paths, args: &DebriefArgs) -> Result<String> {
     Ok(match args.format {
         ReportFormat::Markdown => crate::debrief::markdown(&report),
         ReportFormat::Json => crate::debrief::json(&report),
-        ReportFormat::Html => crate::debrief::html(&report),
+        ReportFormat::Html => {
+            let catalogue = crate::scenario::Catalogue::load(Some(&paths.scenarios()));
+            let runs = scenario_runs(&paths.recordings(), &catalogue, &replay);
+            crate::debrief::html::html_with_history(&report, &runs)
+        }
     })
+}
+
+/// Every recorded run of the replayed scenario in `dir` (the data directory's recordings),
+/// this one included (added when its file lies elsewhere), for the page's "this scenario over
+/// time".
+pub(crate) fn scenario_runs(
+    dir: &std::path::Path,
+    catalogue: &crate::scenario::Catalogue,
+    replay: &crate::record::Replay,
+) -> Vec<crate::history::Row> {
+    let id = &replay.header().scenario;
+    let mut rows = if dir.is_dir() {
+        crate::history::load::rows(dir, catalogue, Some(id)).rows
+    } else {
+        Vec::new()
+    };
+    let header = replay.header();
+    if !rows
+        .iter()
+        .any(|r| r.started == header.started && r.seed == header.seed)
+    {
+        let rec = replay.recording();
+        let name = rec
+            .path
+            .as_ref()
+            .map_or_else(String::new, |p| p.display().to_string());
+        rows.push(crate::history::Row::of(
+            replay.final_drill(),
+            header,
+            &name,
+            rec.completeness.note().is_some(),
+        ));
+    }
+    rows
 }
 
 /// What a reference run is called: its file name without the extension.

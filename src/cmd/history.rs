@@ -16,9 +16,13 @@ pub struct HistoryArgs {
     /// directory's recordings folder.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Output: a table and a chart per scenario (text), or every figure as JSON or CSV.
+    /// Output: a table and a chart per scenario (text), every figure as JSON or CSV, or a
+    /// self-contained page with charts (html).
     #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
     pub format: HistoryFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,12 +30,25 @@ pub enum HistoryFormat {
     Text,
     Json,
     Csv,
+    /// One self-contained page with SVG charts, for a browser or to print.
+    Html,
 }
 
 /// At most this many unreadable recordings are named on standard error; the rest are counted.
 const SHOWN_PROBLEMS: usize = 10;
 
 pub(crate) fn run(paths: &Paths, args: &HistoryArgs, out: &mut dyn Write) -> Result<()> {
+    let Some(file) = &args.output else {
+        return write(paths, args, out);
+    };
+    let mut text = Vec::new();
+    write(paths, args, &mut text)?;
+    std::fs::write(file, text)
+        .map_err(|e| color_eyre::eyre::eyre!("{}: cannot write: {e}", file.display()))?;
+    Ok(())
+}
+
+fn write(paths: &Paths, args: &HistoryArgs, out: &mut dyn Write) -> Result<()> {
     let dir = args.dir.clone().unwrap_or_else(|| paths.recordings());
     if args.dir.is_some() && !dir.is_dir() {
         let why = if dir.exists() {
@@ -64,6 +81,16 @@ pub(crate) fn run(paths: &Paths, args: &HistoryArgs, out: &mut dyn Write) -> Res
     match args.format {
         HistoryFormat::Json => return Ok(out.write_all(chart::json(rows, &series).as_bytes())?),
         HistoryFormat::Csv => return Ok(out.write_all(chart::csv(rows).as_bytes())?),
+        HistoryFormat::Html => {
+            let page = history::html::page(
+                rows,
+                &series,
+                &dir.display().to_string(),
+                loaded.never_started,
+                loaded.problems.len(),
+            );
+            return Ok(out.write_all(page.as_bytes())?);
+        }
         HistoryFormat::Text => {}
     }
     if rows.is_empty() {

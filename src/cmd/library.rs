@@ -119,6 +119,34 @@ pub(crate) fn debrief(
     Ok(doc)
 }
 
+/// The HTML debrief of `run` (beside `other`'s marks) written beside it, as `gamelan debrief
+/// RUN --format html` writes it (this scenario over time from `dir`'s recordings); the
+/// message for the status line. Blocking: the shells call it off the runtime's threads.
+pub(crate) fn write_html(
+    run: &Path,
+    other: Option<&Path>,
+    catalogue: &Catalogue,
+    dir: &Path,
+) -> String {
+    let written = (|| -> Result<PathBuf, String> {
+        let replay = open(run, catalogue)?;
+        let mut report = crate::debrief::from_replay(&replay);
+        if let Some(p) = other {
+            let (label, g) = ghost(p, &replay)?;
+            report.ghost = Some(crate::debrief::GhostRow::new(&label, &g));
+        }
+        let runs = crate::cmd::debrief::scenario_runs(dir, catalogue, &replay);
+        let page = crate::debrief::html::html_with_history(&report, &runs);
+        let to = run.with_extension("debrief.html");
+        std::fs::write(&to, page).map_err(|e| format!("could not write {}: {e}", to.display()))?;
+        Ok(to)
+    })();
+    match written {
+        Ok(to) => format!("wrote {}", to.display()),
+        Err(e) => e,
+    }
+}
+
 /// Does what a library command asks of the files; the message for the status line.
 pub(crate) fn act_on_files(lib: &mut Library, cmd: &LibraryCommand, catalogue: &Catalogue) {
     match cmd {
@@ -201,6 +229,15 @@ pub(crate) async fn session(
             }
             LibraryCommand::Delete(_) | LibraryCommand::Rename { .. } => {
                 act_on_files(&mut lib, &cmd, &catalogue());
+            }
+            LibraryCommand::DebriefHtml { run, ghost } => {
+                let (run, ghost, cat, dir) = (run.clone(), ghost.clone(), catalogue(), dir.clone());
+                let said = tokio::task::spawn_blocking(move || {
+                    write_html(&run, ghost.as_deref(), &cat, &dir)
+                })
+                .await;
+                lib.flash = Some(said.unwrap_or_else(|e| format!("could not write: {e}")));
+                continue;
             }
             _ => {
                 act_on_files(&mut lib, &cmd, &catalogue());

@@ -122,14 +122,14 @@ pub(crate) async fn play_one(
     theme: &LiveTheme,
     notice: Option<String>,
 ) -> Result<Option<record::RecordingStatus>> {
-    let (live, live_notice) = live_panes(&entry, opts.vista.as_deref());
+    let (live, live_notice, carried) = live_panes(&entry, opts.vista.as_deref());
     let notice = notice.or(live_notice);
     let mut drill = Drill::new(entry.scenario.clone(), opts.seed);
     if let Some(bpm) = opts.tempo {
         drill.bpm = crate::drill::clamp_tempo(bpm);
     }
     let name = local_name();
-    let header = record::Header::for_drill(
+    let mut header = record::Header::for_drill(
         &drill,
         vec![record::SeatEntry {
             seat: LOCAL_SEAT,
@@ -137,6 +137,7 @@ pub(crate) async fn play_one(
             role: None,
         }],
     );
+    header.vista = carried;
     let path = opts
         .record
         .unwrap_or_else(|| record::default_path(&paths.recordings(), &header));
@@ -147,10 +148,15 @@ pub(crate) async fn play_one(
 
 /// Starts the live panes a drill shows beside the exercise: `--vista FILE`, else the
 /// scenario's `vista` (relative to its file). A bad vista file is a notice, not a failure.
+/// The file's text comes back too, for the recording to carry.
 pub fn live_panes(
     entry: &Entry,
     flag: Option<&std::path::Path>,
-) -> (Option<crate::vista::VistaHandle>, Option<String>) {
+) -> (
+    Option<crate::vista::VistaHandle>,
+    Option<String>,
+    Option<record::CarriedVista>,
+) {
     let path = match (flag, &entry.scenario.meta.vista, &entry.origin) {
         (Some(p), _, _) => p.to_path_buf(),
         (None, Some(v), crate::scenario::Origin::File(f)) => {
@@ -158,12 +164,27 @@ pub fn live_panes(
         }
         (None, Some(v), crate::scenario::Origin::Bundled) => PathBuf::from(v),
         // Nothing named inside a recording is opened.
-        (None, Some(_), crate::scenario::Origin::Recording(_)) => return (None, None),
-        (None, None, _) => return (None, None),
+        (None, Some(_), crate::scenario::Origin::Recording(_)) => return (None, None, None),
+        (None, None, _) => return (None, None, None),
     };
     match crate::cmd::vista::load(&path, true) {
-        Ok(cfg) => (Some(crate::vista::spawn(&cfg)), None),
-        Err(d) => (None, d.first().map(|d| format!("no live panes: {d}"))),
+        Ok(cfg) => {
+            // The text just checked; a file changed in between is carried only if it still
+            // checks, so a replay never meets a vista the drill did not run beside.
+            let text = crate::vista::regular::read_to_string(
+                &path,
+                crate::vista::regular::MAX_CONFIG_BYTES,
+            )
+            .ok()
+            .filter(|t| crate::vista::VistaConfig::parse(t, "vista").is_ok());
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let carried = text.and_then(|t| record::CarriedVista::new(&name, &t));
+            (Some(crate::vista::spawn(&cfg)), None, carried)
+        }
+        Err(d) => (None, d.first().map(|d| format!("no live panes: {d}")), None),
     }
 }
 

@@ -176,6 +176,13 @@ pub(crate) fn run(
     if beat > last {
         eprintln!("note: the recording ends at beat {last}; showing that beat");
     }
+    if let Some(v) = &replay.header().vista {
+        // Checked from the text the recording carries: no file of this machine is read.
+        eprintln!(
+            "note: the drill ran beside the live vista {}; its data was live, not recorded",
+            crate::debrief::VistaRow::of(v).summary()
+        );
+    }
     write!(
         out,
         "{}",

@@ -18,6 +18,9 @@ pub fn markdown(d: &Debrief) -> String {
     if let Some(started) = &d.started {
         let _ = writeln!(md, "- started: {}", text(started));
     }
+    if let Some(v) = &d.vista {
+        let _ = writeln!(md, "- live vista beside the drill: {}", text(&v.summary()));
+    }
     if let Some(note) = &d.incomplete {
         let _ = writeln!(
             md,

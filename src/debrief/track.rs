@@ -205,7 +205,7 @@ pub(super) fn alert_spans(drill: &Drill) -> Vec<AlertSpan> {
                 spans.push(AlertSpan {
                     id: a.id.clone(),
                     signal: s.signals[a.signal].id.clone(),
-                    severity: super::severity_label(a.severity).into(),
+                    severity: super::timeline::severity_label(a.severity).into(),
                     from: e.beat,
                     to: None,
                 });

@@ -8,6 +8,7 @@
 //! docs/history.md describes the figures and the output formats.
 
 pub mod chart;
+pub mod html;
 pub mod load;
 
 use crate::drill::{Drill, Status, Verdict};
@@ -119,6 +120,8 @@ impl Row {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Point {
     pub started: String,
+    /// The run's seed: with `started`, which run of the table this is.
+    pub seed: u64,
     /// Story minutes to detect, acknowledge, mitigate and resolve (`None`: not reached).
     pub minutes: [Option<f64>; 4],
     pub objectives_met: usize,
@@ -178,6 +181,7 @@ pub fn series(rows: &[Row]) -> Vec<Series> {
         s.targets = r.targets();
         s.runs.push(Point {
             started: r.started.clone(),
+            seed: r.seed,
             minutes: r.minutes(),
             objectives_met: r.objectives_met,
             objectives_total: r.objectives_total,

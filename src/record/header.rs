@@ -60,6 +60,40 @@ pub struct Header {
     /// [`MAX_EMBEDDED_SOURCE_BYTES`]. Written last, so the small fields lead the line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_source: Option<String>,
+    /// The live vista file the drill ran beside (`play --vista`, or the scenario's `vista`),
+    /// its text carried like the scenario's. Absent when the drill showed only its own
+    /// simulated signals: those are derived from the scenario, which the recording carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vista: Option<CarriedVista>,
+}
+
+/// A vista file's text inside a recording, checked against its content hash on reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedVista {
+    /// The file's name (shown, never opened).
+    pub file: String,
+    /// The text's content hash, as a scenario's (16 hex digits, FNV-1a).
+    pub hash: String,
+    /// The file's text: a vista file that passed its check, so no secret is inline (they
+    /// live in files and environment variables the file only names).
+    pub source: String,
+}
+
+impl CarriedVista {
+    /// The vista file `file` whose text is `source`, when it fits a recording.
+    pub fn new(file: &str, source: &str) -> Option<CarriedVista> {
+        (source.len() <= MAX_EMBEDDED_SOURCE_BYTES).then(|| CarriedVista {
+            file: clean(file),
+            hash: crate::scenario::content_hash(source),
+            source: source.to_string(),
+        })
+    }
+
+    /// The carried vista as a config, checked as `gamelan check` would the file; on any
+    /// machine, with nothing but the recording.
+    pub fn config(&self) -> Result<crate::vista::VistaConfig, Vec<crate::diag::Diagnostic>> {
+        crate::vista::VistaConfig::parse(&self.source, &self.file)
+    }
 }
 
 impl Header {
@@ -95,6 +129,7 @@ impl Header {
             gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
             scenario_source: (scenario.source.len() <= MAX_EMBEDDED_SOURCE_BYTES)
                 .then(|| scenario.source.to_string()),
+            vista: None,
         }
     }
 
@@ -284,6 +319,11 @@ pub fn parse(line: &str) -> Result<Header, HeaderError> {
             );
         }
     };
+    let vista = match obj.get("vista") {
+        _ if version < 3 => None,
+        None | Some(Value::Null) => None,
+        Some(v) => Some(carried_vista(v).map_err(|m| (at("vista"), m))?),
+    };
     Ok(Header {
         gamelan_recording: version,
         scenario,
@@ -295,7 +335,38 @@ pub fn parse(line: &str) -> Result<Header, HeaderError> {
         parent,
         gamelan_version,
         scenario_source,
+        vista,
     })
+}
+
+/// A carried vista: a file name, and a bounded text that is the very one its hash names.
+fn carried_vista(v: &Value) -> Result<CarriedVista, String> {
+    let carried: CarriedVista = serde_json::from_value(v.clone()).map_err(|_| {
+        format!(
+            "\"vista\" must be {{\"file\", \"hash\", \"source\"}}: the vista file's name, content hash and text, not {}",
+            shown(v)
+        )
+    })?;
+    if carried.file.chars().count() > MAX_NAME || has_control(&carried.file) {
+        return Err(format!(
+            "\"vista\".\"file\" must be a file name of at most {MAX_NAME} characters"
+        ));
+    }
+    if carried.source.len() > MAX_EMBEDDED_SOURCE_BYTES {
+        return Err(format!(
+            "\"vista\" holds {} bytes; a recording carries a vista file of at most {MAX_EMBEDDED_SOURCE_BYTES} bytes",
+            carried.source.len()
+        ));
+    }
+    let actual = crate::scenario::content_hash(&carried.source);
+    if actual != carried.hash {
+        return Err(format!(
+            "\"vista\".\"source\" does not match its \"hash\": its content hash is {actual}, not {}; \
+             the recording was edited or damaged",
+            carried.hash
+        ));
+    }
+    Ok(carried)
 }
 
 /// The embedded source is bounded and is the very text `scenario_hash` names: an edit to it,
@@ -679,5 +750,36 @@ mod tests {
         assert_eq!(back.tempo, 1);
         assert_eq!(back.seats.len(), 1);
         assert_eq!(back.seats[0].name.chars().count(), MAX_NAME);
+    }
+
+    #[test]
+    fn a_carried_vista_reads_back_and_is_checked_against_its_hash() {
+        let s = crate::scenario::bundled()
+            .into_iter()
+            .next()
+            .unwrap()
+            .scenario;
+        let text = "[vista]\ntitle = \"t\"\n\n[[panes]]\nid = \"cpu\"\ntitle = \"CPU\"\nsource = { type = \"host\", metric = \"cpu\" }\n";
+        let mut h = Header::new(&s, 1, 60, Vec::new());
+        h.vista = CarriedVista::new("v.toml", text);
+        let line = serde_json::to_string(&h).unwrap();
+        let back = parse(&line).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(
+            back.vista.as_ref().unwrap().hash,
+            crate::scenario::content_hash(text)
+        );
+        // An edit of the carried text, a wrong shape: positioned at the field, never replayed.
+        let (col, msg) = err(&line.replacen("title = \\\"t\\\"", "title = \\\"u\\\"", 1));
+        assert_eq!(col, key_col(&line, "vista"), "{msg}");
+        assert!(msg.contains("does not match its \"hash\""), "{msg}");
+        let (_, msg) = err(&line.replacen("\"file\":\"v.toml\"", "\"file\":7", 1));
+        assert!(
+            msg.contains("must be {\"file\", \"hash\", \"source\"}"),
+            "{msg}"
+        );
+        // Format 2 had no such field: ignored there.
+        let old = line.replacen("\"gamelan_recording\":3", "\"gamelan_recording\":2", 1);
+        assert_eq!(parse(&old).unwrap().vista, None);
     }
 }

@@ -17,7 +17,7 @@ pub mod source;
 mod proptests;
 
 pub use decode::{Completeness, MAX_RECORDING_BYTES, Recorded, Recording, end_line, input_line};
-pub use header::{FORMAT_VERSION, Header, Parent, SeatEntry};
+pub use header::{CarriedVista, FORMAT_VERSION, Header, Parent, SeatEntry};
 pub use recorder::{Failure, Recorder, RecordingStatus, Sink};
 pub use replay::{Fork, Ghost, GhostCue, Replay, ReplayError, SNAPSHOT_EVERY};
 pub use source::{Resolved, SourceCache, ghost_scenario, resolve};

@@ -63,7 +63,12 @@ impl RecordingStatus {
     pub fn exit_message(&self) -> String {
         let p = self.path.display();
         if self.complete {
-            format!("recorded to {p} (gamelan debrief {p} · gamelan replay {p})")
+            let page = self.path.with_extension("debrief.html");
+            format!(
+                "recorded to {p} (gamelan debrief {p} · gamelan replay {p} · \
+                 gamelan debrief {p} --format html -o {})",
+                page.display()
+            )
         } else {
             format!("recording incomplete: {self}; {p} replays up to there (gamelan replay {p})")
         }
@@ -487,6 +492,12 @@ mod tests {
         assert_eq!(s.inputs, 3);
         assert_eq!(s.to_string(), "recorded 3 inputs");
         assert!(s.exit_message().starts_with("recorded to r.jsonl"));
+        assert!(
+            s.exit_message()
+                .contains("gamelan debrief r.jsonl --format html -o r.debrief.html"),
+            "{}",
+            s.exit_message()
+        );
         assert_eq!(rec.finish(), s);
         assert!(rec.record(4, &Input::new(0, Action::Tick)).is_err());
         drop(rec);

@@ -150,6 +150,7 @@ impl SeatSession {
                     }
                 }
                 Command::Debrief => self.open_debrief(drill),
+                Command::DebriefHtml => self.write_html(drill).await,
             }
         }
         false
@@ -169,6 +170,40 @@ impl SeatSession {
             .as_ref()
             .map(|p| p.with_extension("debrief.md"));
         self.document = Some(doc);
+    }
+
+    /// Writes the HTML debrief of the drill beside its recording, on the blocking pool, and
+    /// says where on the status line (or why not).
+    async fn write_html(&mut self, drill: &Drill) {
+        let Some(to) = self
+            .room
+            .recording
+            .as_ref()
+            .map(|p| p.with_extension("debrief.html"))
+        else {
+            self.view.flash = Some(crate::ui::seat::Flash {
+                text: "this drill is not recorded: nowhere to write the HTML debrief".into(),
+                error: true,
+            });
+            return;
+        };
+        let page = crate::debrief::html(&crate::debrief::build(drill, &[]));
+        let path = to.clone();
+        let written = tokio::task::spawn_blocking(move || std::fs::write(&path, page)).await;
+        self.view.flash = Some(match written {
+            Ok(Ok(())) => crate::ui::seat::Flash {
+                text: format!("wrote {}", to.display()),
+                error: false,
+            },
+            Ok(Err(e)) => crate::ui::seat::Flash {
+                text: format!("could not write {}: {e}", to.display()),
+                error: true,
+            },
+            Err(e) => crate::ui::seat::Flash {
+                text: format!("could not write {}: {e}", to.display()),
+                error: true,
+            },
+        });
     }
 
     /// Draws this seat's frame.

@@ -247,7 +247,7 @@ impl Trainer {
                         "this is a replay: press {fork} to fork and play on from here"
                     ))
                 }
-                Command::Debrief => {}
+                Command::Debrief | Command::DebriefHtml => {}
             }
         }
         None

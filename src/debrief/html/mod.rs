@@ -9,7 +9,7 @@ use super::numbers::{num, percent};
 use super::{ACTION_MARKER, Debrief};
 use std::fmt::Write as _;
 
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 /// Counts the charts the browser laid out and says so on the page (`data-charts-drawn`), so
 /// a headless browser's DOM shows the page rendered; nothing else runs.
@@ -19,6 +19,13 @@ document.body.setAttribute('data-charts-drawn',String(n));});";
 
 /// The report as an HTML document.
 pub fn html(d: &Debrief) -> String {
+    html_with_history(d, &[])
+}
+
+/// The report as an HTML document with a "this scenario over time" section drawn from
+/// `runs`, the history rows the shell found for this scenario (this run among them, matched
+/// by its start and seed). Without another run of the scenario there is no section.
+pub fn html_with_history(d: &Debrief, runs: &[crate::history::Row]) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("Debrief: {} ({})", d.scenario.title, d.scenario.id);
     let _ = write!(
@@ -33,6 +40,7 @@ pub fn html(d: &Debrief) -> String {
     header(&mut h, d);
     lifecycle(&mut h, d);
     budgets(&mut h, d);
+    over_time(&mut h, d, runs);
     let _ = writeln!(
         h,
         "<section class=\"charts\">\n<h2>The drill over time</h2>\n<p class=\"muted\">One shared axis in story time. \
@@ -104,6 +112,14 @@ fn header(h: &mut String, d: &Debrief) {
     if let Some(g) = &d.ghost {
         let _ = write!(h, "<dt>reference run</dt><dd>{}</dd>", esc(&g.label));
     }
+    let _ = write!(
+        h,
+        "<dt>vista</dt><dd>{}</dd>",
+        d.vista.as_ref().map_or_else(
+            || "the drill's own signals, simulated from the scenario".into(),
+            |v| format!("live, beside the drill: {}", esc(&v.summary()))
+        )
+    );
     h.push_str("</dl>\n");
     if let Some(note) = &d.incomplete {
         let _ = writeln!(
@@ -187,6 +203,34 @@ fn budgets(h: &mut String, d: &Debrief) {
         let _ = writeln!(h, "<td class=\"{class}\">{}</td></tr>", percent(b.end));
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// This scenario's runs over time, this one marked, when there was at least one other run.
+fn over_time(h: &mut String, d: &Debrief, runs: &[crate::history::Row]) {
+    let series = crate::history::series(runs);
+    let Some(s) = series.iter().find(|s| s.scenario == d.scenario.id) else {
+        return;
+    };
+    if s.runs.len() < 2 {
+        return;
+    }
+    let current = s
+        .runs
+        .iter()
+        .position(|p| Some(&p.started) == d.started.as_ref() && p.seed == d.seed);
+    let _ = writeln!(
+        h,
+        "<section class=\"over-time\">\n<h2>This scenario over time</h2>\n<p class=\"muted\">Every recorded run of <code>{}</code> in the data directory{}.</p>",
+        esc(&d.scenario.id),
+        if current.is_some() {
+            ", this one marked"
+        } else {
+            ""
+        }
+    );
+    crate::history::html::summary(h, s);
+    crate::history::html::trends(h, s, current);
+    h.push_str("</section>\n");
 }
 
 fn decisions(h: &mut String, d: &Debrief) {

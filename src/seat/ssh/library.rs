@@ -59,6 +59,12 @@ pub(crate) async fn library(
                         Err(e) => lib.flash = Some(e),
                     }
                 }
+                LibraryCommand::DebriefHtml { run, .. } => {
+                    lib.flash = Some(format!(
+                        "the server keeps its files as they are: on the server, gamelan debrief {} --format html",
+                        run.display()
+                    ));
+                }
                 LibraryCommand::Save { .. } => {
                     if let Some(doc) = &mut lib.document {
                         doc.saved(Err("the server keeps its files as they are".into()));

@@ -104,6 +104,13 @@ pub(super) fn overlays(
                 ),
                 (
                     format!(
+                        "{}  write the HTML debrief (charts) beside the recording",
+                        keymap::key_label(Scope::Ended, Act::DebriefHtml)
+                    ),
+                    k,
+                ),
+                (
+                    format!(
                         "{}  leave       {}  put this away",
                         keymap::key_label(Scope::Ended, Act::Quit),
                         keymap::key_label(Scope::Ended, Act::Unzoom)

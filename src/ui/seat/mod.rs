@@ -73,6 +73,8 @@ pub enum Command {
     Start,
     /// Show the debrief (after the drill ends).
     Debrief,
+    /// Write the HTML debrief beside the recording and say where (after the drill ends).
+    DebriefHtml,
     Quit,
 }
 
@@ -318,6 +320,7 @@ impl SeatView {
             Act::Quit if ended => return vec![Command::Quit],
             Act::Quit => self.mode = Mode::ConfirmQuit,
             Act::Debrief => return vec![Command::Debrief],
+            Act::DebriefHtml if ended => return vec![Command::DebriefHtml],
             Act::Note => {
                 self.mode = Mode::Note {
                     text: String::new(),

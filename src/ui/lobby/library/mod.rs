@@ -57,6 +57,12 @@ pub enum LibraryCommand {
         run: PathBuf,
         ghost: Option<PathBuf>,
     },
+    /// Write the HTML debrief of `run` (beside `ghost`'s marks) beside it; the shell says
+    /// where on the status line.
+    DebriefHtml {
+        run: PathBuf,
+        ghost: Option<PathBuf>,
+    },
     /// Delete the file (the user said yes).
     Delete(PathBuf),
     /// Rename the file to `to`, a plain file name in the same folder (the user said yes).
@@ -376,6 +382,12 @@ impl Library {
             }
             Act::Debrief => {
                 return Some(LibraryCommand::Debrief {
+                    ghost: self.ghost_for(&run),
+                    run: run.path,
+                });
+            }
+            Act::DebriefHtml => {
+                return Some(LibraryCommand::DebriefHtml {
                     ghost: self.ghost_for(&run),
                     run: run.path,
                 });
