@@ -2,16 +2,10 @@
 
 mod common;
 
+use common::gamelan_with_data as gamelan;
+use common::text;
+
 use std::path::Path;
-use std::process::Output;
-
-fn gamelan(data: &Path, args: &[&str]) -> Output {
-    common::gamelan_with_data(data, args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Plays `scenario`'s `kind` script headless, recorded into `dir` as started on `day`.
 fn record(data: &Path, dir: &Path, scenario: &str, kind: &str, day: u32) {

@@ -3,6 +3,9 @@
 
 mod common;
 
+use common::gamelan_with_data as gamelan;
+use common::text;
+
 use gamelan::drill::{Action, Drill, Input, Status};
 use gamelan::headless::{self, ScriptLine};
 use gamelan::record::{self, Ghost, Header, Recorder, Recording, Replay, ReplayError, SeatEntry};
@@ -44,14 +47,6 @@ fn headless_at(scenario: &Arc<Scenario>, lines: &[ScriptLine], beat: u64) -> Dri
     let mut drill = Drill::new(scenario.clone(), 1);
     headless::run(&mut drill, lines, Some(beat));
     drill
-}
-
-fn gamelan(data: &Path, args: &[&str]) -> std::process::Output {
-    common::gamelan_with_data(data, args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

@@ -13,107 +13,16 @@
 //!     cargo test --release --test session_scale -- --nocapture
 //! ```
 
-use russh::client;
-use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
-use russh::{ChannelMsg, Disconnect};
+mod common;
+
+use common::scale::{Server, cpu_ticks, env_or, open_seat, status_kb};
+use russh::Disconnect;
+use russh::keys::{Algorithm, PrivateKey};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Client;
-
-impl client::Handler for Client {
-    type Error = russh::Error;
-
-    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
-/// One seat: its connection and the bytes it has received.
-struct Seat {
-    handle: client::Handle<Client>,
-    bytes: Arc<AtomicU64>,
-}
-
-async fn open_seat(
-    port: u16,
-    key: &Arc<PrivateKey>,
-    user: &str,
-    command: &str,
-    keys: &[u8],
-    size: (u32, u32),
-) -> Seat {
-    let config = Arc::new(client::Config::default());
-    let mut handle = client::connect(config, ("127.0.0.1", port), Client)
-        .await
-        .expect("connect");
-    let auth = handle
-        .authenticate_publickey(user, PrivateKeyWithHashAlg::new(key.clone(), None))
-        .await
-        .expect("authenticate");
-    assert!(auth.success(), "{user} was refused");
-    let channel = handle.channel_open_session().await.expect("session");
-    let (cols, rows) = size;
-    channel
-        .request_pty(true, "xterm-256color", cols, rows, 0, 0, &[])
-        .await
-        .expect("pty");
-    channel.exec(true, command).await.expect("exec");
-    if !keys.is_empty() {
-        channel.data(keys).await.expect("keys");
-    }
-    let bytes = Arc::new(AtomicU64::new(0));
-    let b = bytes.clone();
-    let (mut read, _write) = channel.split();
-    tokio::spawn(async move {
-        let _keep = _write;
-        while let Some(msg) = read.wait().await {
-            if let ChannelMsg::Data { data } = msg {
-                b.fetch_add(data.len() as u64, Ordering::Relaxed);
-            }
-        }
-    });
-    Seat { handle, bytes }
-}
-
-/// utime+stime of `pid`, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
-
-fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
 
 /// The pty sizes seats cycle through.
 const SIZES: [(u32, u32); 5] = [(80, 24), (100, 30), (120, 40), (160, 48), (200, 60)];

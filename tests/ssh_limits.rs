@@ -10,189 +10,49 @@
 mod common;
 
 use common::{Term, WAIT};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SSH: &str = "/usr/bin/ssh";
-const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+use common::openssh::{SSH, Server, Site};
 
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    fn new() -> Site {
-        for tool in [SSH, SSH_KEYGEN] {
-            assert!(
-                Path::new(tool).exists(),
-                "{tool} is missing (apt-get install openssh-client)"
-            );
+/// `ssh … list` without a terminal: (succeeded, stdout, stderr, how long it took).
+fn list(server: &Server, key: &Path) -> (bool, String, String, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(SSH)
+        .args(server.ssh_args(key, "ana"))
+        .arg("list")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
         }
-        Site {
-            dir: tempfile::tempdir().unwrap(),
+        if started.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("ssh list did not finish; server log:\n{}", server.log());
         }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// An ed25519 key pair made by ssh-keygen, authorized; returns the private key.
-    fn authorized_key(&self, name: &str) -> PathBuf {
-        let key = self.path(name);
-        let out = Command::new(SSH_KEYGEN)
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-            .arg(&key)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "ssh-keygen: {out:?}");
-        let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-        std::fs::write(self.path("authorized_keys"), public).unwrap();
-        key
-    }
-
-    fn serve(&self, extra: &[&str]) -> Server {
-        let mut child = Command::new(common::BIN)
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--authorized-keys"])
-            .arg(self.path("authorized_keys"))
-            .arg("--host-key")
-            .arg(self.path("host_key"))
-            .args(extra)
-            .env("GAMELAN_CONFIG_DIR", self.path("config"))
-            .env("GAMELAN_DATA_DIR", self.path("data"))
-            .env("GAMELAN_RUNTIME_DIR", self.path("runtime"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let err = child.stderr.take().unwrap();
-        let l = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                l.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(WAIT).expect("gamelan serve did not start");
-        let port = line
-            .split("127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {line:?}"));
-        Server { child, port, log }
-    }
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    fn ssh_args(&self, key: &Path) -> Vec<String> {
-        let port = self.port.to_string();
-        let key = key.display().to_string();
-        [
-            "-p",
-            &port,
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "ConnectTimeout=10",
-            "-i",
-            &key,
-            "ana@127.0.0.1",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-    }
-
-    /// `ssh … list` without a terminal: (succeeded, stdout, stderr, how long it took).
-    fn list(&self, key: &Path) -> (bool, String, String, Duration) {
-        let started = Instant::now();
-        let mut child = Command::new(SSH)
-            .args(self.ssh_args(key))
-            .arg("list")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if started.elapsed() > WAIT {
-                let _ = child.kill();
-                panic!("ssh list did not finish; server log:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let (mut out, mut err) = (String::new(), String::new());
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        (status.success(), out, err, started.elapsed())
-    }
-
-    fn wait_exit(&mut self) -> std::process::ExitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server did not exit:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (status.success(), out, err, started.elapsed())
 }
 
 /// Reads until the server closes the connection (or `until`); returns when it closed.
@@ -236,7 +96,7 @@ fn a_flood_of_silent_connections_never_keeps_a_player_out_and_each_is_closed_in_
     }
 
     // A real player logs in meanwhile, promptly.
-    let (ok, out, err, took) = server.list(&key);
+    let (ok, out, err, took) = list(&server, &key);
     assert!(ok, "ssh list failed: {err}\nserver:\n{}", server.log());
     assert!(out.contains("open drills:"), "{out}");
     assert!(took < Duration::from_secs(5), "login took {took:?}");
@@ -268,7 +128,7 @@ fn a_flood_of_silent_connections_never_keeps_a_player_out_and_each_is_closed_in_
     );
 
     // The server is still there for the next player.
-    let (ok, _, err, _) = server.list(&key);
+    let (ok, _, err, _) = list(&server, &key);
     assert!(ok, "{err}\n{}", server.log());
 }
 
@@ -288,7 +148,7 @@ fn too_many_open_connections_are_refused_at_once() {
     drop(held);
     // Once they are gone a player gets in again.
     std::thread::sleep(Duration::from_millis(300));
-    let (ok, _, err, _) = server.list(&key);
+    let (ok, _, err, _) = list(&server, &key);
     assert!(ok, "{err}\n{}", server.log());
 }
 
@@ -298,7 +158,7 @@ fn sigterm_lets_a_lobby_seat_go_with_status_0_and_its_terminal_back() {
     let key = site.authorized_key("ana");
     let mut server = site.serve(&[]);
     let mut args = vec!["-tt".to_string()];
-    args.extend(server.ssh_args(&key));
+    args.extend(server.ssh_args(&key, "ana"));
     let mut t = Term::spawn("ana", SSH, &args, &[], 80, 24);
     t.wait_all(&["welcome, ana", "Scenarios: start a new drill"]);
     assert!(t.alternate_screen());

@@ -8,13 +8,12 @@ mod common;
 
 use common::{Term, WAIT};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const SSH: &str = "/usr/bin/ssh";
-const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+use common::openssh::{SSH, SSH_KEYGEN, require_openssh};
 
 struct Server {
     child: Child,
@@ -36,12 +35,7 @@ impl Drop for Server {
 
 impl Server {
     fn start() -> Server {
-        for tool in [SSH, SSH_KEYGEN] {
-            assert!(
-                Path::new(tool).exists(),
-                "{tool} is missing: install openssh-client"
-            );
-        }
+        require_openssh();
         let dir = tempfile::tempdir().unwrap();
         let key = dir.path().join("key");
         let out = Command::new(SSH_KEYGEN)

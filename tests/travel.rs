@@ -3,18 +3,12 @@
 
 mod common;
 
+use common::gamelan_with_data as gamelan;
+use common::text;
+
 use std::path::Path;
-use std::process::Output;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn gamelan(data: &Path, args: &[&str]) -> Output {
-    common::gamelan_with_data(data, args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// bad-deploy under another id, in a file outside every config directory.
 fn outside_scenario(dir: &Path, id: &str) -> std::path::PathBuf {

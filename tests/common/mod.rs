@@ -4,8 +4,10 @@
 
 #![allow(dead_code)]
 
+pub mod openssh;
 pub mod peers;
 pub mod recordings;
+pub mod scale;
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::ffi::OsStr;
@@ -323,4 +325,9 @@ pub fn gamelan_with_data(data: &std::path::Path, args: &[&str]) -> std::process:
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("run the gamelan binary")
+}
+
+/// A program's output as text (lossy), for assertions and their messages.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
