@@ -109,7 +109,12 @@ pub(super) fn status(
     } else if drill.is_ended() {
         let k = |a| keymap::key_label(Scope::Ended, a);
         (
-            format!(" {} debrief · {} quit ", k(Act::Debrief), k(Act::Quit)),
+            format!(
+                " {} debrief · {} table · {} quit ",
+                k(Act::Debrief),
+                k(Act::Table),
+                k(Act::Quit)
+            ),
             bar.add_modifier(Modifier::BOLD),
         )
     } else {

@@ -73,6 +73,8 @@ pub enum Command {
     Start,
     /// Show the debrief (after the drill ends).
     Debrief,
+    /// Open the Decision Requirements Table (after the drill ends, in a replay).
+    Table,
     Quit,
 }
 
@@ -318,6 +320,7 @@ impl SeatView {
             Act::Quit if ended => return vec![Command::Quit],
             Act::Quit => self.mode = Mode::ConfirmQuit,
             Act::Debrief => return vec![Command::Debrief],
+            Act::Table => return vec![Command::Table],
             Act::Note => {
                 self.mode = Mode::Note {
                     text: String::new(),
