@@ -178,8 +178,14 @@ pub struct DecisionFill {
     pub decision: String,
     pub why_difficult: String,
     pub cues: String,
+    /// Where the cues are read.
+    #[serde(default)]
+    pub sources: String,
     pub strategy: String,
     pub novice_error: String,
+    /// Sources of uncertainty.
+    #[serde(default)]
+    pub uncertainty: String,
     /// The decision point the row names, if any.
     pub point: Option<String>,
     /// For a row with a decision point: the option chosen and by whom, from the drill; else
@@ -490,7 +496,7 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
         })
         .collect();
 
-    let decisions: Vec<DecisionFill> = s
+    let mut decisions: Vec<DecisionFill> = s
         .debrief
         .decisions
         .iter()
@@ -500,14 +506,36 @@ pub fn build(drill: &Drill, seats: &[SeatEntry]) -> Debrief {
                 decision: r.decision.clone(),
                 why_difficult: r.why_difficult.clone(),
                 cues: r.cues.clone(),
+                sources: r.sources.clone(),
                 strategy: r.strategy.clone(),
                 novice_error: r.novice_error.clone(),
+                uncertainty: r.uncertainty.clone(),
                 point: r.point.clone(),
                 what_we_did,
                 when,
             }
         })
         .collect();
+    // The table the seats built after the drill, when they did: its rows as they left them.
+    if let Some(t) = &drill.drt {
+        use crate::drt::Column as C;
+        decisions = t
+            .rows
+            .iter()
+            .map(|r| DecisionFill {
+                decision: r.cell(C::Decision).into(),
+                why_difficult: r.cell(C::WhyDifficult).into(),
+                cues: r.cell(C::Cues).into(),
+                sources: r.cell(C::Sources).into(),
+                strategy: r.cell(C::Strategy).into(),
+                novice_error: r.cell(C::NoviceError).into(),
+                uncertainty: r.cell(C::Uncertainty).into(),
+                point: r.point.clone(),
+                what_we_did: r.moment.what.clone(),
+                when: r.moment.when.clone(),
+            })
+            .collect();
+    }
 
     let (first, values) = track::held(drill);
     let (signals, budgets) = track::tracks(drill, first, values);

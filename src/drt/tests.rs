@@ -401,6 +401,16 @@ fn a_drills_table_is_built_by_recorded_inputs_and_replays_the_same() {
     );
     assert_eq!(replayed.drt, d.drt);
     assert_eq!(replayed.state_hash(), d.state_hash());
+    // The debrief shows the table as the seats left it, in seven columns.
+    let report = crate::debrief::build(&d, &[]);
+    assert_eq!(report.decisions.len(), 3);
+    assert!(report.decisions[0].uncertainty.ends_with("is the canary"));
+    assert_eq!(report.decisions[2].decision, "call it");
+    let md = crate::debrief::markdown(&report);
+    assert!(
+        md.contains("| sources of uncertainty | what we did | when |"),
+        "{md}"
+    );
     // A drill nobody edited builds its table on demand and keeps its old fingerprint.
     let fresh = played();
     assert!(fresh.drt.is_none());
@@ -447,4 +457,19 @@ fn import_and_delete_respect_other_editors() {
     )
     .unwrap();
     assert_eq!(t.rows, vec![one]);
+}
+
+#[test]
+fn an_export_with_an_empty_added_row_imports_back() {
+    let mut t = from_drill(&played());
+    t.apply(1, &DrtInput::AddRow).unwrap();
+    let back = from_csv("t.csv", &csv(&t)).expect("an export reads back");
+    assert_eq!(
+        back.rows.len(),
+        t.rows.len() - 1,
+        "the empty row is left out"
+    );
+    let half = "decision,cues\n,only cues\n";
+    let e = from_csv("h.csv", half).unwrap_err();
+    assert_eq!((e[0].line, e[0].col), (2, 1));
 }

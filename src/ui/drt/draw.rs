@@ -435,14 +435,10 @@ fn draw_status(buf: &mut Buffer, r: Rect, view: &DrtView, theme: &Theme) {
             }),
         ),
         _ => {
-            let save = if view.can_save {
-                " · S save into the scenario"
-            } else {
-                ""
-            };
+            let save = if view.can_save { " · S save" } else { "" };
             (
                 format!(
-                    " enter edit · a add · x delete · m/c/j export md/csv/json · i import{save} · ? keys · q back"
+                    " enter edit · a add · x del · m/c/j export · i import{save} · ? keys · q back"
                 ),
                 theme.style(Meaning::Muted),
             )

@@ -110,6 +110,8 @@ pub struct DrtView {
     pub can_save: bool,
     /// The seats' names, for the claim marks (the shell keeps it current).
     pub names: Vec<(SeatId, String)>,
+    /// A row this seat added that the table may not show yet: the cursor waits on it.
+    pub adding: Option<usize>,
 }
 
 impl DrtView {
@@ -125,6 +127,7 @@ impl DrtView {
             last_csv: None,
             can_save: true,
             names: Vec::new(),
+            adding: None,
         }
     }
 
@@ -175,7 +178,12 @@ impl DrtView {
 
     /// Keeps the cursor inside the table (rows come and go as other seats edit).
     fn clamp(&mut self, t: &Table) {
-        self.row = self.row.min(t.rows.len().saturating_sub(1));
+        if self.adding.is_some_and(|r| r < t.rows.len()) {
+            self.adding = None;
+        }
+        if self.adding.is_none() {
+            self.row = self.row.min(t.rows.len().saturating_sub(1));
+        }
     }
 
     /// Handles one input on a screen of size `area`.
@@ -279,7 +287,7 @@ impl DrtView {
             Act::Bottom => self.move_row(t, isize::MAX / 2),
             Act::Prev => self.column = COLUMNS[(self.column.index() + 6) % 7],
             Act::Next => self.column = COLUMNS[(self.column.index() + 1) % 7],
-            Act::Edit if t.rows.is_empty() => {
+            Act::Edit if t.rows.is_empty() && self.adding.is_none() => {
                 self.status = Some(("no rows yet: a adds one".into(), false));
             }
             Act::Edit => match t.holder(self.cell()) {
@@ -298,6 +306,7 @@ impl DrtView {
             Act::AddRow => {
                 // The new row is the last: the cursor goes to it.
                 self.row = t.rows.len();
+                self.adding = Some(self.row);
                 self.column = Column::Decision;
                 return vec![DrtCommand::Edit(DrtInput::AddRow)];
             }
@@ -372,6 +381,7 @@ impl DrtView {
     }
 
     fn move_row(&mut self, t: &Table, by: isize) {
+        self.adding = None;
         let last = t.rows.len().saturating_sub(1) as isize;
         self.row = (self.row as isize).saturating_add(by).clamp(0, last.max(0)) as usize;
     }

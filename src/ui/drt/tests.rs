@@ -246,3 +246,24 @@ fn diff_context_elides_unchanged_runs() {
     assert_eq!(c[0], None);
     assert_eq!(c.len(), 4);
 }
+
+#[test]
+fn a_row_added_then_edited_at_once_is_the_new_row_not_the_last_old_one() {
+    // The room has not applied the add when the next key comes: the claim must still be on
+    // the new row (found typing into the row above in tmux).
+    let t = table();
+    let n = t.rows.len();
+    let mut v = DrtView::new(1);
+    assert_eq!(
+        v.on_input(&ch('a'), &t, AREA),
+        vec![DrtCommand::Edit(DrtInput::AddRow)]
+    );
+    let cmds = v.on_input(&key(KeyCode::Enter), &t, AREA);
+    assert_eq!(
+        cmds,
+        vec![DrtCommand::Edit(DrtInput::Claim {
+            row: n,
+            column: Column::Decision
+        })]
+    );
+}
