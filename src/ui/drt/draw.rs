@@ -4,15 +4,14 @@
 //! scenario, a decision point taken, a scribe's mark), the drill's moment and the whole cell.
 
 use super::{DrtView, Mode};
-use crate::drt::{COLUMNS, Cell, Column, LineDiff, Origin, Row, Table};
+use crate::drt::{COLUMNS, Cell, Column, Origin, Row, Table};
 use crate::ui::help;
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::text::{fit, wrap};
-use crate::ui::widgets::{block, paint, popup};
+use crate::ui::widgets::{block, paint};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Clear, Widget};
 
 /// The narrowest a data column is drawn.
 const MIN_COLUMN: u16 = 24;
@@ -170,7 +169,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, t: &Table, view: &DrtView, theme: &The
     draw_detail(buf, l.detail, t, view, theme);
     draw_status(buf, l.status, view, theme);
     if let Mode::Review(r) = &view.mode {
-        draw_review(buf, area, r, theme);
+        super::review::draw(buf, area, r, theme);
     }
     if let Some(top) = view.help {
         help::draw(buf, area, "table keys", &DrtView::help_lines(), top, theme);
@@ -452,83 +451,4 @@ fn draw_status(buf: &mut Buffer, r: Rect, view: &DrtView, theme: &Theme) {
         usize::from(r.width),
         st,
     );
-}
-
-fn draw_review(buf: &mut Buffer, area: Rect, r: &super::Review, theme: &Theme) {
-    let p = popup(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(3),
-    );
-    Clear.render(p, buf);
-    paint::fill_style(buf, p, theme.style(Meaning::Text));
-    let what = if r.copy {
-        "write a copy to"
-    } else {
-        "save into"
-    };
-    let inner = block(buf, p, format!("{what} {}", r.target), true, theme);
-    let changed = r
-        .diff
-        .iter()
-        .filter(|d| !matches!(d, LineDiff::Same(_)))
-        .count();
-    let head = if r.copy {
-        format!(
-            "a bundled scenario: this writes a copy into the config directory ({changed} lines change); y writes, n leaves it"
-        )
-    } else {
-        format!("{changed} lines change; y writes, n leaves it")
-    };
-    paint::stringn(
-        buf,
-        inner.x + 1,
-        inner.y,
-        fit(&head, usize::from(inner.width.saturating_sub(2))),
-        usize::from(inner.width),
-        theme.style(Meaning::Accent),
-    );
-    // Only the changes and a line of context around them.
-    let shown = context(&r.diff);
-    for (n, d) in shown
-        .iter()
-        .skip(r.top)
-        .take(usize::from(inner.height.saturating_sub(1)))
-        .enumerate()
-    {
-        let st = match d {
-            Some(LineDiff::Added(_)) => theme.style(Meaning::Healthy),
-            Some(LineDiff::Removed(_)) => theme.style(Meaning::Critical),
-            _ => theme.style(Meaning::Muted),
-        };
-        let text = d.as_ref().map_or("  …".to_string(), |d| d.to_string());
-        paint::stringn(
-            buf,
-            inner.x + 1,
-            inner.y + 1 + n as u16,
-            fit(&text, usize::from(inner.width.saturating_sub(2))),
-            usize::from(inner.width),
-            st,
-        );
-    }
-}
-
-/// The diff's changed lines with two of context either side; `None` where lines are left out.
-pub fn context(diff: &[LineDiff]) -> Vec<Option<&LineDiff>> {
-    let near = |i: usize| {
-        (i.saturating_sub(2)..(i + 3).min(diff.len()))
-            .any(|j| !matches!(diff[j], LineDiff::Same(_)))
-    };
-    let mut out = Vec::new();
-    let mut gap = false;
-    for (i, d) in diff.iter().enumerate() {
-        if near(i) {
-            out.push(Some(d));
-            gap = false;
-        } else if !gap {
-            out.push(None);
-            gap = true;
-        }
-    }
-    out
 }

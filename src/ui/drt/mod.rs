@@ -6,6 +6,7 @@
 //! segment alike.
 
 mod draw;
+mod review;
 #[cfg(test)]
 mod tests;
 

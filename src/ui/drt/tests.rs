@@ -242,7 +242,7 @@ fn the_cursor_row_stays_in_sight_and_narrow_screens_pin_the_decision() {
 fn diff_context_elides_unchanged_runs() {
     let mut d: Vec<LineDiff> = (0..10).map(|i| LineDiff::Same(i.to_string())).collect();
     d.push(LineDiff::Added("x".into()));
-    let c = draw::context(&d);
+    let c = review::context(&d);
     assert_eq!(c[0], None);
     assert_eq!(c.len(), 4);
 }
