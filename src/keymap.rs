@@ -36,10 +36,12 @@ pub enum Scope {
     Confirm,
     /// A seat in a live session (walkthrough, wheel, discussion, the write-up at the end).
     Session,
+    /// The Decision Requirements Table (after a drill, in a replay, a session's `drt` segment).
+    Drt,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 14] = [
         Scope::Briefing,
         Scope::Drill,
         Scope::Ended,
@@ -53,6 +55,7 @@ impl Scope {
         Scope::Library,
         Scope::Confirm,
         Scope::Session,
+        Scope::Drt,
     ];
 }
 
@@ -173,6 +176,16 @@ pub enum Act {
     Helped,
     NotFound,
     Themes,
+    // The Decision Requirements Table.
+    Table,
+    Edit,
+    AddRow,
+    DeleteRow,
+    ExportMarkdown,
+    ExportCsv,
+    ExportJson,
+    ImportCsv,
+    SaveScenario,
 }
 
 /// One row of the table.
@@ -434,6 +447,27 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Abort, &[Key::ctrl('c')], "leave at once", &[S::Session]),
     mouse(A::Click, "click", "focus a pane (double-click zooms); a row of a list being picked: choose it", &[S::Session]),
     mouse(A::Wheel, "wheel", "scroll the notes, the turns or the write-up", &[S::Session]),
+    // The Decision Requirements Table.
+    b(A::Table, &[ch('t')], "the Decision Requirements Table: build it together, export it", &[S::Ended, S::Replay]),
+    b(A::ScrollUp, &[k(K::Up)], "previous / next row", &[S::Drt]),
+    b(A::ScrollDown, &[k(K::Down)], "previous / next row", &[S::Drt]),
+    b(A::Prev, &[k(K::Left), k(K::BackTab)], "previous / next column", &[S::Drt]),
+    b(A::Next, &[k(K::Right), k(K::Tab)], "previous / next column", &[S::Drt]),
+    b(A::PageUp, &[k(K::PageUp)], "a screenful of rows up / down, the first / last row", &[S::Drt]),
+    b(A::PageDown, &[k(K::PageDown)], "a screenful of rows up / down, the first / last row", &[S::Drt]),
+    b(A::Top, &[k(K::Home)], "a screenful of rows up / down, the first / last row", &[S::Drt]),
+    b(A::Bottom, &[k(K::End)], "a screenful of rows up / down, the first / last row", &[S::Drt]),
+    b(A::Edit, &[k(K::Enter)], "edit this cell: type, enter or esc lets it go (one editor a cell; the text stays)", &[S::Drt]),
+    b(A::AddRow, &[ch('a')], "add a row", &[S::Drt]),
+    b(A::DeleteRow, &[ch('x'), k(K::Delete)], "delete this row (asks first)", &[S::Drt]),
+    b(A::ExportMarkdown, &[ch('m')], "export Markdown / CSV / JSON into the data directory (the path is shown)", &[S::Drt]),
+    b(A::ExportCsv, &[ch('c')], "export Markdown / CSV / JSON into the data directory (the path is shown)", &[S::Drt]),
+    b(A::ExportJson, &[ch('j')], "export Markdown / CSV / JSON into the data directory (the path is shown)", &[S::Drt]),
+    b(A::ImportCsv, &[ch('i')], "import a CSV: type its path, enter (its rows replace the table's)", &[S::Drt]),
+    b(A::SaveScenario, &[ch('S')], "save into the scenario's rows: the diff first, y writes (a bundled scenario: a copy)", &[S::Drt]),
+    b(A::Help, &[ch('?')], "this help", &[S::Drt]),
+    b(A::Back, &[ch('q'), k(K::Esc)], "back to the console", &[S::Drt]),
+    b(A::Abort, &[Key::ctrl('c')], "quit at once", &[S::Drt]),
 ];
 
 /// The action `key` has in `scope`, if any. Shift is ignored (terminals disagree on it).

@@ -204,13 +204,14 @@ fn every_replay_key_does_something() {
     let (_dir, fresh) = trainer();
     let state = |t: &gamelan::ui::replay::Trainer| {
         format!(
-            "{} {} {} {:?} {} {:?}",
+            "{} {} {} {:?} {} {:?} {}",
             t.replay.position(),
             t.playing,
             t.speed,
             t.bar_entry,
             t.document.is_some(),
-            t.view
+            t.view,
+            t.drt.is_some()
         )
     };
     for (b, key) in keys_of(Scope::Replay) {

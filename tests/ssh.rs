@@ -433,3 +433,60 @@ fn the_ssh_library_lists_the_servers_recordings_read_only() {
         "nothing written"
     );
 }
+
+/// Two seats over the real OpenSSH client build a Decision Requirements Table after a drill:
+/// the decision point's row filled from the drill, one seat's typing seen by the other, a held
+/// cell refused, a row dropped with its seat keeping what was typed, the table exported into
+/// the server's data directory.
+#[test]
+fn two_seats_build_a_drt_over_ssh_and_export_it() {
+    let site = Site::new();
+    let ana = site.keygen("ana");
+    let bo = site.keygen("bo");
+    site.authorize(&format!("{}{}", site.public(&ana), site.public(&bo)));
+    let server = site.serve(&["--tempo", "600"]);
+
+    let a = server.term(&ana, "ana", 80, 24);
+    a.wait_all(&lobby_of("ana").each_ref().map(String::as_str));
+    a.press("\r");
+    a.wait_all(&["new drill · pick your role"]);
+    a.press("\r"); // the incident commander
+    a.wait_all(&["Enter starts the metronome"]);
+    let b = server.term(&bo, "bo", 200, 50);
+    b.wait_all(&["bad-deploy-1"]);
+    b.press("\r");
+    b.wait_all(&["join bad-deploy-1 · pick your role"]);
+    b.press("jj");
+    b.press("\r"); // operator
+    b.wait_all(&["Enter starts the metronome"]);
+    a.press("\r");
+    a.wait_all(&["RUNNING"]);
+    // The operator finds the release and rolls back: the decision point is taken.
+    b.press("g");
+    b.press("r");
+    a.wait_line(&["bo: chose Roll back"]);
+    a.wait_all(&["ENDED"]);
+    b.wait_all(&["ENDED"]);
+
+    a.press("t");
+    b.press("t");
+    a.wait_all(&["chose Roll back to v2.40.3 (bo)", "columns 1,2 of 7"]);
+    b.wait_all(&["all 7 columns", "sources of uncertainty"]);
+    b.press("\x1b[D");
+    b.press("\r");
+    b.press("was the canary real");
+    a.press("\x1b[D");
+    a.wait_all(&["✎bo was the canary real"]);
+    a.press("\r");
+    a.wait_all(&["bo is editing that cell"]);
+    // bo's client dies mid-edit: the cell is let go, the text stays.
+    drop(b);
+    a.wait_until("bo's claim let go", |s| {
+        !s.contains("✎bo") && s.contains("was the canary real")
+    });
+    a.press("c");
+    a.wait_all(&["exported to", "bad-deploy.drt.csv"]);
+    let csv = std::fs::read_to_string(site.path("data/drt/bad-deploy.drt.csv")).unwrap();
+    assert!(csv.contains("was the canary real"), "{csv}");
+    assert!(csv.contains("chose Roll back to v2.40.3 (bo)"), "{csv}");
+}

@@ -74,6 +74,7 @@ pub(crate) async fn drive(
     let mut watcher = crate::watch::Watcher::new(&[&theme.choice.themes_dir]).ok();
     let mut stop = Stop::listen()?;
     let mut area = ratatui::layout::Rect::default();
+    let mut files = crate::seat::drt_files::DrtFiles::default();
     loop {
         term.draw(|f| {
             area = f.area();
@@ -90,6 +91,9 @@ pub(crate) async fn drive(
                 match t.on_input(&ev?, area) {
                     Some(TrainerCommand::Quit) => return Ok(None),
                     Some(TrainerCommand::Fork) => return Ok(Some(t.replay.fork(t.replay.position()))),
+                    Some(TrainerCommand::Table(c)) => {
+                        t.table_files(&c, |c, table, view| files.run(c, table, view));
+                    }
                     None => {}
                 }
             }

@@ -6,8 +6,28 @@ use crate::clock::story_clock;
 use crate::drill::{Drill, SeatId};
 use crate::scenario::DecisionRow;
 
-/// The scenario's DRT rows, each with the choice the drill recorded at its decision point.
+/// The scenario's DRT rows, each with the choice the drill recorded at its decision point;
+/// or, when the seats built the table after the drill, its rows as they left them.
 pub(super) fn fill(drill: &Drill, seats: &Seats) -> Vec<DecisionFill> {
+    if let Some(t) = &drill.drt {
+        use crate::drt::Column as C;
+        return t
+            .rows
+            .iter()
+            .map(|r| DecisionFill {
+                decision: r.cell(C::Decision).into(),
+                why_difficult: r.cell(C::WhyDifficult).into(),
+                cues: r.cell(C::Cues).into(),
+                sources: r.cell(C::Sources).into(),
+                strategy: r.cell(C::Strategy).into(),
+                novice_error: r.cell(C::NoviceError).into(),
+                uncertainty: r.cell(C::Uncertainty).into(),
+                point: r.point.clone(),
+                what_we_did: r.moment.what.clone(),
+                when: r.moment.when.clone(),
+            })
+            .collect();
+    }
     let seat_name = |id: SeatId| seats.name(id);
     drill
         .scenario
@@ -20,8 +40,10 @@ pub(super) fn fill(drill: &Drill, seats: &Seats) -> Vec<DecisionFill> {
                 decision: r.decision.clone(),
                 why_difficult: r.why_difficult.clone(),
                 cues: r.cues.clone(),
+                sources: r.sources.clone(),
                 strategy: r.strategy.clone(),
                 novice_error: r.novice_error.clone(),
+                uncertainty: r.uncertainty.clone(),
                 point: r.point.clone(),
                 what_we_did,
                 when,

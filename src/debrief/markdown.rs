@@ -184,17 +184,19 @@ pub fn markdown(d: &Debrief) -> String {
 
     let _ = writeln!(
         md,
-        "\n## Decision Requirements Table\n\n| decision | why difficult | cues | strategy | novice error | what we did | when |\n| --- | --- | --- | --- | --- | --- | --- |"
+        "\n## Decision Requirements Table\n\n| demanding decision | why difficult | critical cues | information sources | novice errors | expert strategies | sources of uncertainty | what we did | when |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     );
     for r in &d.decisions {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&r.decision),
             cell(&r.why_difficult),
             cell(&r.cues),
-            cell(&r.strategy),
+            cell(&r.sources),
             cell(&r.novice_error),
+            cell(&r.strategy),
+            cell(&r.uncertainty),
             cell(&r.what_we_did),
             cell(&r.when)
         );

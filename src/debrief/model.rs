@@ -214,8 +214,14 @@ pub struct DecisionFill {
     pub decision: String,
     pub why_difficult: String,
     pub cues: String,
+    /// Where the cues are read.
+    #[serde(default)]
+    pub sources: String,
     pub strategy: String,
     pub novice_error: String,
+    /// Sources of uncertainty.
+    #[serde(default)]
+    pub uncertainty: String,
     /// The decision point the row names, if any.
     pub point: Option<String>,
     /// For a row with a decision point: the option chosen and by whom, from the drill; else

@@ -77,6 +77,10 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         text: String,
     },
+    /// An edit of the drill's Decision Requirements Table, after the drill or during it: the
+    /// first one builds the table from what the drill did ([`crate::drt::from_drill`]), so a
+    /// replay of the recording rebuilds the same table.
+    Drt(crate::drt::DrtInput),
 }
 
 /// An action from a seat.
@@ -196,6 +200,10 @@ pub struct Drill {
     applied_order: Vec<u32>,
     #[serde(skip)]
     applied_count: u32,
+    /// The Decision Requirements Table the seats build, from the first [`Action::Drt`] on
+    /// (absent until then, so old recordings fingerprint as they did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drt: Option<Box<crate::drt::Table>>,
 }
 
 impl Drill {
@@ -241,6 +249,7 @@ impl Drill {
             cues_landed: vec![None; s.cues.len()],
             applied_order: vec![0; s.cues.len()],
             applied_count: 0,
+            drt: None,
             scenario: scenario.clone(),
         };
         drill.play_beat();
@@ -274,7 +283,7 @@ impl Drill {
         if matches!(self.status, Status::Ended(_))
             && !matches!(
                 input.action,
-                Action::Note { .. } | Action::Leave | Action::DecisionHere { .. }
+                Action::Note { .. } | Action::Leave | Action::DecisionHere { .. } | Action::Drt(_)
             )
         {
             return self.reject(seat, "input", "the drill has ended");
@@ -299,7 +308,12 @@ impl Drill {
                 let values = self.signals.iter().map(|s| s.value).collect();
                 self.push(Event::DecisionHere { seat, text, values });
             }
+            Action::Drt(edit) => self.drt_edit(seat, edit),
             Action::Leave => {
+                // A seat that leaves lets its cells go; what it typed stays.
+                if let Some(t) = &mut self.drt {
+                    let _ = t.apply(seat, &crate::drt::DrtInput::Drop);
+                }
                 // Idempotent: a seat that already left stays gone, silently.
                 if let Some(s) = self.seat_pos(seat).map(|i| &mut self.seats[i])
                     && s.present
@@ -341,6 +355,25 @@ impl Drill {
         // A cue or mark can meet an objective at once; judge it at this beat, not the next.
         if !self.is_ended() {
             self.evaluate_objectives(false);
+        }
+    }
+
+    /// Applies a table edit, building the table first; a refused edit is logged for the seat.
+    fn drt_edit(&mut self, seat: SeatId, edit: &crate::drt::DrtInput) {
+        if self.drt.is_none() {
+            self.drt = Some(Box::new(crate::drt::from_drill(self)));
+        }
+        let table = self.drt.as_mut().expect("built just above");
+        if let Err(why) = table.apply(seat, edit) {
+            self.reject(seat, "table", &why.to_string());
+        }
+    }
+
+    /// The drill's table: the one the seats are building, or one built from what the drill did.
+    pub fn drt_table(&self) -> crate::drt::Table {
+        match &self.drt {
+            Some(t) => (**t).clone(),
+            None => crate::drt::from_drill(self),
         }
     }
 
@@ -513,5 +546,6 @@ fn action_name(action: &Action) -> &'static str {
         Action::Leave => "leave",
         Action::End { .. } => "end",
         Action::DecisionHere { .. } => "decision_here",
+        Action::Drt(_) => "drt",
     }
 }

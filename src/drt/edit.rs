@@ -29,6 +29,10 @@ pub enum DrtInput {
     Drop,
     /// Append an empty row.
     AddRow,
+    /// Remove a row nobody else is editing (claims on later rows move up with them).
+    DeleteRow { row: usize },
+    /// Replace every row with these (a CSV read back); refused while another seat edits.
+    Import { rows: Vec<Row> },
 }
 
 /// Why an input changed nothing.
@@ -119,6 +123,46 @@ impl Table {
                     return Err(Rejected::TooManyRows);
                 }
                 self.rows.push(Row::new(Origin::Added));
+                Ok(())
+            }
+            DrtInput::DeleteRow { row } => {
+                if *row >= self.rows.len() {
+                    return Err(Rejected::NoSuchCell);
+                }
+                if let Some((_, by)) = self
+                    .claims
+                    .iter()
+                    .find(|(c, s)| c.row == *row && **s != seat)
+                {
+                    return Err(Rejected::Held { by: *by });
+                }
+                self.rows.remove(*row);
+                self.claims = std::mem::take(&mut self.claims)
+                    .into_iter()
+                    .filter(|(c, _)| c.row != *row)
+                    .map(|(c, s)| {
+                        let moved = if c.row > *row { c.row - 1 } else { c.row };
+                        (Cell { row: moved, ..c }, s)
+                    })
+                    .collect();
+                Ok(())
+            }
+            DrtInput::Import { rows } => {
+                if let Some((_, by)) = self.claims.iter().find(|(_, s)| **s != seat) {
+                    return Err(Rejected::Held { by: *by });
+                }
+                if rows.len() > MAX_ROWS {
+                    return Err(Rejected::TooManyRows);
+                }
+                if rows
+                    .iter()
+                    .flat_map(|r| &r.cells)
+                    .any(|c| c.chars().count() > MAX_CELL_CHARS)
+                {
+                    return Err(Rejected::TooLong);
+                }
+                self.rows = rows.clone();
+                self.claims.clear();
                 Ok(())
             }
         }

@@ -87,6 +87,10 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
                 row.set(c, field);
             }
         }
+        // A row with nothing written (an export of a row just added) is left out.
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         if row.cell(Column::Decision).trim().is_empty() {
             ck.error(field_span(src, start, 0), "a row needs a `decision`");
         }

@@ -297,3 +297,179 @@ proptest! {
         prop_assert_eq!(back.rows, t.rows);
     }
 }
+
+#[test]
+fn a_drills_table_is_built_by_recorded_inputs_and_replays_the_same() {
+    let mut d = played();
+    d.apply(&Input::new(
+        1,
+        Action::End {
+            reason: "done".into(),
+        },
+    ));
+    let bo = Input::new(
+        2,
+        Action::Join {
+            name: "bo".into(),
+            role: None,
+        },
+    );
+    let edits = vec![
+        bo,
+        Input::new(
+            1,
+            Action::Drt(DrtInput::Claim {
+                row: 0,
+                column: Column::Uncertainty,
+            }),
+        ),
+        Input::new(
+            1,
+            Action::Drt(DrtInput::Type {
+                text: "is the canary".into(),
+            }),
+        ),
+        Input::new(
+            2,
+            Action::Drt(DrtInput::Claim {
+                row: 0,
+                column: Column::Uncertainty,
+            }),
+        ),
+        Input::new(2, Action::Drt(DrtInput::AddRow)),
+        Input::new(
+            2,
+            Action::Drt(DrtInput::Claim {
+                row: 3,
+                column: Column::Decision,
+            }),
+        ),
+        Input::new(
+            2,
+            Action::Drt(DrtInput::Type {
+                text: "call it".into(),
+            }),
+        ),
+        Input::new(1, Action::Leave),
+        Input::new(2, Action::Drt(DrtInput::DeleteRow { row: 1 })),
+    ];
+    // Every edit is an input of the recording's own shape, read back as it was written.
+    let lines: Vec<String> = edits
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap())
+        .collect();
+    assert!(
+        lines[1].contains(r#""do":"drt","drt":"claim""#),
+        "{}",
+        lines[1]
+    );
+    let read: Vec<Input> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(read, edits);
+    let mut replayed = d.clone();
+    for i in &edits {
+        d.apply(i);
+    }
+    for i in &read {
+        replayed.apply(i);
+    }
+    let t = d.drt.as_deref().expect("the table exists once edited");
+    assert!(
+        t.rows[0]
+            .cell(Column::Uncertainty)
+            .ends_with("is the canary")
+    );
+    assert!(
+        t.claims.iter().all(|(_, s)| *s != 1),
+        "ana left: her claim went"
+    );
+    assert_eq!(t.rows.len(), 3, "row 1 deleted");
+    assert_eq!(t.rows[2].cell(Column::Decision), "call it");
+    assert_eq!(
+        t.holder(Cell {
+            row: 2,
+            column: Column::Decision
+        }),
+        Some(2),
+        "the claim moved up"
+    );
+    assert!(
+        d.log.iter().any(|e| matches!(&e.event, crate::drill::Event::Rejected { seat: 2, what, .. } if what == "table")),
+        "bo's claim on ana's cell was refused"
+    );
+    assert_eq!(replayed.drt, d.drt);
+    assert_eq!(replayed.state_hash(), d.state_hash());
+    // The debrief shows the table as the seats left it, in seven columns.
+    let report = crate::debrief::build(&d, &[]);
+    assert_eq!(report.decisions.len(), 3);
+    assert!(report.decisions[0].uncertainty.ends_with("is the canary"));
+    assert_eq!(report.decisions[2].decision, "call it");
+    let md = crate::debrief::markdown(&report);
+    assert!(
+        md.contains("| sources of uncertainty | what we did | when |"),
+        "{md}"
+    );
+    // A drill nobody edited builds its table on demand and keeps its old fingerprint.
+    let fresh = played();
+    assert!(fresh.drt.is_none());
+    assert!(!serde_json::to_string(&fresh).unwrap().contains("\"drt\""));
+    assert_eq!(fresh.drt_table(), from_drill(&fresh));
+}
+
+#[test]
+fn import_and_delete_respect_other_editors() {
+    let mut t = from_drill(&played());
+    t.apply(
+        1,
+        &DrtInput::Claim {
+            row: 0,
+            column: Column::Cues,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        t.apply(2, &DrtInput::DeleteRow { row: 0 }),
+        Err(Rejected::Held { by: 1 })
+    );
+    assert_eq!(
+        t.apply(2, &DrtInput::Import { rows: vec![] }),
+        Err(Rejected::Held { by: 1 })
+    );
+    assert_eq!(
+        t.apply(2, &DrtInput::DeleteRow { row: 99 }),
+        Err(Rejected::NoSuchCell)
+    );
+    let big = vec![Row::new(Origin::Added); MAX_ROWS + 1];
+    t.apply(1, &DrtInput::Release).unwrap();
+    assert_eq!(
+        t.apply(2, &DrtInput::Import { rows: big }),
+        Err(Rejected::TooManyRows)
+    );
+    let mut one = Row::new(Origin::Added);
+    one.set(Column::Decision, "x");
+    t.apply(
+        2,
+        &DrtInput::Import {
+            rows: vec![one.clone()],
+        },
+    )
+    .unwrap();
+    assert_eq!(t.rows, vec![one]);
+}
+
+#[test]
+fn an_export_with_an_empty_added_row_imports_back() {
+    let mut t = from_drill(&played());
+    t.apply(1, &DrtInput::AddRow).unwrap();
+    let back = from_csv("t.csv", &csv(&t)).expect("an export reads back");
+    assert_eq!(
+        back.rows.len(),
+        t.rows.len() - 1,
+        "the empty row is left out"
+    );
+    let half = "decision,cues\n,only cues\n";
+    let e = from_csv("h.csv", half).unwrap_err();
+    assert_eq!((e[0].line, e[0].col), (2, 1));
+}

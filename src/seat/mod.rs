@@ -3,6 +3,7 @@
 //! an SSH channel all use it, and differ only in how bytes reach the screen.
 
 pub mod driver;
+pub mod drt_files;
 pub mod keybytes;
 pub mod local;
 pub mod session;
@@ -32,6 +33,9 @@ pub struct SeatSession {
     pub view: SeatView,
     pub chrome: Chrome,
     pub document: Option<Document>,
+    /// The Decision Requirements Table, when open (after the drill).
+    pub drt: Option<crate::ui::drt::DrtView>,
+    drt_files: drt_files::DrtFiles,
     /// A running vista whose panes this seat shows beside the drill (the local terminal's
     /// `--vista`); each frame draws its last published snapshot.
     pub live: Option<crate::vista::VistaHandle>,
@@ -56,6 +60,8 @@ impl SeatSession {
             view,
             chrome: Chrome::default(),
             document: None,
+            drt: None,
+            drt_files: Default::default(),
             live: None,
             pulse_until: None,
         }
@@ -126,6 +132,9 @@ impl SeatSession {
             return false;
         }
         let drill = &state.drill;
+        if self.drt.is_some() {
+            return self.on_table_input(input, drill, area).await;
+        }
         for cmd in self.view.on_input(input, drill, area) {
             match cmd {
                 Command::Quit => {
@@ -151,6 +160,45 @@ impl SeatSession {
                 }
                 Command::Debrief => self.open_debrief(drill),
                 Command::DebriefHtml => self.write_html(drill).await,
+                Command::Table => {
+                    let mut v = crate::ui::drt::DrtView::new(self.seat);
+                    v.names = seat_names(drill);
+                    self.drt = Some(v);
+                }
+            }
+        }
+        false
+    }
+
+    /// An input while the table is open: edits go to the room as drill inputs (recorded, seen
+    /// by every seat as typed), file work is done here; true when the seat leaves.
+    async fn on_table_input(&mut self, input: &Input, drill: &Drill, area: Rect) -> bool {
+        let Some(view) = &mut self.drt else {
+            return false;
+        };
+        let table = drill.drt_table();
+        view.names = seat_names(drill);
+        for cmd in view.on_input(input, &table, area) {
+            let edit = match &cmd {
+                crate::ui::drt::DrtCommand::Edit(e) => Some(e.clone()),
+                crate::ui::drt::DrtCommand::Close => {
+                    let _ = self
+                        .room
+                        .send(self.seat, Action::Drt(crate::drt::DrtInput::Release))
+                        .await;
+                    self.drt = None;
+                    return false;
+                }
+                crate::ui::drt::DrtCommand::Quit => {
+                    let _ = self.room.send(self.seat, Action::Leave).await;
+                    return true;
+                }
+                other => self.drt_files.run(other, &table, view),
+            };
+            if let Some(e) = edit
+                && self.room.send(self.seat, Action::Drt(e)).await.is_err()
+            {
+                return true;
             }
         }
         false
@@ -208,11 +256,19 @@ impl SeatSession {
 
     /// Draws this seat's frame.
     pub fn draw(&self, buf: &mut Buffer, area: Rect, theme: &Theme, state: &RoomState) {
-        match &self.document {
-            Some(doc) => doc.draw(buf, area, theme),
-            None => console::draw(buf, area, &state.drill, &self.view, theme, &self.chrome),
+        match (&self.document, &self.drt) {
+            (Some(doc), _) => doc.draw(buf, area, theme),
+            (None, Some(v)) => {
+                crate::ui::drt::draw(buf, area, &state.drill.drt_table(), v, theme);
+            }
+            (None, None) => console::draw(buf, area, &state.drill, &self.view, theme, &self.chrome),
         }
     }
+}
+
+/// Every seat's name, for the table's claim marks.
+pub fn seat_names(drill: &Drill) -> Vec<(crate::drill::SeatId, String)> {
+    drill.seats.iter().map(|s| (s.id, s.name.clone())).collect()
 }
 
 /// Saves a document where it says, on the blocking pool (a seat's task also serves its room's

@@ -2,6 +2,7 @@
 
 pub mod chrome;
 pub mod console;
+pub mod drt;
 pub mod help;
 pub mod history;
 pub mod layout;

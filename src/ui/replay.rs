@@ -24,7 +24,7 @@ pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 pub fn transport_hint() -> String {
     let k = |a| keymap::key_label(Scope::Replay, a);
     format!(
-        "{}{} beat · {}{} event · {} bar · {} play · {}{} speed · {} fork · {} debrief · {} keys · {} quit",
+        "{}{} beat · {}{} event · {} bar · {} play · {}{} speed · {} fork · {} debrief · {} table · {} keys · {} quit",
         k(Act::StepBack),
         k(Act::StepForward),
         k(Act::PrevEvent),
@@ -35,6 +35,7 @@ pub fn transport_hint() -> String {
         k(Act::Faster),
         k(Act::Fork),
         k(Act::Debrief),
+        k(Act::Table),
         k(Act::Help),
         k(Act::Quit)
     )
@@ -52,6 +53,9 @@ pub struct Trainer {
     pub document: Option<Document>,
     /// A notice for the status line (a bad theme edit), before the recording's warnings.
     pub notice: Option<String>,
+    /// The Decision Requirements Table opened on this beat: a copy to edit and export here
+    /// (the recording is not changed).
+    pub drt: Option<(crate::ui::drt::DrtView, crate::drt::Table)>,
 }
 
 /// What a key asks of the replay shell.
@@ -59,6 +63,8 @@ pub struct Trainer {
 pub enum TrainerCommand {
     Fork,
     Quit,
+    /// File work for the open table (export, import, save): see [`Trainer::table_files`].
+    Table(crate::ui::drt::DrtCommand),
 }
 
 /// Converts a reference run into the timeline's ghost overlay.
@@ -89,7 +95,49 @@ impl Trainer {
             bar_entry: None,
             notice: None,
             document: None,
+            drt: None,
         }
+    }
+
+    /// Lets the shell do the open table's file work; an import read well replaces its rows.
+    pub fn table_files(
+        &mut self,
+        cmd: &crate::ui::drt::DrtCommand,
+        work: impl FnOnce(
+            &crate::ui::drt::DrtCommand,
+            &crate::drt::Table,
+            &mut crate::ui::drt::DrtView,
+        ) -> Option<crate::drt::DrtInput>,
+    ) {
+        if let Some((view, table)) = &mut self.drt
+            && let Some(edit) = work(cmd, table, view)
+            && let Err(e) = table.apply(view.seat, &edit)
+        {
+            view.said(Err(e.to_string()));
+        }
+    }
+
+    /// An input while the table is open: edits change this console's copy.
+    fn table_input(&mut self, input: &Input, area: Rect) -> Option<TrainerCommand> {
+        use crate::ui::drt::DrtCommand;
+        let (view, table) = self.drt.as_mut()?;
+        let mut close = false;
+        for cmd in view.on_input(input, table, area) {
+            match cmd {
+                DrtCommand::Edit(e) => {
+                    if let Err(why) = table.apply(view.seat, &e) {
+                        view.said(Err(why.to_string()));
+                    }
+                }
+                DrtCommand::Close => close = true,
+                DrtCommand::Quit => return Some(TrainerCommand::Quit),
+                other => return Some(TrainerCommand::Table(other)),
+            }
+        }
+        if close {
+            self.drt = None;
+        }
+        None
     }
 
     pub fn drill(&self) -> &Drill {
@@ -136,6 +184,9 @@ impl Trainer {
 
     /// Handles an input on a screen of size `area`.
     pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<TrainerCommand> {
+        if self.drt.is_some() {
+            return self.table_input(input, area);
+        }
         if let Some(doc) = &mut self.document {
             match doc.on_input(input, area) {
                 Some(DocCommand::Close) => self.document = None,
@@ -248,6 +299,19 @@ impl Trainer {
                     ))
                 }
                 Command::Debrief | Command::DebriefHtml => {}
+                Command::Table => {
+                    let drill = self.replay.drill();
+                    let mut v = crate::ui::drt::DrtView::new(self.view.seat);
+                    v.names = drill.seats.iter().map(|s| (s.id, s.name.clone())).collect();
+                    v.status = Some((
+                        format!(
+                            "the table at beat {}: edits here change this copy; export it to keep them",
+                            self.replay.position()
+                        ),
+                        false,
+                    ));
+                    self.drt = Some((v, drill.drt_table()));
+                }
             }
         }
         None
@@ -266,6 +330,9 @@ impl Trainer {
         area: ratatui::layout::Rect,
         theme: &Theme,
     ) {
+        if let Some((v, t)) = &self.drt {
+            return crate::ui::drt::draw(buf, area, t, v, theme);
+        }
         match &self.document {
             Some(doc) => doc.draw(buf, area, theme),
             None => console::draw(

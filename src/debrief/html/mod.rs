@@ -261,16 +261,18 @@ fn decisions(h: &mut String, d: &Debrief) {
     if d.decisions.is_empty() {
         h.push_str("<p class=\"muted\">This scenario has no DRT rows.</p>\n");
     } else {
-        h.push_str("<table class=\"drt\">\n<thead><tr><th>decision</th><th>why difficult</th><th>cues</th><th>strategy</th><th>novice error</th><th>what we did</th><th>when</th></tr></thead>\n<tbody>\n");
+        h.push_str("<table class=\"drt\">\n<thead><tr><th>demanding decision</th><th>why difficult</th><th>critical cues</th><th>information sources</th><th>novice errors</th><th>expert strategies</th><th>sources of uncertainty</th><th>what we did</th><th>when</th></tr></thead>\n<tbody>\n");
         for r in &d.decisions {
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&r.decision),
                 esc(&r.why_difficult),
                 esc(&r.cues),
-                esc(&r.strategy),
+                esc(&r.sources),
                 esc(&r.novice_error),
+                esc(&r.strategy),
+                esc(&r.uncertainty),
                 esc(&r.what_we_did),
                 esc(&r.when)
             );

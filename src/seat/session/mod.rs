@@ -179,7 +179,7 @@ impl SessionSeatState {
                         let _ = d.room.send(d.id, a).await;
                     }
                     // The drill's own debrief waits for the session's write-up.
-                    Command::Debrief | Command::DebriefHtml => {}
+                    Command::Debrief | Command::DebriefHtml | Command::Table => {}
                 }
             }
             return false;

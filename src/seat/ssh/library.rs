@@ -99,6 +99,10 @@ async fn replay(peer: &mut Peer, t: &mut Trainer, theme: &Theme) -> Result<bool,
                                     "forking is for a local console (gamelan replay REC)".into(),
                                 );
                             }
+                            Some(TrainerCommand::Table(c)) => {
+                                let mut files = crate::seat::drt_files::DrtFiles::default();
+                                t.table_files(&c, |c, table, view| files.run(c, table, view));
+                            }
                             None => {}
                         }
                     }

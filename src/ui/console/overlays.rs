@@ -111,6 +111,13 @@ pub(super) fn overlays(
                 ),
                 (
                     format!(
+                        "{}  the Decision Requirements Table: build it together",
+                        keymap::key_label(Scope::Ended, Act::Table)
+                    ),
+                    k,
+                ),
+                (
+                    format!(
                         "{}  leave       {}  put this away",
                         keymap::key_label(Scope::Ended, Act::Quit),
                         keymap::key_label(Scope::Ended, Act::Unzoom)

@@ -110,9 +110,10 @@ pub(super) fn status(
         let k = |a| keymap::key_label(Scope::Ended, a);
         (
             format!(
-                " {} debrief · {} html · {} quit ",
+                " {} debrief · {} html · {} table · {} quit ",
                 k(Act::Debrief),
                 k(Act::DebriefHtml),
+                k(Act::Table),
                 k(Act::Quit)
             ),
             bar.add_modifier(Modifier::BOLD),

@@ -75,6 +75,8 @@ pub enum Command {
     Debrief,
     /// Write the HTML debrief beside the recording and say where (after the drill ends).
     DebriefHtml,
+    /// Open the Decision Requirements Table (after the drill ends, in a replay).
+    Table,
     Quit,
 }
 
@@ -321,6 +323,7 @@ impl SeatView {
             Act::Quit => self.mode = Mode::ConfirmQuit,
             Act::Debrief => return vec![Command::Debrief],
             Act::DebriefHtml if ended => return vec![Command::DebriefHtml],
+            Act::Table => return vec![Command::Table],
             Act::Note => {
                 self.mode = Mode::Note {
                     text: String::new(),
