@@ -509,7 +509,7 @@ fn a_rejoin_and_a_late_join_land_in_the_current_segment() {
     assert_eq!(s.seat(2).unwrap().segments, vec![2]);
     // The clocks: 20 beats in segment 0, 10 in segment 1, 20 so far in segment 2.
     let spent: Vec<u64> = s.segments.iter().map(|g| g.elapsed).collect();
-    assert_eq!(spent, vec![20, 10, 20, 0]);
+    assert_eq!(spent, vec![20, 10, 20, 0, 0]);
 }
 
 #[test]

@@ -24,11 +24,12 @@ pub fn grid(m: &Matrix) -> String {
         for c in 0..m.columns.len() {
             let cell = m.cell(r, c).cloned().unwrap_or_default();
             let mut text = cell.mark.map_or(String::new(), |k| k.name().to_string());
-            if m.is_risk(&risks, r, c) {
+            let risk = m.is_risk(&risks, r, c);
+            if risk {
                 text = format!("**{text}**");
             }
             if !cell.note.is_empty() {
-                text.push('*');
+                text.push_str(if risk { " *" } else { "*" });
             }
             out.push_str(&format!(" {text} |"));
         }

@@ -20,6 +20,7 @@ pub mod bundled;
 pub mod deck;
 pub mod headless;
 pub mod input;
+mod matrix;
 pub(crate) mod reader;
 pub mod record;
 pub mod script;
