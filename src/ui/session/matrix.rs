@@ -56,13 +56,12 @@ pub(super) fn draw(
         return;
     }
     let (cr, cc) = cursor(v, m);
-    // The grid takes what the detail and risks leave: at least 3 lines of them on a tall body.
-    let below = if inner.height >= 14 {
-        (inner.height / 3).clamp(4, 12)
-    } else {
-        2
-    };
-    let grid_h = inner.height.saturating_sub(below).max(2);
+    // The grid takes what it needs, leaving at least 3 lines (2 on a short body) for the cell
+    // under the cursor, the keys and the risks.
+    let below = if inner.height >= 10 { 3 } else { 2 };
+    let grid_h = (m.rows.len() as u16 + 1)
+        .min(inner.height.saturating_sub(below))
+        .max(2);
     let name_w = m
         .rows
         .iter()
@@ -72,13 +71,15 @@ pub(super) fn draw(
         .clamp(4, NAME_W)
         .min(inner.width as usize / 3);
     let avail = (inner.width as usize).saturating_sub(name_w + 1);
-    let col_w = m
+    let natural = m
         .columns
         .iter()
         .map(|c| width(&c.name) + 1)
         .max()
         .unwrap_or(3)
-        .clamp(4, COL_W);
+        .clamp(5, COL_W);
+    // Narrower columns (names cut short) rather than columns out of sight, down to 6.
+    let col_w = natural.min((avail / m.columns.len()).max(6));
     let cols_shown = (avail / col_w).max(1);
     let first_col = window(cc, m.columns.len(), cols_shown);
     let rows_shown = (grid_h as usize).saturating_sub(1).max(1);
@@ -139,7 +140,7 @@ pub(super) fn draw(
             }
         }
     }
-    let mut y = y0 + grid_h;
+    let mut y = y0 + grid_h + u16::from(inner.height > grid_h + below + 1);
     let wd = inner.width as usize;
     let line = |buf: &mut Buffer, y: &mut u16, text: String, m: Meaning| {
         if *y < inner.bottom() {
