@@ -770,12 +770,11 @@ fn matrix_marks_are_set_cleared_and_refused_in_the_core() {
     );
     // Cleared again, the single point is gone and nobody knows payments.
     let mut t = weekly();
-    for (b, a) in [(
+    t.apply(&SessionInput::new(
+        0,
         0,
         gamelan::session::SessionAction::Join { name: "ana".into() },
-    )] {
-        t.apply(&SessionInput::new(b, 0, a));
-    }
+    ));
     for _ in 0..5 {
         t.apply(&SessionInput::new(
             1,
