@@ -92,7 +92,7 @@ pub enum Command {
     /// Make a scenario from another tool's format: `gamelan import msel FILE.csv -o ID.toml`.
     #[command(subcommand)]
     Import(cmd::exchange::ImportCommand),
-    /// Knowledge matrices: `matrix import csv|prometheus … -o M.matrix.toml`, `matrix export M.matrix.toml --format md|csv`.
+    /// Knowledge matrices: `matrix import csv|prometheus ... -o M.matrix.toml`, `matrix export M.matrix.toml --format md|csv`.
     #[command(subcommand)]
     Matrix(cmd::matrix::MatrixCommand),
 }

@@ -35,7 +35,7 @@ pub enum MatrixFormat {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum MatrixImport {
-    /// A CSV: a header `service,COLUMN,NAME (person),…`, then one service a line, each cell a
+    /// A CSV: a header `service,COLUMN,NAME (person),...`, then one service a line, each cell a
     /// mark (hard, soft, unknown, knows, owner), optionally `: note`.
     Csv {
         file: PathBuf,

@@ -176,7 +176,7 @@ pub(super) fn draw(
             Meaning::Text,
         );
     }
-    let hint = "h hard · f soft · u unknown · k knows · o owner · x clear · enter note";
+    let hint = "h hard · f soft · u unknown · k knows · o owner · x clear · c/enter note";
     line(buf, &mut y, hint.to_string(), Meaning::Muted);
     for r in &risks {
         line(
