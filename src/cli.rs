@@ -92,6 +92,9 @@ pub enum Command {
     /// Make a scenario from another tool's format: `gamelan import msel FILE.csv -o ID.toml`.
     #[command(subcommand)]
     Import(cmd::exchange::ImportCommand),
+    /// Knowledge matrices: `matrix import csv|prometheus ... -o M.matrix.toml`, `matrix export M.matrix.toml --format md|csv`.
+    #[command(subcommand)]
+    Matrix(cmd::matrix::MatrixCommand),
 }
 
 /// Runs the parsed command line. Everything a command prints to standard output goes through
@@ -169,6 +172,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::History(args)) => cmd::history::run(&paths, &args, out),
         Some(Command::Export(c)) => cmd::exchange::export(&paths, &c, out),
         Some(Command::Import(c)) => cmd::exchange::import(&c, out),
+        Some(Command::Matrix(c)) => cmd::matrix::run(&paths, &c, out),
         None => cmd::lobby::run(&paths, &load_settings(&paths), theme),
     }
 }

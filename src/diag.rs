@@ -443,6 +443,30 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// The byte span of field `index` of the CSV record starting at byte `start`, found by walking
+/// the raw text (quotes included), so a diagnostic's column points at the field itself.
+pub fn csv_field_span(src: &str, start: usize, index: usize) -> Range<usize> {
+    let bytes = src.as_bytes();
+    let (mut i, mut field, mut quoted) = (start.min(src.len()), 0, false);
+    let mut field_start = i;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                if field == index {
+                    return field_start..i;
+                }
+                field += 1;
+                field_start = i + 1;
+            }
+            b'\n' | b'\r' if !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    if field == index { field_start..i } else { i..i }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

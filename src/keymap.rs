@@ -186,6 +186,14 @@ pub enum Act {
     ExportJson,
     ImportCsv,
     SaveScenario,
+    // A matrix segment.
+    MarkHard,
+    MarkSoft,
+    MarkUnknown,
+    MarkKnows,
+    MarkOwner,
+    MarkClear,
+    CellNote,
 }
 
 /// One row of the table.
@@ -436,6 +444,13 @@ pub const KEYMAP: &[Binding] = &[
     facilitator(A::Helped, &[ch('2')], "mark the turn: found / found with help / not found", &[S::Session]),
     facilitator(A::NotFound, &[ch('3')], "mark the turn: found / found with help / not found", &[S::Session]),
     facilitator(A::Themes, &[ch('d')], "retire a theme from the wheel, or put it back", &[S::Session]),
+    b(A::MarkHard, &[ch('h')], "matrix: mark the cell a hard dependency", &[S::Session]),
+    b(A::MarkSoft, &[ch('f')], "matrix: mark the cell a soft dependency (it falls back)", &[S::Session]),
+    b(A::MarkUnknown, &[ch('u')], "matrix: mark the cell unknown (nobody here knows)", &[S::Session]),
+    b(A::MarkKnows, &[ch('k')], "matrix: \"I know how this works\" (a person or team column)", &[S::Session]),
+    b(A::MarkOwner, &[ch('o')], "matrix: owner (a person or team column)", &[S::Session]),
+    b(A::MarkClear, &[ch('x'), k(K::Delete)], "matrix: clear the cell's mark", &[S::Session]),
+    b(A::CellNote, &[ch('c')], "matrix: a note on the cell (enter too); an empty note clears it", &[S::Session]),
     facilitator(A::SegmentNext, &[ch('>'), ch('.')], "start the session / the next segment (after the last: the end)", &[S::Session]),
     facilitator(A::SegmentBack, &[ch('<'), ch(',')], "back to the previous segment (its clock carries on)", &[S::Session]),
     facilitator(A::Extend, &[ch('+'), ch('=')], "give this segment 5 more minutes", &[S::Session]),

@@ -15,6 +15,7 @@ pub mod headless;
 pub mod history;
 pub mod input;
 pub mod keymap;
+pub mod matrix;
 pub mod metronome;
 pub mod msel;
 pub mod record;

@@ -509,7 +509,7 @@ fn a_rejoin_and_a_late_join_land_in_the_current_segment() {
     assert_eq!(s.seat(2).unwrap().segments, vec![2]);
     // The clocks: 20 beats in segment 0, 10 in segment 1, 20 so far in segment 2.
     let spent: Vec<u64> = s.segments.iter().map(|g| g.elapsed).collect();
-    assert_eq!(spent, vec![20, 10, 20, 0]);
+    assert_eq!(spent, vec![20, 10, 20, 0, 0]);
 }
 
 #[test]
@@ -686,4 +686,136 @@ fn a_bad_presenter_vista_falls_back_to_this_machine() {
         md.contains("| 0:03 | "),
         "the remark landed on pane 2 of the host vista:\n{md}"
     );
+}
+
+/// The matrix segment in the core: any participant marks and notes a cell by ids, an observer
+/// and a mark outside the segment are refused, a knows on a dependency and an unknown id are
+/// refused with why; the write-up lists the gaps as action items.
+#[test]
+fn matrix_marks_are_set_cleared_and_refused_in_the_core() {
+    use gamelan::matrix::Mark as M;
+    let mut s = weekly();
+    let act = |s: &mut Session, beat: u64, seat: u32, a: gamelan::session::SessionAction| {
+        s.apply(&SessionInput::new(beat, seat, a))
+    };
+    let mark =
+        |row: &str, col: &str, mark: Option<M>| gamelan::session::SessionAction::MatrixMark {
+            row: row.into(),
+            col: col.into(),
+            mark,
+        };
+    act(
+        &mut s,
+        0,
+        0,
+        gamelan::session::SessionAction::Join { name: "ana".into() },
+    );
+    act(
+        &mut s,
+        0,
+        1,
+        gamelan::session::SessionAction::Join { name: "bo".into() },
+    );
+    act(
+        &mut s,
+        0,
+        2,
+        gamelan::session::SessionAction::Observe { name: "dee".into() },
+    );
+    let refused = |e: &[SessionEvent]| {
+        e.iter().find_map(|e| match e {
+            SessionEvent::Refused { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+    };
+    let e = act(&mut s, 1, 1, mark("payments", "bo", Some(M::Knows)));
+    assert_eq!(refused(&e).as_deref(), Some("no segment is running"));
+    for _ in 0..5 {
+        act(&mut s, 2, 0, gamelan::session::SessionAction::Next);
+    }
+    assert_eq!(s.current(), Some(4));
+    let e = act(&mut s, 3, 1, mark("payments", "bo", Some(M::Knows)));
+    assert!(refused(&e).is_none(), "{e:?}");
+    let e = act(&mut s, 4, 2, mark("payments", "bo", None));
+    assert_eq!(refused(&e).as_deref(), Some("observers are read-only"));
+    let e = act(&mut s, 5, 1, mark("payments", "dns", Some(M::Owner)));
+    assert!(refused(&e).unwrap().contains("`dns` is a dependency"));
+    let e = act(&mut s, 5, 1, mark("paymnts", "dns", Some(M::Hard)));
+    assert!(refused(&e).unwrap().contains("did you mean `payments`?"));
+    act(
+        &mut s,
+        6,
+        0,
+        gamelan::session::SessionAction::MatrixNote {
+            row: "orders-db".into(),
+            col: "dns".into(),
+            text: "ask\nthe data team".into(),
+        },
+    );
+    act(&mut s, 7, 0, mark("orders-db", "dns", Some(M::Unknown)));
+    let m = s.matrix(4).unwrap();
+    assert_eq!(m.cell(1, 4).unwrap().mark, Some(M::Knows));
+    assert_eq!(m.cell(2, 2).unwrap().note, "ask the data team");
+    assert_eq!(m.cell(2, 2).unwrap().by, "ana");
+    act(&mut s, 8, 0, gamelan::session::SessionAction::Next);
+    let w = gamelan::session::writeup::build(&s, None);
+    let items: Vec<&str> = w.action_items.iter().map(|i| i.text.as_str()).collect();
+    assert!(
+        items.contains(&"single point of knowledge: only bo knows how payments service works"),
+        "{items:#?}"
+    );
+    assert!(
+        items.contains(&"unknown: nobody knows whether orders database depends on dns"),
+        "{items:#?}"
+    );
+    // Cleared again, the single point is gone and nobody knows payments.
+    let mut t = weekly();
+    t.apply(&SessionInput::new(
+        0,
+        0,
+        gamelan::session::SessionAction::Join { name: "ana".into() },
+    ));
+    for _ in 0..5 {
+        t.apply(&SessionInput::new(
+            1,
+            0,
+            gamelan::session::SessionAction::Next,
+        ));
+    }
+    t.apply(&SessionInput::new(
+        2,
+        0,
+        mark("payments", "ana", Some(M::Owner)),
+    ));
+    t.apply(&SessionInput::new(3, 0, mark("payments", "ana", None)));
+    let m = t.matrix(4).unwrap();
+    assert_eq!(m.cell(1, 3).unwrap().mark, None);
+    assert!(
+        m.risks()
+            .contains(&gamelan::matrix::Risk::Nobody { row: 1 })
+    );
+}
+
+#[test]
+fn matrix_script_lines_are_checked_in_place() {
+    let plan = bundled::plan("weekly").unwrap();
+    let errs = gamelan::session::script::parse(
+        "0 ana join\n1 ana mark payment ana owner\n2 ana mark payments anna owner\n3 ana mark payments ana ownr\n4 ana cell-note payments ana\n5 ana mark payments\n",
+        "m.script",
+        &plan,
+    )
+    .unwrap_err();
+    let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    for w in [
+        "m.script:2:12: no row `payment` in this setlist's matrices; did you mean `payments`?",
+        "m.script:3:21: no column `anna` in this setlist's matrices; did you mean `ana`?",
+        "m.script:4:25: unknown mark `ownr`; did you mean `owner`?",
+        "m.script:5:7: `cell-note` needs its text after the cell",
+        "m.script:6:7: `mark` needs a row and a column id",
+    ] {
+        assert!(
+            msgs.iter().any(|m| m.starts_with(w)),
+            "missing {w:?} in {msgs:#?}"
+        );
+    }
 }

@@ -247,6 +247,8 @@ fn spec(dir: &Path) -> SessionSpec {
     let plan = Plan::resolve(list, |r| {
         deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
     })
+    .unwrap()
+    .with_matrices(|r| gamelan::matrix::file::load_str(bundled::matrix(&r.name).unwrap(), &r.name))
     .unwrap();
     let s = gamelan::scenario::bundled()
         .into_iter()
@@ -266,9 +268,10 @@ fn spec(dir: &Path) -> SessionSpec {
             tempo: Some(240),
         },
         StagePlan::Nothing,
+        StagePlan::Matrix { save_to: None },
     ];
     let started = "2026-12-01T10:00:00Z".to_string();
-    let header = Header::new(
+    let mut header = Header::new(
         &Session::new(Arc::new(plan.clone()), 5),
         started.clone(),
         Embedded {
@@ -280,6 +283,10 @@ fn spec(dir: &Path) -> SessionSpec {
             text: bundled::deck("stack.deck.toml").unwrap().into(),
         }],
     );
+    header.matrices = vec![Embedded {
+        name: "checkout.matrix.toml".into(),
+        text: bundled::matrix("checkout.matrix.toml").unwrap().into(),
+    }];
     SessionSpec {
         name: "weekly".into(),
         plan: Arc::new(plan),
@@ -466,8 +473,9 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
             .iter()
             .any(|l| matches!(l.event, SessionEvent::DrillReported { segment: 2 }))
     );
-    room.act(ana.id, SessionAction::Next).await.unwrap();
-    room.act(ana.id, SessionAction::Next).await.unwrap();
+    for _ in 0..3 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;
@@ -485,4 +493,108 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     assert_eq!(replayed.state_hash(), hash);
     assert!(replayed.is_ended());
     drop(slow);
+}
+
+/// The matrix segment over the socket: two joined seats move their own cursors and mark cells
+/// with their keys (one at 80x24, one at 200x50), one writes a note; every seat sees the marks,
+/// the write-up lists the single points of knowledge and what nobody knows, and at the end
+/// the matrix is saved beside the recording and back to the user's own file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_seats_fill_the_matrix_over_the_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let user_file = dir.path().join("checkout.matrix.toml");
+    std::fs::write(&user_file, bundled::matrix("checkout.matrix.toml").unwrap()).unwrap();
+    let mut spec = spec(dir.path());
+    spec.stages[4] = StagePlan::Matrix {
+        save_to: Some(user_file.clone()),
+    };
+    let room = SessionRoom::spawn(spec);
+    let socks = dir.path().join("run");
+    let (listener, _guard) = socket::bind(&socks, "weekly").unwrap();
+    let sock = socket::socket_path(&socks, "weekly");
+    let server = Server::start(
+        listener,
+        ServeCtx {
+            room: Hosted::Session(room.clone()),
+            theme: gamelan::ui::theme::Theme::default(),
+            name: "weekly".into(),
+            host: "ana".into(),
+        },
+    )
+    .unwrap();
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    let bo = join(&sock, "bo", false, 80, 24).await;
+    let cy = join(&sock, "cy", false, 200, 50).await;
+    until(&room, "everyone seated", |s| {
+        s.session.seats.iter().filter(|x| x.present).count() == 3
+    })
+    .await;
+    for _ in 0..5 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
+    until(&room, "the matrix segment", |s| {
+        s.session.current() == Some(4)
+    })
+    .await;
+    for t in [&bo, &cy] {
+        until_screen(&t.screen, "Checkout critical path").await;
+    }
+    // bo: four columns right (to bo's own column) and "I know how this works".
+    bo.keys
+        .send(b"\x1b[C\x1b[C\x1b[C\x1b[Ck".to_vec())
+        .await
+        .unwrap();
+    // cy: down to payments, five right (cy's column): owner, and a note on the cell.
+    cy.keys
+        .send(b"\x1b[B\x1b[C\x1b[C\x1b[C\x1b[C\x1b[Co".to_vec())
+        .await
+        .unwrap();
+    cy.keys.send(b"crotates the keys\r".to_vec()).await.unwrap();
+    // bo: a knows on a dependency is refused on the seat, never sent.
+    bo.keys
+        .send(b"\x1b[D\x1b[D\x1b[D\x1b[Dk".to_vec())
+        .await
+        .unwrap();
+    until_screen(&bo.screen, "only people and teams know or own").await;
+    let s = until(&room, "both marks and the note", |s| {
+        let m = s.session.matrix(4).unwrap();
+        m.cell(0, 4).unwrap().mark == Some(gamelan::matrix::Mark::Knows)
+            && m.cell(1, 5).unwrap().note == "rotates the keys"
+    })
+    .await;
+    let m = s.session.matrix(4).unwrap();
+    assert_eq!(m.cell(0, 4).unwrap().by, "bo");
+    assert_eq!(
+        m.cell(1, 5).unwrap().mark,
+        Some(gamelan::matrix::Mark::Owner)
+    );
+    assert_eq!(
+        m.cell(0, 0).unwrap().mark,
+        Some(gamelan::matrix::Mark::Hard),
+        "unchanged"
+    );
+    // Each seat sees the other's mark.
+    until_screen(&cy.screen, "only bo knows how checkout-api works").await;
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, "the end", |s| s.saved.is_some()).await;
+    let saved = s.saved.clone().unwrap();
+    let md = std::fs::read_to_string(saved.writeup.clone().unwrap().0).unwrap();
+    for want in [
+        "- [ ] single point of knowledge: only bo knows how checkout-api works (matrix, segment 5",
+        "- [ ] single point of knowledge: only cy owns payments service and nobody else knows how it works",
+        "- [ ] nobody knows: nobody said they know how orders database works",
+        "- payments service × cy: rotates the keys (cy)",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in\n{md}");
+    }
+    assert!(saved.matrices.contains(&user_file), "{saved:?}");
+    let beside = dir.path().join("s.segment5.matrix.toml");
+    assert!(saved.matrices.contains(&beside), "{saved:?}");
+    for f in [&user_file, &beside] {
+        let back =
+            gamelan::matrix::file::load_str(&std::fs::read_to_string(f).unwrap(), "m").unwrap();
+        assert_eq!(&back, m, "{}", f.display());
+    }
+    room.close("done").await;
+    server.shutdown(Duration::from_secs(2)).await;
 }

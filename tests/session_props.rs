@@ -145,12 +145,14 @@ proptest! {
         // Through a whole recording file, as `gamelan debrief` reads it.
         let (name, text) = bundled::setlist("weekly").unwrap();
         let deck = bundled::deck("stack.deck.toml").unwrap();
-        let header = Header::new(
+        let mut header = Header::new(
             &a,
             "2025-05-01T14:03:09Z".into(),
             Embedded { name: name.into(), text: text.into() },
             vec![Embedded { name: "stack.deck.toml".into(), text: deck.into() }],
         );
+        let matrix = bundled::matrix("checkout.matrix.toml").unwrap();
+        header.matrices = vec![Embedded { name: "checkout.matrix.toml".into(), text: matrix.into() }];
         let mut file = header.line();
         // A recording's beats never go back: the session's own clock is what it stamps.
         let mut clock = session(seed);

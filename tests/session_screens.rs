@@ -51,6 +51,7 @@ const MOMENTS: &[(&str, u32)] = &[
     ("wheel", BO),
     ("drill", ANA),
     ("discussion", DEE),
+    ("matrix", CY),
     ("end", CY),
 ];
 
@@ -78,7 +79,7 @@ fn each_screen_says_where_the_session_stands_and_who_is_who() {
     contains_all(
         &t,
         &[
-            "1/4 walkthrough",
+            "1/5 walkthrough",
             "1:05 / 10:00",
             "you: cy · participant",
             "facilitator ana · presenter bo",
@@ -762,7 +763,7 @@ fn the_strip_fits_one_line_over_the_drill_console() {
         let top = lines.next().unwrap();
         assert!(lines.all(str::is_empty), "only the top line: {t}");
         if w >= 80 {
-            contains_all(top, &["3/4 drill", "Drill: checkout 5xx", "1:00 / 15:00"]);
+            contains_all(top, &["3/5 drill", "Drill: checkout 5xx", "1:00 / 15:00"]);
         }
     }
     let mut r = at("drill");
@@ -855,4 +856,66 @@ fn a_new_presenter_stops_looking_around() {
         "{view:?}"
     );
     assert!(text(&r.draw(CY, 80, 24)).contains("you present: everyone follows you"));
+}
+
+/// The matrix segment at 80x24 and 200x50: every column in sight, this seat's cursor, the
+/// marks both seats set, the cell under the cursor with its note, the risks in the warning
+/// colour; the mark keys send a cell's mark and an observer's send nothing.
+#[test]
+fn the_matrix_grid_draws_marks_cursor_and_risks_at_80x24_and_200x50() {
+    let mut r = at("matrix");
+    for (w, h) in [(80, 24), (200, 50)] {
+        let buf = r.draw(CY, w, h);
+        let t = text(&buf);
+        contains_all(
+            &t,
+            &[
+                "Checkout critical path · 4 risks",
+                "platfo",
+                "orders database × payments-db (dependency): unknown · set by cy",
+                "note: nobody has seen its schema",
+                "single point of knowledge: only bo knows how checkout-api works",
+                "unknown: nobody knows whether orders database depends on payments-db",
+            ],
+        );
+        let (x, y) = find(&buf, "[?*]");
+        let selection = Theme::bundled("dark").unwrap().style(Meaning::Selection);
+        assert_eq!(
+            Some(buf[(x + 1, y)].bg),
+            selection.bg,
+            "the cursor is this seat's selection"
+        );
+        let (x, y) = find(&buf, "K ");
+        let risk = Theme::bundled("dark").unwrap().style(Meaning::Critical);
+        assert_eq!(
+            buf[(x, y)].fg,
+            risk.fg.unwrap(),
+            "the one person who knows is a risk"
+        );
+    }
+    assert_eq!(
+        one(&mut r, BO, 'h'),
+        vec![A::MatrixMark {
+            row: "checkout-api".into(),
+            col: "bo".into(),
+            mark: Some(gamelan::matrix::Mark::Hard)
+        }]
+    );
+    assert_eq!(one(&mut r, DEE, 'h'), vec![]);
+    assert!(
+        r.seats[DEE as usize]
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("observers can't")
+    );
+    assert_eq!(
+        one(&mut r, BO, 'x'),
+        vec![A::MatrixMark {
+            row: "checkout-api".into(),
+            col: "bo".into(),
+            mark: None
+        }]
+    );
 }

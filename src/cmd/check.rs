@@ -30,6 +30,7 @@ pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Resu
             (Some("setlist"), Ok(t)) => crate::cmd::session::check_setlist(paths, f, t),
             (Some("vista"), Ok(t)) => crate::cmd::check_kinds::check_vista(f, &t),
             (Some("theme"), Ok(_)) => crate::cmd::check_kinds::check_theme(f),
+            (Some("matrix"), Ok(t)) => crate::cmd::matrix::check(f, &t),
             (Some(_), Ok(t)) => crate::cmd::session::check_deck(f, &t),
             _ => scenario::lint_file(f).map(|(s, warnings)| {
                 for w in &warnings {

@@ -53,6 +53,9 @@ pub(crate) fn kind_of(text: &str) -> Option<&'static str> {
         if has("scenario") {
             return None;
         }
+        if has("matrix") {
+            return Some("matrix");
+        }
         if has("vista") || has("panes") {
             return Some("vista");
         }
@@ -72,6 +75,9 @@ pub(crate) fn kind_of(text: &str) -> Option<&'static str> {
         }
         if kind.is_none() && (l.starts_with("[styles]") || l.starts_with("inherits")) {
             kind = Some("theme");
+        }
+        if kind.is_none() && l.starts_with("[matrix]") {
+            kind = Some("matrix");
         }
     }
     kind
@@ -136,5 +142,7 @@ mod tests {
         assert_eq!(kind_of("[styles]\nx = = 1"), Some("theme"));
         assert_eq!(kind_of("[scenario]\n[[panes]]\n"), None);
         assert_eq!(kind_of("[scenario]\nid = \"a\""), None);
+        assert_eq!(kind_of("[matrix]\ntitle = \"m\""), Some("matrix"));
+        assert_eq!(kind_of("[matrix]\ntitle = = 1"), Some("matrix"));
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod join;
 pub(crate) mod library;
 pub(crate) mod lobby;
 pub mod man;
+pub(crate) mod matrix;
 pub mod new;
 pub(crate) mod play;
 pub mod prove;

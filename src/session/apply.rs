@@ -107,6 +107,8 @@ impl Session {
             A::Focus { .. } | A::Zoom { .. } | A::Tour { .. } | A::Range { .. } => {
                 self.drive(seat, &input.action, out)
             }
+            A::MatrixMark { row, col, mark } => self.matrix_mark(seat, row, col, *mark, out),
+            A::MatrixNote { row, col, text } => self.matrix_note(seat, row, col, text, out),
             A::Spin => self.spin(seat, None, out),
             A::Escalate { to } => self.escalate(seat, to, out),
             A::Pass => self.close_turn(seat, TurnResult::Passed, out),

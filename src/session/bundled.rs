@@ -4,8 +4,14 @@
 
 /// File names ending in this are decks; every other `*.toml` in `sessions/` is a setlist.
 pub const DECK_SUFFIX: &str = ".deck.toml";
+/// File names ending in this are knowledge matrices, not setlists.
+pub const MATRIX_SUFFIX: &str = crate::matrix::file::SUFFIX;
 
 const FILES: &[(&str, &str)] = &[
+    (
+        "checkout.matrix.toml",
+        include_str!("../../sessions/checkout.matrix.toml"),
+    ),
     (
         "stack.deck.toml",
         include_str!("../../sessions/stack.deck.toml"),
@@ -27,7 +33,7 @@ pub fn setlist(name: &str) -> Option<(&'static str, &'static str)> {
     };
     FILES
         .iter()
-        .find(|(n, _)| *n == file && !n.ends_with(DECK_SUFFIX))
+        .find(|(n, _)| *n == file && is_setlist(n))
         .copied()
 }
 
@@ -39,11 +45,23 @@ pub fn deck(name: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
+fn is_setlist(name: &str) -> bool {
+    !name.ends_with(DECK_SUFFIX) && !name.ends_with(MATRIX_SUFFIX)
+}
+
+/// A bundled matrix's text by its file name (`checkout.matrix.toml`).
+pub fn matrix(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name && n.ends_with(MATRIX_SUFFIX))
+        .map(|(_, t)| *t)
+}
+
 /// The bundled setlists' names, without `.toml`.
 pub fn setlist_names() -> Vec<&'static str> {
     FILES
         .iter()
-        .filter(|(n, _)| !n.ends_with(DECK_SUFFIX))
+        .filter(|(n, _)| is_setlist(n))
         .filter_map(|(n, _)| n.strip_suffix(".toml"))
         .collect()
 }
@@ -67,6 +85,12 @@ pub fn plan(name: &str) -> Result<super::Plan, Vec<crate::diag::Diagnostic>> {
         None => Err(vec![
             r.problem(&shown, format!("no bundled deck `{}`", r.name)),
         ]),
+    })?
+    .with_matrices(|r| match matrix(&r.name) {
+        Some(t) => crate::matrix::file::load_str(t, &format!("sessions/{}", r.name)),
+        None => Err(vec![
+            r.problem(&shown, format!("no bundled matrix `{}`", r.name)),
+        ]),
     })
 }
 
@@ -80,6 +104,8 @@ mod tests {
             let shown = format!("sessions/{name}");
             let result = if name.ends_with(DECK_SUFFIX) {
                 super::super::deck::load_str(text, &shown).map(|_| ())
+            } else if name.ends_with(MATRIX_SUFFIX) {
+                crate::matrix::file::load_str(text, &shown).map(|_| ())
             } else {
                 plan(name).map(|_| ())
             };

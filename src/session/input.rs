@@ -112,6 +112,18 @@ pub enum SessionAction {
     Restore {
         theme: String,
     },
+    /// A matrix segment: set a cell's mark (`None` clears it). Any participant.
+    MatrixMark {
+        row: String,
+        col: String,
+        mark: Option<crate::matrix::Mark>,
+    },
+    /// A matrix segment: set a cell's note (empty text clears it). Any participant.
+    MatrixNote {
+        row: String,
+        col: String,
+        text: String,
+    },
     /// Room: the vista a walkthrough segment shows (its panes), as the shell loaded it.
     ShowVista {
         segment: usize,
@@ -359,6 +371,13 @@ pub enum SessionEvent {
     DrillReported {
         segment: usize,
     },
+    /// A matrix cell's mark or note changed.
+    MatrixEdited {
+        seat: SeatId,
+        segment: usize,
+        row: usize,
+        col: usize,
+    },
     Ended {
         reason: String,
     },
@@ -409,6 +428,8 @@ impl SessionAction {
             } => "not-found",
             SessionAction::Retire { .. } => "retire",
             SessionAction::Restore { .. } => "restore",
+            SessionAction::MatrixMark { .. } => "mark",
+            SessionAction::MatrixNote { .. } => "cell-note",
             SessionAction::ShowVista { .. } => "show-vista",
             SessionAction::DrillReport { .. } => "drill-report",
         }

@@ -1,5 +1,6 @@
 //! The weekly practice session, as a pure core like the drill's: a setlist of segments
-//! (walkthrough, wheel, drill, discussion) run as one state machine driven by recorded inputs.
+//! (walkthrough, wheel, drill, discussion, matrix) run as one state machine driven by recorded
+//! inputs.
 //!
 //! - [`setlist`] and [`deck`]: the files and their loaders (positioned diagnostics);
 //! - [`input`]: [`SessionInput`], everything a person or the room can do, and the events;
@@ -20,6 +21,7 @@ pub mod bundled;
 pub mod deck;
 pub mod headless;
 pub mod input;
+mod matrix;
 pub(crate) mod reader;
 pub mod record;
 pub mod script;

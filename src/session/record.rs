@@ -29,6 +29,9 @@ pub struct Header {
     pub setlist: Embedded,
     /// Each deck under the name the setlist gives it.
     pub decks: Vec<Embedded>,
+    /// Each matrix as the session started from it, under the name the setlist gives it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matrices: Vec<Embedded>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gamelan_version: Option<String>,
 }
@@ -63,6 +66,7 @@ impl Header {
             plan_hash: session.plan_hash.clone(),
             setlist,
             decks,
+            matrices: Vec::new(),
             gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }
     }
@@ -89,6 +93,19 @@ impl Header {
                     )]
                 })?;
             deck::load_str(&d.text, &d.name)
+        })?
+        .with_matrices(|r| {
+            let m = self
+                .matrices
+                .iter()
+                .find(|m| m.name == r.name)
+                .ok_or_else(|| {
+                    vec![r.problem(
+                        &self.setlist.name,
+                        format!("the recording holds no matrix named `{}`", r.name),
+                    )]
+                })?;
+            crate::matrix::file::load_str(&m.text, &m.name)
         })?;
         Ok(plan)
     }

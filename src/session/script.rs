@@ -84,10 +84,12 @@ pub fn parse(src: &str, file: &str, plan: &Plan) -> Result<Script, Vec<Diagnosti
         .flatten()
         .flat_map(|d| d.themes.iter().map(|t| t.id.as_str()))
         .collect();
+    let matrices: Vec<&crate::matrix::Matrix> = plan.matrices.iter().flatten().collect();
     let cx = Cx {
         bpm: plan.setlist.bpm,
         seats: &seats,
         themes: &themes,
+        matrices: &matrices,
     };
     let mut lines = Vec::new();
     let mut last = 0;
@@ -198,12 +200,16 @@ const WORDS: &[&str] = &[
     "restore",
     "drill",
     "tick",
+    "mark",
+    "cell-note",
 ];
 
 struct Cx<'a> {
     bpm: u32,
     seats: &'a [String],
     themes: &'a [&'a str],
+    /// The setlist's matrices: a `mark` or `cell-note` names a row and column of one.
+    matrices: &'a [&'a crate::matrix::Matrix],
 }
 
 type Fail = (usize, String);
@@ -282,6 +288,52 @@ impl Cx<'_> {
                     None => format!("no seat `{name}` acts in this script"),
                 }
             })
+    }
+
+    /// `ROW COL` of a `mark` or `cell-note` line: ids of a row and a column of one of the
+    /// setlist's matrices.
+    fn cell(
+        &self,
+        word: &str,
+        wcol: usize,
+        args: &[(usize, &str)],
+    ) -> Result<(String, String), Fail> {
+        let (Some(&(rc, row)), Some(&(cc, col))) = (args.first(), args.get(1)) else {
+            return Err((
+                wcol,
+                format!("`{word}` needs a row and a column id, e.g. `{word} checkout-api ana …`"),
+            ));
+        };
+        if self.matrices.is_empty() {
+            return Err((
+                wcol,
+                format!("`{word}` is for a matrix segment, and this setlist has none"),
+            ));
+        }
+        let rows: Vec<&str> = self
+            .matrices
+            .iter()
+            .flat_map(|m| m.rows.iter().map(|r| r.id.as_str()))
+            .collect();
+        let cols: Vec<&str> = self
+            .matrices
+            .iter()
+            .flat_map(|m| m.columns.iter().map(|c| c.id.as_str()))
+            .collect();
+        let known = |got: &str, ids: &[&str], what: &str, at: usize| -> Result<(), Fail> {
+            if ids.contains(&got) {
+                return Ok(());
+            }
+            let hint = did_you_mean(got, ids.iter().copied())
+                .map_or_else(String::new, |k| format!("; did you mean `{k}`?"));
+            Err((
+                at,
+                format!("no {what} `{got}` in this setlist's matrices{hint}"),
+            ))
+        };
+        known(row, &rows, "row", rc)?;
+        known(col, &cols, "column", cc)?;
+        Ok((row.to_string(), col.to_string()))
     }
 
     fn duration(&self, arg: Option<&(usize, &str)>, word: &str, wcol: usize) -> Result<u64, Fail> {
@@ -421,6 +473,53 @@ impl Cx<'_> {
                     text,
                     question: word == "ask",
                 })
+            }
+            "mark" => {
+                let (row, col) = self.cell(word, wcol, args)?;
+                let &(mc, m) = args.get(2).ok_or((
+                    wcol,
+                    format!(
+                        "`mark` needs a mark after the cell: {} or clear",
+                        crate::matrix::Mark::NAMES.join(", ")
+                    ),
+                ))?;
+                let mark = match (m, crate::matrix::Mark::from_name(m)) {
+                    ("clear", _) => None,
+                    (_, Some(k)) => Some(k),
+                    _ => {
+                        let names: Vec<&str> = crate::matrix::Mark::NAMES
+                            .iter()
+                            .copied()
+                            .chain(["clear"])
+                            .collect();
+                        let hint = did_you_mean(m, names.iter().copied()).map_or_else(
+                            || format!("; marks: {}", names.join(", ")),
+                            |k| format!("; did you mean `{k}`?"),
+                        );
+                        return Err((mc, format!("unknown mark `{m}`{hint}")));
+                    }
+                };
+                if let Some(&(c, w)) = args.get(3) {
+                    return Err((
+                        c,
+                        format!("`mark` takes a row, a column and a mark, not `{w}` after them"),
+                    ));
+                }
+                Ok(Step::Act(A::MatrixMark { row, col, mark }))
+            }
+            "cell-note" => {
+                let (row, col) = self.cell(word, wcol, args)?;
+                let text = args
+                    .get(2)
+                    .map_or("", |(c, _)| rest_from_args(rest, args[0].0, *c));
+                if text.is_empty() {
+                    return Err((wcol, "`cell-note` needs its text after the cell".into()));
+                }
+                Ok(Step::Act(A::MatrixNote {
+                    row,
+                    col,
+                    text: text.to_string(),
+                }))
             }
             "drill" => {
                 let &(col, _) = args.first().ok_or((

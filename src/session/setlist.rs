@@ -73,6 +73,8 @@ pub enum SegmentKind {
     },
     /// Free discussion, with an optional opening question.
     Discussion { prompt: String },
+    /// Fill a knowledge matrix together (a matrix file beside the setlist, or bundled).
+    Matrix { matrix: Reference },
 }
 
 impl SegmentKind {
@@ -82,6 +84,7 @@ impl SegmentKind {
             SegmentKind::Wheel { .. } => "wheel",
             SegmentKind::Drill { .. } => "drill",
             SegmentKind::Discussion { .. } => "discussion",
+            SegmentKind::Matrix { .. } => "matrix",
         }
     }
 }
@@ -135,6 +138,8 @@ pub struct Plan {
     pub setlist: Setlist,
     /// One entry per segment: the deck of a wheel segment, `None` for the others.
     pub decks: Vec<Option<Deck>>,
+    /// One entry per segment: the matrix a matrix segment starts from, `None` for the others.
+    pub matrices: Vec<Option<crate::matrix::Matrix>>,
 }
 
 impl Plan {
@@ -158,24 +163,53 @@ impl Plan {
             });
         }
         if problems.is_empty() {
-            Ok(Plan { setlist, decks })
+            let matrices = vec![None; setlist.segments.len()];
+            Ok(Plan {
+                setlist,
+                decks,
+                matrices,
+            })
         } else {
             Err(problems)
         }
     }
 
-    /// A fingerprint of the setlist and its decks.
+    /// Resolves every matrix segment's matrix with `matrix`; every failure is reported.
+    pub fn with_matrices(
+        mut self,
+        mut matrix: impl FnMut(&Reference) -> Result<crate::matrix::Matrix, Vec<Diagnostic>>,
+    ) -> Result<Plan, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        for (i, seg) in self.setlist.segments.iter().enumerate() {
+            if let SegmentKind::Matrix { matrix: r } = &seg.kind {
+                match matrix(r) {
+                    Ok(m) => self.matrices[i] = Some(m),
+                    Err(d) => problems.extend(d),
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// A fingerprint of the setlist, its decks and its matrices.
     pub fn content_hash(&self) -> String {
         let mut h = crate::fnv::Fnv::default();
         h.write(self.setlist.content_hash.as_bytes());
         for d in self.decks.iter().flatten() {
             h.write(d.content_hash.as_bytes());
         }
+        for m in self.matrices.iter().flatten() {
+            h.write(crate::matrix::file::to_toml(m).as_bytes());
+        }
         format!("{:016x}", h.finish())
     }
 }
 
-const KINDS: &[&str] = &["walkthrough", "wheel", "drill", "discussion"];
+const KINDS: &[&str] = &["walkthrough", "wheel", "drill", "discussion", "matrix"];
 const COMMON: &[&str] = &["kind", "title", "minutes", "note"];
 const ALL_KIND_KEYS: &[&str] = &[
     "vista",
@@ -186,6 +220,7 @@ const ALL_KIND_KEYS: &[&str] = &[
     "pick",
     "seed",
     "prompt",
+    "matrix",
 ];
 
 fn kind_keys(kind: &str) -> &'static [&'static str] {
@@ -194,6 +229,7 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         "wheel" => &["deck", "turn_minutes", "pick"],
         "drill" => &["scenario", "seed"],
         "discussion" => &["prompt"],
+        "matrix" => &["matrix"],
         _ => &[],
     }
 }
@@ -339,6 +375,22 @@ fn segment(
                 seed,
             }
         }
+        "matrix" => {
+            let m = r.required_string(t, span, "matrix", &what, Text::Line, 4096)?;
+            if !m.get_ref().ends_with(crate::matrix::file::SUFFIX) {
+                r.err(
+                    m.span(),
+                    format!(
+                        "{what}: `matrix` names a matrix file, whose name ends in `{}`",
+                        crate::matrix::file::SUFFIX
+                    ),
+                );
+                return None;
+            }
+            SegmentKind::Matrix {
+                matrix: reference(r, m),
+            }
+        }
         _ => SegmentKind::Discussion {
             prompt: r
                 .string(t, "prompt", &what, Text::Block, 2000)
@@ -446,6 +498,7 @@ fn default_title(kind: &SegmentKind) -> String {
         SegmentKind::Wheel { .. } => "Spin the Wheel of Expertise".into(),
         SegmentKind::Drill { scenario, .. } => format!("Drill: {}", scenario.name),
         SegmentKind::Discussion { .. } => "Discussion".into(),
+        SegmentKind::Matrix { .. } => "Knowledge matrix".into(),
     }
 }
 

@@ -105,6 +105,16 @@ pub enum Activity {
     Wheel(WheelState),
     Drill(DrillState),
     Discussion,
+    /// The knowledge matrix as the seats have filled it so far.
+    Matrix(MatrixState),
+}
+
+/// A matrix segment: the matrix being filled, and every edit (who, when, which cell).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct MatrixState {
+    pub matrix: crate::matrix::Matrix,
+    /// Cells edited, in order: `(beat, seat, row, column)`.
+    pub edits: Vec<(u64, SeatId, usize, usize)>,
 }
 
 /// The Wheel of Expertise in one segment.
@@ -199,8 +209,11 @@ impl Session {
             .segments
             .iter()
             .enumerate()
-            .map(|(i, seg)| (seg, plan.decks.get(i).and_then(Option::as_ref)))
-            .map(|(seg, deck)| SegmentState {
+            .map(|(i, seg)| {
+                let deck = plan.decks.get(i).and_then(Option::as_ref);
+                (seg, deck, plan.matrices.get(i).and_then(Option::as_ref))
+            })
+            .map(|(seg, deck, matrix)| SegmentState {
                 elapsed: 0,
                 extra: 0,
                 status: SegmentStatus::NotReached,
@@ -219,6 +232,12 @@ impl Session {
                         runs: Vec::new(),
                     }),
                     SegmentKind::Discussion { .. } => Activity::Discussion,
+                    SegmentKind::Matrix { .. } => Activity::Matrix(MatrixState {
+                        matrix: matrix.cloned().unwrap_or_else(|| {
+                            crate::matrix::Matrix::new("", Vec::new(), Vec::new())
+                        }),
+                        edits: Vec::new(),
+                    }),
                 },
             })
             .collect();

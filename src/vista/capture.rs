@@ -352,33 +352,43 @@ pub fn names_datasource(prometheus: &str) -> bool {
     !p.is_empty() && p.chars().all(crate::diag::is_id_char)
 }
 
+/// The URL and access of a `--prometheus URL|DATASOURCE` argument: a URL as given (with no
+/// credentials), or the `[datasource.NAME]` of the vista file `vista` with its credentials,
+/// headers and CA. Shared by every command that queries a Prometheus of the user's vista.
+pub fn prometheus_server(
+    prometheus: &str,
+    vista: &std::path::Path,
+) -> Result<(String, crate::vista::config::Access), String> {
+    if !names_datasource(prometheus) {
+        return Ok((prometheus.to_string(), Default::default()));
+    }
+    let name = prometheus.trim().to_string();
+    let all = crate::vista::VistaConfig::load_datasources(vista).map_err(|d| {
+        format!(
+            "--prometheus {name}: {}",
+            crate::diag::render(&d).trim_end()
+        )
+    })?;
+    let ds = all.into_iter().find(|d| d.name == name).ok_or_else(|| {
+        format!(
+            "--prometheus {name}: {} has no [datasource.{name}]",
+            vista.display()
+        )
+    })?;
+    if ds.kind != crate::vista::DatasourceKind::Prometheus {
+        return Err(format!(
+            "--prometheus {name}: datasource `{name}` is not a prometheus one"
+        ));
+    }
+    Ok((ds.url, ds.access))
+}
+
 /// Runs `gamelan capture`: queries, writes the fragment, and returns a one-line summary.
 /// `vista` is the vista file whose `[datasource.NAME]` a `--prometheus NAME` names.
 pub fn run(args: &CaptureArgs, vista: &std::path::Path) -> Result<String, String> {
     let mut args = args.clone();
-    let mut access = Default::default();
-    if names_datasource(&args.prometheus) {
-        let name = args.prometheus.trim().to_string();
-        let all = crate::vista::VistaConfig::load_datasources(vista).map_err(|d| {
-            format!(
-                "--prometheus {name}: {}",
-                crate::diag::render(&d).trim_end()
-            )
-        })?;
-        let ds = all.into_iter().find(|d| d.name == name).ok_or_else(|| {
-            format!(
-                "--prometheus {name}: {} has no [datasource.{name}]",
-                vista.display()
-            )
-        })?;
-        if ds.kind != crate::vista::DatasourceKind::Prometheus {
-            return Err(format!(
-                "--prometheus {name}: datasource `{name}` is not a prometheus one"
-            ));
-        }
-        args.prometheus = ds.url;
-        access = ds.access;
-    }
+    let (url, access) = prometheus_server(&args.prometheus, vista)?;
+    args.prometheus = url;
     let mut capture = Capture::from_args(&args, now_unix())?;
     capture.access = access;
     let signals = capture.run()?;

@@ -281,6 +281,22 @@ pub fn at(moment: &str) -> Room {
         return r;
     }
     r.tick(500);
+    r.char(ANA, '>'); // the knowledge matrix
+    r.tick(20);
+    r.key(BO, KeyCode::Right);
+    r.key(BO, KeyCode::Right);
+    r.key(BO, KeyCode::Right);
+    r.key(BO, KeyCode::Right);
+    r.char(BO, 'k'); // checkout-api × bo: knows
+    r.key(CY, KeyCode::Down);
+    r.key(CY, KeyCode::Down);
+    r.char(CY, 'u'); // orders database × payments-db: unknown
+    r.char(CY, 'c');
+    r.typed(CY, "nobody has seen its schema");
+    if moment == "matrix" {
+        return r;
+    }
+    r.tick(300);
     r.char(ANA, '>'); // the end
     assert!(r.session.is_ended(), "{moment}");
     r

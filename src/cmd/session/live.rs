@@ -51,11 +51,18 @@ pub(crate) fn open_spec(
 ) -> Result<(SessionSpec, Option<String>), Vec<Diagnostic>> {
     let found = find(paths, arg)?;
     let resolved = resolve(paths, &found)?;
-    let stages = stages(paths, &found, &resolved.plan, seed, tempo)?;
+    let mut stages = stages(paths, &found, &resolved.plan, seed, tempo)?;
+    for (stage, file) in stages.iter_mut().zip(&resolved.matrix_files) {
+        if let (StagePlan::Nothing, Some(f)) = (&stage, file) {
+            *stage = StagePlan::Matrix {
+                save_to: Some(f.clone()),
+            };
+        }
+    }
     let plan = Arc::new(resolved.plan);
     let started = crate::record::rfc3339(std::time::SystemTime::now());
     let session = Session::new(plan.clone(), seed);
-    let header = Header::new(
+    let mut header = Header::new(
         &session,
         started.clone(),
         Embedded {
@@ -64,6 +71,7 @@ pub(crate) fn open_spec(
         },
         resolved.decks,
     );
+    header.matrices = resolved.matrices;
     let path = record.unwrap_or_else(|| journal::default_path(&paths.recordings(), &started, name));
     let (recorder, notice) = match SessionRecorder::create(&path, &header) {
         Ok(r) => (Some(r), None),

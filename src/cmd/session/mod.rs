@@ -123,6 +123,10 @@ pub struct Resolved {
     pub plan: Plan,
     pub env: Env,
     pub decks: Vec<Embedded>,
+    /// Each matrix's text as the session starts from it, for the recording.
+    pub matrices: Vec<Embedded>,
+    /// Per segment: the user's matrix file a matrix segment saves back to (`None` when bundled).
+    pub matrix_files: Vec<Option<PathBuf>>,
 }
 
 /// Resolves a setlist's references: each deck (beside the setlist, else bundled), each
@@ -142,6 +146,31 @@ pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>
             });
         }
         Ok(d)
+    });
+    let mut matrices: Vec<Embedded> = Vec::new();
+    let mut matrix_files = vec![None; list.segments.len()];
+    let plan = plan.and_then(|p| {
+        let mut n = 0;
+        p.with_matrices(|r| {
+            let (shown, text, file) = matrix_text(found, r)?;
+            let m = crate::matrix::file::load_str(&text, &shown)?;
+            while n < list.segments.len()
+                && !matches!(&list.segments[n].kind, SegmentKind::Matrix { matrix } if matrix == r)
+            {
+                n += 1;
+            }
+            if n < matrix_files.len() {
+                matrix_files[n] = file;
+                n += 1;
+            }
+            if !matrices.iter().any(|e| e.name == r.name) {
+                matrices.push(Embedded {
+                    name: r.name.clone(),
+                    text,
+                });
+            }
+            Ok(m)
+        })
     });
     let plan = match plan {
         Ok(p) => Some(p),
@@ -181,7 +210,13 @@ pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>
         });
     }
     match plan {
-        Some(plan) if problems.is_empty() => Ok(Resolved { plan, env, decks }),
+        Some(plan) if problems.is_empty() => Ok(Resolved {
+            plan,
+            env,
+            decks,
+            matrices,
+            matrix_files,
+        }),
         _ => Err(problems),
     }
 }
@@ -205,6 +240,36 @@ fn deck_text(found: &Found, r: &Reference) -> Result<(String, String), Vec<Diagn
                     d.display()
                 ),
                 None => format!("no bundled deck `{}`", r.name),
+            },
+        )]),
+    }
+}
+
+/// A matrix's shown name, text and (when it is the user's own file beside the setlist) its
+/// path: the file beside the setlist, else the bundled matrix.
+fn matrix_text(
+    found: &Found,
+    r: &Reference,
+) -> Result<(String, String, Option<PathBuf>), Vec<Diagnostic>> {
+    if let Some(dir) = &found.dir {
+        let path = dir.join(&r.name);
+        if path.exists() {
+            let text =
+                diag::read_text(&path, crate::matrix::MAX_FILE_BYTES).map_err(|d| vec![d])?;
+            return Ok((path.display().to_string(), text, Some(path)));
+        }
+    }
+    match bundled::matrix(&r.name) {
+        Some(t) => Ok((format!("sessions/{}", r.name), t.to_string(), None)),
+        None => Err(vec![r.problem(
+            &found.name,
+            match &found.dir {
+                Some(d) => format!(
+                    "no matrix `{}` beside the setlist (in {}) nor bundled",
+                    r.name,
+                    d.display()
+                ),
+                None => format!("no bundled matrix `{}`", r.name),
             },
         )]),
     }
@@ -322,7 +387,7 @@ pub(crate) fn run(
         .map_err(|d| eyre!("{}", diag::render(&d)))?;
     if let Some(path) = &args.record {
         let started = crate::record::rfc3339(std::time::SystemTime::now());
-        let header = record::Header::new(
+        let mut header = record::Header::new(
             &session,
             started,
             Embedded {
@@ -331,6 +396,7 @@ pub(crate) fn run(
             },
             resolved.decks.clone(),
         );
+        header.matrices = resolved.matrices.clone();
         write_recording(path, &header, &inputs)
             .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
         eprintln!("recorded to {} (gamelan debrief {0})", path.display());
@@ -381,8 +447,17 @@ pub(crate) fn check_setlist(
     };
     let r = resolve(paths, &found)?;
     let decks = r.plan.decks.iter().flatten().count();
+    let matrices = r.plan.matrices.iter().flatten().count();
+    let matrices = if matrices == 0 {
+        String::new()
+    } else {
+        format!(
+            ", {matrices} matri{}",
+            if matrices == 1 { "x" } else { "ces" }
+        )
+    };
     Ok(format!(
-        "setlist `{}`: {} segments, {} deck(s)",
+        "setlist `{}`: {} segments, {} deck(s){matrices}",
         r.plan.setlist.title,
         r.plan.setlist.segments.len(),
         decks

@@ -200,7 +200,7 @@ impl Core {
     async fn start_stage(&mut self, segment: usize, queue: &mut VecDeque<(SeatId, SessionAction)>) {
         let plan = self.stages.get(segment).cloned().unwrap_or_default();
         match &plan {
-            StagePlan::Nothing => {}
+            StagePlan::Nothing | StagePlan::Matrix { .. } => {}
             StagePlan::Vista { shape, .. } | StagePlan::Simulated { shape, .. } => {
                 let bpm = f64::from(self.session.plan.setlist.bpm.max(1));
                 self.live = stage::start_vista(segment, &plan, 60.0 / bpm);
@@ -335,8 +335,20 @@ impl Core {
             recording: self.recording.clone(),
             writeup: None,
             inputs,
+            matrices: Vec::new(),
             problem: self.notice.clone(),
         };
+        let matrices =
+            journal::matrices_to_save(&self.session, &self.stages, self.recording.as_deref());
+        if !matrices.is_empty() {
+            let written =
+                tokio::task::spawn_blocking(move || journal::save_matrices(&matrices)).await;
+            match written {
+                Ok(Ok(paths)) => saved.matrices = paths,
+                Ok(Err(e)) => saved.problem = Some(e),
+                Err(e) => saved.problem = Some(format!("the matrix was not saved: {e}")),
+            }
+        }
         if let Some(path) = self.recording.clone() {
             let written =
                 tokio::task::spawn_blocking(move || journal::save_writeup(&path, &md, &js)).await;

@@ -118,6 +118,49 @@ pub fn save_writeup(
     Ok((md, js))
 }
 
+/// The matrix files to write at the end: each matrix segment that was reached, beside the
+/// recording as `NAME.segmentN.matrix.toml` when there is one, and back to the user's own file
+/// when the setlist named one. `(path, text)`.
+pub fn matrices_to_save(
+    session: &crate::session::Session,
+    stages: &[super::StagePlan],
+    recording: Option<&Path>,
+) -> Vec<(PathBuf, String)> {
+    use crate::session::state::SegmentStatus;
+    let mut out = Vec::new();
+    for (i, seg) in session.segments.iter().enumerate() {
+        let Some(m) = session.matrix(i) else { continue };
+        if seg.status == SegmentStatus::NotReached {
+            continue;
+        }
+        let text = crate::matrix::file::to_toml(m);
+        if let Some(rec) = recording {
+            out.push((
+                rec.with_extension(format!("segment{}.matrix.toml", i + 1)),
+                text.clone(),
+            ));
+        }
+        if let Some(super::StagePlan::Matrix { save_to: Some(p) }) = stages.get(i) {
+            out.push((p.clone(), text));
+        }
+    }
+    out
+}
+
+/// Writes each matrix file (through a temporary file beside it, renamed over it, so a crash
+/// never leaves half a matrix); the paths written, or the first failure.
+pub fn save_matrices(files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, String> {
+    let mut done = Vec::new();
+    for (path, text) in files {
+        let tmp = path.with_extension("toml.saving");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| format!("the matrix was not saved to {}: {e}", path.display()))?;
+        done.push(path.clone());
+    }
+    Ok(done)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

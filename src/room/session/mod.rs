@@ -62,6 +62,9 @@ pub struct Saved {
     pub writeup: Option<(PathBuf, PathBuf)>,
     /// Inputs recorded.
     pub inputs: u64,
+    /// The matrices the session filled, where they were saved (beside the write-up, and back
+    /// to the user's own files).
+    pub matrices: Vec<PathBuf>,
     /// What went wrong recording or saving, if anything.
     pub problem: Option<String>,
 }
@@ -83,6 +86,9 @@ impl Saved {
                 md.display(),
                 js.display()
             ));
+        }
+        for m in &self.matrices {
+            out.push_str(&format!("\nmatrix saved to {}", m.display()));
         }
         if let Some(p) = &self.problem {
             out.push_str(&format!("\n{p}"));

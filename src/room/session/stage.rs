@@ -31,6 +31,8 @@ pub enum StagePlan {
         scenario: Arc<Scenario>,
         seed: u64,
     },
+    /// A matrix segment whose matrix is saved back to the user's file at the end.
+    Matrix { save_to: Option<PathBuf> },
     /// A drill segment's drill.
     Drill {
         scenario: Arc<Scenario>,

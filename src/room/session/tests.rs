@@ -21,6 +21,8 @@ pub(crate) fn weekly(dir: &std::path::Path) -> SessionSpec {
     let plan = Plan::resolve(list, |r| {
         deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
     })
+    .unwrap()
+    .with_matrices(|r| crate::matrix::file::load_str(bundled::matrix(&r.name).unwrap(), &r.name))
     .unwrap();
     let s = scenario("bad-deploy");
     let stages = vec![
@@ -36,10 +38,11 @@ pub(crate) fn weekly(dir: &std::path::Path) -> SessionSpec {
             tempo: Some(600),
         },
         StagePlan::Nothing,
+        StagePlan::Nothing,
     ];
     let session = Session::new(Arc::new(plan.clone()), 7);
     let started = "2026-12-01T10:00:00Z".to_string();
-    let header = crate::session::record::Header::new(
+    let mut header = crate::session::record::Header::new(
         &session,
         started.clone(),
         crate::session::record::Embedded {
@@ -51,6 +54,10 @@ pub(crate) fn weekly(dir: &std::path::Path) -> SessionSpec {
             text: bundled::deck("stack.deck.toml").unwrap().into(),
         }],
     );
+    header.matrices = vec![crate::session::record::Embedded {
+        name: "checkout.matrix.toml".into(),
+        text: bundled::matrix("checkout.matrix.toml").unwrap().into(),
+    }];
     let path = dir.join("s.jsonl");
     SessionSpec {
         name: "weekly".into(),
@@ -149,6 +156,7 @@ async fn a_live_session_runs_its_segments_and_replays_to_the_same_state() {
         }
         other => panic!("{other:?}"),
     }
+    room.act(ana.id, SessionAction::Next).await.unwrap();
     room.act(ana.id, SessionAction::Next).await.unwrap();
     room.act(ana.id, SessionAction::Next).await.unwrap();
     let s = until(&room, |s| s.saved.is_some()).await;

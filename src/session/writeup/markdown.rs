@@ -194,6 +194,36 @@ fn segment_md(md: &mut String, s: &SegmentReport) {
                 let _ = writeln!(md, "Prompt: {}", line(prompt));
             }
         }
+        Detail::Matrix {
+            matrix,
+            rows,
+            columns,
+            marks,
+            grid,
+            notes,
+            risks,
+        } => {
+            let _ = writeln!(
+                md,
+                "Matrix: {} ({rows} services, {columns} columns; {marks}). **Bold**: a risk; `*`: a note.\n",
+                line(matrix)
+            );
+            md.push_str(grid);
+            if !notes.is_empty() {
+                let _ = writeln!(md, "\nCell notes:\n");
+                for n in notes {
+                    let _ = writeln!(md, "- {}", line(n));
+                }
+            }
+            if risks.is_empty() {
+                let _ = writeln!(md, "\nNo knowledge risks left.");
+            } else {
+                let _ = writeln!(md, "\nKnowledge risks:\n");
+                for r in risks {
+                    let _ = writeln!(md, "- {}: {}", r.kind, line(&r.text));
+                }
+            }
+        }
     }
     if !s.notes.is_empty() {
         let _ = writeln!(md, "\nNotes:\n");

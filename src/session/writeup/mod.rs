@@ -12,7 +12,9 @@ use crate::debrief::ACTION_MARKER;
 use serde::Serialize;
 
 mod markdown;
+mod matrix;
 pub use markdown::markdown;
+pub use matrix::RiskRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Writeup {
@@ -85,6 +87,18 @@ pub enum Detail {
     },
     Discussion {
         prompt: String,
+    },
+    Matrix {
+        matrix: String,
+        rows: usize,
+        columns: usize,
+        /// How many cells carry each mark.
+        marks: String,
+        /// The grid as a Markdown table (risks in bold, `*` where a note is).
+        grid: String,
+        /// `service × column: note (by)`.
+        notes: Vec<String>,
+        risks: Vec<RiskRow>,
     },
 }
 
@@ -297,6 +311,20 @@ pub fn build(s: &Session, started: Option<String>) -> Writeup {
                     scenario: d.scenario.clone(),
                     runs: d.runs.clone(),
                 }
+            }
+            (_, Activity::Matrix(m)) => {
+                let at = s
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|v| v.segment == i)
+                    .map_or(s.beat, |v| v.to.unwrap_or(s.beat));
+                let (detail, found) = matrix::detail(&m.matrix, i + 1, time(at));
+                // A matrix nobody looked at found nothing yet.
+                if st.status != SegmentStatus::NotReached {
+                    items.extend(found.into_iter().map(|f| (at, f)));
+                }
+                detail
             }
             (SegmentKind::Discussion { prompt }, _) => Detail::Discussion {
                 prompt: prompt.clone(),

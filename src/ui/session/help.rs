@@ -51,6 +51,18 @@ const SECTIONS: &[(&str, &[Act])] = &[
         ],
     ),
     (
+        "The knowledge matrix (arrows move the cursor)",
+        &[
+            Act::MarkHard,
+            Act::MarkSoft,
+            Act::MarkUnknown,
+            Act::MarkKnows,
+            Act::MarkOwner,
+            Act::MarkClear,
+            Act::CellNote,
+        ],
+    ),
+    (
         "Running the session",
         &[
             Act::SegmentNext,

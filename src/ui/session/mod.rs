@@ -21,6 +21,7 @@ mod help;
 mod input;
 mod layout;
 mod list;
+mod matrix;
 mod mode;
 mod notes;
 mod status;
@@ -88,6 +89,8 @@ pub struct SessionSeat {
     pub notice: Option<String>,
     /// Where the walkthrough's panes were last drawn, so a click lands on what it hit.
     pub drawn: PaneHits,
+    /// This seat's cursor on a matrix segment's grid: `(row, column)`.
+    pub cell: (usize, usize),
     /// The session's beat at this seat's last key, for its messages.
     now: u64,
 }
@@ -144,6 +147,7 @@ impl SessionSeat {
             saved: None,
             notice: None,
             drawn: PaneHits::default(),
+            cell: (0, 0),
             now: 0,
         }
     }
@@ -201,6 +205,9 @@ impl SessionSeat {
                 }
                 crate::session::SegmentKind::Discussion { .. } => {
                     notes::discussion(buf, l.body, self, s, i, theme)
+                }
+                crate::session::SegmentKind::Matrix { .. } => {
+                    matrix::draw(buf, l.body, self, s, i, theme)
                 }
             },
             _ => notes::gathering(buf, l.body, self, s, theme),

@@ -42,6 +42,11 @@ pub enum EntryKind {
         pane: usize,
     },
     Escalate,
+    /// On a cell of the matrix: `(row, column)`.
+    CellNote {
+        row: usize,
+        col: usize,
+    },
 }
 
 impl EntryKind {
@@ -52,6 +57,7 @@ impl EntryKind {
             EntryKind::Remark { .. } => "remark on the pane in focus",
             EntryKind::Ask { .. } => "question on the pane in focus",
             EntryKind::Escalate => "I would escalate to",
+            EntryKind::CellNote { .. } => "note on the cell (empty clears it)",
         }
     }
 }

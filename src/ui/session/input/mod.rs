@@ -3,6 +3,7 @@
 //! seat may not do is said on the status line and sends nothing, so an observer's key or a
 //! participant's facilitator key never reaches the room.
 
+mod matrix;
 mod mouse;
 mod walkthrough;
 
@@ -64,7 +65,7 @@ fn on_key(v: &mut SessionSeat, key: Key, s: &Session, area: Rect) -> Out {
     v.flash = None;
     v.now = s.beat;
     match std::mem::replace(&mut v.mode, Mode::Browse) {
-        Mode::Entry(e) => entry_key(v, key, e),
+        Mode::Entry(e) => entry_key(v, key, e, s),
         Mode::Pick(p) => pick_key(v, key, p, s),
         Mode::Confirm(c) => match (key.code, key.typed()) {
             (KeyCode::Enter, _) | (_, Some('y' | 'Y')) => confirmed(c),
@@ -106,7 +107,12 @@ fn confirmed(c: Confirm) -> Out {
     }
 }
 
-fn entry_key(v: &mut SessionSeat, key: Key, mut e: Entry) -> Out {
+fn entry_key(v: &mut SessionSeat, key: Key, mut e: Entry, s: &Session) -> Out {
+    if let EntryKind::CellNote { row, col } = e.kind
+        && key.code == KeyCode::Enter
+    {
+        return matrix::send_note(v, s, row, col, e.text.trim());
+    }
     match key.code {
         KeyCode::Enter if !e.text.trim().is_empty() => {
             let text = e.text.trim().to_string();
@@ -129,6 +135,7 @@ fn entry_key(v: &mut SessionSeat, key: Key, mut e: Entry) -> Out {
                     "question sent",
                 ),
                 EntryKind::Escalate => (A::Escalate { to: text }, "escalation noted"),
+                EntryKind::CellNote { .. } => return Vec::new(),
             };
             say(v, said, false);
             return act(a);
@@ -238,6 +245,9 @@ fn is_wheel(v: &mut SessionSeat, s: &Session) -> Option<usize> {
 
 fn on_act(v: &mut SessionSeat, a: Act, s: &Session, area: Rect) -> Out {
     use Need::*;
+    if let Some(out) = matrix::on_act(v, a, s) {
+        return out;
+    }
     match a {
         Act::Help => v.help = Some(0),
         Act::Quit | Act::Abort if s.is_ended() => return vec![SessionCommand::Quit],
