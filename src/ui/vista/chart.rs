@@ -351,8 +351,14 @@ fn legend<'a>(
     }
     let n = all.len();
     let per = (r.right().saturating_sub(x) as usize / n.max(1)).max(6);
-    // Too little room for every label and value: labels only (the cursor shows values).
-    let roomy = per >= 16;
+    // Too little room for every label and value: labels only (the cursor shows values), and
+    // also when labels cut to make room for values would no longer tell the series apart
+    // (`Busy System`, `Busy User` both `Busy …`) but whole without them.
+    let fits = |extra: usize| {
+        all.iter()
+            .all(|(_, s)| width(&clean(&s.label)) + extra <= per)
+    };
+    let roomy = per >= 16 && (fits(13) || !fits(4));
     for (i, s) in all {
         if x >= r.right() {
             break;
