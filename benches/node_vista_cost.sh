@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The vista's idle cost against btop, side by side in one run: a real prometheus-node-exporter
 # and a real Prometheus scraping it every second, both on free loopback ports, then
-# `gamelan vista` with examples/node-exporter.vista.toml (1 s refresh) and btop, each in its own
-# pty of the same size, measured at the same time by benches/idle_cost.py.
+# `gamelan vista` with examples/node-exporter.vista.toml (1 s refresh), the imported Node
+# Exporter Full dashboard (tests/fixtures/grafana, `--refresh 1s`), the built-in host vista and
+# btop, each in its own pty of the same size, measured at the same time by benches/idle_cost.py.
 #
 #     benches/node_vista_cost.sh [SIZE] [SECONDS]      # defaults: 120x40 30
 set -euo pipefail
@@ -37,11 +38,18 @@ done
 sed "s|http://127.0.0.1:9090|http://127.0.0.1:$prom_port|" examples/node-exporter.vista.toml >"$work/vista.toml"
 sleep 5 # a few scrapes, so every pane has data from the start
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/share"
-python3 benches/idle_cost.py --size "$size" --seconds "$secs" -- "$bin" vista --config "$work/vista.toml" >"$work/gamelan.row" &
+unset RUST_BACKTRACE
+measure() { python3 benches/idle_cost.py --size "$size" --seconds "$secs" -- "$@"; }
+measure "$bin" vista --config "$work/vista.toml" >"$work/1.row" &
 a=$!
-python3 benches/idle_cost.py --size "$size" --seconds "$secs" -- btop >"$work/btop.row" &
+measure "$bin" vista --grafana tests/fixtures/grafana/node-exporter-full.json \
+  --prometheus "http://127.0.0.1:$prom_port" --refresh 1s >"$work/2.row" &
 b=$!
-wait "$a" "$b"
+measure "$bin" vista >"$work/3.row" &  # no vista.toml: the built-in host vista
+c=$!
+measure btop >"$work/4.row" &
+d=$!
+wait "$a" "$b" "$c" "$d"
 echo "| program | size | CPU | peak memory | bytes to the terminal |"
 echo "| --- | --- | --- | --- | --- |"
-cat "$work/gamelan.row" "$work/btop.row"
+cat "$work/1.row" "$work/2.row" "$work/3.row" "$work/4.row"

@@ -258,9 +258,9 @@ fn node_exporter_full_against_a_real_prometheus_and_node_exporter() {
     );
     term.wait_all(&["Node Exporter Full", "15 of 125 panels imported"]);
     let screen = term.wait_until("values in the panes", |t| {
-        // The joined CPU queries as one chart: a legend of its series and a y axis in
-        // percent; the uptime; no failing pane.
-        t.contains("━ Busy")
+        // The chart of the joined CPU queries with its legend and a y axis in percent, the
+        // uptime, no failing pane.
+        t.contains("1━ Busy")
             && t.lines().any(|l| l.contains("%┤"))
             && t.contains("│Uptime ")
             && t.contains("all sources ok")

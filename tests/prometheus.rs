@@ -505,3 +505,70 @@ async fn panning_beyond_the_ring_fetches_history_and_query_annotations_mark_char
     assert!(text.contains("⏸"), "{text}");
     drop(prom);
 }
+
+/// A range pane at a 1 s refresh asks for the whole window once, then only for the points that
+/// are new or may still change, and ends with what a whole fetch shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn range_polls_fetch_only_new_points_and_match_a_whole_fetch() {
+    use gamelan::vista::config::SourceDef;
+    use gamelan::vista::source::BlockingSource;
+    use gamelan::vista::source::prometheus::{QuerySource, SETTLE};
+    use gamelan::vista::{PaneState, Reading};
+    let Some(prom) = Prometheus::start() else {
+        return;
+    };
+    prom.wait_scraped("up").await;
+    let cfg = vista_config(&format!(
+        "[[panes]]\nid = \"up\"\nsource = {{ type = \"prometheus\", url = \"{}\", query = \"up\", mode = \"range\", window = \"10m\", step = \"1s\" }}\n",
+        prom.url()
+    ));
+    let SourceDef::Prometheus(def) = cfg.panes[0].source.clone() else {
+        panic!("a prometheus pane");
+    };
+    let poll = |src: QuerySource| async move {
+        tokio::task::spawn_blocking(move || {
+            let mut src = src;
+            let r = src.poll().unwrap();
+            (src, r)
+        })
+        .await
+        .unwrap()
+    };
+    let src = QuerySource::new(def.clone(), Duration::from_secs(5));
+    let (src, first) = poll(src).await;
+    assert!(matches!(first, Reading::History(_)), "{first:?}");
+    let mut live = PaneState::new(1000, 1);
+    live.apply(first, 0.0);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (_, second) = poll(src).await;
+    let Reading::Tail { histories, .. } = &second else {
+        panic!("the second poll asks only for the tail: {second:?}");
+    };
+    assert!(!histories.is_empty());
+    for h in histories {
+        assert!(
+            h.points.len() as f64 <= SETTLE + 1.0,
+            "{} points asked for again, not the window's 600",
+            h.points.len()
+        );
+    }
+    live.apply(second, 0.0);
+    let (_, whole) = poll(QuerySource::new(def, Duration::from_secs(5))).await;
+    let mut fresh = PaneState::new(1000, 1);
+    fresh.apply(whole, 0.0);
+    let (a, b) = (&live.series[0].points, &fresh.series[0].points);
+    let until = a.last().unwrap().0.min(b.last().unwrap().0);
+    let since = a.first().unwrap().0.max(b.first().unwrap().0);
+    let part = |r: &gamelan::vista::Ring<(f64, f64)>| -> Vec<(f64, f64)> {
+        r.iter()
+            .copied()
+            .filter(|p| p.0 >= since && p.0 <= until)
+            .collect()
+    };
+    assert!(part(a).len() >= 3, "{:?}", part(a));
+    assert_eq!(
+        part(a),
+        part(b),
+        "the tail-kept pane shows what a whole fetch shows"
+    );
+}

@@ -158,6 +158,31 @@ pub fn run_grafana(
     })
 }
 
+/// A burst of pane updates is over when none came for this long.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(15);
+/// The longest a frame waits for a burst to end after its first update.
+const MOST: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// Waits, after one change of `rx`, until no other came for `quiet` (or `most` has passed),
+/// so that panes polled together (every pane on one refresh polls at the same moment, and their
+/// answers come back over some tens of milliseconds) are drawn in one frame, not one each.
+/// False when the sender is gone.
+pub(crate) async fn settle<T>(
+    rx: &mut tokio::sync::watch::Receiver<T>,
+    quiet: std::time::Duration,
+    most: std::time::Duration,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + most;
+    loop {
+        let wait = tokio::time::sleep(quiet);
+        tokio::select! {
+            () = wait => return true,
+            () = tokio::time::sleep_until(deadline) => return true,
+            changed = rx.changed() => if changed.is_err() { return false },
+        }
+    }
+}
+
 pub(crate) async fn drive(
     term: &mut ratatui::DefaultTerminal,
     events: &mut LocalInput,
@@ -219,7 +244,9 @@ pub(crate) async fn drive(
                     return Ok(());
                 }
                 // Panes on the same interval finish together: draw once for the burst.
-                tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+                if !settle(&mut changes, QUIET, MOST).await {
+                    return Ok(());
+                }
             }
             files = async { match &mut watcher { Some(w) => w.changed().await, None => std::future::pending().await } } => {
                 if files.iter().any(|f| f == path || f.file_name() == path.file_name()) {
@@ -237,5 +264,46 @@ pub(crate) async fn drive(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settle;
+    use std::time::Duration;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_updates_is_one_frame() {
+        let (tx, mut rx) = tokio::sync::watch::channel(0);
+        let ms = Duration::from_millis;
+        // Fifteen panes answering 10 ms apart, as one refresh's polls do.
+        let sender = tokio::spawn(async move {
+            for i in 1..=15 {
+                tokio::time::sleep(ms(10)).await;
+                tx.send(i).unwrap();
+            }
+            tokio::time::sleep(ms(1000)).await;
+        });
+        rx.changed().await.unwrap();
+        let t0 = tokio::time::Instant::now();
+        assert!(settle(&mut rx, ms(15), ms(500)).await);
+        assert_eq!(*rx.borrow_and_update(), 15, "the whole burst, one frame");
+        assert!(t0.elapsed() < ms(200));
+        // A steady stream still gets a frame within `most`.
+        let (tx, mut rx) = tokio::sync::watch::channel(0);
+        let stream = tokio::spawn(async move {
+            for i in 0.. {
+                tokio::time::sleep(ms(5)).await;
+                if tx.send(i).is_err() {
+                    break;
+                }
+            }
+        });
+        let t0 = tokio::time::Instant::now();
+        assert!(settle(&mut rx, ms(15), ms(120)).await);
+        assert!(t0.elapsed() <= ms(125), "{:?}", t0.elapsed());
+        drop(rx);
+        stream.abort();
+        sender.abort();
     }
 }

@@ -83,6 +83,20 @@ impl<T> Ring<T> {
         self.buf.range(from.min(self.buf.len())..)
     }
 
+    /// Drops values from the newest end while `pred` holds for them.
+    pub fn pop_back_while(&mut self, mut pred: impl FnMut(&T) -> bool) {
+        while self.buf.back().is_some_and(&mut pred) {
+            self.buf.pop_back();
+        }
+    }
+
+    /// Drops values from the oldest end while `pred` holds for them.
+    pub fn pop_front_while(&mut self, mut pred: impl FnMut(&T) -> bool) {
+        while self.buf.front().is_some_and(&mut pred) {
+            self.buf.pop_front();
+        }
+    }
+
     /// Replaces the contents with the last `capacity` values of `values`.
     pub fn replace_with(&mut self, values: impl IntoIterator<Item = T>) {
         self.buf.clear();
@@ -141,5 +155,8 @@ mod tests {
         assert_eq!(r.as_slices().0.as_ptr(), ptr, "the buffer never moved");
         r.replace_with((0..5).map(|i| (f64::from(i), 0.0)));
         assert_eq!(r.first().unwrap().0, 2.0);
+        r.pop_back_while(|p| p.0 >= 4.0);
+        r.pop_front_while(|p| p.0 < 3.0);
+        assert_eq!(r.iter().map(|p| p.0).collect::<Vec<_>>(), vec![3.0]);
     }
 }

@@ -158,6 +158,16 @@ pub enum Reading {
     },
     /// Whole histories: the pane's series become exactly these.
     History(Vec<History>),
+    /// The newest part of the histories a range query keeps up to date: every series' points
+    /// from `from` on become exactly these (a series without any keeps only its older ones),
+    /// points before `start` (the window's edge) go, and a series left empty goes. The pane
+    /// ends as a whole [`Reading::History`] of `start..` would leave it, when the points before
+    /// `from` did not change on the server.
+    Tail {
+        from: f64,
+        start: f64,
+        histories: Vec<History>,
+    },
     /// Lines, either replacing what the pane shows or appended to it.
     Lines {
         lines: Vec<Line>,
@@ -306,6 +316,28 @@ impl PaneState {
                 }
                 self.series.retain(|s| keep.contains(&s.id));
             }
+            Reading::Tail {
+                from,
+                start,
+                histories,
+            } => {
+                for s in &mut self.series {
+                    s.points.pop_back_while(|p| p.0 >= from);
+                    s.points.pop_front_while(|p| p.0 < start);
+                }
+                for h in histories {
+                    if let Some(s) = self.series_mut(&h.id, &h.label, &h.unit) {
+                        for p in h
+                            .points
+                            .into_iter()
+                            .filter(|p| p.0 >= from && p.1.is_finite())
+                        {
+                            s.points.push(p);
+                        }
+                    }
+                }
+                self.series.retain(|s| !s.points.is_empty());
+            }
             Reading::Lines { lines, replace } => {
                 if replace {
                     self.lines.clear();
@@ -404,6 +436,52 @@ mod tests {
         );
         assert_eq!(p.series.len(), 1, "a history replaces the series");
         assert_eq!((p.status, p.failures), (Status::Ok, 0));
+    }
+
+    fn history(id: &str, points: &[(f64, f64)]) -> History {
+        History {
+            id: id.into(),
+            label: id.into(),
+            unit: String::new(),
+            points: points.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_tail_leaves_what_a_whole_history_would() {
+        let pts = |r: std::ops::Range<i32>| -> Vec<(f64, f64)> {
+            r.map(|t| (f64::from(t), f64::from(t) * 2.0)).collect()
+        };
+        let mut tail = PaneState::new(100, 1);
+        tail.apply(
+            Reading::History(vec![history("a", &pts(0..10)), history("b", &pts(0..2))]),
+            0.0,
+        );
+        // The window moved on to 2..12; point 9 changed on the server, 10 and 11 are new; b has
+        // nothing after 2 and its old points left the window; c is empty.
+        let mut new_a = pts(9..12);
+        new_a[0].1 = -1.0;
+        tail.apply(
+            Reading::Tail {
+                from: 9.0,
+                start: 2.0,
+                histories: vec![history("a", &new_a)],
+            },
+            1.0,
+        );
+        let mut a = pts(2..12);
+        a[7].1 = -1.0;
+        let mut whole = PaneState::new(100, 1);
+        whole.apply(Reading::History(vec![history("a", &a)]), 1.0);
+        let points = |p: &PaneState| -> Vec<Vec<(f64, f64)>> {
+            p.series
+                .iter()
+                .map(|s| s.points.iter().copied().collect())
+                .collect()
+        };
+        assert_eq!(points(&tail), points(&whole));
+        assert_eq!(tail.series.len(), 1, "b left the window");
+        assert_eq!(tail.status, Status::Ok);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! geometry depends only on the pane's size, so a click maps to a time without the data.
 
 use crate::ui::theme::{Meaning, Theme};
+use crate::ui::widgets::paint;
 use crate::ui::widgets::plot::{self, Canvas, GLYPHS};
 use crate::ui::widgets::text::{clean, fit, number, width};
 use crate::vista::annotation::Mark;
@@ -120,7 +121,14 @@ pub fn draw(
         .collect();
     if all.is_empty() {
         let msg = "no data yet";
-        buf.set_stringn(r.x, r.y, msg, r.width as usize, theme.style(Meaning::Muted));
+        paint::stringn(
+            buf,
+            r.x,
+            r.y,
+            msg,
+            r.width as usize,
+            theme.style(Meaning::Muted),
+        );
         return;
     }
     let shown: Vec<(usize, &Series)> = all
@@ -259,7 +267,7 @@ pub fn draw(
                 };
                 let label = fit(&text, max);
                 let lw = width(&label) as u16;
-                buf.set_stringn(px - 1 - lw, y, &label, lw as usize, muted);
+                paint::stringn(buf, px - 1 - lw, y, &label, lw as usize, muted);
                 buf[(px - 1, y)].set_char('┤').set_style(muted);
             }
         }
@@ -270,7 +278,7 @@ pub fn draw(
         let mut free = r.x;
         if px > r.x && !u.is_empty() && width(u) + 2 > (AXIS_W - 2) as usize {
             let u = fit(&clean(u), (AXIS_W - 2) as usize);
-            free = buf.set_stringn(r.x, y, &u, u.len(), muted).0 + 1;
+            free = paint::stringn(buf, r.x, y, &u, u.len(), muted).0 + 1;
         }
         let (step, ticks) = plot::time_ticks(cx.t0, cx.t1, pw, cx.offset);
         for t in ticks {
@@ -281,7 +289,7 @@ pub fn draw(
             if start < free || start + lw > r.right() {
                 continue;
             }
-            buf.set_stringn(start, y, &label, lw as usize, muted);
+            paint::stringn(buf, start, y, &label, lw as usize, muted);
             if let Some(cell) = buf.cell_mut((x, y.saturating_sub(1)))
                 && !canvas.is_lit(x, y - 1)
                 && cell.symbol() == " "
@@ -312,7 +320,7 @@ pub fn draw(
             } else {
                 r.right().saturating_sub(w)
             };
-            buf.set_stringn(start.max(px), area.y, &text, avail, mark_style);
+            paint::stringn(buf, start.max(px), area.y, &text, avail, mark_style);
         }
     }
 }
@@ -339,20 +347,26 @@ fn legend<'a>(
     let mut x = r.x;
     if let Some(t) = cx.cursor {
         let stamp = format!("@{} ", plot::time_label(t, 1.0, cx.offset));
-        x = buf
-            .set_stringn(
-                x,
-                r.y,
-                &stamp,
-                r.width as usize,
-                theme.style(Meaning::Accent),
-            )
-            .0;
+        x = paint::stringn(
+            buf,
+            x,
+            r.y,
+            &stamp,
+            r.width as usize,
+            theme.style(Meaning::Accent),
+        )
+        .0;
     }
     let n = all.len();
     let per = (r.right().saturating_sub(x) as usize / n.max(1)).max(6);
-    // Too little room for every label and value: labels only (the cursor shows values).
-    let roomy = per >= 16;
+    // Too little room for every label and value: labels only (the cursor shows values), and
+    // also when labels cut to make room for values would no longer tell the series apart
+    // (`Busy System`, `Busy User` both `Busy …`) but whole without them.
+    let fits = |extra: usize| {
+        all.iter()
+            .all(|(_, s)| width(&clean(&s.label)) + extra <= per)
+    };
+    let roomy = per >= 16 && (fits(13) || !fits(4));
     for (i, s) in all {
         if x >= r.right() {
             break;
@@ -405,9 +419,7 @@ fn legend<'a>(
             if x >= r.right() {
                 break;
             }
-            x = buf
-                .set_stringn(x, r.y, &t, (r.right() - x) as usize, style)
-                .0;
+            x = paint::stringn(buf, x, r.y, &t, (r.right() - x) as usize, style).0;
         }
         x = x.saturating_add(1);
     }

@@ -71,18 +71,31 @@ pub(super) fn list(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, the
     }
     for (n, s) in st.series.iter().enumerate().take(r.height as usize) {
         let v = s.latest().unwrap_or(f64::NAN);
-        let val = format!("{} {}", number(v), clean(unit(def, &s.unit)));
+        let u = unit(def, &s.unit);
+        // Bytes in binary units, as the charts write them (`1.49GiB`, not `1.6G B`).
+        let val = if v.is_finite() && crate::ui::widgets::plot::is_bytes(u) {
+            crate::ui::widgets::plot::value_label(v, u, v.abs() / 100.0)
+        } else {
+            format!("{} {}", number(v), clean(u))
+        };
         let y = r.y + n as u16;
+        let vw = width(&val) as u16;
+        let shown = vw + 2 < r.width;
+        // The label leaves a space before the value, so the two never run together.
+        let label_w = if shown {
+            usize::from(r.width - vw - 1)
+        } else {
+            usize::from(r.width)
+        };
         paint::stringn(
             buf,
             r.x,
             y,
-            fit(&clean(&s.label), r.width as usize),
-            r.width as usize,
+            fit(&clean(&s.label), label_w),
+            label_w,
             theme.style(Meaning::Text),
         );
-        let vw = width(&val) as u16;
-        if vw + 2 < r.width {
+        if shown {
             paint::string(
                 buf,
                 r.right() - vw,

@@ -55,6 +55,8 @@ pub fn vista(
     opts: &Options,
     refresh: Duration,
     panes: &[PanePlan],
+    marks: &[super::annotations::MarkPlan],
+    window: Duration,
 ) -> String {
     let mut out = String::new();
     let name = if dash.title.is_empty() {
@@ -106,6 +108,27 @@ pub fn vista(
         let _ = writeln!(out, "{}", comment(&from));
         out.push_str("[[panes]]\n");
         pane(&mut out, p);
+    }
+    for m in marks {
+        out.push('\n');
+        let _ = writeln!(out, "# Grafana annotation {}", comment(&string(&m.name)));
+        out.push_str("[[annotations]]\n");
+        let _ = writeln!(out, "id = {}", string(&m.id));
+        let _ = writeln!(out, "query = {}", string(&m.query));
+        if let Some(t) = &m.text {
+            let _ = writeln!(out, "text = {}", string(t));
+        }
+        let window = window.clamp(
+            *crate::vista::config::annotations::WINDOW.start(),
+            *crate::vista::config::annotations::WINDOW.end(),
+        );
+        let _ = writeln!(out, "window = {}", string(&format_duration(window)));
+    }
+    if !report.skipped_annotations.is_empty() {
+        out.push_str("\n# Annotations skipped:\n");
+        for s in &report.skipped_annotations {
+            let _ = writeln!(out, "# - {}", comment(s));
+        }
     }
     if !report.dropped.is_empty() {
         out.push_str("\n# Dropped panels:\n");

@@ -8,6 +8,7 @@
 //! thresholds), [`layout`] (the 24-column grid as the vista's), [`emit`] (the TOML) and
 //! [`report`]; [`panel`] makes one pane of one panel.
 
+pub mod annotations;
 pub mod emit;
 pub mod expr;
 pub mod fields;
@@ -227,6 +228,12 @@ pub fn convert(dash: &Dashboard, file: &str, opts: &Options, labels: &dyn LabelV
             flags.join(" ")
         ));
     }
+    let (marks, skipped) = annotations::plan(dash, &scope);
+    report.annotations = marks
+        .iter()
+        .map(|m| format!("[[annotations]] {} ← \"{}\"", m.id, m.name))
+        .collect();
+    report.skipped_annotations = skipped;
     let cells = layout::place(&plans.iter().map(|(r, pl, _)| (*r, *pl)).collect::<Vec<_>>());
     let mut panes: Vec<emit::PanePlan> = plans.into_iter().map(|(_, _, p)| p).collect();
     for (pane, cell) in panes.iter_mut().zip(&cells) {
@@ -236,7 +243,7 @@ pub fn convert(dash: &Dashboard, file: &str, opts: &Options, labels: &dyn LabelV
     if panes.is_empty() {
         return Import { toml: None, report };
     }
-    let toml = emit::vista(dash, &report, opts, refresh, &panes);
+    let toml = emit::vista(dash, &report, opts, refresh, &panes, &marks, window);
     // The file written must load: a problem here is the importer's, said as such.
     if let Err(diags) = VistaConfig::parse(&toml, "imported vista") {
         for d in diags {

@@ -23,6 +23,8 @@ pub struct Dashboard {
     pub inputs: Vec<(String, String)>,
     pub variables: Vec<Variable>,
     pub panels: Vec<Panel>,
+    /// `annotations.list[]`.
+    pub annotations: Vec<super::annotations::Rule>,
 }
 
 /// A template variable (`templating.list[]`).
@@ -193,6 +195,7 @@ pub fn parse(text: &str, file: &str) -> Result<Dashboard, Diagnostic> {
         inputs,
         variables,
         panels,
+        annotations: super::annotations::parse(d),
     })
 }
 

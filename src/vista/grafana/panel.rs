@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 /// The plugin type behind a datasource, as far as the dashboard says.
-fn plugin(dash: &Dashboard, ds: &Datasource) -> Result<String, String> {
+pub(super) fn plugin(dash: &Dashboard, ds: &Datasource) -> Result<String, String> {
     let named = |name: &str| -> String {
         let var = name
             .trim_start_matches('$')

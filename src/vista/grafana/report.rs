@@ -58,6 +58,9 @@ pub struct Report {
     pub vars: Vec<VarReport>,
     /// Problems of the import as a whole.
     pub notes: Vec<String>,
+    /// Annotation sources made (`id ← "name"`), and the entries skipped with the reason.
+    pub annotations: Vec<String>,
+    pub skipped_annotations: Vec<String>,
 }
 
 impl fmt::Display for Report {
@@ -116,6 +119,15 @@ impl fmt::Display for Report {
                 for n in &m.notes {
                     writeln!(f, "             {n}")?;
                 }
+            }
+        }
+        if !self.annotations.is_empty() || !self.skipped_annotations.is_empty() {
+            writeln!(f, "\nannotations:")?;
+            for a in &self.annotations {
+                writeln!(f, "  {a}")?;
+            }
+            for s in &self.skipped_annotations {
+                writeln!(f, "  skipped {s}")?;
             }
         }
         if !self.dropped.is_empty() {

@@ -172,7 +172,7 @@ impl Client {
     pub fn api(&self, path: &str, params: &[(&str, &str)]) -> Result<Json, String> {
         let answer = self.http.get(path, params)?;
         let (status, body) = (answer.status, answer.body);
-        let json: Json = serde_json::from_str(&body).map_err(|_| {
+        let mut json: Json = serde_json::from_str(&body).map_err(|_| {
             let hint = if status == 404 {
                 " (is it a Prometheus server, with the right path prefix in the url?)"
             } else {
@@ -185,7 +185,10 @@ impl Client {
             )
         })?;
         match json.get("status").and_then(Json::as_str) {
-            Some("success") => Ok(json.get("data").cloned().unwrap_or(Json::Null)),
+            Some("success") => Ok(json
+                .as_object_mut()
+                .and_then(|m| m.remove("data"))
+                .unwrap_or(Json::Null)),
             _ => {
                 let kind = json
                     .get("errorType")
@@ -281,6 +284,34 @@ impl Client {
 pub struct QuerySource {
     def: PromQuery,
     client: Client,
+    /// A range pane's history as far as the server was asked for it (see [`RangeTail`]).
+    tail: RangeTail,
+}
+
+/// How long after its time a range query's point may still change on the server (a scrape
+/// still running, a late sample): until then it is asked for again. Prometheus' default scrape
+/// timeout is 10 s.
+pub const SETTLE: f64 = 30.0;
+
+/// What a range pane already holds, so that each poll asks only for the points that are new or
+/// may still change: a poll at a 1 s refresh of a 1-day chart at a 5-minute step asks for
+/// nothing most seconds, instead of the whole window again.
+#[derive(Debug, Clone, Default)]
+pub struct RangeTail {
+    /// The newest point time asked for, and the label sets the server answered with.
+    until: Option<f64>,
+    ids: std::collections::BTreeSet<String>,
+}
+
+/// What one range poll asks for: `None` for the whole window, `Some(from)` for only the points
+/// from `from` to `end` (after `end` when nothing needs asking).
+pub fn tail_from(held: Option<f64>, start: f64, end: f64, step: f64, now: f64) -> Option<f64> {
+    let until = held?;
+    if until < start || until > end {
+        return None;
+    }
+    let unsettled = ((now - SETTLE) / step).ceil() * step;
+    Some((until + step).min(unsettled).max(start))
 }
 
 impl QuerySource {
@@ -288,7 +319,52 @@ impl QuerySource {
         QuerySource {
             client: Client::with_access(&def.url, &def.access, timeout),
             def,
+            tail: RangeTail::default(),
         }
+    }
+
+    fn histories(&self, series: Vec<PromSeries>) -> Vec<History> {
+        let legend = self.def.legend.as_deref();
+        series
+            .into_iter()
+            .map(|s| History {
+                id: s.key(),
+                label: s.legend(legend, &self.def.query),
+                unit: String::new(),
+                points: s.points,
+            })
+            .collect()
+    }
+
+    /// A range poll: the whole window the first time (or after a gap wider than it, or a series
+    /// the pane has not seen), else only the new and unsettled points.
+    fn poll_range(&mut self, now: f64) -> Result<Reading, String> {
+        let step = self.def.step.as_secs_f64().max(0.001);
+        let end = (now / step).floor() * step;
+        // On the step's grid, so that every poll's points fall on the same times.
+        let start = ((end - self.def.window.as_secs_f64()) / step).ceil() * step;
+        if let Some(from) = tail_from(self.tail.until, start, end, step, now) {
+            let series = if from > end {
+                Vec::new()
+            } else {
+                self.client
+                    .query_range(&self.def.query, from, end, self.def.step)?
+            };
+            if series.iter().all(|s| self.tail.ids.contains(&s.key())) {
+                self.tail.until = Some(end);
+                return Ok(Reading::Tail {
+                    from,
+                    start,
+                    histories: self.histories(series),
+                });
+            }
+        }
+        let series = self
+            .client
+            .query_range(&self.def.query, start, end, self.def.step)?;
+        self.tail.ids = series.iter().map(PromSeries::key).collect();
+        self.tail.until = Some(end);
+        Ok(Reading::History(self.histories(series)))
     }
 }
 
@@ -313,25 +389,7 @@ impl super::BlockingSource for QuerySource {
                     .collect();
                 Ok(Reading::Values { at: now, values })
             }
-            QueryMode::Range => {
-                let step = self.def.step.as_secs_f64().max(0.001);
-                let end = (now / step).floor() * step;
-                let start = end - self.def.window.as_secs_f64();
-                let series = self
-                    .client
-                    .query_range(&self.def.query, start, end, self.def.step)?;
-                Ok(Reading::History(
-                    series
-                        .into_iter()
-                        .map(|s| History {
-                            id: s.key(),
-                            label: s.legend(legend, &self.def.query),
-                            unit: String::new(),
-                            points: s.points,
-                        })
-                        .collect(),
-                ))
-            }
+            QueryMode::Range => self.poll_range(now),
         }
     }
 }
@@ -464,5 +522,37 @@ mod tests {
         let (a, burn) = slo_figures(999.0, 1000.0, 0.999);
         assert!((a.unwrap() - 0.999).abs() < 1e-12 && (burn.unwrap() - 1.0).abs() < 1e-9);
         assert_eq!(slo_figures(0.0, 0.0, 0.999), (None, None));
+    }
+
+    #[test]
+    fn range_polls_ask_only_for_new_and_unsettled_points() {
+        let (start, end, step) = (288.0, 86_400.0, 288.0);
+        assert_eq!(
+            tail_from(None, start, end, step, end + 1.0),
+            None,
+            "first poll: all"
+        );
+        assert_eq!(
+            tail_from(Some(100.0), start, end, step, end + 1.0),
+            None,
+            "a gap wider than the window: all"
+        );
+        assert_eq!(
+            tail_from(Some(end + step), start, end, step, end),
+            None,
+            "the clock went back: all"
+        );
+        // Just after a new point: ask again for it until it settles.
+        let from = tail_from(Some(end), start, end, step, end + 1.0).unwrap();
+        assert_eq!(from, end);
+        // Settled, nothing new: nothing to ask (from is past end).
+        let from = tail_from(Some(end), start, end, step, end + SETTLE + 1.0).unwrap();
+        assert!(from > end, "{from}");
+        // The step crossed: the new point only.
+        let from = tail_from(Some(end - step), start, end, step, end + SETTLE + 1.0).unwrap();
+        assert_eq!(from, end);
+        // A small step: the last SETTLE seconds, not the whole window.
+        let from = tail_from(Some(end), end - 600.0, end, 1.0, end + 0.5).unwrap();
+        assert_eq!(from, end - 29.0);
     }
 }
