@@ -171,6 +171,8 @@ pub enum Act {
     Helped,
     NotFound,
     Themes,
+    /// In a session's drill segment: the setlist keys (then `>` `<` `+` `s`).
+    Setlist,
 }
 
 /// One row of the table.
@@ -277,6 +279,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::NextPage, &[ch(']')], "previous / next revealed runbook page", CONSOLE),
     facilitator(A::Hint, &[ch('h')], "reveal the next hint (counted in the debrief)", &[S::Drill]),
     facilitator(A::Contingency, &[ch('c')], "fire a contingency inject", &[S::Drill]),
+    facilitator(A::Setlist, &[ch('S')], "in a session: move the setlist, then > next · < back · + 5 more minutes · s skip", &[S::Briefing, S::Drill, S::Ended]),
     b(A::Debrief, &[ch('d')], "the debrief (s saves it beside the recording)", &[S::Ended]),
     // The replay's transport.
     b(A::StepBack, &[k(K::Left)], "one beat back / forward", &[S::Replay]),
@@ -533,7 +536,7 @@ mod tests {
         r.dedup();
         assert_eq!(
             r,
-            vec![' ', '+', '-', '=', '?', '[', ']', 'c', 'h', 'n', 'q']
+            vec![' ', '+', '-', '=', '?', 'S', '[', ']', 'c', 'h', 'n', 'q']
         );
         assert!(is_reserved('q') && !is_reserved('a') && !is_reserved('d'));
     }

@@ -48,7 +48,7 @@ pub fn hints(v: &SessionSeat, s: &Session, room: usize) -> String {
 fn hint_list(v: &SessionSeat, s: &Session) -> Vec<String> {
     let me = s.seat(v.seat);
     let observer = me.is_some_and(|m| m.observer);
-    let fac = s.facilitator == Some(v.seat) && !observer;
+    let fac = s.conducts(v.seat) && !observer;
     let presenter = s.presenter == Some(v.seat) && !observer;
     let mut h: Vec<String> = Vec::new();
     let kind = s.current().map(|i| &s.plan.setlist.segments[i].kind);
