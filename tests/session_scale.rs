@@ -48,9 +48,10 @@ impl client::Handler for Client {
     }
 }
 
-/// One seat: its connection and the bytes it has received.
+/// One seat: its connection, its keys and the bytes it has received.
 struct Seat {
     handle: client::Handle<Client>,
+    keys: russh::ChannelWriteHalf<client::Msg>,
     bytes: Arc<AtomicU64>,
 }
 
@@ -83,16 +84,19 @@ async fn open_seat(
     }
     let bytes = Arc::new(AtomicU64::new(0));
     let b = bytes.clone();
-    let (mut read, _write) = channel.split();
+    let (mut read, keys) = channel.split();
     tokio::spawn(async move {
-        let _keep = _write;
         while let Some(msg) = read.wait().await {
             if let ChannelMsg::Data { data } = msg {
                 b.fetch_add(data.len() as u64, Ordering::Relaxed);
             }
         }
     });
-    Seat { handle, bytes }
+    Seat {
+        handle,
+        keys,
+        bytes,
+    }
 }
 
 /// utime+stime of `pid`, in clock ticks.
@@ -113,6 +117,36 @@ fn status_kb(pid: u32, field: &str) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// Measures the server over `secs`: CPU, peak memory and each seat's bytes; prints a line.
+async fn measure(all: &[Seat], pid: u32, secs: u64, what: &str, active: usize, observers: usize) {
+    let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let before: Vec<u64> = all
+        .iter()
+        .map(|s| s.bytes.load(Ordering::Relaxed))
+        .collect();
+    let cpu0 = cpu_ticks(pid);
+    let t0 = Instant::now();
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let cpu1 = cpu_ticks(pid);
+    let elapsed = t0.elapsed().as_secs_f64();
+    let got: Vec<u64> = all
+        .iter()
+        .zip(&before)
+        .map(|(s, b)| s.bytes.load(Ordering::Relaxed) - b)
+        .collect();
+    let hwm = status_kb(pid, "VmHWM:");
+    let cpu = (cpu1 - cpu0) as f64 / ticks_per_s / elapsed * 100.0;
+    let per_seat: Vec<f64> = got.iter().map(|b| *b as f64 / elapsed).collect();
+    let mean = per_seat.iter().sum::<f64>() / per_seat.len() as f64;
+    let max = per_seat.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "gamelan serve: one session ({what}), {active} active seats + {observers} observers, sizes 80x24 to 200x60, over {elapsed:.1} s:\n  \
+         CPU {cpu:.1}% of one core · peak RSS {:.1} MiB · {mean:.0} bytes/seat/s (max {max:.0})",
+        hwm as f64 / 1024.0,
+    );
+    assert!(cpu < 100.0, "one session ({what}) used {cpu:.1}% of a core");
 }
 
 /// The pty sizes seats cycle through.
@@ -179,32 +213,23 @@ async fn a_session_of_active_seats_and_observers_holds() {
         .await
         .expect("seats did not all connect within 120 s");
 
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let before: Vec<u64> = all
-        .iter()
-        .map(|s| s.bytes.load(Ordering::Relaxed))
-        .collect();
-    let cpu0 = cpu_ticks(pid);
-    let t0 = Instant::now();
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    let cpu1 = cpu_ticks(pid);
-    let elapsed = t0.elapsed().as_secs_f64();
-    let got: Vec<u64> = all
-        .iter()
-        .zip(&before)
-        .map(|(s, b)| s.bytes.load(Ordering::Relaxed) - b)
-        .collect();
-    let hwm = status_kb(pid, "VmHWM:");
-    let cpu = (cpu1 - cpu0) as f64 / ticks_per_s / elapsed * 100.0;
-    let per_seat: Vec<f64> = got.iter().map(|b| *b as f64 / elapsed).collect();
-    let mean = per_seat.iter().sum::<f64>() / per_seat.len() as f64;
-    let max = per_seat.iter().cloned().fold(0.0, f64::max);
-    println!(
-        "gamelan serve: one session, {active} active seats + {observers} observers, sizes 80x24 to 200x60, over {elapsed:.1} s:\n  \
-         CPU {cpu:.1}% of one core · peak RSS {:.1} MiB · {mean:.0} bytes/seat/s (max {max:.0})",
-        hwm as f64 / 1024.0,
-    );
+    // Each segment in turn, moved on by the facilitator's keys as a person presses them:
+    // the gathering, the walkthrough (the simulated vista), the wheel (a spin, then the turn)
+    // and the drill (Enter starts its metronome).
+    let phases: [(&str, &[u8]); 4] = [
+        ("gathering", b""),
+        ("walkthrough", b">"),
+        ("wheel, a spin then its turn", b"> "),
+        ("drill at 60 BPM", b">\r"),
+    ];
+    for (what, keys) in phases {
+        for k in keys {
+            all[0].keys.data(&[*k][..]).await.expect("keys");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        measure(&all, pid, secs, what, active, observers).await;
+    }
     for (i, s) in all.iter().enumerate() {
         // Every seat was drawn: at least the terminal set-up and its first frame.
         assert!(
@@ -212,7 +237,6 @@ async fn a_session_of_active_seats_and_observers_holds() {
             "seat {i} never got a byte"
         );
     }
-    assert!(cpu < 100.0, "one session used {cpu:.1}% of a core");
     for s in all {
         let _ = s
             .handle
