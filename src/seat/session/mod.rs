@@ -69,6 +69,17 @@ impl SessionSeatState {
 
     /// Takes in a new snapshot: sits down in the drill segment's drill, or gets up from it.
     pub fn observe(&mut self, state: &SessionState) {
+        // Where the write-up went, and what went wrong recording or saving, for the screens.
+        if let Some(saved) = &state.saved {
+            self.ui.saved = saved
+                .writeup
+                .as_ref()
+                .map(|(md, json)| format!("{} and {}", md.display(), json.display()));
+        }
+        self.ui.notice = state
+            .notice
+            .clone()
+            .or_else(|| state.saved.as_ref().and_then(|s| s.problem.clone()));
         match (&state.drill, &self.drill) {
             (Some(stage), Some(d))
                 if d.segment == stage.segment && d.room.name == stage.room.name =>
