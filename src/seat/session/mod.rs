@@ -332,7 +332,7 @@ fn setlist_hint(d: &DrillSeat, s: &Session, me: SeatId) -> Option<String> {
     let k = |a| keymap::key_label(Scope::Session, a);
     Some(if d.setlist {
         format!(
-            "setlist: {} next · {} back · {} {EXTEND_MINUTES} more minutes · {} skip · other keys: none",
+            "setlist: {} next · {} back · {} {EXTEND_MINUTES} more minutes · {} skip · any other key: none",
             k(Act::SegmentNext),
             k(Act::SegmentBack),
             k(Act::Extend),

@@ -124,6 +124,8 @@ pub fn strip_hint(
         let r = Rect { height: 1, ..area };
         buf.set_style(r, bar);
         let w = r.width as usize;
+        // The whole line: nothing of the strip under it may show through.
+        buf.set_stringn(r.x, r.y, " ".repeat(w), w, bar);
         let text = format!(" {hint}");
         buf.set_stringn(
             r.x,
@@ -337,5 +339,31 @@ pub fn draw(buf: &mut Buffer, l: &Layout, s: &Session, seat: SeatId, theme: &The
     }
     if let Some(r) = l.seats {
         draw_seats(buf, r, s, seat, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_open_hint_takes_the_whole_strip() {
+        let mut s = Session::new(
+            Arc::new(crate::session::bundled::plan("weekly").unwrap()),
+            1,
+        );
+        s.apply(&crate::session::SessionInput::new(
+            0,
+            0,
+            crate::session::SessionAction::Join { name: "ana".into() },
+        ));
+        let area = Rect::new(0, 0, 120, 1);
+        let mut buf = Buffer::empty(area);
+        let theme = Theme::default();
+        let x = strip(&mut buf, area, &s, &theme);
+        strip_hint(&mut buf, area, x, "setlist: > next", true, &theme);
+        let line: String = (0..area.width).map(|i| buf[(i, 0)].symbol()).collect();
+        assert_eq!(line.trim_end(), " setlist: > next");
     }
 }
