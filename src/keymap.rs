@@ -194,6 +194,8 @@ pub enum Act {
     MarkOwner,
     MarkClear,
     CellNote,
+    /// In a session's drill segment: the setlist keys (then `>` `<` `+` `s`).
+    Setlist,
 }
 
 /// One row of the table.
@@ -315,6 +317,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::NextPage, &[ch(']')], "previous / next revealed runbook page", CONSOLE),
     facilitator(A::Hint, &[ch('h')], "reveal the next hint (counted in the debrief)", &[S::Drill]),
     facilitator(A::Contingency, &[ch('c')], "fire a contingency inject", &[S::Drill]),
+    facilitator(A::Setlist, &[ch('S')], "in a session: move the setlist, then > next · < back · + 5 more minutes · s skip", &[S::Briefing, S::Drill, S::Ended]),
     b(A::Debrief, &[ch('d')], "the debrief (s saves it beside the recording)", &[S::Ended]),
     b(A::DebriefHtml, &[ch('H')], "write the HTML debrief beside the recording (shows its path)", &[S::Ended]),
     // The replay's transport.
@@ -593,7 +596,7 @@ mod tests {
         r.dedup();
         assert_eq!(
             r,
-            vec![' ', '+', '-', '=', '?', '[', ']', 'c', 'h', 'n', 'q']
+            vec![' ', '+', '-', '=', '?', 'S', '[', ']', 'c', 'h', 'n', 'q']
         );
         assert!(is_reserved('q') && !is_reserved('a') && !is_reserved('d'));
     }

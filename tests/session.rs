@@ -819,3 +819,64 @@ fn matrix_script_lines_are_checked_in_place() {
         );
     }
 }
+
+#[test]
+fn while_the_facilitator_is_away_the_seat_present_longest_conducts() {
+    let inputs = vec![
+        input(0, 0, A::Join { name: "ana".into() }),
+        input(1, 1, A::Join { name: "bo".into() }),
+        input(2, 2, A::Join { name: "cy".into() }),
+        input(3, 0, A::Next),
+        input(10, 0, A::Leave),
+        // cy is not the one present longest: refused, and told who conducts.
+        input(11, 2, A::Next),
+        input(12, 1, A::Next),
+        input(13, 1, A::Extend { beats: 60 }),
+        // A stand-in moves the setlist but does not give the facilitator role away.
+        input(14, 1, A::HandFacilitator { to: 1 }),
+        input(20, 0, A::Join { name: "ana".into() }),
+        input(21, 1, A::Next),
+        input(22, 0, A::Next),
+    ];
+    let mut s = weekly();
+    let mut all = Vec::new();
+    for i in &inputs {
+        all.push(s.apply(i));
+        match i.beat {
+            10 => {
+                assert_eq!(s.conductor(), Some(1), "bo stands in");
+                assert_eq!(s.stand_in(), Some(1));
+                assert_eq!(s.facilitator, Some(0), "the role stays with ana");
+            }
+            20 => {
+                assert_eq!(s.conductor(), Some(0), "ana conducts again on rejoin");
+                assert_eq!(s.stand_in(), None);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        refused(&all[5]),
+        Some("only the facilitator may do this (bo conducts while they are away)")
+    );
+    assert_eq!(refused(&all[6]), None, "{:?}", all[6]);
+    assert_eq!(refused(&all[7]), None, "{:?}", all[7]);
+    assert!(refused(&all[8]).is_some_and(|r| r.contains("hand the facilitator role")));
+    assert!(refused(&all[10]).is_some(), "bo no longer conducts");
+    assert_eq!(refused(&all[11]), None);
+    assert_eq!(s.phase, Phase::In { segment: 2 });
+    assert_eq!(s.facilitator, Some(0));
+    // Only inputs decide it: the same inputs replay to the same state.
+    let mut again = weekly();
+    for i in &inputs {
+        again.apply(i);
+    }
+    assert_eq!(again.state_hash(), s.state_hash());
+    // An observer never stands in.
+    let mut s = weekly();
+    s.apply(&input(0, 0, A::Join { name: "ana".into() }));
+    s.apply(&input(0, 1, A::Observe { name: "obs".into() }));
+    s.apply(&input(1, 2, A::Join { name: "bo".into() }));
+    s.apply(&input(2, 0, A::Leave));
+    assert_eq!(s.conductor(), Some(2));
+}

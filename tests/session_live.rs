@@ -247,8 +247,6 @@ fn spec(dir: &Path) -> SessionSpec {
     let plan = Plan::resolve(list, |r| {
         deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
     })
-    .unwrap()
-    .with_matrices(|r| gamelan::matrix::file::load_str(bundled::matrix(&r.name).unwrap(), &r.name))
     .unwrap();
     let s = gamelan::scenario::bundled()
         .into_iter()
@@ -268,10 +266,9 @@ fn spec(dir: &Path) -> SessionSpec {
             tempo: Some(240),
         },
         StagePlan::Nothing,
-        StagePlan::Matrix { save_to: None },
     ];
     let started = "2026-12-01T10:00:00Z".to_string();
-    let mut header = Header::new(
+    let header = Header::new(
         &Session::new(Arc::new(plan.clone()), 5),
         started.clone(),
         Embedded {
@@ -283,10 +280,6 @@ fn spec(dir: &Path) -> SessionSpec {
             text: bundled::deck("stack.deck.toml").unwrap().into(),
         }],
     );
-    header.matrices = vec![Embedded {
-        name: "checkout.matrix.toml".into(),
-        text: bundled::matrix("checkout.matrix.toml").unwrap().into(),
-    }];
     SessionSpec {
         name: "weekly".into(),
         plan: Arc::new(plan),
@@ -473,9 +466,8 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
             .iter()
             .any(|l| matches!(l.event, SessionEvent::DrillReported { segment: 2 }))
     );
-    for _ in 0..3 {
-        room.act(ana.id, SessionAction::Next).await.unwrap();
-    }
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;
@@ -493,6 +485,129 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     assert_eq!(replayed.state_hash(), hash);
     assert!(replayed.is_ended());
     drop(slow);
+}
+
+/// The facilitator's seat drops in the drill segment: the seat present longest conducts, its
+/// strip says so and offers the setlist key, which works from inside the drill console (one
+/// key, then `+` or `>`); another participant's is refused with who conducts; the facilitator
+/// takes the role back on rejoining; the recording replays the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = SessionRoom::spawn(spec(dir.path()));
+    let socks = dir.path().join("run");
+    let (listener, _guard) = socket::bind(&socks, "weekly").unwrap();
+    let sock = socket::socket_path(&socks, "weekly");
+    let server = Server::start(
+        listener,
+        ServeCtx {
+            room: Hosted::Session(room.clone()),
+            theme: gamelan::ui::theme::Theme::default(),
+            name: "weekly".into(),
+            host: "ana".into(),
+        },
+    )
+    .unwrap();
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    let bo = join(&sock, "bo", false, 100, 30).await;
+    until(&room, "bo", |s| s.session.seats.len() == 2).await;
+    let cy = join(&sock, "cy", false, 80, 24).await;
+    let s = until(&room, "everyone", |s| s.session.seats.len() == 3).await;
+    let bo_id = seat_of(&s, "bo");
+    for _ in 0..3 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
+    until(&room, "the drill", |s| s.drill.is_some()).await;
+    until_screen(&bo.screen, "Checkout 5xx").await;
+    room.act(ana.id, SessionAction::Leave).await.unwrap();
+    let s = until(&room, "ana away", |s| s.session.stand_in().is_some()).await;
+    assert_eq!(s.session.conductor(), Some(bo_id));
+    assert_eq!(s.session.facilitator, Some(ana.id));
+    // bo's strip offers the setlist key; cy's does not, and cy's press is refused.
+    until_screen(&bo.screen, "S setlist").await;
+    assert!(
+        !cy.screen.text().contains("S setlist"),
+        "{}",
+        cy.screen.text()
+    );
+    cy.keys.send(b"S".to_vec()).await.unwrap();
+    until_screen(&cy.screen, "only the facilitator moves t").await;
+    // Inside the drill console: the setlist key, then + gives the segment 5 more minutes.
+    let bpm = || {
+        room.state()
+            .borrow()
+            .drill
+            .as_ref()
+            .unwrap()
+            .room
+            .drill()
+            .bpm
+    };
+    let bpm0 = bpm();
+    bo.keys.send(b"S".to_vec()).await.unwrap();
+    until_screen(&bo.screen, "setlist: > next").await;
+    bo.keys.send(b"+".to_vec()).await.unwrap();
+    until(&room, "the extension", |s| {
+        s.session.segments[2].extra == 300
+    })
+    .await;
+    until_screen(&bo.screen, "5 more minutes for this segment").await;
+    // The drill kept its tempo (the + never reached it as a tempo change).
+    assert_eq!(bpm(), bpm0);
+    bo.keys.send(b"S>".to_vec()).await.unwrap();
+    let s = until(&room, "the discussion", |s| s.session.current() == Some(3)).await;
+    assert!(s.drill.is_none());
+    until_screen(&bo.screen, "conducts while the facilitator is away").await;
+    // ana comes back and conducts again; bo's > is refused now.
+    let back = room.join("ana", false, Naming::Exact).await.unwrap();
+    assert_eq!(back.id, ana.id);
+    until(&room, "ana conducts", |s| {
+        s.session.conductor() == Some(ana.id)
+    })
+    .await;
+    bo.keys.send(b">".to_vec()).await.unwrap();
+    until_screen(&bo.screen, "only the facilitator can").await;
+    assert_eq!(room.session().current(), Some(3));
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, "the end", |s| s.saved.is_some()).await;
+    let hash = s.session.state_hash();
+    room.close("done").await;
+    server.shutdown(Duration::from_secs(2)).await;
+    for t in [bo, cy] {
+        let _ = tokio::time::timeout(WAIT, t.pipe).await;
+    }
+    let text = std::fs::read_to_string(dir.path().join("s.jsonl")).unwrap();
+    let replayed = gamelan::session::record::parse(&text, "s.jsonl")
+        .unwrap()
+        .replay()
+        .unwrap();
+    assert_eq!(replayed.state_hash(), hash);
+}
+
+/// The "done when", as people do it: a facilitator and two players in three real
+/// terminals run the bundled weekly session from walkthrough to wheel to drill to write-up
+/// by pressing only the keys their screens print. At each step every seat shows the same
+/// segment (and the range the presenter chose); the saved write-up holds the remark, the spin
+/// and its turn's result and note, the drill's outcome as the screens showed it, and the notes.
+#[test]
+fn three_terminals_walk_the_weekly_session_by_its_printed_keys() {
+    let env = Env::new();
+    let ana = env.term("ana", "exec \"$G\" session weekly --seed 3", 100, 30);
+    wait_path(&env.socket("weekly"));
+    let bo = env.term("bo", "\"$G\" join weekly; echo EXIT=$?", 80, 24);
+    env.wait_drills("bo (participant)");
+    let cy = env.term("cy", "\"$G\" join weekly; echo EXIT=$?", 120, 40);
+    env.wait_drills("cy (participant)");
+    let w = common::walk::weekly(&ana, &bo, &cy);
+    // The write-up saved beside the recording says what happened.
+    let rec = std::fs::read_dir(env.recordings())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with("-session-weekly.jsonl"))
+        .expect("a session recording");
+    let md = std::fs::read_to_string(rec.with_extension("writeup.md")).unwrap();
+    let json = std::fs::read_to_string(rec.with_extension("writeup.json")).unwrap();
+    common::walk::check_writeup(&md, &json, &w);
 }
 
 /// The matrix segment over the socket: two joined seats move their own cursors and mark cells

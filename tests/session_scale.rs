@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::scale::{Server, cpu_ticks, env_or, open_seat, status_kb};
+use common::scale::{Seat, Server, cpu_ticks, env_or, open_seat, status_kb};
 use russh::Disconnect;
 use russh::keys::{Algorithm, PrivateKey};
 use std::io::{BufRead, BufReader};
@@ -23,6 +23,36 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// Measures the server over `secs`: CPU, peak memory and each seat's bytes; prints a line.
+async fn measure(all: &[Seat], pid: u32, secs: u64, what: &str, active: usize, observers: usize) {
+    let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let before: Vec<u64> = all
+        .iter()
+        .map(|s| s.bytes.load(Ordering::Relaxed))
+        .collect();
+    let cpu0 = cpu_ticks(pid);
+    let t0 = Instant::now();
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    let cpu1 = cpu_ticks(pid);
+    let elapsed = t0.elapsed().as_secs_f64();
+    let got: Vec<u64> = all
+        .iter()
+        .zip(&before)
+        .map(|(s, b)| s.bytes.load(Ordering::Relaxed) - b)
+        .collect();
+    let hwm = status_kb(pid, "VmHWM:");
+    let cpu = (cpu1 - cpu0) as f64 / ticks_per_s / elapsed * 100.0;
+    let per_seat: Vec<f64> = got.iter().map(|b| *b as f64 / elapsed).collect();
+    let mean = per_seat.iter().sum::<f64>() / per_seat.len() as f64;
+    let max = per_seat.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "gamelan serve: one session ({what}), {active} active seats + {observers} observers, sizes 80x24 to 200x60, over {elapsed:.1} s:\n  \
+         CPU {cpu:.1}% of one core · peak RSS {:.1} MiB · {mean:.0} bytes/seat/s (max {max:.0})",
+        hwm as f64 / 1024.0,
+    );
+    assert!(cpu < 100.0, "one session ({what}) used {cpu:.1}% of a core");
+}
 
 /// The pty sizes seats cycle through.
 const SIZES: [(u32, u32); 5] = [(80, 24), (100, 30), (120, 40), (160, 48), (200, 60)];
@@ -88,32 +118,23 @@ async fn a_session_of_active_seats_and_observers_holds() {
         .await
         .expect("seats did not all connect within 120 s");
 
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let before: Vec<u64> = all
-        .iter()
-        .map(|s| s.bytes.load(Ordering::Relaxed))
-        .collect();
-    let cpu0 = cpu_ticks(pid);
-    let t0 = Instant::now();
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    let cpu1 = cpu_ticks(pid);
-    let elapsed = t0.elapsed().as_secs_f64();
-    let got: Vec<u64> = all
-        .iter()
-        .zip(&before)
-        .map(|(s, b)| s.bytes.load(Ordering::Relaxed) - b)
-        .collect();
-    let hwm = status_kb(pid, "VmHWM:");
-    let cpu = (cpu1 - cpu0) as f64 / ticks_per_s / elapsed * 100.0;
-    let per_seat: Vec<f64> = got.iter().map(|b| *b as f64 / elapsed).collect();
-    let mean = per_seat.iter().sum::<f64>() / per_seat.len() as f64;
-    let max = per_seat.iter().cloned().fold(0.0, f64::max);
-    println!(
-        "gamelan serve: one session, {active} active seats + {observers} observers, sizes 80x24 to 200x60, over {elapsed:.1} s:\n  \
-         CPU {cpu:.1}% of one core · peak RSS {:.1} MiB · {mean:.0} bytes/seat/s (max {max:.0})",
-        hwm as f64 / 1024.0,
-    );
+    // Each segment in turn, moved on by the facilitator's keys as a person presses them:
+    // the gathering, the walkthrough (the simulated vista), the wheel (a spin, then the turn)
+    // and the drill (Enter starts its metronome).
+    let phases: [(&str, &[u8]); 4] = [
+        ("gathering", b""),
+        ("walkthrough", b">"),
+        ("wheel, a spin then its turn", b"> "),
+        ("drill at 60 BPM", b">\r"),
+    ];
+    for (what, keys) in phases {
+        for k in keys {
+            all[0].keys.data(&[*k][..]).await.expect("keys");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        measure(&all, pid, secs, what, active, observers).await;
+    }
     for (i, s) in all.iter().enumerate() {
         // Every seat was drawn: at least the terminal set-up and its first frame.
         assert!(
@@ -121,7 +142,6 @@ async fn a_session_of_active_seats_and_observers_holds() {
             "seat {i} never got a byte"
         );
     }
-    assert!(cpu < 100.0, "one session used {cpu:.1}% of a core");
     for s in all {
         let _ = s
             .handle

@@ -858,6 +858,27 @@ fn a_new_presenter_stops_looking_around() {
     assert!(text(&r.draw(CY, 80, 24)).contains("you present: everyone follows you"));
 }
 
+#[test]
+fn the_presenters_range_is_the_window_every_followers_charts_draw() {
+    let mut r = at("walkthrough");
+    // The pane rows: below the strip, the setlist, the people and the walkthrough lines.
+    let panes = |b: &Buffer| text(b).lines().skip(4).collect::<Vec<_>>().join("\n");
+    let before = panes(&r.draw(CY, 120, 40));
+    r.apply(BO, A::Range { seconds: 6 * 3600 });
+    let follower = panes(&r.draw(CY, 120, 40));
+    let presenter = panes(&r.draw(BO, 120, 40));
+    assert_ne!(before, follower, "the follower's charts changed window");
+    // Both draw the same charts (the presenter's badge aside: compare the charts' rows).
+    let rows = |t: &str| {
+        t.lines()
+            .filter(|l| l.contains('┤') || l.contains('┴'))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(!rows(&follower).is_empty(), "charts with axes:\n{follower}");
+    assert_eq!(rows(&follower), rows(&presenter));
+}
+
 /// The matrix segment at 80x24 and 200x50: every column in sight, this seat's cursor, the
 /// marks both seats set, the cell under the cursor with its note, the risks in the warning
 /// colour; the mark keys send a cell's mark and an observer's send nothing.

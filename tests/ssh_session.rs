@@ -209,3 +209,31 @@ fn a_session_over_openssh_with_players_and_observers() {
     }
     assert!(md.contains("observer"), "{md}");
 }
+
+/// The "done when" over the real OpenSSH client: ana opens the weekly session with
+/// `ssh HOST session weekly`, bo and cy join it with `ssh HOST join weekly-1`, and the three
+/// walk it from walkthrough to wheel to drill to write-up by the keys their screens print;
+/// the write-up saved on the server says what happened.
+#[test]
+fn three_openssh_clients_walk_the_weekly_session_by_its_printed_keys() {
+    let server = Server::start();
+    let ana = server.term("ana", Some("session weekly"), 100, 30);
+    ana.wait_until("ana's seat", |_| ana.alternate_screen());
+    server.wait_list("the session", |l| l.contains("weekly-1"));
+    let bo = server.term("bo", Some("join weekly-1"), 80, 24);
+    server.wait_list("bo", |l| l.contains("ana, bo"));
+    let cy = server.term("cy", Some("join weekly-1"), 120, 40);
+    server.wait_list("cy", |l| l.contains("ana, bo, cy"));
+    let w = common::walk::weekly(&ana, &bo, &cy);
+    let rec = std::fs::read_dir(server.recordings())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            let p = p.to_string_lossy();
+            p.contains("session") && p.ends_with(".jsonl")
+        })
+        .expect("the session was recorded");
+    let md = std::fs::read_to_string(rec.with_extension("writeup.md")).unwrap();
+    let json = std::fs::read_to_string(rec.with_extension("writeup.json")).unwrap();
+    common::walk::check_writeup(&md, &json, &w);
+}

@@ -112,9 +112,18 @@ impl Session {
             A::Spin => self.spin(seat, None, out),
             A::Escalate { to } => self.escalate(seat, to, out),
             A::Pass => self.close_turn(seat, TurnResult::Passed, out),
+            A::HandFacilitator { .. } if self.facilitator != Some(seat) => {
+                Err("only the facilitator may hand the facilitator role".into())
+            }
             action => {
-                if self.facilitator != Some(seat) {
-                    return Err("only the facilitator may do this".into());
+                if !self.conducts(seat) {
+                    return Err(match self.conductor() {
+                        Some(c) if Some(c) != self.facilitator => format!(
+                            "only the facilitator may do this ({} conducts while they are away)",
+                            self.seat_name(c)
+                        ),
+                        _ => "only the facilitator may do this".into(),
+                    });
                 }
                 self.facilitate(seat, action, out)
             }

@@ -281,6 +281,28 @@ impl Session {
         self.seats.iter().find(|s| s.id == id)
     }
 
+    /// The seat that moves the setlist now: the facilitator while present; while no
+    /// facilitator is present, the participant present longest (the first in join order who
+    /// is still here), as in a drill. The role itself stays with the facilitator, who conducts
+    /// again on rejoining. Derived from the seats alone, so a replay agrees.
+    pub fn conductor(&self) -> Option<SeatId> {
+        let here = |s: &&Seat| s.present && !s.observer;
+        if let Some(f) = self.facilitator.and_then(|f| self.seat(f)).filter(here) {
+            return Some(f.id);
+        }
+        self.seats.iter().find(here).map(|s| s.id)
+    }
+
+    /// Whether `seat` may do what the facilitator does (see [`Session::conductor`]).
+    pub fn conducts(&self, seat: SeatId) -> bool {
+        self.conductor() == Some(seat)
+    }
+
+    /// Whether someone conducts in the facilitator's place (the facilitator is away).
+    pub fn stand_in(&self) -> Option<SeatId> {
+        self.conductor().filter(|c| Some(*c) != self.facilitator)
+    }
+
     pub(super) fn seat_mut(&mut self, id: SeatId) -> Option<&mut Seat> {
         self.seats.iter_mut().find(|s| s.id == id)
     }

@@ -113,14 +113,14 @@ impl Session {
     /// facilitator).
     pub(super) fn turn_for(&mut self, seat: SeatId) -> Result<(usize, usize, &mut Turn), Refusal> {
         let i = self.wheel_segment()?;
-        let facilitator = self.facilitator;
+        let conducts = self.conducts(seat);
         let Activity::Wheel(w) = &mut self.segments[i].activity else {
             return Err("this is not a wheel segment".into());
         };
         let n = w.turns.len();
         match w.turns.last_mut() {
             Some(t) if t.is_open() => {
-                if t.spin.person != seat && facilitator != Some(seat) {
+                if t.spin.person != seat && !conducts {
                     return Err("it is not your turn".into());
                 }
                 Ok((i, n - 1, t))

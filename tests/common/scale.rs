@@ -35,9 +35,10 @@ impl client::Handler for Client {
     }
 }
 
-/// One seat: its connection and the bytes it has received.
+/// One seat: its connection, its keys (to type more later) and the bytes it has received.
 pub struct Seat {
     pub handle: client::Handle<Client>,
+    pub keys: russh::ChannelWriteHalf<client::Msg>,
     pub bytes: Arc<AtomicU64>,
 }
 
@@ -69,16 +70,19 @@ pub async fn open_seat(
     }
     let bytes = Arc::new(AtomicU64::new(0));
     let b = bytes.clone();
-    let (mut read, _write) = channel.split();
+    let (mut read, keys) = channel.split();
     tokio::spawn(async move {
-        let _keep = _write;
         while let Some(msg) = read.wait().await {
             if let ChannelMsg::Data { data } = msg {
                 b.fetch_add(data.len() as u64, Ordering::Relaxed);
             }
         }
     });
-    Seat { handle, bytes }
+    Seat {
+        handle,
+        keys,
+        bytes,
+    }
 }
 
 /// utime+stime of `pid`, in clock ticks.

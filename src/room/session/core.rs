@@ -249,7 +249,7 @@ impl Core {
             .filter(|x| x.present && !x.observer)
             .map(|x| (x.id, x.name.clone()))
             .collect();
-        people.sort_by_key(|(id, _)| (Some(*id) != s.facilitator, *id));
+        people.sort_by_key(|(id, _)| (Some(*id) != s.conductor(), *id));
         people
     }
 

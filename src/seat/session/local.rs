@@ -36,6 +36,9 @@ pub async fn run(
             return Ok(());
         }
         seat.observe(&state);
+        if seat.ui.notice.is_none() {
+            seat.ui.notice = notice.clone();
+        }
         // Every wakeup below changes what the seat shows, so each turn draws (and ratatui
         // writes only the cells that changed).
         if let Some(d) = &mut seat.drill {

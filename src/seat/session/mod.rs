@@ -8,15 +8,20 @@
 
 pub mod local;
 
+use crate::drill::Drill;
 use crate::drill::SeatId;
 use crate::input::Input;
+use crate::input::Key;
+use crate::keymap::{self, Act, Scope};
 use crate::room::session::{DrillStage, SessionRoom, SessionState};
 use crate::room::{Room, RoomState, Seated};
 use crate::seat::SeatSession;
 use crate::seat::driver::{Peer, PeerEvent, SeatEnd};
+use crate::session::Session;
 use crate::session::SessionAction;
 use crate::ui::seat::{Command, Flash, Mode};
-use crate::ui::session::{SessionCommand, SessionScreen, SessionSeat, strip};
+use crate::ui::session::{EXTEND_MINUTES, SessionCommand, SessionScreen, SessionSeat};
+use crate::ui::session::{strip, strip_hint};
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -36,6 +41,8 @@ pub struct DrillSeat {
     state: watch::Receiver<RoomState>,
     /// The drill's room has gone; the session's next snapshot takes the seat back.
     gone: bool,
+    /// The setlist key was pressed: the next key moves the setlist.
+    pub setlist: bool,
 }
 
 /// One seat of a session.
@@ -62,6 +69,17 @@ impl SessionSeatState {
 
     /// Takes in a new snapshot: sits down in the drill segment's drill, or gets up from it.
     pub fn observe(&mut self, state: &SessionState) {
+        // Where the write-up went, and what went wrong recording or saving, for the screens.
+        if let Some(saved) = &state.saved {
+            self.ui.saved = saved
+                .writeup
+                .as_ref()
+                .map(|(md, json)| format!("{} and {}", md.display(), json.display()));
+        }
+        self.ui.notice = state
+            .notice
+            .clone()
+            .or_else(|| state.saved.as_ref().and_then(|s| s.problem.clone()));
         match (&state.drill, &self.drill) {
             (Some(stage), Some(d))
                 if d.segment == stage.segment && d.room.name == stage.room.name =>
@@ -93,6 +111,7 @@ impl SessionSeatState {
             seat,
             state: stage.room.state(),
             gone: false,
+            setlist: false,
         });
     }
 
@@ -152,6 +171,14 @@ impl SessionSeatState {
         if let Some(d) = &mut self.drill {
             let (_, console) = Self::split(area);
             let drill = d.state.borrow().clone();
+            if let Some(action) = setlist_key(d, input, &drill.drill, &state.session, self.seat) {
+                if let Some(a) = action
+                    && self.room.act(self.seat, a).await.is_err()
+                {
+                    return true;
+                }
+                return false;
+            }
             for cmd in d.seat.view.on_input(input, &drill.drill, console) {
                 match cmd {
                     Command::Quit => {
@@ -209,7 +236,11 @@ impl SessionSeatState {
                 let drill = d.state.borrow().clone();
                 d.seat.draw(buf, console, theme, &drill);
                 if top.height > 0 {
-                    strip(buf, top, &state.session, theme);
+                    let hint = setlist_hint(d, &state.session, self.seat);
+                    let clock_x = strip(buf, top, &state.session, theme);
+                    if let Some(h) = hint {
+                        strip_hint(buf, top, clock_x, &h, d.setlist, theme);
+                    }
                 }
             }
             None => {
@@ -222,6 +253,94 @@ impl SessionSeatState {
             }
         }
     }
+}
+
+/// The setlist keys inside a drill segment's console: the setlist key (a facilitator's, or
+/// the seat conducting while the facilitator is away), then `>` next, `<` back, `+` five more
+/// minutes or `s` skip; any other key leaves the setlist as it is. `None`: the key is the
+/// drill's (keys typed into a note or the help always are); `Some(action)`: the key was the
+/// setlist's, with the session action to send, if any.
+fn setlist_key(
+    d: &mut DrillSeat,
+    input: &Input,
+    drill: &Drill,
+    s: &Session,
+    me: SeatId,
+) -> Option<Option<SessionAction>> {
+    let Input::Key(key) = input else {
+        return None;
+    };
+    if d.setlist {
+        d.setlist = false;
+        let beats = EXTEND_MINUTES * u64::from(s.plan.setlist.bpm);
+        let action = match keymap::lookup(Scope::Session, *key) {
+            Some(Act::SegmentNext) => Some(SessionAction::Next),
+            Some(Act::SegmentBack) if s.current().is_some_and(|i| i > 0) => {
+                Some(SessionAction::Back)
+            }
+            Some(Act::Extend) => Some(SessionAction::Extend { beats }),
+            Some(Act::Skip) => Some(SessionAction::Skip),
+            _ => None,
+        };
+        d.seat.view.flash = Some(Flash {
+            text: match &action {
+                Some(SessionAction::Extend { .. }) => {
+                    format!("{EXTEND_MINUTES} more minutes for this segment")
+                }
+                Some(a) => format!("setlist: {}", a.name()),
+                None => "the setlist is left as it is".into(),
+            },
+            error: false,
+        });
+        return Some(action);
+    }
+    let typing = !matches!(d.seat.view.mode, Mode::Playing | Mode::Briefing);
+    if typing || d.seat.view.help.is_some() || !is_setlist_key(*key, drill) {
+        return None;
+    }
+    if s.conducts(me) {
+        d.setlist = true;
+        d.seat.view.flash = None;
+    } else {
+        d.seat.view.flash = Some(Flash {
+            text: format!(
+                "only the facilitator moves the setlist ({} conducts)",
+                s.conductor().map_or("nobody", |c| s.seat_name(c))
+            ),
+            error: true,
+        });
+    }
+    Some(None)
+}
+
+/// Whether `key` is the setlist key here (the console reserves it, so no cue can bind it).
+fn is_setlist_key(key: Key, drill: &Drill) -> bool {
+    let scope = if drill.is_ended() {
+        Scope::Ended
+    } else {
+        Scope::Drill
+    };
+    keymap::lookup(scope, key) == Some(Act::Setlist)
+}
+
+/// The strip's hint for the setlist keys: for the seat that conducts the session, the
+/// setlist key, or, once pressed, what the next key does.
+fn setlist_hint(d: &DrillSeat, s: &Session, me: SeatId) -> Option<String> {
+    if !s.conducts(me) {
+        return None;
+    }
+    let k = |a| keymap::key_label(Scope::Session, a);
+    Some(if d.setlist {
+        format!(
+            "setlist: {} next · {} back · {} {EXTEND_MINUTES} more minutes · {} skip · any other key: none",
+            k(Act::SegmentNext),
+            k(Act::SegmentBack),
+            k(Act::Extend),
+            k(Act::Skip)
+        )
+    } else {
+        format!("{} setlist", keymap::key_label(Scope::Drill, Act::Setlist))
+    })
 }
 
 /// Plays a session seat on a remote `peer` until the person leaves, the peer goes or the room

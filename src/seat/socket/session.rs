@@ -36,7 +36,7 @@ pub fn info(ctx: &ServeCtx, room: &SessionRoom) -> Info {
                 name: x.name.clone(),
                 role: Some(role_of(s, x.id).into()),
                 present: x.present,
-                conducts: x.present && s.facilitator == Some(x.id),
+                conducts: s.conducts(x.id),
             })
             .collect(),
         roles: vec!["participant".into(), "observer".into()],

@@ -26,10 +26,10 @@ pub fn segment_clock(s: &Session, i: usize) -> (String, Option<String>) {
 }
 
 /// The session's one-line strip: the title, the segment in progress and its clock against
-/// the plan. Drawn on the top line of `area`.
-pub fn strip(buf: &mut Buffer, area: Rect, session: &Session, theme: &Theme) {
+/// the plan. Drawn on the top line of `area`; returns the column where the clock starts.
+pub fn strip(buf: &mut Buffer, area: Rect, session: &Session, theme: &Theme) -> u16 {
     if area.width == 0 || area.height == 0 {
-        return;
+        return area.x;
     }
     let r = Rect { height: 1, ..area };
     let bar = theme.style(Meaning::Status);
@@ -68,7 +68,10 @@ pub fn strip(buf: &mut Buffer, area: Rect, session: &Session, theme: &Theme) {
         ),
         _ => {
             let here = s.seats.iter().filter(|x| x.present).count();
-            let who = s.facilitator.map_or("the facilitator", |f| s.seat_name(f));
+            let who = s
+                .conductor()
+                .or(s.facilitator)
+                .map_or("the facilitator", |f| s.seat_name(f));
             (
                 format!(" ◇ gathering · {here} here · {} starts it", clean(who)),
                 format!(" {n} segments "),
@@ -100,6 +103,52 @@ pub fn strip(buf: &mut Buffer, area: Rect, session: &Session, theme: &Theme) {
         );
     }
     buf.set_stringn(r.right() - rw as u16, r.y, fit(&right, rw), rw, right_style);
+    r.right() - rw as u16
+}
+
+/// A hint over the strip drawn by [`strip`] (which returned `clock_x`): `open`, the whole line
+/// (what the next key does); else just left of the clock, over the title.
+pub fn strip_hint(
+    buf: &mut Buffer,
+    area: Rect,
+    clock_x: u16,
+    hint: &str,
+    open: bool,
+    theme: &Theme,
+) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let bar = theme.style(Meaning::Status);
+    if open {
+        let r = Rect { height: 1, ..area };
+        buf.set_style(r, bar);
+        let w = r.width as usize;
+        // The whole line: nothing of the strip under it may show through.
+        buf.set_stringn(r.x, r.y, " ".repeat(w), w, bar);
+        let text = format!(" {hint}");
+        buf.set_stringn(
+            r.x,
+            r.y,
+            fit(&text, w),
+            w,
+            theme.style(Meaning::Accent).add_modifier(Modifier::BOLD),
+        );
+        return;
+    }
+    let text = format!(" {hint} ");
+    let tw = width(&text) as u16;
+    let x = clock_x.saturating_sub(tw).max(area.x + area.width / 2);
+    let room = clock_x.saturating_sub(x) as usize;
+    if room >= width(&text) {
+        buf.set_stringn(
+            x,
+            area.y,
+            &text,
+            room,
+            theme.style(Meaning::Accent).add_modifier(Modifier::BOLD),
+        );
+    }
 }
 
 fn glyph(st: SegmentStatus) -> &'static str {
@@ -176,6 +225,9 @@ pub fn role(s: &Session, seat: SeatId) -> String {
     if s.facilitator == Some(seat) {
         roles.push("facilitator");
     }
+    if s.stand_in() == Some(seat) {
+        roles.push("conducts while the facilitator is away");
+    }
     if s.presenter == Some(seat) {
         roles.push("presenter");
     }
@@ -215,9 +267,13 @@ fn draw_people(buf: &mut Buffer, r: Rect, s: &Session, seat: SeatId, theme: &The
         .map(|x| clean(&x.name))
         .collect();
     let watching = s.seats.iter().filter(|x| x.present && x.observer).count();
+    let facilitator = match s.stand_in() {
+        Some(c) => format!("{} (away; {} conducts)", name(s.facilitator), name(Some(c))),
+        None => name(s.facilitator),
+    };
     let mut rest = format!(
         " │ facilitator {} · presenter {} │ here: {}",
-        name(s.facilitator),
+        facilitator,
         name(s.presenter),
         if here.is_empty() {
             "nobody".to_string()
@@ -274,7 +330,7 @@ fn draw_seats(buf: &mut Buffer, r: Rect, s: &Session, seat: SeatId, theme: &Them
 /// Draws the strip, the setlist line, the people line and the seats panel where `l` puts
 /// them.
 pub fn draw(buf: &mut Buffer, l: &Layout, s: &Session, seat: SeatId, theme: &Theme) {
-    strip(buf, l.strip, s, theme);
+    let _ = strip(buf, l.strip, s, theme);
     if let Some(r) = l.setlist {
         draw_setlist(buf, r, s, theme);
     }
@@ -283,5 +339,31 @@ pub fn draw(buf: &mut Buffer, l: &Layout, s: &Session, seat: SeatId, theme: &The
     }
     if let Some(r) = l.seats {
         draw_seats(buf, r, s, seat, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_open_hint_takes_the_whole_strip() {
+        let mut s = Session::new(
+            Arc::new(crate::session::bundled::plan("weekly").unwrap()),
+            1,
+        );
+        s.apply(&crate::session::SessionInput::new(
+            0,
+            0,
+            crate::session::SessionAction::Join { name: "ana".into() },
+        ));
+        let area = Rect::new(0, 0, 120, 1);
+        let mut buf = Buffer::empty(area);
+        let theme = Theme::default();
+        let x = strip(&mut buf, area, &s, &theme);
+        strip_hint(&mut buf, area, x, "setlist: > next", true, &theme);
+        let line: String = (0..area.width).map(|i| buf[(i, 0)].symbol()).collect();
+        assert_eq!(line.trim_end(), " setlist: > next");
     }
 }

@@ -28,8 +28,9 @@ mod status;
 mod walkthrough;
 mod wheel;
 
-pub use header::strip;
+pub use header::{strip, strip_hint};
 pub use help::help_lines;
+pub use input::EXTEND_MINUTES;
 pub use mode::{Confirm, Entry, EntryKind, Mode, Picker, PickerKind};
 
 use crate::session::state::Phase;

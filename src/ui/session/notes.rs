@@ -82,10 +82,16 @@ fn gathering_rows(v: &SessionSeat, s: &Session, wd: usize) -> Vec<Row> {
     rows.push(Row::blank());
     let start = if s.facilitator == Some(v.seat) {
         "You facilitate: > starts the first segment when everyone is here.".to_string()
+    } else if s.conducts(v.seat) {
+        "You conduct while the facilitator is away: > starts the first segment.".to_string()
     } else {
         format!(
             "Waiting for {} to start the session.",
-            clean(s.facilitator.map_or("the facilitator", |f| s.seat_name(f)))
+            clean(
+                s.conductor()
+                    .or(s.facilitator)
+                    .map_or("the facilitator", |f| s.seat_name(f))
+            )
         )
     };
     rows.push(Row::bold(start, Meaning::Accent));

@@ -34,21 +34,89 @@ fn refusal(v: &SessionSeat, s: &Session) -> Option<(u64, String)> {
         })
 }
 
+/// Beats a room notice (a seat came or went, a role changed hands) stays on the status line.
+const NOTICE_BEATS: u64 = 3;
+
+/// The room's latest news about the others, while it is recent: a seat joined, rejoined or
+/// left, the presenter or facilitator role changed hands. A seat is not told of itself.
+pub fn room_notice(v: &SessionSeat, s: &Session) -> Option<String> {
+    s.log
+        .iter()
+        .rev()
+        .take_while(|l| l.beat + NOTICE_BEATS >= s.beat)
+        .find_map(|l| {
+            let name = |id| clean(s.seat_name(id));
+            match &l.event {
+                SessionEvent::Joined { seat, .. } | SessionEvent::Left { seat }
+                    if *seat == v.seat =>
+                {
+                    None
+                }
+                SessionEvent::Joined {
+                    seat,
+                    observer,
+                    rejoin,
+                    ..
+                } => Some(match (observer, rejoin) {
+                    (true, _) => format!("{} joined to observe", name(*seat)),
+                    (false, true) => format!("{} is back", name(*seat)),
+                    (false, false) => format!("{} joined", name(*seat)),
+                }),
+                SessionEvent::Left { seat } => Some(format!("{} left", name(*seat))),
+                // The roles a seat gets by arriving first are no news to it.
+                SessionEvent::PresenterIs { seat } | SessionEvent::FacilitatorIs { seat }
+                    if *seat == v.seat && s.seat(v.seat).is_some_and(|m| m.joined == l.beat) =>
+                {
+                    None
+                }
+                SessionEvent::PresenterIs { seat } if *seat == v.seat => {
+                    Some("you present now: everyone follows you".into())
+                }
+                SessionEvent::PresenterIs { seat } => Some(format!("{} presents now", name(*seat))),
+                SessionEvent::FacilitatorIs { seat } if *seat == v.seat => {
+                    Some("you facilitate now".into())
+                }
+                SessionEvent::FacilitatorIs { seat } => {
+                    Some(format!("{} facilitates now", name(*seat)))
+                }
+                _ => None,
+            }
+        })
+}
+
 /// The keys worth showing for this seat where the session stands, most useful first, in
-/// at most `room` cells: what does not fit goes, but `?` and `q` always stay.
+/// at most `room` cells: what does not fit goes, but `?` and `q` always stay, and so does
+/// the facilitator's key to move on (cut to `> next` when room is short).
 pub fn hints(v: &SessionSeat, s: &Session, room: usize) -> String {
     let mut h = hint_list(v, s);
-    let keep = 2;
-    while h.len() > keep + 1 && width(&h.join(" · ")) > room {
-        h.remove(h.len() - keep - 1);
+    let next = k(Act::SegmentNext);
+    let mut nav = h
+        .iter()
+        .position(|x| x.starts_with(&format!("{next} ")))
+        .map(|i| h.remove(i));
+    let tail = h.split_off(h.len().saturating_sub(2));
+    let join = |h: &[String], nav: &Option<String>| {
+        let mut all = h.to_vec();
+        all.extend(nav.clone());
+        all.extend_from_slice(&tail);
+        all.join(" · ")
+    };
+    if let Some(n) = &mut nav
+        && n.contains(" · ")
+        && width(&join(&h, &Some(n.clone()))) > room
+    {
+        *n = format!("{next} next");
     }
-    h.join(" · ")
+    while width(&join(&h, &nav)) > room && (h.len() > 1 || (nav.is_some() && !h.is_empty())) {
+        h.pop();
+    }
+    join(&h, &nav)
 }
 
 fn hint_list(v: &SessionSeat, s: &Session) -> Vec<String> {
     let me = s.seat(v.seat);
     let observer = me.is_some_and(|m| m.observer);
-    let fac = s.facilitator == Some(v.seat) && !observer;
+    let fac = s.conducts(v.seat) && !observer;
     let presenter = s.presenter == Some(v.seat) && !observer;
     let mut h: Vec<String> = Vec::new();
     let kind = s.current().map(|i| &s.plan.setlist.segments[i].kind);
@@ -159,8 +227,44 @@ pub(super) fn draw(buf: &mut Buffer, r: Rect, v: &SessionSeat, s: &Session, them
             (Some(f), _, _) => (format!(" {} ", clean(&f.text)), theme.style(Meaning::Info)),
             (None, Some((_, r)), _) => (format!(" {r} "), theme.style(Meaning::StatusError)),
             (None, None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
-            _ => (format!(" {}", hints(v, s, w.saturating_sub(1))), bar),
+            _ => match room_notice(v, s) {
+                Some(n) => (format!(" {n} "), theme.style(Meaning::Info)),
+                None => (format!(" {}", hints(v, s, w.saturating_sub(1))), bar),
+            },
         },
     };
     buf.set_stringn(r.x, r.y, fit(&text, w), w, style);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{SessionAction as A, SessionInput, bundled};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_others_coming_and_going_is_news_for_a_few_beats() {
+        let mut s = Session::new(Arc::new(bundled::plan("weekly").unwrap()), 1);
+        let ana = SessionSeat::new(0);
+        let bo = SessionSeat::new(1);
+        let at = |s: &mut Session, beat, seat, action| {
+            s.apply(&SessionInput::new(beat, seat, action));
+        };
+        at(&mut s, 0, 0, A::Join { name: "ana".into() });
+        assert_eq!(room_notice(&ana, &s), None, "nobody is told of themselves");
+        at(&mut s, 1, 1, A::Join { name: "bo".into() });
+        assert_eq!(room_notice(&ana, &s).as_deref(), Some("bo joined"));
+        at(&mut s, 2, 0, A::HandPresenter { to: 1 });
+        assert_eq!(room_notice(&ana, &s).as_deref(), Some("bo presents now"));
+        assert_eq!(
+            room_notice(&bo, &s).as_deref(),
+            Some("you present now: everyone follows you")
+        );
+        at(&mut s, 3, 1, A::Leave);
+        assert_eq!(room_notice(&ana, &s).as_deref(), Some("bo left"));
+        at(&mut s, 4, 1, A::Join { name: "bo".into() });
+        assert_eq!(room_notice(&ana, &s).as_deref(), Some("bo is back"));
+        at(&mut s, 10, 0, A::Note { text: "x".into() });
+        assert_eq!(room_notice(&ana, &s), None, "old news is gone");
+    }
 }

@@ -10,7 +10,8 @@ use crate::session::setlist::VistaSource;
 use crate::session::walkthrough::{View, Walkthrough};
 use crate::session::{SegmentKind, Session, clock, format_duration};
 use crate::ui::theme::{Meaning, Theme};
-use crate::ui::vista::{draw_pane, pane_areas};
+use crate::ui::vista::nav::TimeNav;
+use crate::ui::vista::{Look, draw_pane_with, pane_areas};
 use crate::ui::widgets::block;
 use crate::ui::widgets::text::{clean, fit, width, wrap};
 use crate::vista::VistaSnapshot;
@@ -292,14 +293,26 @@ fn draw_vista(
             theme,
         );
     }
+    // Every seat's charts show the walkthrough's one time window (the setlist's range, then
+    // the presenter's), live: a follower sees what the presenter sees.
+    let nav = TimeNav {
+        span: Some(view.range as f64),
+        end: None,
+        cursor: None,
+    };
+    let look = Look {
+        nav: &nav,
+        ..Look::plain()
+    };
     for (p, rect, k) in &drawn {
-        draw_pane(
+        draw_pane_with(
             buf,
             *rect,
             &snap.panes[*k],
             screen.now,
             *p == view.focus,
             theme,
+            &look,
         );
         badge(buf, *rect, w, *p, theme);
         v.drawn.push(*p, *rect);

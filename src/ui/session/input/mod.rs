@@ -197,12 +197,19 @@ pub(super) fn may(v: &mut SessionSeat, s: &Session, need: Need, what: &str) -> b
         Some(me) if me.observer => Some(format!("observers can't {what}")),
         Some(_) => match need {
             Need::Participant => None,
-            Need::Facilitator if s.facilitator == Some(v.seat) => None,
+            Need::Facilitator if s.conducts(v.seat) => None,
             Need::Presenter if s.presenter == Some(v.seat) => None,
-            Need::Facilitator => Some(format!(
-                "only the facilitator can {what} ({} facilitates)",
-                s.facilitator.map_or("nobody", |f| s.seat_name(f))
-            )),
+            Need::Facilitator => Some(match s.stand_in() {
+                Some(c) => format!(
+                    "only the facilitator can {what} ({} conducts while {} is away)",
+                    s.seat_name(c),
+                    s.facilitator.map_or("the facilitator", |f| s.seat_name(f))
+                ),
+                None => format!(
+                    "only the facilitator can {what} ({} facilitates)",
+                    s.facilitator.map_or("nobody", |f| s.seat_name(f))
+                ),
+            }),
             Need::Presenter => Some(format!(
                 "only the presenter can {what} ({} presents); {} looks around on your own",
                 s.presenter.map_or("nobody", |p| s.seat_name(p)),
@@ -358,7 +365,7 @@ fn wheel(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
             })
         }
         (_, None) => say(v, "no turn is open: spin first", true),
-        (_, Some(p)) if p != v.seat && s.facilitator != Some(v.seat) => {
+        (_, Some(p)) if p != v.seat && !s.conducts(v.seat) => {
             say(v, format!("it is {}'s turn", s.seat_name(p)), true)
         }
         (Act::Escalate, Some(_)) => v.mode = Mode::Entry(Entry::new(EntryKind::Escalate)),
