@@ -225,6 +225,10 @@ impl SeatView {
                 };
                 Vec::new()
             }
+            Some(Act::Setlist) => {
+                self.flash = Some(not_in_a_session());
+                Vec::new()
+            }
             _ => {
                 self.flash = Some(Flash {
                     text: briefing_hint(),
@@ -324,6 +328,8 @@ impl SeatView {
             Act::Debrief => return vec![Command::Debrief],
             Act::DebriefHtml if ended => return vec![Command::DebriefHtml],
             Act::Table => return vec![Command::Table],
+            // A session's seat takes this key before the console; here there is no setlist.
+            Act::Setlist => self.flash = Some(not_in_a_session()),
             Act::Note => {
                 self.mode = Mode::Note {
                     text: String::new(),
@@ -469,6 +475,17 @@ impl SeatView {
                 _ => {}
             }
         }
+    }
+}
+
+/// What the setlist key says in a drill that is not part of a session.
+fn not_in_a_session() -> Flash {
+    Flash {
+        text: format!(
+            "{} moves a session's setlist: this drill is not part of a session",
+            keymap::key_label(Scope::Drill, Act::Setlist)
+        ),
+        error: false,
     }
 }
 
