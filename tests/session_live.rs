@@ -247,6 +247,8 @@ fn spec(dir: &Path) -> SessionSpec {
     let plan = Plan::resolve(list, |r| {
         deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
     })
+    .unwrap()
+    .with_matrices(|r| gamelan::matrix::file::load_str(bundled::matrix(&r.name).unwrap(), &r.name))
     .unwrap();
     let s = gamelan::scenario::bundled()
         .into_iter()
@@ -266,9 +268,10 @@ fn spec(dir: &Path) -> SessionSpec {
             tempo: Some(240),
         },
         StagePlan::Nothing,
+        StagePlan::Matrix { save_to: None },
     ];
     let started = "2026-12-01T10:00:00Z".to_string();
-    let header = Header::new(
+    let mut header = Header::new(
         &Session::new(Arc::new(plan.clone()), 5),
         started.clone(),
         Embedded {
@@ -280,6 +283,10 @@ fn spec(dir: &Path) -> SessionSpec {
             text: bundled::deck("stack.deck.toml").unwrap().into(),
         }],
     );
+    header.matrices = vec![Embedded {
+        name: "checkout.matrix.toml".into(),
+        text: bundled::matrix("checkout.matrix.toml").unwrap().into(),
+    }];
     SessionSpec {
         name: "weekly".into(),
         plan: Arc::new(plan),
@@ -466,8 +473,9 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
             .iter()
             .any(|l| matches!(l.event, SessionEvent::DrillReported { segment: 2 }))
     );
-    room.act(ana.id, SessionAction::Next).await.unwrap();
-    room.act(ana.id, SessionAction::Next).await.unwrap();
+    for _ in 0..3 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;
@@ -565,10 +573,19 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
         s.session.conductor() == Some(ana.id)
     })
     .await;
+    // bo's own screen must know it too before it presses: its seat refuses on what it shows.
+    let deadline = std::time::Instant::now() + WAIT;
+    while bo.screen.text().contains("is away") {
+        assert!(std::time::Instant::now() < deadline, "{}", bo.screen.text());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     bo.keys.send(b">".to_vec()).await.unwrap();
     until_screen(&bo.screen, "only the facilitator can").await;
     assert_eq!(room.session().current(), Some(3));
-    room.act(ana.id, SessionAction::Next).await.unwrap();
+    // On through the matrix segment to the end.
+    for _ in 0..2 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;

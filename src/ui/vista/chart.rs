@@ -366,7 +366,8 @@ fn legend<'a>(
         all.iter()
             .all(|(_, s)| width(&clean(&s.label)) + extra <= per)
     };
-    let roomy = per >= 16 && (fits(13) || !fits(4));
+    // One series has nothing to be told apart from: its value stays, its label is cut.
+    let roomy = (n == 1 && per >= 12) || (per >= 16 && (fits(13) || !fits(4)));
     for (i, s) in all {
         if x >= r.right() {
             break;
