@@ -207,7 +207,7 @@ fn bad_setlists_report_every_problem_in_place() {
             "10:9: segments[0] (walkthrough): `range`: `forever` is not a duration",
             "14:11: segments[1] (wheel): `minutes` must be between 0.5 and 480",
             "16:1: segments[1] (wheel): a `wheel` segment does not use `seed`",
-            "19:8: segments[2]: `drt` segments are not available yet",
+            "18:1: segments[2] (drt): a `drt` segment needs `scenario`",
             "22:1: segments[3] (discussion): missing `minutes`",
             "24:1: segments[3] (discussion): unknown key `titel`; did you mean `title`?",
         ],
@@ -509,7 +509,7 @@ fn a_rejoin_and_a_late_join_land_in_the_current_segment() {
     assert_eq!(s.seat(2).unwrap().segments, vec![2]);
     // The clocks: 20 beats in segment 0, 10 in segment 1, 20 so far in segment 2.
     let spent: Vec<u64> = s.segments.iter().map(|g| g.elapsed).collect();
-    assert_eq!(spent, vec![20, 10, 20, 0, 0]);
+    assert_eq!(spent, vec![20, 10, 20, 0, 0, 0]);
 }
 
 #[test]

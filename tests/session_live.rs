@@ -473,7 +473,8 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
             .iter()
             .any(|l| matches!(l.event, SessionEvent::DrillReported { segment: 2 }))
     );
-    for _ in 0..3 {
+    // The discussion, the matrix and the DRT, then the end.
+    for _ in 0..4 {
         room.act(ana.id, SessionAction::Next).await.unwrap();
     }
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
@@ -707,6 +708,7 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
     );
     // Each seat sees the other's mark.
     until_screen(&cy.screen, "only bo knows how checkout-api works").await;
+    room.act(ana.id, SessionAction::Next).await.unwrap(); // the DRT
     room.act(ana.id, SessionAction::Next).await.unwrap();
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let saved = s.saved.clone().unwrap();

@@ -79,7 +79,7 @@ fn each_screen_says_where_the_session_stands_and_who_is_who() {
     contains_all(
         &t,
         &[
-            "1/5 walkthrough",
+            "1/6 walkthrough",
             "1:05 / 10:00",
             "you: cy · participant",
             "facilitator ana · presenter bo",
@@ -763,7 +763,7 @@ fn the_strip_fits_one_line_over_the_drill_console() {
         let top = lines.next().unwrap();
         assert!(lines.all(str::is_empty), "only the top line: {t}");
         if w >= 80 {
-            contains_all(top, &["3/5 drill", "Drill: checkout 5xx", "1:00 / 15:00"]);
+            contains_all(top, &["3/6 drill", "Drill: checkout 5xx", "1:00 / 15:00"]);
         }
     }
     let mut r = at("drill");

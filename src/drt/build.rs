@@ -71,6 +71,12 @@ pub fn from_drill(drill: &Drill) -> Table {
     }
 }
 
+/// The table of a scenario before any drill: its own rows (a DRT session segment that does not
+/// follow a drill of the same scenario starts here).
+pub fn from_scenario(scenario: std::sync::Arc<crate::scenario::Scenario>) -> Table {
+    from_drill(&Drill::new(scenario, 0))
+}
+
 fn when(drill: &Drill, beat: u64) -> String {
     let s = &drill.scenario;
     format!(

@@ -14,7 +14,7 @@ pub const MAX_TYPED_CHARS: usize = 256;
 pub const MAX_ROWS: usize = 64;
 
 /// One seat's edit of a table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "drt", rename_all = "snake_case")]
 pub enum DrtInput {
     /// Take a cell to edit it; a seat holding another cell lets that one go first.

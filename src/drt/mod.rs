@@ -16,7 +16,7 @@ mod save;
 #[cfg(test)]
 mod tests;
 
-pub use build::from_drill;
+pub use build::{from_drill, from_scenario};
 pub use edit::{DrtInput, MAX_CELL_CHARS, MAX_ROWS, MAX_TYPED_CHARS, Rejected};
 pub use export::{csv, json, markdown};
 pub use import::from_csv;
@@ -94,7 +94,7 @@ impl Column {
 }
 
 /// Where a row came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum Origin {
     /// The scenario's own row (its index in `[[debrief.decisions]]`).
@@ -109,7 +109,7 @@ pub enum Origin {
 
 /// What the drill shows about a row's moment: the beat, what was chosen and by whom, and the
 /// signals' values then. Empty for rows the drill never reached.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Moment {
     /// The beat, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,7 +143,7 @@ impl Moment {
 }
 
 /// One row: the seven cells, the decision point it names, and the drill's moment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Row {
     /// The cells in [`COLUMNS`] order.
     pub cells: [String; 7],
@@ -182,7 +182,7 @@ pub struct Cell {
 }
 
 /// A Decision Requirements Table and who is editing which cell.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Table {
     /// The scenario's id (empty when built from a CSV alone).
     #[serde(default)]

@@ -72,13 +72,18 @@ impl Session {
                 A::Tick => Ok(()),
                 A::ShowVista { segment, vista } => self.show_vista(*segment, vista, out),
                 A::DrillReport { segment, outcome } => self.drill_report(*segment, outcome, out),
+                A::DrtSeed {
+                    segment,
+                    table,
+                    from_drill,
+                } => self.drt_seed(*segment, table, *from_drill, out),
                 _ => Err("the room only ticks and reports vistas and drills".into()),
             };
         }
         match &input.action {
             A::Join { name } => return self.join(seat, name, false, out),
             A::Observe { name } => return self.join(seat, name, true, out),
-            A::Tick | A::ShowVista { .. } | A::DrillReport { .. } => {
+            A::Tick | A::ShowVista { .. } | A::DrillReport { .. } | A::DrtSeed { .. } => {
                 return Err("only the room ticks and reports".into());
             }
             _ => {}
@@ -91,6 +96,7 @@ impl Session {
             if let Some(s) = self.seat_mut(seat) {
                 s.present = false;
             }
+            self.drt_drop(seat);
             out.push(SessionEvent::Left { seat });
             return Ok(());
         }
@@ -109,6 +115,7 @@ impl Session {
             }
             A::MatrixMark { row, col, mark } => self.matrix_mark(seat, row, col, *mark, out),
             A::MatrixNote { row, col, text } => self.matrix_note(seat, row, col, text, out),
+            A::Drt { edit } => self.drt_edit(seat, edit, out),
             A::Spin => self.spin(seat, None, out),
             A::Escalate { to } => self.escalate(seat, to, out),
             A::Pass => self.close_turn(seat, TurnResult::Passed, out),

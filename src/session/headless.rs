@@ -22,7 +22,7 @@ use std::sync::Arc;
 pub struct Env {
     /// Per segment: the vista a walkthrough shows.
     pub vistas: Vec<Option<VistaShape>>,
-    /// Per segment: the scenario a drill segment runs.
+    /// Per segment: the scenario a drill segment runs (or a DRT segment builds its table of).
     pub drills: Vec<Option<Arc<Scenario>>>,
 }
 
@@ -44,6 +44,8 @@ struct Runner<'a> {
     names: &'a [String],
     inputs: Vec<SessionInput>,
     live: Option<Live>,
+    /// The last drill that ran, by segment: a DRT segment after it starts from its table.
+    finished: Option<(usize, Drill)>,
 }
 
 /// Plays `script` on `session`; returns every input applied (the script's and the room's),
@@ -61,6 +63,7 @@ pub fn run(
         names: &script.seats,
         inputs: Vec::new(),
         live: None,
+        finished: None,
     };
     for line in &script.lines {
         r.line(line).map_err(|d| vec![d])?;
@@ -167,6 +170,33 @@ impl Runner<'_> {
                     });
                 }
             }
+            SegmentKind::Drt { drill, .. } => {
+                let ran = self
+                    .finished
+                    .as_ref()
+                    .filter(|(seg, _)| Some(*seg) == *drill)
+                    .map(|(_, d)| crate::drt::from_drill(d));
+                let from_drill = ran.is_some();
+                let table = ran.or_else(|| {
+                    self.env
+                        .drills
+                        .get(segment)
+                        .cloned()
+                        .flatten()
+                        .map(crate::drt::from_scenario)
+                });
+                if let Some(table) = table {
+                    self.apply(SessionInput::new(
+                        beat,
+                        ROOM,
+                        SessionAction::DrtSeed {
+                            segment,
+                            table,
+                            from_drill,
+                        },
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -210,6 +240,7 @@ impl Runner<'_> {
                 outcome: DrillOutcome::of(&live.drill),
             },
         ));
+        self.finished = Some((live.segment, live.drill));
     }
 
     /// A pane of the current walkthrough's vista, by id or number.

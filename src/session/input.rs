@@ -124,6 +124,17 @@ pub enum SessionAction {
         col: String,
         text: String,
     },
+    /// A DRT segment: one seat's edit of the table (claim, type, release, add, delete...),
+    /// applied with the table's one-editor-per-cell rule. Any participant.
+    Drt {
+        edit: crate::drt::DrtInput,
+    },
+    /// Room: a DRT segment's starting table, from its scenario's rows or the drill just played.
+    DrtSeed {
+        segment: usize,
+        table: crate::drt::Table,
+        from_drill: bool,
+    },
     /// Room: the vista a walkthrough segment shows (its panes), as the shell loaded it.
     ShowVista {
         segment: usize,
@@ -378,6 +389,11 @@ pub enum SessionEvent {
         row: usize,
         col: usize,
     },
+    /// A DRT segment's table changed (or was seeded, `seat` the room).
+    DrtEdited {
+        seat: SeatId,
+        segment: usize,
+    },
     Ended {
         reason: String,
     },
@@ -430,6 +446,17 @@ impl SessionAction {
             SessionAction::Restore { .. } => "restore",
             SessionAction::MatrixMark { .. } => "mark",
             SessionAction::MatrixNote { .. } => "cell-note",
+            SessionAction::Drt { edit } => match edit {
+                crate::drt::DrtInput::Claim { .. } => "drt-claim",
+                crate::drt::DrtInput::Type { .. } => "drt-type",
+                crate::drt::DrtInput::Backspace => "drt-backspace",
+                crate::drt::DrtInput::Release => "drt-release",
+                crate::drt::DrtInput::Drop => "drt-drop",
+                crate::drt::DrtInput::AddRow => "drt-add",
+                crate::drt::DrtInput::DeleteRow { .. } => "drt-delete",
+                crate::drt::DrtInput::Import { .. } => "drt-import",
+            },
+            SessionAction::DrtSeed { .. } => "drt-seed",
             SessionAction::ShowVista { .. } => "show-vista",
             SessionAction::DrillReport { .. } => "drill-report",
         }

@@ -19,6 +19,7 @@
 mod apply;
 pub mod bundled;
 pub mod deck;
+mod drt;
 pub mod headless;
 pub mod input;
 mod matrix;

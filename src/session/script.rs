@@ -381,6 +381,9 @@ impl Cx<'_> {
                 Err((c, format!("no theme `{w}` in this setlist's decks{hint}")))
             }
         };
+        if let Some(step) = super::drt::script_step(word, wcol, args, rest) {
+            return step.map(Step::Act);
+        }
         let act = |a: SessionAction| none(Step::Act(a));
         match word {
             "join" => act(A::Join {
@@ -532,9 +535,14 @@ impl Cx<'_> {
                 })
             }
             other => {
-                let msg = match did_you_mean(other, WORDS.iter().copied()) {
+                let words: Vec<&str> = WORDS
+                    .iter()
+                    .copied()
+                    .chain(super::drt::WORDS.iter().map(|(w, _)| *w))
+                    .collect();
+                let msg = match did_you_mean(other, words.iter().copied()) {
                     Some(k) => format!("unknown action `{other}`; did you mean `{k}`?"),
-                    None => format!("unknown action `{other}`; actions: {}", WORDS.join(", ")),
+                    None => format!("unknown action `{other}`; actions: {}", words.join(", ")),
                 };
                 Err((wcol, msg))
             }

@@ -75,6 +75,12 @@ pub enum SegmentKind {
     Discussion { prompt: String },
     /// Fill a knowledge matrix together (a matrix file beside the setlist, or bundled).
     Matrix { matrix: Reference },
+    /// Build a Decision Requirements Table together, from a scenario's rows; `drill` is the
+    /// earlier drill segment of the same scenario whose decisions it starts from, if any.
+    Drt {
+        scenario: Reference,
+        drill: Option<usize>,
+    },
 }
 
 impl SegmentKind {
@@ -85,6 +91,7 @@ impl SegmentKind {
             SegmentKind::Drill { .. } => "drill",
             SegmentKind::Discussion { .. } => "discussion",
             SegmentKind::Matrix { .. } => "matrix",
+            SegmentKind::Drt { .. } => "drt",
         }
     }
 }
@@ -209,7 +216,14 @@ impl Plan {
     }
 }
 
-const KINDS: &[&str] = &["walkthrough", "wheel", "drill", "discussion", "matrix"];
+const KINDS: &[&str] = &[
+    "walkthrough",
+    "wheel",
+    "drill",
+    "discussion",
+    "matrix",
+    "drt",
+];
 const COMMON: &[&str] = &["kind", "title", "minutes", "note"];
 const ALL_KIND_KEYS: &[&str] = &[
     "vista",
@@ -230,6 +244,7 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         "drill" => &["scenario", "seed"],
         "discussion" => &["prompt"],
         "matrix" => &["matrix"],
+        "drt" => &["scenario"],
         _ => &[],
     }
 }
@@ -266,7 +281,7 @@ pub fn load_str(src: &str, file: &str) -> Result<Setlist, Vec<Diagnostic>> {
     let mut segments = Vec::new();
     let mut total = 0.0;
     for (i, (span, t)) in entries.iter().enumerate() {
-        if let Some((seg, minutes)) = segment(&mut r, i, span, t, bpm, turn_minutes) {
+        if let Some((seg, minutes)) = segment(&mut r, i, span, t, bpm, turn_minutes, &segments) {
             total += minutes;
             segments.push(seg);
         }
@@ -291,6 +306,53 @@ fn beats(minutes: f64, bpm: u32) -> u64 {
     ((minutes * f64::from(bpm)).round() as u64).max(1)
 }
 
+/// A `drt` segment: its `scenario`, or (omitted) the scenario of the last drill segment before
+/// it; it starts from that drill's decisions when the scenario is the same.
+fn drt(
+    r: &mut Reader<'_>,
+    what: &str,
+    span: &Range<usize>,
+    t: &DeTable<'_>,
+    before: &[Segment],
+) -> Option<SegmentKind> {
+    let last_drill = before
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, s)| match &s.kind {
+            SegmentKind::Drill { scenario, .. } => Some((i, scenario)),
+            _ => None,
+        });
+    let scenario = match r.string(t, "scenario", what, Text::Line, 64) {
+        Some(s) => {
+            if !is_id(s.get_ref()) {
+                r.err(
+                    s.span(),
+                    format!("{what}: `scenario` must be a scenario id (letters, digits, - or _)"),
+                );
+                return None;
+            }
+            reference(r, s)
+        }
+        None => match last_drill {
+            Some((_, s)) => s.clone(),
+            None => {
+                r.err(
+                    span.clone(),
+                    format!(
+                        "{what}: a `drt` segment needs `scenario` (a scenario id) when no drill segment comes before it"
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let drill = last_drill
+        .filter(|(_, s)| s.name == scenario.name)
+        .map(|(i, _)| i);
+    Some(SegmentKind::Drt { scenario, drill })
+}
+
 fn reference(r: &Reader<'_>, s: toml::Spanned<String>) -> Reference {
     let (line, col) = r.line_col(s.span().start);
     Reference {
@@ -307,13 +369,14 @@ fn segment(
     t: &DeTable<'_>,
     bpm: u32,
     turn_minutes: f64,
+    before: &[Segment],
 ) -> Option<(Segment, f64)> {
     let what = format!("segments[{i}]");
     let kind = r.required_string(t, span, "kind", &what, Text::Line, 32)?;
     let name = kind.get_ref().as_str();
     if !KINDS.contains(&name) {
         let msg = match name {
-            "drt" | "elicitation" => format!(
+            "elicitation" => format!(
                 "{what}: `{name}` segments are not available yet; use a `discussion` segment to take its notes for now"
             ),
             _ => format!("{what}: {}", unknown("segment kind", name, KINDS)),
@@ -375,6 +438,7 @@ fn segment(
                 seed,
             }
         }
+        "drt" => drt(r, &what, span, t, before)?,
         "matrix" => {
             let m = r.required_string(t, span, "matrix", &what, Text::Line, 4096)?;
             if !m.get_ref().ends_with(crate::matrix::file::SUFFIX) {
@@ -499,6 +563,9 @@ fn default_title(kind: &SegmentKind) -> String {
         SegmentKind::Drill { scenario, .. } => format!("Drill: {}", scenario.name),
         SegmentKind::Discussion { .. } => "Discussion".into(),
         SegmentKind::Matrix { .. } => "Knowledge matrix".into(),
+        SegmentKind::Drt { scenario, .. } => {
+            format!("Decision Requirements Table: {}", scenario.name)
+        }
     }
 }
 
@@ -541,7 +608,7 @@ mod tests {
             "s.toml:3:1: unknown key in [setlist] `bmp`; did you mean `bpm`?",
             "s.toml:6:11: segments[0] (drill): `minutes` must be a finite number, not NaN",
             "s.toml:8:1: segments[0] (drill): a `drill` segment does not use `deck`",
-            "s.toml:10:8: segments[1]: `drt` segments are not available yet",
+            "s.toml:9:1: segments[1] (drt): a `drt` segment needs `scenario` (a scenario id) when no drill segment comes before it",
             "s.toml:12:8: segments[2]: unknown segment kind `discusion`; did you mean `discussion`?",
         ];
         for w in want {

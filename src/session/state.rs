@@ -107,6 +107,21 @@ pub enum Activity {
     Discussion,
     /// The knowledge matrix as the seats have filled it so far.
     Matrix(MatrixState),
+    /// The Decision Requirements Table as the seats have built it so far.
+    Drt(DrtState),
+}
+
+/// A DRT segment: the table (empty until the room seeds it from the scenario or the drill
+/// just played, when the segment starts) and every edit applied (who, when).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct DrtState {
+    pub scenario: String,
+    pub table: crate::drt::Table,
+    /// The room seeded the table (from the drill segment's run when `from_drill`).
+    pub seeded: bool,
+    pub from_drill: bool,
+    /// Edits applied, in order: `(beat, seat)`.
+    pub edits: Vec<(u64, SeatId)>,
 }
 
 /// A matrix segment: the matrix being filled, and every edit (who, when, which cell).
@@ -236,6 +251,16 @@ impl Session {
                         matrix: matrix.cloned().unwrap_or_else(|| {
                             crate::matrix::Matrix::new("", Vec::new(), Vec::new())
                         }),
+                        edits: Vec::new(),
+                    }),
+                    SegmentKind::Drt { scenario, .. } => Activity::Drt(DrtState {
+                        scenario: scenario.name.clone(),
+                        table: crate::drt::Table {
+                            scenario: scenario.name.clone(),
+                            ..Default::default()
+                        },
+                        seeded: false,
+                        from_drill: false,
                         edits: Vec::new(),
                     }),
                 },

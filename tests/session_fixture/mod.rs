@@ -297,6 +297,17 @@ pub fn at(moment: &str) -> Room {
         return r;
     }
     r.tick(300);
+    r.char(ANA, '>'); // the DRT (this harness runs no room, so nothing seeds it)
+    r.char(BO, 'a'); // adds a row
+    r.key(BO, KeyCode::Enter); // claims its decision
+    r.typed(BO, " (checked)"); // enter lets it go
+    assert!(
+        r.session
+            .drt(5)
+            .is_some_and(|t| t.rows[0].cells[0].ends_with(" (checked)")),
+        "{moment}"
+    );
+    r.tick(300);
     r.char(ANA, '>'); // the end
     assert!(r.session.is_ended(), "{moment}");
     r

@@ -126,6 +126,9 @@ fn stages(
                 seed: own.unwrap_or(seed),
                 tempo,
             },
+            SegmentKind::Drt { scenario, .. } => StagePlan::Drt {
+                scenario: scenario_of(&catalogue, found, scenario).map_err(|d| vec![d])?,
+            },
             _ => StagePlan::Nothing,
         });
     }

@@ -187,7 +187,7 @@ pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>
             SegmentKind::Walkthrough { vista, .. } => {
                 (Some(vista_shape(paths, found, &catalogue, vista)), None)
             }
-            SegmentKind::Drill { scenario, .. } => {
+            SegmentKind::Drill { scenario, .. } | SegmentKind::Drt { scenario, .. } => {
                 (None, Some(scenario_of(&catalogue, found, scenario)))
             }
             _ => (None, None),

@@ -30,6 +30,8 @@ struct Core {
     started: String,
     notice: Option<String>,
     saved: Option<Saved>,
+    /// The last drill that ran, by segment: a DRT segment after it starts from its table.
+    finished: Option<(usize, crate::drill::Drill)>,
 }
 
 pub(super) async fn run(
@@ -53,6 +55,7 @@ pub(super) async fn run(
         started: spec.started,
         notice: None,
         saved: None,
+        finished: None,
     };
     let mut closed: Option<String> = None;
     while closed.is_none() {
@@ -201,6 +204,27 @@ impl Core {
         let plan = self.stages.get(segment).cloned().unwrap_or_default();
         match &plan {
             StagePlan::Nothing | StagePlan::Matrix { .. } => {}
+            StagePlan::Drt { scenario } => {
+                let after = match &self.session.plan.setlist.segments[segment].kind {
+                    crate::session::SegmentKind::Drt { drill, .. } => *drill,
+                    _ => None,
+                };
+                let ran = self
+                    .finished
+                    .as_ref()
+                    .filter(|(seg, _)| Some(*seg) == after)
+                    .map(|(_, d)| crate::drt::from_drill(d));
+                let from_drill = ran.is_some();
+                let table = ran.unwrap_or_else(|| crate::drt::from_scenario(scenario.clone()));
+                queue.push_back((
+                    ROOM,
+                    SessionAction::DrtSeed {
+                        segment,
+                        table,
+                        from_drill,
+                    },
+                ));
+            }
             StagePlan::Vista { shape, .. } | StagePlan::Simulated { shape, .. } => {
                 let bpm = f64::from(self.session.plan.setlist.bpm.max(1));
                 self.live = stage::start_vista(segment, &plan, 60.0 / bpm);
@@ -259,6 +283,7 @@ impl Core {
         self.vista = None;
         if let Live::Drill { stage, .. } = live {
             let drill = stage::stop_drill(&stage, reason).await;
+            self.finished = Some((stage.segment, (*drill).clone()));
             queue.push_back((
                 ROOM,
                 SessionAction::DrillReport {

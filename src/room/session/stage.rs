@@ -33,6 +33,8 @@ pub enum StagePlan {
     },
     /// A matrix segment whose matrix is saved back to the user's file at the end.
     Matrix { save_to: Option<PathBuf> },
+    /// A DRT segment: the scenario its table starts from (or the drill segment's run of it).
+    Drt { scenario: Arc<Scenario> },
     /// A drill segment's drill.
     Drill {
         scenario: Arc<Scenario>,

@@ -33,12 +33,13 @@ pub(crate) fn weekly(dir: &std::path::Path) -> SessionSpec {
         },
         StagePlan::Nothing,
         StagePlan::Drill {
-            scenario: s,
+            scenario: s.clone(),
             seed: 1,
             tempo: Some(600),
         },
         StagePlan::Nothing,
         StagePlan::Nothing,
+        StagePlan::Drt { scenario: s },
     ];
     let session = Session::new(Arc::new(plan.clone()), 7);
     let started = "2026-12-01T10:00:00Z".to_string();
@@ -158,6 +159,19 @@ async fn a_live_session_runs_its_segments_and_replays_to_the_same_state() {
     }
     room.act(ana.id, SessionAction::Next).await.unwrap();
     room.act(ana.id, SessionAction::Next).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    // The DRT segment starts from the drill segment's run: its rows carry the drill's moments.
+    let s = until(&room, |s| {
+        s.session.drt(5).is_some_and(|t| !t.rows.is_empty())
+    })
+    .await;
+    match &s.session.segments[5].activity {
+        crate::session::state::Activity::Drt(d) => {
+            assert!(d.from_drill, "{d:?}");
+            assert!(d.table.rows.iter().any(|r| !r.moment.what.is_empty()));
+        }
+        other => panic!("{other:?}"),
+    }
     room.act(ana.id, SessionAction::Next).await.unwrap();
     let s = until(&room, |s| s.saved.is_some()).await;
     assert!(s.session.is_ended());

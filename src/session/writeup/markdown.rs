@@ -224,6 +224,25 @@ fn segment_md(md: &mut String, s: &SegmentReport) {
                 }
             }
         }
+        Detail::Drt {
+            scenario,
+            from_drill,
+            markdown,
+            table,
+        } => {
+            let from = if *from_drill {
+                "from the drill segment's run"
+            } else {
+                "from the scenario's rows"
+            };
+            let _ = writeln!(
+                md,
+                "Decision Requirements Table: {} ({} rows, {from}).\n",
+                line(scenario),
+                table.rows.len()
+            );
+            md.push_str(markdown);
+        }
     }
     if !s.notes.is_empty() {
         let _ = writeln!(md, "\nNotes:\n");

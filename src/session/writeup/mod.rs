@@ -100,6 +100,15 @@ pub enum Detail {
         notes: Vec<String>,
         risks: Vec<RiskRow>,
     },
+    /// A DRT segment: the seven-column table as the seats left it.
+    Drt {
+        scenario: String,
+        /// Whether it started from the drill segment's run (else the scenario's own rows).
+        from_drill: bool,
+        /// The table as Markdown (the seven columns and what the drill showed).
+        markdown: String,
+        table: crate::drt::Table,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -326,6 +335,12 @@ pub fn build(s: &Session, started: Option<String>) -> Writeup {
                 }
                 detail
             }
+            (_, Activity::Drt(d)) => Detail::Drt {
+                scenario: d.scenario.clone(),
+                from_drill: d.from_drill,
+                markdown: crate::drt::markdown(&d.table),
+                table: d.table.clone(),
+            },
             (SegmentKind::Discussion { prompt }, _) => Detail::Discussion {
                 prompt: prompt.clone(),
             },

@@ -15,6 +15,7 @@
 //! - `walkthrough`, `wheel`, `notes`, `end`: one body per segment kind;
 //! - `status`: hints, prompts and messages on the bottom line; `help`: the `?` overlay.
 
+mod drt;
 mod end;
 mod header;
 mod help;
@@ -92,6 +93,8 @@ pub struct SessionSeat {
     pub drawn: PaneHits,
     /// This seat's cursor on a matrix segment's grid: `(row, column)`.
     pub cell: (usize, usize),
+    /// This seat's view of a DRT segment's table (its cursor, its editing).
+    pub drt: crate::ui::drt::DrtView,
     /// The session's beat at this seat's last key, for its messages.
     now: u64,
 }
@@ -149,6 +152,7 @@ impl SessionSeat {
             notice: None,
             drawn: PaneHits::default(),
             cell: (0, 0),
+            drt: crate::ui::drt::DrtView::new(seat),
             now: 0,
         }
     }
@@ -209,6 +213,9 @@ impl SessionSeat {
                 }
                 crate::session::SegmentKind::Matrix { .. } => {
                     matrix::draw(buf, l.body, self, s, i, theme)
+                }
+                crate::session::SegmentKind::Drt { .. } => {
+                    drt::draw(buf, l.body, self, s, i, theme)
                 }
             },
             _ => notes::gathering(buf, l.body, self, s, theme),

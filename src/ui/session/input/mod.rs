@@ -71,6 +71,7 @@ fn on_key(v: &mut SessionSeat, key: Key, s: &Session, area: Rect) -> Out {
             (KeyCode::Enter, _) | (_, Some('y' | 'Y')) => confirmed(c),
             _ => Vec::new(),
         },
+        Mode::Browse if let Some(out) = super::drt::on_key(v, key, s, area) => out,
         Mode::Browse => match keymap::lookup(Scope::Session, key) {
             Some(a) => on_act(v, a, s, area),
             None => {
