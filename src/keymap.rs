@@ -178,6 +178,8 @@ pub enum Act {
     Themes,
     // The Decision Requirements Table.
     Table,
+    /// A scribe's "decision here": marks the beat and the signals for the DRT.
+    DecisionHere,
     Edit,
     AddRow,
     DeleteRow,
@@ -466,6 +468,7 @@ pub const KEYMAP: &[Binding] = &[
     mouse(A::Click, "click", "focus a pane (double-click zooms); a row of a list being picked: choose it", &[S::Session]),
     mouse(A::Wheel, "wheel", "scroll the notes, the turns or the write-up", &[S::Session]),
     // The Decision Requirements Table.
+    b(A::DecisionHere, &[ch('D')], "decision here: mark this beat and the signals' values as a row of the Decision Requirements Table", &[S::Drill, S::Ended]),
     b(A::Table, &[ch('t')], "the Decision Requirements Table: build it together, export it", &[S::Ended, S::Replay]),
     b(A::ScrollUp, &[k(K::Up)], "previous / next row", &[S::Drt]),
     b(A::ScrollDown, &[k(K::Down)], "previous / next row", &[S::Drt]),
@@ -596,7 +599,7 @@ mod tests {
         r.dedup();
         assert_eq!(
             r,
-            vec![' ', '+', '-', '=', '?', 'S', '[', ']', 'c', 'h', 'n', 'q']
+            vec![' ', '+', '-', '=', '?', 'D', 'S', '[', ']', 'c', 'h', 'n', 'q']
         );
         assert!(is_reserved('q') && !is_reserved('a') && !is_reserved('d'));
     }

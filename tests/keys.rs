@@ -366,3 +366,43 @@ async fn the_debrief_opens_with_d_and_saves_with_s() {
     assert!(!session.on_input(&key('q'), &state, SCREEN).await);
     assert!(session.document.is_none(), "q puts it away");
 }
+
+/// The scribe's key: during a drill `D` sends a recorded "decision here", says where on the
+/// status line, and the drill's Decision Requirements Table gains a row marked at that beat
+/// with every signal's value then.
+#[test]
+fn the_scribes_key_marks_a_row_of_the_table() {
+    let mut d = drill_at(22);
+    assert!(!d.is_ended());
+    let mut v = busy_view();
+    let cmds = v.on_input(&Input::Key(Key::char('D')), &d, SCREEN);
+    let flash = v.flash.as_ref().expect("a flash");
+    assert!(
+        flash.text.contains(&format!(
+            "decision marked at {}",
+            d.scenario.bar_beat(d.beat)
+        )),
+        "{flash:?}"
+    );
+    let action = cmds
+        .iter()
+        .find_map(|c| match c {
+            gamelan::ui::seat::Command::Drill(a) => Some(a.clone()),
+            _ => None,
+        })
+        .expect("a drill action");
+    assert!(matches!(
+        action,
+        gamelan::drill::Action::DecisionHere { .. }
+    ));
+    let beat = d.beat;
+    d.apply(&gamelan::drill::Input::new(0, action));
+    let t = gamelan::drt::from_drill(&d);
+    let mark = t
+        .rows
+        .iter()
+        .find(|r| r.origin == gamelan::drt::Origin::Mark)
+        .expect("a marked row");
+    assert_eq!(mark.moment.beat, Some(beat));
+    assert_eq!(mark.moment.signals.len(), d.scenario.signals.len());
+}

@@ -328,6 +328,18 @@ impl SeatView {
             Act::Debrief => return vec![Command::Debrief],
             Act::DebriefHtml if ended => return vec![Command::DebriefHtml],
             Act::Table => return vec![Command::Table],
+            Act::DecisionHere => {
+                self.flash = Some(Flash {
+                    text: format!(
+                        "decision marked at {}: a row of the Decision Requirements Table",
+                        drill.scenario.bar_beat(drill.beat)
+                    ),
+                    error: false,
+                });
+                return one(Action::DecisionHere {
+                    text: String::new(),
+                });
+            }
             // A session's seat takes this key before the console; here there is no setlist.
             Act::Setlist => self.flash = Some(not_in_a_session()),
             Act::Note => {
