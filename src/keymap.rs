@@ -599,7 +599,9 @@ mod tests {
         r.dedup();
         assert_eq!(
             r,
-            vec![' ', '+', '-', '=', '?', 'D', 'S', '[', ']', 'c', 'h', 'n', 'q']
+            vec![
+                ' ', '+', '-', '=', '?', 'D', 'S', '[', ']', 'c', 'h', 'n', 'q'
+            ]
         );
         assert!(is_reserved('q') && !is_reserved('a') && !is_reserved('d'));
     }
