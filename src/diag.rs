@@ -443,6 +443,14 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// Where a CSV reader's error points: its byte position in `src` (the start when it has none).
+pub fn csv_error_span(src: &str, e: &::csv::Error) -> Range<usize> {
+    let at = e
+        .position()
+        .map_or(0, |p| (p.byte() as usize).min(src.len()));
+    at..at
+}
+
 /// The byte span of field `index` of the CSV record starting at byte `start`, found by walking
 /// the raw text (quotes included), so a diagnostic's column points at the field itself.
 pub fn csv_field_span(src: &str, start: usize, index: usize) -> Range<usize> {

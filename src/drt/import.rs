@@ -22,7 +22,10 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
             return Err(ck.finish());
         }
         Some(Err(e)) => {
-            ck.error(error_span(src, &e), format!("not CSV: {e}"));
+            ck.error(
+                crate::diag::csv_error_span(src, &e),
+                format!("not CSV: {e}"),
+            );
             return Err(ck.finish());
         }
         Some(Ok(h)) => h,
@@ -31,7 +34,7 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
     let mut columns: Vec<Option<&str>> = Vec::with_capacity(head.len());
     for (i, name) in head.iter().enumerate() {
         let name = name.trim();
-        let span = field_span(src, start, i);
+        let span = crate::diag::csv_field_span(src, start, i);
         if !known.contains(&name) {
             ck.unknown(span, "column", name, &known);
             columns.push(None);
@@ -44,7 +47,7 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
     }
     if !columns.contains(&Some("decision")) {
         ck.error(
-            field_span(src, start, 0),
+            crate::diag::csv_field_span(src, start, 0),
             "the header has no `decision` column",
         );
     }
@@ -53,14 +56,17 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                ck.error(error_span(src, &e), format!("not CSV: {e}"));
+                ck.error(
+                    crate::diag::csv_error_span(src, &e),
+                    format!("not CSV: {e}"),
+                );
                 break;
             }
         };
         let start = rec.position().map_or(0, |p| p.byte() as usize);
         if rec.len() != head.len() {
             ck.error(
-                field_span(src, start, rec.len().min(head.len())),
+                crate::diag::csv_field_span(src, start, rec.len().min(head.len())),
                 format!(
                     "this row has {} fields; the header has {}",
                     rec.len(),
@@ -71,7 +77,7 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
         }
         if rows.len() == MAX_ROWS {
             ck.error(
-                field_span(src, start, 0),
+                crate::diag::csv_field_span(src, start, 0),
                 format!("a table holds at most {MAX_ROWS} rows"),
             );
             break;
@@ -82,7 +88,12 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
             if *name == "point" {
                 row.point = (!field.trim().is_empty()).then(|| field.trim().to_string());
             } else if let Some(c) = Column::from_key(name)
-                && ck.text(field_span(src, start, i), name, field, MAX_CELL_CHARS)
+                && ck.text(
+                    crate::diag::csv_field_span(src, start, i),
+                    name,
+                    field,
+                    MAX_CELL_CHARS,
+                )
             {
                 row.set(c, field);
             }
@@ -92,7 +103,10 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
             continue;
         }
         if row.cell(Column::Decision).trim().is_empty() {
-            ck.error(field_span(src, start, 0), "a row needs a `decision`");
+            ck.error(
+                crate::diag::csv_field_span(src, start, 0),
+                "a row needs a `decision`",
+            );
         }
         rows.push(row);
     }
@@ -101,35 +115,4 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
         rows,
         claims: Default::default(),
     })
-}
-
-fn error_span(src: &str, e: &::csv::Error) -> std::ops::Range<usize> {
-    let at = e
-        .position()
-        .map_or(0, |p| (p.byte() as usize).min(src.len()));
-    at..at
-}
-
-/// The byte span of field `index` of the record starting at byte `start`, found by walking the
-/// raw text (quotes included), so a column points at the field itself.
-fn field_span(src: &str, start: usize, index: usize) -> std::ops::Range<usize> {
-    let bytes = src.as_bytes();
-    let (mut i, mut field, mut quoted) = (start.min(src.len()), 0, false);
-    let mut field_start = i;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                if field == index {
-                    return field_start..i;
-                }
-                field += 1;
-                field_start = i + 1;
-            }
-            b'\n' | b'\r' if !quoted => break,
-            _ => {}
-        }
-        i += 1;
-    }
-    if field == index { field_start..i } else { i..i }
 }

@@ -11,7 +11,6 @@ use super::{
 use crate::diag::csv_field_span as field_span;
 use crate::diag::{Checker, Diagnostic};
 use std::collections::HashSet;
-use std::ops::Range;
 
 /// Reads a matrix from CSV text titled `title`; `file` names it in diagnostics.
 pub fn from_csv(file: &str, src: &str, title: &str) -> Result<Matrix, Vec<Diagnostic>> {
@@ -35,7 +34,10 @@ pub fn from_csv(file: &str, src: &str, title: &str) -> Result<Matrix, Vec<Diagno
             return Err(ck.finish());
         }
         Some(Err(e)) => {
-            ck.error(error_span(src, &e), format!("not CSV: {e}"));
+            ck.error(
+                crate::diag::csv_error_span(src, &e),
+                format!("not CSV: {e}"),
+            );
             return Err(ck.finish());
         }
         Some(Ok(h)) => h,
@@ -81,7 +83,10 @@ pub fn from_csv(file: &str, src: &str, title: &str) -> Result<Matrix, Vec<Diagno
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                ck.error(error_span(src, &e), format!("not CSV: {e}"));
+                ck.error(
+                    crate::diag::csv_error_span(src, &e),
+                    format!("not CSV: {e}"),
+                );
                 break;
             }
         };
@@ -253,11 +258,4 @@ pub fn to_csv(m: &Matrix) -> String {
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-fn error_span(src: &str, e: &::csv::Error) -> Range<usize> {
-    let at = e
-        .position()
-        .map_or(0, |p| (p.byte() as usize).min(src.len()));
-    at..at
 }
