@@ -468,7 +468,7 @@ pub const KEYMAP: &[Binding] = &[
     mouse(A::Click, "click", "focus a pane (double-click zooms); a row of a list being picked: choose it", &[S::Session]),
     mouse(A::Wheel, "wheel", "scroll the notes, the turns or the write-up", &[S::Session]),
     // The Decision Requirements Table.
-    b(A::DecisionHere, &[ch('D')], "decision here: mark this beat and the signals' values as a row of the Decision Requirements Table", &[S::Drill, S::Ended]),
+    b(A::DecisionHere, &[ch('D')], "decision here: mark this beat and the signals' values as a row of the Decision Requirements Table", &[S::Drill, S::Ended, S::Replay]),
     b(A::Table, &[ch('t')], "the Decision Requirements Table: build it together, export it", &[S::Ended, S::Replay]),
     b(A::ScrollUp, &[k(K::Up)], "previous / next row", &[S::Drt]),
     b(A::ScrollDown, &[k(K::Down)], "previous / next row", &[S::Drt]),

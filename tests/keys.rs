@@ -406,3 +406,23 @@ fn the_scribes_key_marks_a_row_of_the_table() {
     assert_eq!(mark.moment.beat, Some(beat));
     assert_eq!(mark.moment.signals.len(), d.scenario.signals.len());
 }
+
+/// In a replay, `D` marks this beat on the replay's own copy of the table (the recording is
+/// not changed), and `t` opens the table with the marked row in it.
+#[test]
+fn the_scribes_key_marks_the_replays_copy_of_the_table() {
+    let (_dir, mut t) = trainer();
+    t.replay.seek(20);
+    let at = t.replay.position();
+    t.on_input(&Input::Key(Key::char('D')), SCREEN);
+    assert_eq!(t.marks.len(), 1, "{:?}", t.view.flash);
+    assert_eq!(t.marks[0].moment.beat, Some(at));
+    t.on_input(&Input::Key(Key::char('t')), SCREEN);
+    let (_, table) = t.drt.as_ref().expect("the table opens");
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r.origin == gamelan::drt::Origin::Mark && r.moment.beat == Some(at))
+    );
+}

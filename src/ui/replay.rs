@@ -56,6 +56,8 @@ pub struct Trainer {
     /// The Decision Requirements Table opened on this beat: a copy to edit and export here
     /// (the recording is not changed).
     pub drt: Option<(crate::ui::drt::DrtView, crate::drt::Table)>,
+    /// Rows a scribe marked here with "decision here" (the replay's copy, like the table).
+    pub marks: Vec<crate::drt::Row>,
 }
 
 /// What a key asks of the replay shell.
@@ -96,6 +98,7 @@ impl Trainer {
             notice: None,
             document: None,
             drt: None,
+            marks: Vec::new(),
         }
     }
 
@@ -292,6 +295,23 @@ impl Trainer {
         for cmd in cmds {
             match cmd {
                 Command::Quit => return Some(TrainerCommand::Quit),
+                Command::Drill(action @ crate::drill::Action::DecisionHere { .. }) => {
+                    // Marked on a copy of this beat's drill: the recording is not changed.
+                    let mut at = self.replay.drill().clone();
+                    at.apply(&crate::drill::Input::new(self.view.seat, action));
+                    let mark = crate::drt::from_drill(&at)
+                        .rows
+                        .into_iter()
+                        .rfind(|r| r.origin == crate::drt::Origin::Mark);
+                    if let Some(row) = mark {
+                        self.marks.push(row);
+                        let table = keymap::key_label(Scope::Replay, Act::Table);
+                        self.flash(&format!(
+                            "decision marked at {} in this replay's table ({table} opens it)",
+                            at.scenario.bar_beat(at.beat)
+                        ));
+                    }
+                }
                 Command::Drill(_) | Command::Start => {
                     let fork = keymap::key_label(Scope::Replay, Act::Fork);
                     self.flash(&format!(
@@ -310,7 +330,9 @@ impl Trainer {
                         ),
                         false,
                     ));
-                    self.drt = Some((v, drill.drt_table()));
+                    let mut table = drill.drt_table();
+                    table.rows.extend(self.marks.iter().cloned());
+                    self.drt = Some((v, table));
                 }
             }
         }
