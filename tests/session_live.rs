@@ -263,12 +263,15 @@ fn spec(dir: &Path) -> SessionSpec {
         },
         StagePlan::Nothing,
         StagePlan::Drill {
-            scenario: s,
+            scenario: s.clone(),
             seed: 1,
             tempo: Some(240),
         },
         StagePlan::Nothing,
         StagePlan::Matrix { save_to: None },
+        StagePlan::Drt {
+            scenario: s.clone(),
+        },
     ];
     let started = "2026-12-01T10:00:00Z".to_string();
     let mut header = Header::new(
@@ -583,8 +586,8 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
     bo.keys.send(b">".to_vec()).await.unwrap();
     until_screen(&bo.screen, "only the facilitator can").await;
     assert_eq!(room.session().current(), Some(3));
-    // On through the matrix segment to the end.
-    for _ in 0..2 {
+    // On through the matrix and DRT segments to the end.
+    for _ in 0..3 {
         room.act(ana.id, SessionAction::Next).await.unwrap();
     }
     let s = until(&room, "the end", |s| s.saved.is_some()).await;

@@ -25,7 +25,7 @@ pub fn weekly(ana: &Term, bo: &Term, cy: &Term) -> Walked {
     ana.wait_line(&["> start", "? keys"]);
     same(&["here: ana bo cy"]);
     ana.press(">");
-    same(&["1/5 walkthrough", "range 1h"]);
+    same(&["1/6 walkthrough", "range 1h"]);
     // The presenter's range key, as the hint prints it, moves every follower's charts.
     ana.wait_line(&["[ ] range"]);
     ana.press("]");
@@ -38,7 +38,7 @@ pub fn weekly(ana: &Term, bo: &Term, cy: &Term) -> Walked {
     ana.wait_for("✎1");
     ana.wait_line(&["> next"]);
     ana.press(">");
-    same(&["2/5 wheel", "No turn yet"]);
+    same(&["2/6 wheel", "No turn yet"]);
     bo.wait_line(&["space spin"]);
     bo.press(" ");
     // The wheel slows on the beat and names who answers: that seat is told it is its turn.
@@ -66,7 +66,7 @@ pub fn weekly(ana: &Term, bo: &Term, cy: &Term) -> Walked {
     ana.press("1");
     same(&["found in"]);
     ana.press(">");
-    same(&["3/5 drill", "Enter starts the metronome"]);
+    same(&["3/6 drill", "Enter starts the metronome"]);
     ana.press("\r");
     same(&["RUNNING"]);
     // The cues, from the console's own cue list; the rollback takes three beats to land.
@@ -86,7 +86,7 @@ pub fn weekly(ana: &Term, bo: &Term, cy: &Term) -> Walked {
     std::thread::sleep(Duration::from_secs(5));
     ana.press("v");
     // The drill is over: every seat is back on the session's screen with its outcome.
-    same(&["3/5 drill", "objectives"]);
+    same(&["3/6 drill", "objectives"]);
     let screen = ana.text();
     let met = screen
         .split("objectives ")
@@ -96,12 +96,14 @@ pub fn weekly(ana: &Term, bo: &Term, cy: &Term) -> Walked {
         .replace('/', " of ");
     ana.wait_line(&["> next"]);
     ana.press(">");
-    same(&["4/5 discussion"]);
+    same(&["4/6 discussion"]);
     cy.press("n");
     cy.press("TODO: a first-shift guide");
     cy.press("\r");
     ana.press(">");
-    same(&["5/5 matrix"]);
+    same(&["5/6 matrix"]);
+    ana.press(">");
+    same(&["6/6 drt"]);
     ana.press(">");
     same(&["ended", "saved to"]);
     Walked {
