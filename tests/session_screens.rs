@@ -3,9 +3,7 @@
 //! action (and nothing from an observer), and the bundled weekly setlist walked from the
 //! walkthrough to the write-up by keys alone.
 //!
-//! To look at a screen: `SESSION_SCREEN=wheel SESSION_SEAT=ana SESSION_SIZE=200x50 cargo
-//! test --test session_screens print_a_screen -- --ignored --nocapture`; the live preview is
-//! `cargo run --example session_preview`.
+//! The live preview is `cargo run --example session_preview`.
 
 mod session_fixture;
 
@@ -18,29 +16,6 @@ use gamelan::ui::theme::{Meaning, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use session_fixture::{ANA, BO, CY, DEE, Room, at, text};
-
-fn seat_of(name: &str) -> u32 {
-    match name {
-        "ana" => ANA,
-        "bo" => BO,
-        "cy" => CY,
-        _ => DEE,
-    }
-}
-
-#[test]
-#[ignore = "prints a screen for a person to look at"]
-fn print_a_screen() {
-    let moment = std::env::var("SESSION_SCREEN").unwrap_or_else(|_| "walkthrough".into());
-    let seat = seat_of(&std::env::var("SESSION_SEAT").unwrap_or_else(|_| "cy".into()));
-    let size = std::env::var("SESSION_SIZE").unwrap_or_else(|_| "80x24".into());
-    let (w, h) = size.split_once('x').unwrap();
-    let r = at(&moment);
-    println!(
-        "{}",
-        text(&r.draw(seat, w.parse().unwrap(), h.parse().unwrap()))
-    );
-}
 
 /// Every moment the screens are drawn at, and the seat they are drawn for.
 const MOMENTS: &[(&str, u32)] = &[
