@@ -443,6 +443,29 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// The header row of a CSV file, its first record; `None` (the problem recorded in `ck`, an
+/// empty file explained with `example` header) when there is none to read.
+pub fn csv_header(
+    records: &mut ::csv::StringRecordsIter<'_, &[u8]>,
+    src: &str,
+    ck: &mut Checker<'_>,
+    example: &str,
+) -> Option<::csv::StringRecord> {
+    match records.next() {
+        None => {
+            ck.whole(format!(
+                "an empty CSV: the first line names the columns, such as `{example}`"
+            ));
+            None
+        }
+        Some(Err(e)) => {
+            ck.error(csv_error_span(src, &e), format!("not CSV: {e}"));
+            None
+        }
+        Some(Ok(h)) => Some(h),
+    }
+}
+
 /// Where a CSV reader's error points: its byte position in `src` (the start when it has none).
 pub fn csv_error_span(src: &str, e: &::csv::Error) -> Range<usize> {
     let at = e

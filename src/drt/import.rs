@@ -16,19 +16,10 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
         .from_reader(src.as_bytes());
     let mut records = rd.records();
     let known: Vec<&str> = COLUMNS.iter().map(|c| c.key()).chain(CSV_EXTRA).collect();
-    let head = match records.next() {
-        None => {
-            ck.whole("an empty CSV: the first line names the columns, such as `decision,why_difficult,cues`");
-            return Err(ck.finish());
-        }
-        Some(Err(e)) => {
-            ck.error(
-                crate::diag::csv_error_span(src, &e),
-                format!("not CSV: {e}"),
-            );
-            return Err(ck.finish());
-        }
-        Some(Ok(h)) => h,
+    let Some(head) =
+        crate::diag::csv_header(&mut records, src, &mut ck, "decision,why_difficult,cues")
+    else {
+        return Err(ck.finish());
     };
     let start = head.position().map_or(0, |p| p.byte() as usize);
     let mut columns: Vec<Option<&str>> = Vec::with_capacity(head.len());

@@ -28,19 +28,13 @@ pub fn from_csv(file: &str, src: &str, title: &str) -> Result<Matrix, Vec<Diagno
         .flexible(true)
         .from_reader(src.as_bytes());
     let mut records = rd.records();
-    let head = match records.next() {
-        None => {
-            ck.whole("an empty CSV: the first line names the columns, such as `service,payments-db,ana (person)`");
-            return Err(ck.finish());
-        }
-        Some(Err(e)) => {
-            ck.error(
-                crate::diag::csv_error_span(src, &e),
-                format!("not CSV: {e}"),
-            );
-            return Err(ck.finish());
-        }
-        Some(Ok(h)) => h,
+    let Some(head) = crate::diag::csv_header(
+        &mut records,
+        src,
+        &mut ck,
+        "service,payments-db,ana (person)",
+    ) else {
+        return Err(ck.finish());
     };
     let start = head.position().map_or(0, |p| p.byte() as usize);
     if head.len() < 2 {
