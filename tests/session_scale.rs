@@ -15,11 +15,9 @@
 
 mod common;
 
-use common::scale::{Seat, Server, cpu_ticks, env_or, open_seat, status_kb};
+use common::scale::{Seat, cpu_ticks, env_or, open_seat, start_serve, status_kb};
 use russh::Disconnect;
 use russh::keys::{Algorithm, PrivateKey};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -68,36 +66,7 @@ async fn a_session_of_active_seats_and_observers_holds() {
     let public = key.public_key().to_openssh().unwrap();
     std::fs::write(dir.path().join("authorized_keys"), format!("{public}\n")).unwrap();
     let key = Arc::new(key);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .arg("--authorized-keys")
-        .arg(dir.path().join("authorized_keys"))
-        .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
-        .env("GAMELAN_DATA_DIR", dir.path().join("data"))
-        .env("GAMELAN_RUNTIME_DIR", dir.path().join("runtime"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let pid = child.id();
-    let server = Server(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(out).read_line(&mut line).unwrap();
-        line
-    });
-    let line = tokio::time::timeout(Duration::from_secs(20), line)
-        .await
-        .expect("server did not start")
-        .unwrap();
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    let (server, pid, port) = start_serve(dir.path(), &[]).await;
 
     // The first seat opens the session and facilitates; the others take part or observe.
     let setup = async {

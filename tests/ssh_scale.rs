@@ -13,11 +13,9 @@
 
 mod common;
 
-use common::scale::{Server, cpu_ticks, env_or, open_seat, status_kb};
+use common::scale::{cpu_ticks, env_or, open_seat, start_serve, status_kb};
 use russh::Disconnect;
 use russh::keys::{Algorithm, PrivateKey};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -36,36 +34,7 @@ async fn many_seats_across_many_drills_all_get_frames() {
     std::fs::write(dir.path().join("authorized_keys"), format!("{public}\n")).unwrap();
     let key = Arc::new(key);
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--tempo", "120"])
-        .arg("--authorized-keys")
-        .arg(dir.path().join("authorized_keys"))
-        .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
-        .env("GAMELAN_DATA_DIR", dir.path().join("data"))
-        .env("GAMELAN_RUNTIME_DIR", dir.path().join("runtime"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let pid = child.id();
-    let server = Server(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(out).read_line(&mut line).unwrap();
-        line
-    });
-    let line = tokio::time::timeout(Duration::from_secs(20), line)
-        .await
-        .expect("server did not start")
-        .unwrap();
-    let port: u16 = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    let (server, pid, port) = start_serve(dir.path(), &["--tempo", "120"]).await;
 
     // The first seat of each drill opens it (every role) and starts the metronome with Enter;
     // the others join as operators.

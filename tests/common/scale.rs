@@ -4,9 +4,12 @@
 use russh::ChannelMsg;
 use russh::client;
 use russh::keys::{PrivateKey, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
-use std::process::Child;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 /// The number in environment variable `name`, else `default`.
 pub fn env_or(name: &str, default: u64) -> u64 {
@@ -33,6 +36,44 @@ impl client::Handler for Client {
     async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
         Ok(true)
     }
+}
+
+/// Starts `gamelan serve` on a free loopback port with `extra` arguments, its keys and
+/// directories under `dir` (`dir/authorized_keys` must exist); returns the server (killed on
+/// drop), its pid and the port it printed.
+pub async fn start_serve(dir: &Path, extra: &[&str]) -> (Server, u32, u16) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--authorized-keys")
+        .arg(dir.join("authorized_keys"))
+        .env("GAMELAN_CONFIG_DIR", dir.join("config"))
+        .env("GAMELAN_DATA_DIR", dir.join("data"))
+        .env("GAMELAN_RUNTIME_DIR", dir.join("runtime"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let pid = child.id();
+    let server = Server(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(out).read_line(&mut line).unwrap();
+        line
+    });
+    let line = tokio::time::timeout(Duration::from_secs(20), line)
+        .await
+        .expect("server did not start")
+        .unwrap();
+    let port: u16 = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    (server, pid, port)
 }
 
 /// One seat: its connection, its keys (to type more later) and the bytes it has received.
