@@ -7,6 +7,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod debrief;
+pub mod decade;
 pub mod diag;
 pub mod drill;
 pub mod drt;
