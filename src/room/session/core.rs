@@ -35,6 +35,8 @@ struct Core {
     finished: Option<(usize, crate::drill::Drill)>,
     /// Where each DRT segment's table was last saved, by segment.
     tables: Vec<(usize, (PathBuf, PathBuf))>,
+    /// The notice saying where the write-up went: news for the seats, not a problem.
+    saved_notice: Option<String>,
 }
 
 pub(super) async fn run(
@@ -60,6 +62,7 @@ pub(super) async fn run(
         saved: None,
         finished: None,
         tables: Vec::new(),
+        saved_notice: None,
     };
     let mut closed: Option<String> = None;
     while closed.is_none() {
@@ -400,7 +403,10 @@ impl Core {
             inputs,
             matrices: Vec::new(),
             drt: Vec::new(),
-            problem: self.notice.clone(),
+            problem: self
+                .notice
+                .clone()
+                .filter(|n| Some(n) != self.saved_notice.as_ref()),
         };
         match self.save_tables(None).await {
             Ok(()) => saved.drt = self.tables.iter().map(|(_, p)| p.clone()).collect(),
@@ -423,6 +429,7 @@ impl Core {
             match written {
                 Ok(Ok(paths)) => {
                     self.notice = Some(format!("write-up saved to {}", paths.0.display()));
+                    self.saved_notice = self.notice.clone();
                     saved.writeup = Some(paths);
                 }
                 Ok(Err(e)) => saved.problem = Some(format!("the write-up was not saved: {e}")),
