@@ -579,10 +579,8 @@ async fn a_late_joiner_is_news_on_the_drill_console() {
     assert!(!eve.screen.text().contains("eve joined"));
     // The facilitator goes: the seat present longest conducts meanwhile, and everyone hears.
     room.act(ana.id, SessionAction::Leave).await.unwrap();
-    cy.screen
-        .until("ana left · bo conducts while they are away")
-        .await;
-    bo.screen.until("ana left").await;
+    cy.screen.until("ana left · bo conducts now").await;
+    bo.screen.until("ana left · you conduct now").await;
     assert!(bo.screen.last_line().contains("q leave"));
     room.close("done").await;
     served.server.shutdown(Duration::from_secs(2)).await;

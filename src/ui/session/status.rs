@@ -68,13 +68,11 @@ pub fn room_notice(v: &SessionSeat, s: &Session) -> Option<String> {
                 SessionEvent::Left { seat } => Some(match s.stand_in() {
                     // The facilitator went: who conducts in the meantime is news too.
                     Some(c) if s.facilitator == Some(*seat) && c == v.seat => {
-                        format!("{} left · you conduct while they are away", name(*seat))
+                        format!("{} left · you conduct now", name(*seat))
                     }
-                    Some(c) if s.facilitator == Some(*seat) => format!(
-                        "{} left · {} conducts while they are away",
-                        name(*seat),
-                        name(c)
-                    ),
+                    Some(c) if s.facilitator == Some(*seat) => {
+                        format!("{} left · {} conducts now", name(*seat), name(c))
+                    }
                     _ => format!("{} left", name(*seat)),
                 }),
                 // The roles a seat gets by arriving first are no news to it.
@@ -327,11 +325,11 @@ mod tests {
         let cy = SessionSeat::new(2);
         assert_eq!(
             room_notice(&cy, &s).as_deref(),
-            Some("ana left · bo conducts while they are away")
+            Some("ana left · bo conducts now")
         );
         assert_eq!(
             room_notice(&bo, &s).as_deref(),
-            Some("ana left · you conduct while they are away")
+            Some("ana left · you conduct now")
         );
     }
 
