@@ -1,5 +1,6 @@
-//! What the shell around a screen adds to its frame: the notice line, the pulse, a ghost run on
-//! the timeline, live panes. Plain values, set by the shell and read by the views.
+//! What the shell around a screen adds to its frame: the notice line, the room's news, the
+//! pulse, a ghost run on the timeline, live panes. Plain values, set by the shell and read by
+//! the views.
 
 /// Another run of the same scenario, drawn under the timeline for comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
