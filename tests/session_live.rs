@@ -139,7 +139,10 @@ fn a_facilitator_two_players_and_an_observer_share_a_session() {
     let status = fac.wait_exit();
     assert!(!status.success(), "a signal is the exit status");
     for t in [&bo, &dee, &back] {
-        t.wait_all(&["the facilitator closed the session", "EXIT=0"]);
+        t.wait_all(&[
+            "the session ended: the facilitator closed the session",
+            "EXIT=0",
+        ]);
         assert!(!t.alternate_screen());
     }
     // Back on the main screen: the join hints as printed, and where everything was saved.
