@@ -40,8 +40,9 @@ pub fn default_name(found: &Found) -> String {
 /// Resolves setlist `arg` for a live room named `name`: the plan, what each segment runs
 /// (each walkthrough's vista, each drill's scenario at `tempo`), and a recorder at `record`
 /// (default: the recordings folder). A recording that cannot be made is a notice, not an
-/// error: the session runs unrecorded.
-pub(crate) fn open_spec(
+/// error: the session runs unrecorded. The tests open their rooms through it too, so they run
+/// what a user runs.
+pub fn open_spec(
     paths: &Paths,
     arg: &str,
     seed: u64,

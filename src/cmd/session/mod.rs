@@ -7,6 +7,7 @@
 pub(crate) mod live;
 mod recordings;
 
+pub use live::open_spec;
 pub(crate) use recordings::{summary_of, writeup_of_recording};
 
 use crate::cmd::debrief::DebriefFormat;
@@ -41,7 +42,8 @@ pub struct SessionArgs {
     #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
     pub format: DebriefFormat,
     /// Record the session's inputs to PATH (JSON Lines); `gamelan debrief PATH` prints its
-    /// write-up again. Live, the default is the data directory's recordings folder.
+    /// write-up again, and each DRT segment's table is saved beside it (`NAME.drt.md`,
+    /// `NAME.drt.csv`). Live, the default is the data directory's recordings folder.
     #[arg(long, value_name = "PATH")]
     pub record: Option<PathBuf>,
     /// Live: the session's name, which others join by (default: the setlist's file name).
@@ -400,6 +402,11 @@ pub(crate) fn run(
         write_recording(path, &header, &inputs)
             .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
         eprintln!("recorded to {} (gamelan debrief {0})", path.display());
+        // Each DRT segment's table beside the recording, as a live room saves it.
+        let tables = crate::room::session::drt_files::to_save(&session, path, None);
+        for (md, csv) in crate::room::session::drt_files::save(&tables).map_err(|e| eyre!(e))? {
+            eprintln!("DRT table saved to {} and {}", md.display(), csv.display());
+        }
     }
     let w = writeup::build(&session, None);
     let text = match args.format {
