@@ -254,3 +254,42 @@ async fn a_walkthrough_of_a_vista_file_shares_the_runners_snapshots() {
     assert!(s.vista.is_none(), "the runner stopped with its segment");
     room.close("done").await;
 }
+
+/// A walkthrough of a scenario's simulated vista, drawn on a seat at the setlist's opening
+/// range of an hour: the charts are full from the first frame (the story's window before the
+/// drill backfilled, every point at its story time), not a sliver at the right edge.
+#[tokio::test]
+async fn the_simulated_vista_fills_an_hours_chart_from_the_first_frame() {
+    use crate::ui::session::{SessionScreen, SessionSeat};
+    let dir = tempfile::tempdir().unwrap();
+    let room = SessionRoom::spawn(weekly(dir.path()));
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| {
+        s.vista.is_some()
+            && matches!(&s.session.segments[0].activity,
+                crate::session::state::Activity::Walkthrough(w) if w.vista.is_some())
+    })
+    .await;
+    let seat = SessionSeat::new(ana.id);
+    let area = ratatui::layout::Rect::new(0, 0, 200, 50);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let screen = SessionScreen {
+        session: &s.session,
+        vista: s.vista.as_deref(),
+        now: crate::vista::time::now_unix(),
+    };
+    let theme = crate::ui::theme::Theme::bundled("dark").unwrap();
+    seat.draw(&mut buf, area, &screen, &theme);
+    let panes = seat.drawn.all();
+    assert!(!panes.is_empty());
+    for (p, r) in panes {
+        let cols = super::sim::drawn_columns(&buf, r);
+        assert!(
+            cols * 10 >= usize::from(r.width) * 7,
+            "pane {p}: {cols} of {} columns drawn",
+            r.width
+        );
+    }
+    room.close("done").await;
+}
