@@ -356,7 +356,11 @@ impl Core {
 
     /// Saves the write-up beside the recording (on the blocking pool).
     async fn save(&mut self) {
-        let w = writeup::build(&self.session, Some(self.started.clone()));
+        let vistas = self
+            .recorder
+            .as_ref()
+            .map_or(&[][..], SessionRecorder::vistas);
+        let w = writeup::build(&self.session, Some(self.started.clone())).with_vistas(vistas);
         let (md, js) = (writeup::markdown(&w), writeup::json(&w));
         let inputs = self.recorder.as_ref().map_or(0, SessionRecorder::inputs);
         let mut saved = Saved {
