@@ -10,6 +10,7 @@
 
 use crate::drill::{Action, Drill, Input, Rng};
 use crate::scenario::Scenario;
+use crate::scenario::limits::VALUE_LIMIT;
 use crate::vista::config::{Display, FileDef, PaneDef, SourceDef, VistaConfig};
 use crate::vista::ring::Ring;
 use crate::vista::snapshot::VistaSnapshot;
@@ -60,8 +61,9 @@ impl SimVista {
                 span: 1,
                 height: 1,
                 unit: s.unit.clone(),
-                min: Some(s.min),
-                max: Some(s.max),
+                // A bound the scenario left open (the type's extreme) scales to the data.
+                min: (s.min >= -VALUE_LIMIT).then_some(s.min),
+                max: (s.max <= VALUE_LIMIT).then_some(s.max),
                 warn: None,
                 crit: None,
                 // Never polled: the simulation fills the pane.
@@ -254,7 +256,13 @@ mod tests {
         let story = f64::from(s.tempo.story_seconds_per_beat);
         let mut sim = SimVista::new(s.clone(), 1, 3600);
         sim.set_session_bpm(60);
-        let before = sim.snapshot().panes[0].state.series[0].points.len();
+        let snap = sim.snapshot();
+        let before = snap.panes[0].state.series[0].points.len();
+        assert_eq!(
+            (snap.panes[0].def.min, snap.panes[0].def.max),
+            (Some(0.0), None),
+            "requests/s has no upper bound: its chart scales to its points"
+        );
         assert_eq!(before, HISTORY, "the window before the story is backfilled");
         for _ in 0..5 {
             sim.beat();

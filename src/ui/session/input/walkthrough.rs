@@ -119,15 +119,19 @@ pub(super) fn time(v: &mut SessionSeat, a: Act, s: &Session) -> Out {
     let (range, pan) = match a {
         Act::RangeShorter => match RANGES.iter().rev().find(|r| **r < view.range) {
             Some(&r) => (r, None),
-            None => return edge(v, "the shortest range"),
+            None => return edge(v, "the charts are at the shortest range"),
         },
         Act::RangeLonger => match RANGES.iter().find(|r| **r > view.range) {
             Some(&r) => (r, None),
-            None => return edge(v, "the longest range"),
+            None => return edge(v, "the charts are at the longest range"),
         },
-        Act::PanBack if behind >= MAX_PAN => return edge(v, "as far back as a pan goes"),
+        Act::PanBack if behind >= MAX_PAN => {
+            return edge(v, "the charts are as far back as a pan goes");
+        }
         Act::PanBack => (view.range, Some(((behind + step).min(MAX_PAN), true))),
-        Act::PanForward | Act::Live if view.pan.is_live() => return edge(v, "already live"),
+        Act::PanForward | Act::Live if view.pan.is_live() => {
+            return edge(v, "the charts are already live");
+        }
         Act::PanForward if behind > step => (view.range, Some((behind - step, true))),
         Act::PanForward | Act::Live => (view.range, Some((0, false))),
         _ => return Vec::new(),
@@ -179,7 +183,7 @@ pub(in crate::ui::session) fn when(
 }
 
 fn edge(v: &mut SessionSeat, what: &str) -> Out {
-    say(v, format!("the charts are at {what}"), false);
+    say(v, what, false);
     Vec::new()
 }
 
