@@ -32,6 +32,10 @@ pub struct SimVista {
     states: Vec<PaneState>,
     /// Story seconds a drill beat.
     story_beat: f64,
+    /// Drill beats of story since the start: the drill's own beat while it runs, going on
+    /// after it ends (the signals then hold their last values), so the story's clock never
+    /// stops while the walkthrough lasts.
+    story_beats: u64,
     /// Drill beats per session beat, kept as a remainder in drill-beat × session-bpm units.
     carry: u64,
     session_bpm: u64,
@@ -124,6 +128,7 @@ impl SimVista {
             config: config.clone(),
             states,
             story_beat,
+            story_beats: 0,
             carry: 0,
             session_bpm: 60,
             version: 0,
@@ -140,27 +145,25 @@ impl SimVista {
         self.session_bpm = u64::from(bpm.max(1));
     }
 
-    /// The story time now: the drill's beat in story seconds.
+    /// The story time now, in story seconds from the drill's start.
     pub fn story_now(&self) -> f64 {
-        self.drill.beat as f64 * self.story_beat
+        self.story_beats as f64 * self.story_beat
     }
 
     /// One session beat went by: the drill's beats for it are played, each adding every
-    /// signal's value to its pane at its story time.
+    /// signal's value to its pane at its story time (after the drill's end, its last values).
     pub fn beat(&mut self) {
         let due = u64::from(self.drill.bpm) + self.carry;
         self.carry = due % self.session_bpm;
         let beats = due / self.session_bpm;
-        let mut played = false;
         for _ in 0..beats {
-            if self.drill.is_ended() {
-                break;
+            if !self.drill.is_ended() {
+                self.drill.apply(&Input::new(0, Action::Tick));
             }
-            self.drill.apply(&Input::new(0, Action::Tick));
+            self.story_beats += 1;
             self.sample();
-            played = true;
         }
-        if played {
+        if beats > 0 {
             self.publish();
         }
     }
@@ -272,6 +275,7 @@ mod tests {
         assert!(sim.drill.beat >= 5, "the drill ran at its own tempo");
         let now = sim.drill.beat as f64 * story;
         assert_eq!(snap.clock, Some(now), "the snapshot reads story time");
+        assert_eq!(sim.story_now(), now);
         for p in &snap.panes {
             assert_eq!(p.state.status, Status::Ok);
             let pts: Vec<_> = p.state.series[0].points.iter().copied().collect();
@@ -288,6 +292,33 @@ mod tests {
             slow.beat();
         }
         assert_eq!(slow.drill.beat, 2);
+    }
+
+    #[test]
+    fn the_story_clock_goes_on_after_the_drill_ends() {
+        let s = bad_deploy();
+        let story = f64::from(s.tempo.story_seconds_per_beat);
+        let length = s.length_beats;
+        let mut sim = SimVista::new(s, 1, 3600);
+        sim.set_session_bpm(60);
+        for _ in 0..length + 20 {
+            sim.beat();
+        }
+        assert!(sim.drill.is_ended());
+        let snap = sim.snapshot();
+        let now = (length + 20) as f64 * story;
+        assert_eq!(snap.clock, Some(now), "the story's clock did not stop");
+        let pts: Vec<_> = snap.panes[0].state.series[0]
+            .points
+            .iter()
+            .copied()
+            .collect();
+        assert_eq!(pts.last().unwrap().0, now);
+        let held = pts.iter().rev().take(10).map(|p| p.1).collect::<Vec<_>>();
+        assert!(
+            held.windows(2).all(|w| w[0] == w[1]),
+            "the last values held: {held:?}"
+        );
     }
 
     #[test]
