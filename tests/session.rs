@@ -369,6 +369,7 @@ fn shape() -> VistaShape {
     VistaShape {
         title: "test".into(),
         source: "test".into(),
+        story_pace: None,
         panes: vec![PaneName {
             id: "a".into(),
             title: "A".into(),

@@ -540,8 +540,7 @@ fn observers_keys_act_on_nothing() {
         Act::Remark,
         Act::Ask,
         Act::Tour,
-        Act::RangeShorter,
-        Act::RangeLonger,
+        // The range and pan keys move an observer's own lens (looking around): view-only.
         Act::Spin,
         Act::SpinFor,
         Act::Escalate,

@@ -131,8 +131,9 @@ impl Core {
     /// A beat went by: the walkthrough's vista as of now.
     fn on_beat(&mut self) {
         if let Live::Simulated { sim, .. } = &mut self.live {
+            // The story moves on the session's clock, never the wall clock.
             sim.set_session_bpm(self.session.plan.setlist.bpm);
-            sim.beat(crate::vista::time::now_unix());
+            sim.beat();
         }
         self.vista = self.live.vista();
     }
@@ -245,11 +246,13 @@ impl Core {
                 ));
             }
             StagePlan::Vista { shape, .. } | StagePlan::Simulated { shape, .. } => {
-                let bpm = f64::from(self.session.plan.setlist.bpm.max(1));
-                self.live = stage::start_vista(segment, &plan, 60.0 / bpm);
+                let range = match &self.session.plan.setlist.segments[segment].kind {
+                    crate::session::SegmentKind::Walkthrough { range, .. } => *range,
+                    _ => 3600,
+                };
+                self.live = stage::start_vista(segment, &plan, range);
                 if let Live::Simulated { sim, .. } = &mut self.live {
                     sim.set_session_bpm(self.session.plan.setlist.bpm);
-                    sim.beat(crate::vista::time::now_unix());
                 }
                 self.vista = self.live.vista();
                 queue.push_back((
@@ -394,7 +397,11 @@ impl Core {
 
     /// Saves the write-up beside the recording (on the blocking pool).
     async fn save(&mut self) {
-        let w = writeup::build(&self.session, Some(self.started.clone()));
+        let vistas = self
+            .recorder
+            .as_ref()
+            .map_or(&[][..], SessionRecorder::vistas);
+        let w = writeup::build(&self.session, Some(self.started.clone())).with_vistas(vistas);
         let (md, js) = (writeup::markdown(&w), writeup::json(&w));
         let inputs = self.recorder.as_ref().map_or(0, SessionRecorder::inputs);
         let mut saved = Saved {

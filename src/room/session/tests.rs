@@ -277,3 +277,102 @@ async fn a_walkthrough_of_a_vista_file_shares_the_runners_snapshots() {
     assert!(s.vista.is_none(), "the runner stopped with its segment");
     room.close("done").await;
 }
+
+/// A walkthrough of a scenario's simulated vista, drawn on a seat at the setlist's opening
+/// range of an hour: the charts are full from the first frame (the story's window before the
+/// drill backfilled, every point at its story time), not a sliver at the right edge.
+#[tokio::test]
+async fn the_simulated_vista_fills_an_hours_chart_from_the_first_frame() {
+    use crate::ui::session::{SessionScreen, SessionSeat};
+    let dir = tempfile::tempdir().unwrap();
+    let room = SessionRoom::spawn(weekly(dir.path()));
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    let s = until(&room, |s| {
+        s.vista.is_some()
+            && matches!(&s.session.segments[0].activity,
+                crate::session::state::Activity::Walkthrough(w) if w.vista.is_some())
+    })
+    .await;
+    let seat = SessionSeat::new(ana.id);
+    let area = ratatui::layout::Rect::new(0, 0, 200, 50);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    let screen = SessionScreen {
+        session: &s.session,
+        vista: s.vista.as_deref(),
+        now: crate::vista::time::now_unix(),
+    };
+    let theme = crate::ui::theme::Theme::bundled("dark").unwrap();
+    seat.draw(&mut buf, area, &screen, &theme);
+    let panes = seat.drawn.all();
+    assert!(!panes.is_empty());
+    for (p, r) in panes {
+        let cols = super::sim::drawn_columns(&buf, r);
+        assert!(
+            cols * 10 >= usize::from(r.width) * 7,
+            "pane {p}: {cols} of {} columns drawn",
+            r.width
+        );
+    }
+    room.close("done").await;
+}
+
+/// A live session's recording carries its walkthrough's vista file, and the write-up the room
+/// saves beside it names the file and its panes, as a debrief of the recording will.
+#[tokio::test]
+async fn the_saved_writeup_names_the_walkthroughs_carried_vista_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "[vista]\ntitle = \"team\"\n\n[[panes]]\nid = \"cpu\"\ntitle = \"Host CPU\"\nsource = { type = \"host\", metrics = [\"cpu\"] }\n";
+    let cfg = crate::vista::VistaConfig::parse(src, "team.vista.toml").unwrap();
+    let mut spec = weekly(dir.path());
+    spec.stages[0] = StagePlan::Vista {
+        shape: VistaShape::of_vista(&cfg, "team.vista.toml".into()),
+        config: Arc::new(cfg),
+    };
+    let (_, text) = bundled::setlist("weekly").unwrap();
+    let session = Session::new(spec.plan.clone(), spec.seed);
+    let mut header = crate::session::record::Header::new(
+        &session,
+        spec.started.clone(),
+        crate::session::record::Embedded {
+            name: "sessions/weekly.toml".into(),
+            text: text.into(),
+        },
+        Vec::new(),
+    );
+    header.vistas = vec![crate::session::record::SegmentVista {
+        segment: 0,
+        vista: crate::record::CarriedVista::new("team.vista.toml", src).unwrap(),
+    }];
+    let path = dir.path().join("v.jsonl");
+    spec.recorder = Some(SessionRecorder::create(&path, &header).unwrap());
+    let room = SessionRoom::spawn(spec);
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    room.act(ana.id, SessionAction::Next).await.unwrap();
+    room.act(
+        ana.id,
+        SessionAction::End {
+            reason: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let s = until(&room, |s| s.saved.is_some()).await;
+    let (md, _) = s.saved.unwrap().writeup.expect("a write-up saved");
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.contains("Vista file carried in the recording: team.vista.toml (")
+            && md.contains("team — 1 pane: Host CPU")
+            && md.contains("Panes: Host CPU."),
+        "{md}"
+    );
+    let first = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        first
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"vistas\":[{\"segment\":0")
+    );
+    room.close("done").await;
+}
