@@ -329,7 +329,7 @@ async fn the_saved_writeup_names_the_walkthroughs_carried_vista_file() {
         shape: VistaShape::of_vista(&cfg, "team.vista.toml".into()),
         config: Arc::new(cfg),
     };
-    let (_, text) = bundled::setlist("weekly").unwrap();
+    let (_, text) = crate::session::bundled::setlist("weekly").unwrap();
     let session = Session::new(spec.plan.clone(), spec.seed);
     let mut header = crate::session::record::Header::new(
         &session,

@@ -259,7 +259,7 @@ impl Cx<'_> {
             "range" => Ok(Step::Act(A::Range {
                 seconds: self.duration(args.first(), word, wcol)?,
             })),
-            "pan" => super::walkthrough::script_pan(args, wcol).map(Step::Act),
+            "pan" => crate::session::walkthrough::script_pan(args, wcol).map(Step::Act),
             "presenter" => Ok(Step::Act(A::HandPresenter { to: seat_arg()? })),
             "facilitator" => Ok(Step::Act(A::HandFacilitator { to: seat_arg()? })),
             "spin-for" => Ok(Step::Act(A::SpinFor {
