@@ -149,10 +149,13 @@ fn hint_list(v: &SessionSeat, s: &Session) -> Vec<String> {
         (Phase::Ended { .. }, _) => h.push("↑↓ PgUp PgDn scroll the write-up".into()),
         (_, Some(SegmentKind::Walkthrough { .. })) if presenter => {
             h.push(format!(
-                "{} focus · {} zoom · {} tour · [ ] range",
+                "{} focus · {} zoom · {} tour · [ ] range · {} {} pan · {} live",
                 k(Act::FocusNext),
                 k(Act::Zoom),
-                k(Act::Tour)
+                k(Act::Tour),
+                k(Act::PanBack),
+                k(Act::PanForward),
+                k(Act::Live)
             ));
             h.push(format!("{} remark · {} ask", k(Act::Remark), k(Act::Ask)));
         }
