@@ -187,12 +187,13 @@ fn file_name(p: &Path) -> String {
 }
 
 /// The library in this terminal until the user goes back (`Ok(false)`) or quits everything
-/// (`Ok(true)`).
+/// (`Ok(true)`); a replay forked from it goes into `made`.
 pub(crate) async fn session(
     term: &mut DefaultTerminal,
     events: &mut LocalInput,
     paths: &Paths,
     theme: &mut LiveTheme,
+    made: &mut crate::cmd::play::Recorded,
 ) -> Result<bool> {
     let dir: PathBuf = paths.recordings();
     let catalogue = || Catalogue::load(Some(&paths.scenarios()));
@@ -222,7 +223,7 @@ pub(crate) async fn session(
                             term, events, paths, theme, &mut t,
                         )
                         .await?;
-                        lib.flash = forked.map(|m| format!("fork {m}"));
+                        lib.flash = made.fork(forked);
                     }
                     Err(e) => lib.flash = Some(e),
                 }
