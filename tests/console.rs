@@ -418,3 +418,83 @@ fn lobby_question_mark_opens_its_keys() {
     assert_eq!(l.on_input(&key('q'), SCREEN), None);
     assert!(l.help.is_none());
 }
+
+/// A vista file as a drill ran beside it (its Prometheus is not needed: only its text is read).
+const CARRIED_VISTA: &str = r#"[vista]
+title = "Checkout, live"
+prometheus = "http://127.0.0.1:9"
+
+[[panes]]
+id = "rate"
+title = "Real request rate"
+source = { type = "prometheus", query = "sum(rate(http_requests_total[1m]))" }
+
+[[panes]]
+id = "errors"
+title = "Real 5xx ratio"
+source = { type = "prometheus", query = "sum(rate(http_errors[5m]))" }
+"#;
+
+/// The winning bad-deploy run recorded as if beside `CARRIED_VISTA`, replayed in the trainer's
+/// console: the first screen names the vista and, where the panes stood, its panes.
+#[test]
+fn the_replay_names_the_vista_the_recording_carries() {
+    use gamelan::record::{self, CarriedVista, Header, Recorder, Recording, Replay};
+    let s = scenario("bad-deploy");
+    assert!(gamelan::vista::VistaConfig::parse(CARRIED_VISTA, "checkout-vista.toml").is_ok());
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
+    let script = parse_script(&src, "win", &s).unwrap();
+    let mut drill = Drill::new(s.clone(), 1);
+    let inputs = headless::run(&mut drill.clone(), &script, None);
+    let mut header = Header::for_drill(&drill, record::seats_at_start(&inputs));
+    header.started = "2026-12-02T03:00:00Z".into();
+    header.vista = CarriedVista::new("checkout-vista.toml", CARRIED_VISTA);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let mut rec = Recorder::create(&path, &header).unwrap();
+    record::perform(&mut drill, &inputs, &mut rec, std::time::Duration::ZERO).unwrap();
+    assert!(rec.finish().complete);
+    let replay = Replay::open(Recording::load(&path).unwrap(), s, false).unwrap();
+    let mut trainer = gamelan::ui::replay::Trainer::new(replay, None);
+    let theme = Theme::bundled("dark").unwrap();
+    let mut shots = Vec::new();
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let area = Rect::new(0, 0, w, h);
+        let mut buf = Buffer::empty(area);
+        trainer.draw(&mut buf, area, &theme);
+        shots.push(text(&buf));
+    }
+    // The opening card, at any size; a key closes it (and does nothing else).
+    for shot in &shots {
+        for needle in [
+            "This drill ran beside the live vista checkout-vista.toml",
+            "2 panes: Real request rate, Real 5xx ratio",
+            "any key closes this · then p plays",
+        ] {
+            assert!(shot.contains(needle), "{needle:?} in\n{shot}");
+        }
+    }
+    let space = Input::Key(Key::plain(KeyCode::Char(' ')));
+    let area = Rect::new(0, 0, 200, 50);
+    assert_eq!(trainer.on_input(&space, area), None);
+    assert!(
+        trainer.card.is_none() && !trainer.playing,
+        "the key only closed the card"
+    );
+    let mut buf = Buffer::empty(area);
+    trainer.draw(&mut buf, area, &theme);
+    shots.push(text(&buf));
+    for needle in [
+        "beside the live vista checkout-vista.toml (2 panes)",
+        "live vista · checkout-vista.toml",
+        "Checkout, live",
+        "· Real request rate",
+        "· Real 5xx ratio",
+        "live data: not in the recording",
+    ] {
+        assert!(shots[2].contains(needle), "{needle:?} in\n{}", shots[2]);
+    }
+    insta::assert_snapshot!("replay_carried_vista_card_80x24", shots[0]);
+    insta::assert_snapshot!("replay_carried_vista_card_200x50", shots[1]);
+    insta::assert_snapshot!("replay_carried_vista_200x50", shots[2]);
+}

@@ -3,7 +3,7 @@
 //! socket in the runtime directory, owner-only. The joining side is a thin raw-mode pipe and
 //! the host renders its seat, as tmux does (see [`crate::seat::socket`]).
 
-use crate::cmd::play::Recorded;
+use crate::cmd::play::RecordingsMade;
 use crate::cmd::shell::find_scenario;
 use crate::cmd::shell::*;
 use crate::cmd::signals::run_local_until_stopped;
@@ -167,7 +167,7 @@ pub(crate) fn run(
     });
     rt.shutdown_timeout(Duration::from_millis(500));
     drop(guard);
-    let mut made = Recorded::default();
+    let mut made = RecordingsMade::default();
     made.drill(result?);
     made.say();
     Ok(())

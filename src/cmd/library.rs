@@ -193,7 +193,7 @@ pub(crate) async fn session(
     events: &mut LocalInput,
     paths: &Paths,
     theme: &mut LiveTheme,
-    made: &mut crate::cmd::play::Recorded,
+    made: &mut crate::cmd::play::RecordingsMade,
 ) -> Result<bool> {
     let dir: PathBuf = paths.recordings();
     let catalogue = || Catalogue::load(Some(&paths.scenarios()));

@@ -2,7 +2,7 @@
 
 use super::shell::*;
 use crate::cmd::play::PlayOptions;
-use crate::cmd::play::{Recorded, play_one};
+use crate::cmd::play::{RecordingsMade, play_one};
 use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::scenario::Catalogue;
@@ -26,7 +26,7 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
     let mut lobby = Lobby::new(catalogue());
     let rt = runtime()?;
     // Every drill played and every replay forked from here, said once the terminal is back.
-    let mut made = Recorded::default();
+    let mut made = RecordingsMade::default();
     let result = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();

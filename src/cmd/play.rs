@@ -87,7 +87,7 @@ pub fn play(
 ) -> Result<()> {
     let (theme, notice) = theme_for(paths, settings, theme_flag);
     let rt = runtime()?;
-    let mut made = Recorded::default();
+    let mut made = RecordingsMade::default();
     let played = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
@@ -107,9 +107,9 @@ pub fn play(
 /// terminal is back: each one's path and the debrief, replay and HTML commands for it. Every
 /// console that records says it this way, however many drills it ran.
 #[derive(Debug, Default)]
-pub struct Recorded(Vec<(&'static str, record::RecordingStatus)>);
+pub struct RecordingsMade(Vec<(&'static str, record::RecordingStatus)>);
 
-impl Recorded {
+impl RecordingsMade {
     /// A drill's recording, if it made one.
     pub fn drill(&mut self, status: Option<record::RecordingStatus>) {
         self.0.extend(status.map(|s| ("", s)));
@@ -130,7 +130,7 @@ impl Recorded {
         self.0.iter().map(Self::line).collect()
     }
 
-    /// Prints [`Recorded::lines`] on standard error (call after the terminal is restored).
+    /// Prints [`RecordingsMade::lines`] on standard error (call after the terminal is restored).
     pub fn say(&self) {
         let mut err = std::io::stderr().lock();
         for line in self.lines() {

@@ -21,7 +21,7 @@ use tokio::time::{Instant, sleep_until};
 /// `gamelan replay REC [--ghost OTHER]`: the replay console in this terminal.
 pub(crate) fn console(paths: &Paths, mut theme: LiveTheme, mut trainer: Trainer) -> Result<()> {
     let rt = runtime()?;
-    let mut made = crate::cmd::play::Recorded::default();
+    let mut made = crate::cmd::play::RecordingsMade::default();
     let replayed = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
