@@ -309,6 +309,19 @@ fn briefing_says_what_its_keys_do_when_another_is_pressed() {
     let mut v = SeatView::new(0);
     let t = text(&render(80, 24, &d, &v, &Chrome::default()));
     assert!(t.contains("n writes a note"), "{t}");
+    // The status line under the briefing offers the briefing's keys, not the drill's.
+    for (w, h) in [(80, 24), (200, 50)] {
+        let t = text(&render(w, h, &d, &v, &Chrome::default()));
+        let status = t.lines().last().unwrap();
+        assert!(
+            status.contains("READY") && status.contains("Enter starts the metronome"),
+            "{status}"
+        );
+        assert!(
+            !status.contains("pause"),
+            "space does nothing yet: {status}"
+        );
+    }
     for c in [' ', 'h', 'a'] {
         assert!(
             v.on_input(&key(c), &d, SCREEN).is_empty(),

@@ -59,7 +59,12 @@ pub(crate) fn kind_of(text: &str) -> Option<&'static str> {
         if has("vista") || has("panes") {
             return Some("vista");
         }
-        if has("styles") || has("inherits") {
+        // A theme's own keys, or its `name` with a misspelt `[styles]`: the theme checker
+        // then says what it should be, not that a scenario lacks its sections.
+        if ["styles", "inherits", "name", "style", "colors", "colours"]
+            .iter()
+            .any(|k| has(k))
+        {
             return Some("theme");
         }
         return None;
@@ -140,6 +145,11 @@ mod tests {
         assert_eq!(kind_of("[[panes]]\nid = 1 2"), Some("vista"));
         assert_eq!(kind_of("inherits = \"dark\"\n[styles]\n"), Some("theme"));
         assert_eq!(kind_of("[styles]\nx = = 1"), Some("theme"));
+        assert_eq!(
+            kind_of("name = \"t\"\n[style]\ntitle = \"red\""),
+            Some("theme")
+        );
+        assert_eq!(kind_of("[colours]\ntitle = \"red\""), Some("theme"));
         assert_eq!(kind_of("[scenario]\n[[panes]]\n"), None);
         assert_eq!(kind_of("[scenario]\nid = \"a\""), None);
         assert_eq!(kind_of("[matrix]\ntitle = \"m\""), Some("matrix"));

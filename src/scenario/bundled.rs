@@ -221,15 +221,24 @@ fn as_file(arg: &str) -> Option<Result<Entry, Vec<Diagnostic>>> {
 }
 
 fn no_such(arg: &str, ids: &[&str]) -> Vec<Diagnostic> {
-    vec![Diagnostic::whole(
-        arg,
-        format!("no such scenario; known: {}", ids.join(", ")),
-    )]
+    let message = match crate::diag::suggest(arg, ids.iter().copied()) {
+        Some(near) => format!("no such scenario; did you mean `{near}`?"),
+        None => format!("no such scenario; known: {}", ids.join(", ")),
+    };
+    vec![Diagnostic::whole(arg, message)]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_id_gets_the_near_one() {
+        let d = find_in(None, "bad-deplyo").unwrap_err();
+        assert_eq!(d[0].message, "no such scenario; did you mean `bad-deploy`?");
+        let d = find_in(None, "nothing-like-it").unwrap_err();
+        assert!(d[0].message.contains("known: bad-deploy, "), "{}", d[0]);
+    }
 
     #[test]
     fn every_bundled_id_is_its_scenarios_id() {

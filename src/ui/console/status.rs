@@ -106,6 +106,9 @@ pub(super) fn status(
         (format!(" {} ", clean(n)), theme.style(Meaning::StatusError))
     } else if let Some(h) = &chrome.hints {
         (format!(" {h} "), bar)
+    } else if seat.mode == Mode::Briefing {
+        // The briefing's own keys: space and the cues do nothing until the drill starts.
+        (format!(" {} ", crate::ui::seat::briefing_hint()), bar)
     } else if drill.is_ended() {
         let k = |a| keymap::key_label(Scope::Ended, a);
         (
