@@ -182,3 +182,47 @@ fn quitting_the_lobby_says_where_each_drill_and_fork_was_recorded() {
         "{said}"
     );
 }
+
+#[test]
+fn a_replay_forks_into_the_seat_its_player_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    let said = dir.path().join("said.txt");
+    let env = [
+        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
+        ("GAMELAN_DATA_DIR", data.as_os_str()),
+        ("USER", OsStr::new("ana")),
+        ("SAID", said.as_os_str()),
+    ];
+    // A drill left while it runs, then its replay forked by the same player.
+    let mut t = Term::sh(
+        "fork",
+        "\"$G\" play bad-deploy --tempo 240 --record \"$GAMELAN_DATA_DIR/run.jsonl\" && \
+         \"$G\" replay \"$GAMELAN_DATA_DIR/run.jsonl\" 2>\"$SAID\"; echo EXIT=$?",
+        &env,
+        100,
+        30,
+    );
+    t.wait_for("Enter starts the metronome");
+    t.press("\r");
+    t.wait_for("FIRING");
+    t.press("q");
+    t.wait_for("Leave the drill while it runs?");
+    t.press("y");
+    t.wait_for("REPLAY");
+    // At the first beat the player is still seated: the fork is theirs to play on.
+    t.press("g");
+    t.press("f");
+    t.wait_for("forked at beat 0");
+    t.press("\r");
+    t.wait_for("FIRING");
+    t.press("a");
+    t.wait_for("Page acknowledged");
+    t.press("q");
+    t.press("y");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    let said = std::fs::read_to_string(&said).unwrap();
+    assert!(said.starts_with("fork recorded to "), "{said}");
+}

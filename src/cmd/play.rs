@@ -229,8 +229,18 @@ pub async fn run_drill(
     live: Option<crate::vista::VistaHandle>,
 ) -> Result<Option<record::RecordingStatus>> {
     let name = local_name();
+    // A fork starts with the seats its recording held at that beat, nobody connected: the
+    // seat this user held is theirs again (a join would find the name taken).
+    let held = drill
+        .seats
+        .iter()
+        .find(|s| s.present && s.name == crate::drill::seat_name(&name))
+        .map(|s| s.id);
     let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
-    let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
+    let seat = match held {
+        Some(seat) => seat,
+        None => room.join(&name, None).await.map_err(|e| eyre!(e))?,
+    };
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
     session.live = live;
