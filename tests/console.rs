@@ -448,27 +448,62 @@ title = "Real 5xx ratio"
 source = { type = "prometheus", query = "sum(rate(http_errors[5m]))" }
 "#;
 
-/// The winning bad-deploy run recorded as if beside `CARRIED_VISTA`, replayed in the trainer's
-/// console: the first screen names the vista and, where the panes stood, its panes.
-#[test]
-fn the_replay_names_the_vista_the_recording_carries() {
-    use gamelan::record::{self, CarriedVista, Header, Recorder, Recording, Replay};
+/// The winning bad-deploy run, recorded (beside `vista`, if any), in the replay console.
+fn recorded_trainer(vista: Option<gamelan::record::CarriedVista>) -> gamelan::ui::replay::Trainer {
+    use gamelan::record::{self, Header, Recorder, Recording, Replay};
     let s = scenario("bad-deploy");
-    assert!(gamelan::vista::VistaConfig::parse(CARRIED_VISTA, "checkout-vista.toml").is_ok());
     let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
     let script = parse_script(&src, "win", &s).unwrap();
     let mut drill = Drill::new(s.clone(), 1);
     let inputs = headless::run(&mut drill.clone(), &script, None);
     let mut header = Header::for_drill(&drill, record::seats_at_start(&inputs));
     header.started = "2026-12-02T03:00:00Z".into();
-    header.vista = CarriedVista::new("checkout-vista.toml", CARRIED_VISTA);
+    header.vista = vista;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("run.jsonl");
     let mut rec = Recorder::create(&path, &header).unwrap();
     record::perform(&mut drill, &inputs, &mut rec, std::time::Duration::ZERO).unwrap();
     assert!(rec.finish().complete);
     let replay = Replay::open(Recording::load(&path).unwrap(), s, false).unwrap();
-    let mut trainer = gamelan::ui::replay::Trainer::new(replay, None);
+    gamelan::ui::replay::Trainer::new(replay, None)
+}
+
+/// At 80x24 a replay's message is read in full: the clock makes way for it.
+#[test]
+fn a_replays_messages_fit_its_status_line_at_80x24() {
+    let mut trainer = recorded_trainer(None);
+    let theme = Theme::bundled("dark").unwrap();
+    let area = Rect::new(0, 0, 80, 24);
+    let status = |t: &gamelan::ui::replay::Trainer| {
+        let mut buf = Buffer::empty(area);
+        t.draw(&mut buf, area, &theme);
+        text(&buf).lines().last().unwrap().to_string()
+    };
+    assert!(
+        status(&trainer).contains("bar 1:1"),
+        "the clock when all is quiet"
+    );
+    trainer.on_input(&Input::Key(Key::plain(KeyCode::Char('a'))), area);
+    let line = status(&trainer);
+    assert!(
+        line.contains("REPLAY")
+            && line.contains("this is a replay: f forks a live drill from here"),
+        "{line}"
+    );
+    trainer.on_input(&Input::Key(Key::plain(KeyCode::Right)), area);
+    assert!(
+        status(&trainer).contains("bar 1:2"),
+        "the message goes with the next key"
+    );
+}
+
+/// The winning bad-deploy run recorded as if beside `CARRIED_VISTA`, replayed in the trainer's
+/// console: the first screen names the vista and, where the panes stood, its panes.
+#[test]
+fn the_replay_names_the_vista_the_recording_carries() {
+    use gamelan::record::CarriedVista;
+    assert!(gamelan::vista::VistaConfig::parse(CARRIED_VISTA, "checkout-vista.toml").is_ok());
+    let mut trainer = recorded_trainer(CarriedVista::new("checkout-vista.toml", CARRIED_VISTA));
     let theme = Theme::bundled("dark").unwrap();
     let mut shots = Vec::new();
     for (w, h) in [(80u16, 24u16), (200, 50)] {

@@ -58,41 +58,6 @@ pub(super) fn status(
         Status::Paused => ("⏸ PAUSED".to_string(), Meaning::Warning),
         Status::Ended(r) => (format!("■ ENDED ({})", clean(r)), Meaning::Title),
     };
-    let mut x = r.x;
-    let mut put = |buf: &mut Buffer, t: &str, style: Style| {
-        if x < r.right() {
-            let (nx, _) = paint::stringn(buf, x, r.y, t, (r.right() - x) as usize, style);
-            x = nx;
-        }
-    };
-    put(buf, " ", bar);
-    if let Some(m) = &chrome.mode {
-        put(
-            buf,
-            &format!("{m} "),
-            theme
-                .style(Meaning::Accent)
-                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        );
-        put(buf, " ", bar);
-    }
-    put(buf, &state, theme.style(st).add_modifier(Modifier::BOLD));
-    let met = drill
-        .objectives
-        .iter()
-        .filter(|v| matches!(v, Verdict::Met(_)))
-        .count();
-    put(
-        buf,
-        &format!(
-            "  ♩={}  bar {}  story {}  goals {met}/{}",
-            drill.bpm,
-            s.bar_beat(drill.beat),
-            story_clock(s.story_seconds(drill.beat)),
-            s.objectives.len()
-        ),
-        bar,
-    );
     let right = if let Some(f) = &seat.flash {
         (
             format!(" {} ", clean(&f.text)),
@@ -134,6 +99,44 @@ pub(super) fn status(
             bar,
         )
     };
+    let mut x = r.x;
+    let mut put = |buf: &mut Buffer, t: &str, style: Style| {
+        if x < r.right() {
+            let (nx, _) = paint::stringn(buf, x, r.y, t, (r.right() - x) as usize, style);
+            x = nx;
+        }
+    };
+    put(buf, " ", bar);
+    if let Some(m) = &chrome.mode {
+        put(
+            buf,
+            &format!("{m} "),
+            theme
+                .style(Meaning::Accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        );
+        put(buf, " ", bar);
+    }
+    put(buf, &state, theme.style(st).add_modifier(Modifier::BOLD));
+    let met = drill
+        .objectives
+        .iter()
+        .filter(|v| matches!(v, Verdict::Met(_)))
+        .count();
+    let stats = format!(
+        "  ♩={}  bar {}  story {}  goals {met}/{}",
+        drill.bpm,
+        s.bar_beat(drill.beat),
+        story_clock(s.story_seconds(drill.beat)),
+        s.objectives.len()
+    );
+    // A message (a flash, a notice) is worth more than the clock: on a narrow line the
+    // tempo, bar, story time and goals make way for it.
+    let speaking = seat.flash.is_some() || chrome.notice.is_some();
+    let lead_w = 1 + chrome.mode.as_ref().map_or(0, |m| width(m) + 2) + width(&state);
+    if !speaking || lead_w + width(&stats) + width(&right.0) + 2 <= w {
+        put(buf, &stats, bar);
+    }
     let used = (x - r.x) as usize;
     let rw = width(&right.0);
     if used + 2 < w {
