@@ -180,6 +180,14 @@ fn every_size_from_1x1_to_500x200_draws_without_panic() {
     }
     let t = text(&render(20, 5, &d, &v, &Chrome::default()));
     assert!(t.contains("terminal too small"), "{t}");
+    let t = text(&render(
+        39,
+        20,
+        &drill_at(3),
+        &playing(),
+        &Chrome::default(),
+    ));
+    assert!(t.contains("terminal too small: 39x20, need 40x12"), "{t}");
 }
 
 #[test]
