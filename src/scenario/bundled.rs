@@ -187,10 +187,18 @@ pub fn find_in(user_dir: Option<&Path>, arg: &str) -> Result<Entry, Vec<Diagnost
     if let Some(file) = as_file(arg) {
         return file;
     }
-    let (user, _) = user_scenarios(user_dir);
+    let (user, problems) = user_scenarios(user_dir);
     // A later user file replaces an earlier one with the same id, as in the catalogue.
     if let Some(e) = user.iter().rev().find(|e| e.scenario.meta.id == arg) {
         return Ok(e.clone());
+    }
+    // The user's own `ARG.toml` that does not load: its problems, not "no such scenario".
+    let own: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(|d| Path::new(&d.file).file_stem().is_some_and(|s| s == arg))
+        .collect();
+    if !own.is_empty() {
+        return Err(own);
     }
     if let Some(e) = bundled_one(arg) {
         return Ok(e);
@@ -231,6 +239,23 @@ fn no_such(arg: &str, ids: &[&str]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_users_scenario_that_does_not_load_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "[scenario]\nid = \"mine\"\ntitle = \n",
+        )
+        .unwrap();
+        let d = find_in(Some(dir.path()), "mine").unwrap_err();
+        assert!(
+            d[0].file.ends_with("mine.toml") && d[0].line == 3,
+            "{}",
+            d[0]
+        );
+        assert!(!d[0].message.contains("no such scenario"), "{}", d[0]);
+    }
 
     #[test]
     fn a_misspelt_id_gets_the_near_one() {
