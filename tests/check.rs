@@ -761,3 +761,36 @@ fn a_scenario_id_that_passes_check_names_a_recording_and_a_hosted_drill() {
         );
     }
 }
+
+/// The settings file and a theme whose `[styles]` is misspelt are checked as what they are,
+/// not as scenarios missing every section.
+#[test]
+fn settings_and_a_misspelt_theme_are_not_read_as_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("config.toml");
+    std::fs::write(&settings, "tempo = 0\n").unwrap();
+    let theme = dir.path().join("mine.toml");
+    std::fs::write(&theme, "name = \"mine\"\n[style]\ntitle = \"red\"\n").unwrap();
+    let out = check(&[settings.to_str().unwrap(), theme.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!out.status.success());
+    assert!(
+        text.contains(&format!(
+            "{}:1:9: tempo must be from 1 to 600",
+            settings.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{}:2:2: unknown key `style`; did you mean `styles`?",
+            theme.display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("[scenario]"), "{text}");
+    std::fs::write(&settings, "tempo = 90\ntheme = \"light\"\n").unwrap();
+    let out = check(&[settings.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("settings: theme light, tempo 90 BPM"));
+}

@@ -180,6 +180,14 @@ fn every_size_from_1x1_to_500x200_draws_without_panic() {
     }
     let t = text(&render(20, 5, &d, &v, &Chrome::default()));
     assert!(t.contains("terminal too small"), "{t}");
+    let t = text(&render(
+        39,
+        20,
+        &drill_at(3),
+        &playing(),
+        &Chrome::default(),
+    ));
+    assert!(t.contains("terminal too small: 39x20, need 40x12"), "{t}");
 }
 
 #[test]
@@ -309,6 +317,19 @@ fn briefing_says_what_its_keys_do_when_another_is_pressed() {
     let mut v = SeatView::new(0);
     let t = text(&render(80, 24, &d, &v, &Chrome::default()));
     assert!(t.contains("n writes a note"), "{t}");
+    // The status line under the briefing offers the briefing's keys, not the drill's.
+    for (w, h) in [(80, 24), (200, 50)] {
+        let t = text(&render(w, h, &d, &v, &Chrome::default()));
+        let status = t.lines().last().unwrap();
+        assert!(
+            status.contains("READY") && status.contains("Enter starts the metronome"),
+            "{status}"
+        );
+        assert!(
+            !status.contains("pause"),
+            "space does nothing yet: {status}"
+        );
+    }
     for c in [' ', 'h', 'a'] {
         assert!(
             v.on_input(&key(c), &d, SCREEN).is_empty(),
@@ -459,4 +480,119 @@ fn news_from_the_room_shows_beside_the_keys() {
     for want in ["the recording stopped", "? keys", "q quit"] {
         assert!(status.contains(want), "{want:?} in {status:?}");
     }
+}
+
+/// A vista file as a drill ran beside it (its Prometheus is not needed: only its text is read).
+const CARRIED_VISTA: &str = r#"[vista]
+title = "Checkout, live"
+prometheus = "http://127.0.0.1:9"
+
+[[panes]]
+id = "rate"
+title = "Real request rate"
+source = { type = "prometheus", query = "sum(rate(http_requests_total[1m]))" }
+
+[[panes]]
+id = "errors"
+title = "Real 5xx ratio"
+source = { type = "prometheus", query = "sum(rate(http_errors[5m]))" }
+"#;
+
+/// The winning bad-deploy run, recorded (beside `vista`, if any), in the replay console.
+fn recorded_trainer(vista: Option<gamelan::record::CarriedVista>) -> gamelan::ui::replay::Trainer {
+    use gamelan::record::{self, Header, Recorder, Recording, Replay};
+    let s = scenario("bad-deploy");
+    let src = std::fs::read_to_string("scenarios/bad-deploy.win.cues").unwrap();
+    let script = parse_script(&src, "win", &s).unwrap();
+    let mut drill = Drill::new(s.clone(), 1);
+    let inputs = headless::run(&mut drill.clone(), &script, None);
+    let mut header = Header::for_drill(&drill, record::seats_at_start(&inputs));
+    header.started = "2026-12-02T03:00:00Z".into();
+    header.vista = vista;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let mut rec = Recorder::create(&path, &header).unwrap();
+    record::perform(&mut drill, &inputs, &mut rec, std::time::Duration::ZERO).unwrap();
+    assert!(rec.finish().complete);
+    let replay = Replay::open(Recording::load(&path).unwrap(), s, false).unwrap();
+    gamelan::ui::replay::Trainer::new(replay, None)
+}
+
+/// At 80x24 a replay's message is read in full: the clock makes way for it.
+#[test]
+fn a_replays_messages_fit_its_status_line_at_80x24() {
+    let mut trainer = recorded_trainer(None);
+    let theme = Theme::bundled("dark").unwrap();
+    let area = Rect::new(0, 0, 80, 24);
+    let status = |t: &gamelan::ui::replay::Trainer| {
+        let mut buf = Buffer::empty(area);
+        t.draw(&mut buf, area, &theme);
+        text(&buf).lines().last().unwrap().to_string()
+    };
+    assert!(
+        status(&trainer).contains("bar 1:1"),
+        "the clock when all is quiet"
+    );
+    trainer.on_input(&Input::Key(Key::plain(KeyCode::Char('a'))), area);
+    let line = status(&trainer);
+    assert!(
+        line.contains("REPLAY")
+            && line.contains("this is a replay: f forks a live drill from here"),
+        "{line}"
+    );
+    trainer.on_input(&Input::Key(Key::plain(KeyCode::Right)), area);
+    assert!(
+        status(&trainer).contains("bar 1:2"),
+        "the message goes with the next key"
+    );
+}
+
+/// The winning bad-deploy run recorded as if beside `CARRIED_VISTA`, replayed in the trainer's
+/// console: the first screen names the vista and, where the panes stood, its panes.
+#[test]
+fn the_replay_names_the_vista_the_recording_carries() {
+    use gamelan::record::CarriedVista;
+    assert!(gamelan::vista::VistaConfig::parse(CARRIED_VISTA, "checkout-vista.toml").is_ok());
+    let mut trainer = recorded_trainer(CarriedVista::new("checkout-vista.toml", CARRIED_VISTA));
+    let theme = Theme::bundled("dark").unwrap();
+    let mut shots = Vec::new();
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let area = Rect::new(0, 0, w, h);
+        let mut buf = Buffer::empty(area);
+        trainer.draw(&mut buf, area, &theme);
+        shots.push(text(&buf));
+    }
+    // The opening card, at any size; a key closes it (and does nothing else).
+    for shot in &shots {
+        for needle in [
+            "This drill ran beside the live vista checkout-vista.toml",
+            "2 panes: Real request rate, Real 5xx ratio",
+            "any key closes this · then p plays",
+        ] {
+            assert!(shot.contains(needle), "{needle:?} in\n{shot}");
+        }
+    }
+    let space = Input::Key(Key::plain(KeyCode::Char(' ')));
+    let area = Rect::new(0, 0, 200, 50);
+    assert_eq!(trainer.on_input(&space, area), None);
+    assert!(
+        trainer.card.is_none() && !trainer.playing,
+        "the key only closed the card"
+    );
+    let mut buf = Buffer::empty(area);
+    trainer.draw(&mut buf, area, &theme);
+    shots.push(text(&buf));
+    for needle in [
+        "beside the live vista checkout-vista.toml (2 panes)",
+        "live vista · checkout-vista.toml",
+        "Checkout, live",
+        "· Real request rate",
+        "· Real 5xx ratio",
+        "live data: not in the recording",
+    ] {
+        assert!(shots[2].contains(needle), "{needle:?} in\n{}", shots[2]);
+    }
+    insta::assert_snapshot!("replay_carried_vista_card_80x24", shots[0]);
+    insta::assert_snapshot!("replay_carried_vista_card_200x50", shots[1]);
+    insta::assert_snapshot!("replay_carried_vista_200x50", shots[2]);
 }

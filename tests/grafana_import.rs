@@ -177,6 +177,50 @@ fn the_command_writes_a_file_and_prints_the_report() {
     );
     let cfg = gamelan::vista::VistaConfig::load(&out_file).unwrap();
     assert_eq!(cfg.panes.len(), 4);
+    // Run again: the file (perhaps edited since) is kept, and the command says so.
+    std::fs::write(&out_file, "# edited by hand\n").unwrap();
+    let again = common::gamelan(
+        "grafana-cmd",
+        &[
+            "vista",
+            "import",
+            "grafana",
+            "tests/fixtures/grafana/node-exporter-full.json",
+            "-o",
+            out_file.to_str().unwrap(),
+            "--offline",
+        ],
+    );
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already exists; nothing was written"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        "# edited by hand\n"
+    );
+    // A folder that does not exist yet (a new user's config directory) is made.
+    let nested = dir.path().join("new/gamelan/vista.toml");
+    let made = common::gamelan(
+        "grafana-cmd",
+        &[
+            "vista",
+            "import",
+            "grafana",
+            "tests/fixtures/grafana/node-exporter-full.json",
+            "-o",
+            nested.to_str().unwrap(),
+            "--offline",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(nested.exists());
     // Without -o the vista goes to standard output and the report to standard error.
     let out = common::gamelan(
         "grafana-cmd",

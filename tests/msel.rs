@@ -259,3 +259,29 @@ fn a_bad_row_is_reported_at_its_line_and_column() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn an_empty_or_spreadsheet_msel_reads_as_the_other_csv_imports_do() {
+    let opts = ImportOptions {
+        id: "x".into(),
+        title: None,
+    };
+    // Empty: the shared CSV header check says what the first line should name.
+    for empty in ["", "\n"] {
+        let d = msel::import(empty, "m.csv", &opts).unwrap_err();
+        assert_eq!((d[0].line, d[0].col), (1, 1), "{}", d[0]);
+        assert!(
+            d[0].message.contains("an empty CSV") && d[0].message.contains("Scenario Time"),
+            "{}",
+            d[0]
+        );
+    }
+    // A spreadsheet's export: a byte-order mark, CRLF line ends, a quoted cell.
+    let src = "\u{feff}Scenario Time,Type,From,Method,Inject\r\n0:02:00,Inject,SRE,Page,\"Disk full, on db-1\"\r\n";
+    let toml = msel::import(src, "m.csv", &opts).unwrap();
+    assert!(toml.contains("Disk full, on db-1"), "{toml}");
+    // A bad cell after a quoted one is pointed at exactly.
+    let src = "Scenario Time,Type,From,Method,Inject\n0:02:00,Inject,\"S, R\",Fax,Disk\n";
+    let d = msel::import(src, "m.csv", &opts).unwrap_err();
+    assert_eq!((d[0].line, d[0].col), (2, 23), "{}", d[0]);
+}

@@ -120,3 +120,109 @@ fn the_end_screen_writes_the_html_debrief_and_the_exit_says_how() {
         "the exit message names the HTML command:\n{after}"
     );
 }
+
+#[test]
+fn quitting_the_lobby_says_where_each_drill_and_fork_was_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    let said = dir.path().join("said.txt");
+    let env = [
+        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
+        ("GAMELAN_DATA_DIR", data.as_os_str()),
+        ("USER", OsStr::new("ana")),
+        ("SAID", said.as_os_str()),
+    ];
+    let mut t = Term::sh("lobby", "\"$G\" 2>\"$SAID\"; echo EXIT=$?", &env, 100, 30);
+    // Two drills from the lobby, each left while it runs.
+    for _ in 0..2 {
+        t.wait_for("r recordings");
+        t.press("\r");
+        t.wait_for("Enter starts the metronome");
+        t.press("\r");
+        t.wait_for("RUNNING");
+        t.press("q");
+        t.wait_for("Leave the drill while it runs?");
+        t.press("y");
+    }
+    // A replay forked from the library, left at once.
+    t.wait_for("r recordings");
+    t.press("r");
+    t.wait_for("recordings · 2 of 2");
+    t.press("\r");
+    t.wait_for("REPLAY");
+    t.press("f");
+    t.wait_for("forked at beat");
+    t.press("q");
+    t.press("y");
+    t.wait_for("fork recorded to");
+    t.press("q");
+    t.wait_for("r recordings");
+    t.press("q");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    t.wait_for("EXIT=0");
+    let said = std::fs::read_to_string(&said).unwrap();
+    let lines: Vec<&str> = said.lines().collect();
+    let mut recs: Vec<String> = std::fs::read_dir(data.join("recordings"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    recs.sort();
+    assert_eq!(recs.len(), 3, "two drills and a fork: {recs:?}");
+    assert_eq!(lines.len(), 3, "one line a recording:\n{said}");
+    assert!(lines[0].starts_with("recorded to ") && lines[1].starts_with("recorded to "));
+    assert!(lines[2].starts_with("fork recorded to "), "{said}");
+    for rec in &recs {
+        let named = lines
+            .iter()
+            .filter(|l| l.contains(&format!("gamelan replay {rec}")));
+        assert_eq!(named.count(), 1, "{rec} named once:\n{said}");
+    }
+    assert!(
+        lines.iter().all(|l| l.contains("--format html -o")),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_replay_forks_into_the_seat_its_player_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
+    let said = dir.path().join("said.txt");
+    let env = [
+        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
+        ("GAMELAN_DATA_DIR", data.as_os_str()),
+        ("USER", OsStr::new("ana")),
+        ("SAID", said.as_os_str()),
+    ];
+    // A drill left while it runs, then its replay forked by the same player.
+    let mut t = Term::sh(
+        "fork",
+        "\"$G\" play bad-deploy --tempo 240 --record \"$GAMELAN_DATA_DIR/run.jsonl\" && \
+         \"$G\" replay \"$GAMELAN_DATA_DIR/run.jsonl\" 2>\"$SAID\"; echo EXIT=$?",
+        &env,
+        100,
+        30,
+    );
+    t.wait_for("Enter starts the metronome");
+    t.press("\r");
+    t.wait_for("FIRING");
+    t.press("q");
+    t.wait_for("Leave the drill while it runs?");
+    t.press("y");
+    t.wait_for("REPLAY");
+    // At the first beat the player is still seated: the fork is theirs to play on.
+    t.press("g");
+    t.press("f");
+    t.wait_for("forked at beat 0");
+    t.press("\r");
+    t.wait_for("FIRING");
+    t.press("a");
+    t.wait_for("Page acknowledged");
+    t.press("q");
+    t.press("y");
+    assert!(t.wait_exit().success(), "{}", t.text());
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    let said = std::fs::read_to_string(&said).unwrap();
+    assert!(said.starts_with("fork recorded to "), "{said}");
+}

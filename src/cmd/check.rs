@@ -2,7 +2,8 @@
 //! files that are valid (legal, but almost certainly a mistake; they do not fail the check). A
 //! file is a setlist or a deck when it has a `[setlist]` or `[deck]` table, a vista file when
 //! it has `[vista]` or `[[panes]]` (and no `[scenario]`), a theme when it has `[styles]` or
-//! `inherits`, a Grafana dashboard when it ends in `.json`, else a scenario. A directory stands
+//! `inherits` (or a `name` beside a misspelt `[styles]`), the settings file when it has a
+//! `theme` or a `tempo` number at the top, a Grafana dashboard when it ends in `.json`, else a scenario. A directory stands
 //! for the `.toml` and `.json` files under it.
 
 use crate::config::Paths;
@@ -30,6 +31,7 @@ pub(crate) fn run(paths: &Paths, files: &[PathBuf], out: &mut dyn Write) -> Resu
             (Some("setlist"), Ok(t)) => crate::cmd::session::check_setlist(paths, f, t),
             (Some("vista"), Ok(t)) => crate::cmd::check_kinds::check_vista(f, &t),
             (Some("theme"), Ok(_)) => crate::cmd::check_kinds::check_theme(f),
+            (Some("settings"), Ok(t)) => crate::cmd::check_kinds::check_settings(f, &t),
             (Some("matrix"), Ok(t)) => crate::cmd::matrix::check(f, &t),
             (Some(_), Ok(t)) => crate::cmd::session::check_deck(f, &t),
             _ => scenario::lint_file(f).map(|(s, warnings)| {

@@ -59,7 +59,20 @@ pub(crate) fn kind_of(text: &str) -> Option<&'static str> {
         if has("vista") || has("panes") {
             return Some("vista");
         }
-        if has("styles") || has("inherits") {
+        // config.toml: a `theme` name or a `tempo` number at the top (a scenario's `tempo` is
+        // a table).
+        let tempo_number = doc
+            .get("tempo")
+            .is_some_and(|v| !matches!(v.get_ref(), toml::de::DeValue::Table(_)));
+        if has("theme") || tempo_number {
+            return Some("settings");
+        }
+        // A theme's own keys, or its `name` with a misspelt `[styles]`: the theme checker
+        // then says what it should be, not that a scenario lacks its sections.
+        if ["styles", "inherits", "name", "style", "colors", "colours"]
+            .iter()
+            .any(|k| has(k))
+        {
             return Some("theme");
         }
         return None;
@@ -90,6 +103,17 @@ pub(crate) fn check_vista(f: &Path, text: &str) -> Result<String, Vec<Diagnostic
         "vista \"{}\": {} panes",
         cfg.title,
         cfg.panes.len()
+    ))
+}
+
+/// The settings file (`config.toml`), as every console reads it.
+pub(crate) fn check_settings(f: &Path, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let s = crate::config::Settings::parse(text, &f.display().to_string())?;
+    let or_default = |v: Option<String>| v.unwrap_or_else(|| "default".into());
+    Ok(format!(
+        "settings: theme {}, tempo {}",
+        or_default(s.theme),
+        or_default(s.tempo.map(|t| format!("{t} BPM")))
     ))
 }
 
@@ -140,6 +164,14 @@ mod tests {
         assert_eq!(kind_of("[[panes]]\nid = 1 2"), Some("vista"));
         assert_eq!(kind_of("inherits = \"dark\"\n[styles]\n"), Some("theme"));
         assert_eq!(kind_of("[styles]\nx = = 1"), Some("theme"));
+        assert_eq!(
+            kind_of("name = \"t\"\n[style]\ntitle = \"red\""),
+            Some("theme")
+        );
+        assert_eq!(kind_of("[colours]\ntitle = \"red\""), Some("theme"));
+        assert_eq!(kind_of("tempo = 0\ntheme = \"x\""), Some("settings"));
+        assert_eq!(kind_of("tempo = 90"), Some("settings"));
+        assert_eq!(kind_of("[tempo]\nbpm = 90"), None);
         assert_eq!(kind_of("[scenario]\n[[panes]]\n"), None);
         assert_eq!(kind_of("[scenario]\nid = \"a\""), None);
         assert_eq!(kind_of("[matrix]\ntitle = \"m\""), Some("matrix"));

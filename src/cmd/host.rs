@@ -3,7 +3,7 @@
 //! socket in the runtime directory, owner-only. The joining side is a thin raw-mode pipe and
 //! the host renders its seat, as tmux does (see [`crate::seat::socket`]).
 
-use crate::cmd::play::say_recorded;
+use crate::cmd::play::RecordingsMade;
 use crate::cmd::shell::find_scenario;
 use crate::cmd::shell::*;
 use crate::cmd::signals::run_local_until_stopped;
@@ -167,8 +167,8 @@ pub(crate) fn run(
     });
     rt.shutdown_timeout(Duration::from_millis(500));
     drop(guard);
-    if let Some(s) = result? {
-        say_recorded(&s);
-    }
+    let mut made = RecordingsMade::default();
+    made.drill(result?);
+    made.say();
     Ok(())
 }

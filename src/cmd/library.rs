@@ -147,38 +147,73 @@ pub(crate) fn write_html(
     }
 }
 
-/// Does what a library command asks of the files; the message for the status line.
-pub(crate) fn act_on_files(lib: &mut Library, cmd: &LibraryCommand, catalogue: &Catalogue) {
+/// What a library command's file work came to, for the library to show. The work blocks
+/// (reading and rebuilding a recording, deleting, renaming), so it is a value: a shell that
+/// serves other seats does it on the blocking pool and applies the result on its task.
+#[derive(Debug)]
+pub(crate) enum FilesDone {
+    /// A document to show (the debrief).
+    Show(Document),
+    /// A message for the status line.
+    Flash(String),
+    /// A shown document was saved, or why not.
+    Saved(Result<(), String>),
+    /// Nothing the command asks of the files.
+    Nothing,
+}
+
+impl FilesDone {
+    /// Shows the result on `lib`.
+    pub(crate) fn apply(self, lib: &mut Library) {
+        match self {
+            FilesDone::Show(doc) => lib.show(doc),
+            FilesDone::Flash(m) => lib.flash = Some(m),
+            FilesDone::Saved(result) => {
+                if let Some(doc) = &mut lib.document {
+                    doc.saved(result);
+                }
+            }
+            FilesDone::Nothing => {}
+        }
+    }
+}
+
+/// Does what a library command asks of the files (deleting and renaming only in an
+/// `editable` library). Blocking.
+pub(crate) fn file_work(cmd: &LibraryCommand, editable: bool, catalogue: &Catalogue) -> FilesDone {
     match cmd {
         LibraryCommand::Debrief { run, ghost } => match debrief(run, ghost.as_deref(), catalogue) {
-            Ok(doc) => lib.show(doc),
-            Err(e) => lib.flash = Some(e),
+            Ok(doc) => FilesDone::Show(doc),
+            Err(e) => FilesDone::Flash(e),
         },
         LibraryCommand::Save { to, text } => {
-            let result = std::fs::write(to, text).map_err(|e| e.to_string());
-            if let Some(doc) = &mut lib.document {
-                doc.saved(result);
-            }
+            FilesDone::Saved(std::fs::write(to, text).map_err(|e| e.to_string()))
         }
-        LibraryCommand::Delete(path) if lib.editable => {
-            lib.flash = Some(match std::fs::remove_file(path) {
+        LibraryCommand::Delete(path) if editable => {
+            FilesDone::Flash(match std::fs::remove_file(path) {
                 Ok(()) => format!("deleted {}", file_name(path)),
                 Err(e) => format!("could not delete {}: {e}", file_name(path)),
-            });
+            })
         }
-        LibraryCommand::Rename { from, to } if lib.editable => {
+        LibraryCommand::Rename { from, to } if editable => {
             let target = from.with_file_name(to);
-            lib.flash = Some(if target.exists() {
+            FilesDone::Flash(if target.exists() {
                 format!("{to} exists already: nothing renamed")
             } else {
                 match std::fs::rename(from, &target) {
                     Ok(()) => format!("renamed {} to {to}", file_name(from)),
                     Err(e) => format!("could not rename {}: {e}", file_name(from)),
                 }
-            });
+            })
         }
-        _ => {}
+        _ => FilesDone::Nothing,
     }
+}
+
+/// Does what a library command asks of the files, here and now (the local lobby: this
+/// terminal is the only seat its runtime serves).
+pub(crate) fn act_on_files(lib: &mut Library, cmd: &LibraryCommand, catalogue: &Catalogue) {
+    file_work(cmd, lib.editable, catalogue).apply(lib);
 }
 
 fn file_name(p: &Path) -> String {
@@ -187,12 +222,13 @@ fn file_name(p: &Path) -> String {
 }
 
 /// The library in this terminal until the user goes back (`Ok(false)`) or quits everything
-/// (`Ok(true)`).
+/// (`Ok(true)`); a replay forked from it goes into `made`.
 pub(crate) async fn session(
     term: &mut DefaultTerminal,
     events: &mut LocalInput,
     paths: &Paths,
     theme: &mut LiveTheme,
+    made: &mut crate::cmd::play::RecordingsMade,
 ) -> Result<bool> {
     let dir: PathBuf = paths.recordings();
     let catalogue = || Catalogue::load(Some(&paths.scenarios()));
@@ -222,7 +258,7 @@ pub(crate) async fn session(
                             term, events, paths, theme, &mut t,
                         )
                         .await?;
-                        lib.flash = forked.map(|m| format!("fork {m}"));
+                        lib.flash = made.fork(forked);
                     }
                     Err(e) => lib.flash = Some(e),
                 }

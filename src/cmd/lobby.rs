@@ -2,7 +2,7 @@
 
 use super::shell::*;
 use crate::cmd::play::PlayOptions;
-use crate::cmd::play::play_one;
+use crate::cmd::play::{RecordingsMade, play_one};
 use crate::cmd::signals::Stop;
 use crate::config::{Paths, Settings};
 use crate::scenario::Catalogue;
@@ -25,7 +25,9 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
     };
     let mut lobby = Lobby::new(catalogue());
     let rt = runtime()?;
-    with_terminal(|term| {
+    // Every drill played and every replay forked from here, said once the terminal is back.
+    let mut made = RecordingsMade::default();
+    let result = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
             let mut watcher = Watcher::new(&[&paths.scenarios(), &paths.themes()]).ok();
@@ -67,9 +69,14 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                     }
                     Some(LobbyCommand::Recordings) => {
                         // The library's ctrl-c leaves the lobby too.
-                        let quit =
-                            crate::cmd::library::session(term, &mut events, paths, &mut theme)
-                                .await?;
+                        let quit = crate::cmd::library::session(
+                            term,
+                            &mut events,
+                            paths,
+                            &mut theme,
+                            &mut made,
+                        )
+                        .await?;
                         if quit {
                             return Ok(());
                         }
@@ -88,20 +95,24 @@ pub(crate) fn run(paths: &Paths, settings: &Settings, theme_flag: Option<&str>) 
                             tempo: settings.tempo,
                             ..PlayOptions::default()
                         };
-                        play_one(
-                            term,
-                            &mut events,
-                            paths,
-                            entry,
-                            opts,
-                            &theme,
-                            notice.clone(),
-                        )
-                        .await?;
+                        made.drill(
+                            play_one(
+                                term,
+                                &mut events,
+                                paths,
+                                entry,
+                                opts,
+                                &theme,
+                                notice.clone(),
+                            )
+                            .await?,
+                        );
                     }
                     None => {}
                 }
             }
         })
-    })
+    });
+    made.say();
+    result
 }

@@ -87,27 +87,56 @@ pub fn play(
 ) -> Result<()> {
     let (theme, notice) = theme_for(paths, settings, theme_flag);
     let rt = runtime()?;
-    let mut saved = None;
-    with_terminal(|term| {
+    let mut made = RecordingsMade::default();
+    let played = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
             let opts = PlayOptions {
                 tempo: opts.tempo.or(settings.tempo),
                 ..opts
             };
-            saved = play_one(term, &mut events, paths, entry, opts, &theme, notice).await?;
+            made.drill(play_one(term, &mut events, paths, entry, opts, &theme, notice).await?);
             Ok(())
         })
-    })?;
-    if let Some(s) = saved {
-        say_recorded(&s);
-    }
-    Ok(())
+    });
+    made.say();
+    played
 }
 
-/// Tells the user, after the terminal is back, where the drill was recorded and what to do next.
-pub fn say_recorded(status: &record::RecordingStatus) {
-    let _ = writeln!(std::io::stderr(), "{}", status.exit_message());
+/// The recordings a console made (drills played, replays forked), told to the user once the
+/// terminal is back: each one's path and the debrief, replay and HTML commands for it. Every
+/// console that records says it this way, however many drills it ran.
+#[derive(Debug, Default)]
+pub struct RecordingsMade(Vec<(&'static str, record::RecordingStatus)>);
+
+impl RecordingsMade {
+    /// A drill's recording, if it made one.
+    pub fn drill(&mut self, status: Option<record::RecordingStatus>) {
+        self.0.extend(status.map(|s| ("", s)));
+    }
+
+    /// A fork's recording, if it made one; its line, for a status line to show now.
+    pub fn fork(&mut self, status: Option<record::RecordingStatus>) -> Option<String> {
+        self.0.push(("fork ", status?));
+        self.0.last().map(Self::line)
+    }
+
+    fn line((what, status): &(&'static str, record::RecordingStatus)) -> String {
+        format!("{what}{}", status.exit_message())
+    }
+
+    /// One line a recording, in the order they were made.
+    pub fn lines(&self) -> Vec<String> {
+        self.0.iter().map(Self::line).collect()
+    }
+
+    /// Prints [`RecordingsMade::lines`] on standard error (call after the terminal is restored).
+    pub fn say(&self) {
+        let mut err = std::io::stderr().lock();
+        for line in self.lines() {
+            let _ = writeln!(err, "{line}");
+        }
+    }
 }
 
 /// Plays a new drill of `entry` with the local terminal as its only seat; returns where the
@@ -200,8 +229,18 @@ pub async fn run_drill(
     live: Option<crate::vista::VistaHandle>,
 ) -> Result<Option<record::RecordingStatus>> {
     let name = local_name();
+    // A fork starts with the seats its recording held at that beat, nobody connected: the
+    // seat this user held is theirs again (a join would find the name taken).
+    let held = drill
+        .seats
+        .iter()
+        .find(|s| s.present && s.name == crate::drill::seat_name(&name))
+        .map(|s| s.id);
     let room = Room::spawn(drill.scenario.meta.id.clone(), drill, recorder);
-    let seat = room.join(&name, None).await.map_err(|e| eyre!(e))?;
+    let seat = match held {
+        Some(seat) => seat,
+        None => room.join(&name, None).await.map_err(|e| eyre!(e))?,
+    };
     let mut session = SeatSession::new(room.clone(), seat);
     session.chrome.notice = notice;
     session.live = live;

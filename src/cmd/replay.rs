@@ -21,18 +21,18 @@ use tokio::time::{Instant, sleep_until};
 /// `gamelan replay REC [--ghost OTHER]`: the replay console in this terminal.
 pub(crate) fn console(paths: &Paths, mut theme: LiveTheme, mut trainer: Trainer) -> Result<()> {
     let rt = runtime()?;
-    let mut saved = None;
-    with_terminal(|term| {
+    let mut made = crate::cmd::play::RecordingsMade::default();
+    let replayed = with_terminal(|term| {
         rt.block_on(async {
             let mut events = LocalInput::new();
-            saved = trainer_and_fork(term, &mut events, paths, &mut theme, &mut trainer).await?;
+            let forked =
+                trainer_and_fork(term, &mut events, paths, &mut theme, &mut trainer).await?;
+            made.fork(forked);
             Ok(())
         })
-    })?;
-    if let Some(s) = saved {
-        eprintln!("fork {}", s);
-    }
-    Ok(())
+    });
+    made.say();
+    replayed
 }
 
 /// The replay console on `term` until the trainer quits, or, when they fork, the forked
@@ -43,7 +43,7 @@ pub(crate) async fn trainer_and_fork(
     paths: &Paths,
     theme: &mut LiveTheme,
     trainer: &mut Trainer,
-) -> Result<Option<String>> {
+) -> Result<Option<record::RecordingStatus>> {
     let Some(fork) = drive(term, events, theme, trainer).await? else {
         return Ok(None);
     };
@@ -60,8 +60,7 @@ pub(crate) async fn trainer_and_fork(
         ),
         Err(e) => (None, Some(format!("not recording the fork: {e}"))),
     };
-    let saved = run_drill(term, events, fork.drill, recorder, theme, notice, None).await?;
-    Ok(saved.map(|s| s.exit_message()))
+    run_drill(term, events, fork.drill, recorder, theme, notice, None).await
 }
 
 pub(crate) async fn drive(

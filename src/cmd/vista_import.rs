@@ -37,7 +37,8 @@ pub struct GrafanaImportArgs {
     /// The dashboard's JSON file.
     #[arg(value_name = "DASHBOARD.json")]
     pub dashboard: PathBuf,
-    /// Where to write the vista (default: standard output, the report on standard error).
+    /// Where to write the vista (default: standard output, the report on standard error);
+    /// an existing file is never replaced.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -222,6 +223,18 @@ pub fn run(args: &GrafanaImportArgs, out: &mut dyn Write) -> Result<()> {
     };
     match &args.output {
         Some(path) => {
+            // A vista file is often edited by hand afterwards: never replaced, as the MSEL
+            // and matrix imports never replace theirs. Its folder is made if need be.
+            if path.exists() {
+                bail!(
+                    "{} already exists; nothing was written (remove it, or name another file with -o)",
+                    path.display()
+                );
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| eyre!("{}: cannot make its folder: {e}", path.display()))?;
+            }
             std::fs::write(path, toml)
                 .map_err(|e| eyre!("{}: cannot write: {e}", path.display()))?;
             write!(out, "{report}")?;

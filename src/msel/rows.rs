@@ -2,7 +2,7 @@
 //! by cell, and a bad cell is reported at its `file:line:col`.
 
 use super::{Column, Kind, column_of};
-use crate::diag::Diagnostic;
+use crate::diag::{Checker, Diagnostic};
 use crate::scenario::limits::{
     MAX_ID_CHARS, MAX_LINE_CHARS, MAX_STORY_SECONDS_PER_BEAT, MAX_TEXT_CHARS,
 };
@@ -25,35 +25,24 @@ pub(super) struct Row {
     pub line: usize,
 }
 
-/// The byte offset of field `index` of the record starting at byte `start`.
-fn field_offset(src: &str, start: usize, index: usize) -> usize {
-    let mut field = 0;
-    let mut quoted = false;
-    for (i, c) in src[start.min(src.len())..].char_indices() {
-        if field == index {
-            return start + i;
-        }
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
-            '\n' if !quoted => break,
-            _ => {}
-        }
-    }
-    start
-}
+/// The first line of an empty MSEL's explanation: the columns gamelan's export writes.
+const EXAMPLE_HEADER: &str = "Scenario Time,Type,From,Method,Inject,Expected Action";
 
 pub(super) fn read_rows(src: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Vec<Row> {
-    let at = |byte: usize, msg: String| Diagnostic::at(file, src, Some(byte..byte), msg);
+    let mut ck = Checker::new(file, src);
+    let rows = rows_checked(src, &mut ck);
+    problems.extend(ck.finish());
+    rows
+}
+
+fn rows_checked(src: &str, ck: &mut Checker<'_>) -> Vec<Row> {
     let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
         .flexible(true)
         .from_reader(src.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.push(csv_error(file, src, &e));
-            return Vec::new();
-        }
+    let mut records = reader.records();
+    let Some(headers) = crate::diag::csv_header(&mut records, src, ck, EXAMPLE_HEADER) else {
+        return Vec::new();
     };
     let mut columns: Vec<Option<Column>> = headers.iter().map(column_of).collect();
     // The first of two columns of the same meaning counts.
@@ -67,24 +56,25 @@ pub(super) fn read_rows(src: &str, file: &str, problems: &mut Vec<Diagnostic>) -
     }
     let has = |c: Column| columns.contains(&Some(c));
     if !has(Column::Time) || !(has(Column::Inject) || has(Column::Expected)) {
-        problems.push(Diagnostic::at(
-            file,
-            src,
-            Some(0..0),
+        ck.error(
+            0..0,
             format!(
                 "not an MSEL: the first line must name the columns, with at least `Scenario Time` and `Inject` \
                  or `Expected Action` (found: {})",
                 headers.iter().collect::<Vec<_>>().join(", ")
             ),
-        ));
+        );
         return Vec::new();
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(csv_error(file, src, &e));
+                ck.error(
+                    crate::diag::csv_error_span(src, &e),
+                    format!("not CSV: {e}"),
+                );
                 break;
             }
         };
@@ -97,14 +87,14 @@ pub(super) fn read_rows(src: &str, file: &str, problems: &mut Vec<Diagnostic>) -
                 .map_or(("", start), |i| {
                     (
                         record.get(i).unwrap_or("").trim(),
-                        field_offset(src, start, i),
+                        crate::diag::csv_field_span(src, start, i).start,
                     )
                 })
         };
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let mut bad = |(_, byte): (&str, usize), msg: String| problems.push(at(byte, msg));
+        let mut bad = |(_, byte): (&str, usize), msg: String| ck.error(byte..byte, msg);
         let (inject, expected) = (cell(Column::Inject).0, cell(Column::Expected).0);
         let kind = match normal(cell(Column::Type).0).as_str() {
             "inject" | "event" | "injectevent" | "message" => Kind::Inject,
@@ -248,15 +238,6 @@ fn note_key(notes: &str) -> Option<char> {
         .next()
         .is_none_or(|n| !n.is_alphanumeric())
         .then_some(c)
-}
-
-fn csv_error(file: &str, src: &str, e: &csv::Error) -> Diagnostic {
-    let byte = e.position().map_or(0, |p| p.byte() as usize);
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8 text: {err}"),
-        _ => format!("not CSV: {e}"),
-    };
-    Diagnostic::at(file, src, Some(byte..byte), message)
 }
 
 fn normal(s: &str) -> String {

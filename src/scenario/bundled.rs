@@ -187,10 +187,18 @@ pub fn find_in(user_dir: Option<&Path>, arg: &str) -> Result<Entry, Vec<Diagnost
     if let Some(file) = as_file(arg) {
         return file;
     }
-    let (user, _) = user_scenarios(user_dir);
+    let (user, problems) = user_scenarios(user_dir);
     // A later user file replaces an earlier one with the same id, as in the catalogue.
     if let Some(e) = user.iter().rev().find(|e| e.scenario.meta.id == arg) {
         return Ok(e.clone());
+    }
+    // The user's own `ARG.toml` that does not load: its problems, not "no such scenario".
+    let own: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(|d| Path::new(&d.file).file_stem().is_some_and(|s| s == arg))
+        .collect();
+    if !own.is_empty() {
+        return Err(own);
     }
     if let Some(e) = bundled_one(arg) {
         return Ok(e);
@@ -221,15 +229,41 @@ fn as_file(arg: &str) -> Option<Result<Entry, Vec<Diagnostic>>> {
 }
 
 fn no_such(arg: &str, ids: &[&str]) -> Vec<Diagnostic> {
-    vec![Diagnostic::whole(
-        arg,
-        format!("no such scenario; known: {}", ids.join(", ")),
-    )]
+    let message = match crate::diag::suggest(arg, ids.iter().copied()) {
+        Some(near) => format!("no such scenario; did you mean `{near}`?"),
+        None => format!("no such scenario; known: {}", ids.join(", ")),
+    };
+    vec![Diagnostic::whole(arg, message)]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_users_scenario_that_does_not_load_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "[scenario]\nid = \"mine\"\ntitle = \n",
+        )
+        .unwrap();
+        let d = find_in(Some(dir.path()), "mine").unwrap_err();
+        assert!(
+            d[0].file.ends_with("mine.toml") && d[0].line == 3,
+            "{}",
+            d[0]
+        );
+        assert!(!d[0].message.contains("no such scenario"), "{}", d[0]);
+    }
+
+    #[test]
+    fn a_misspelt_id_gets_the_near_one() {
+        let d = find_in(None, "bad-deplyo").unwrap_err();
+        assert_eq!(d[0].message, "no such scenario; did you mean `bad-deploy`?");
+        let d = find_in(None, "nothing-like-it").unwrap_err();
+        assert!(d[0].message.contains("known: bad-deploy, "), "{}", d[0]);
+    }
 
     #[test]
     fn every_bundled_id_is_its_scenarios_id() {

@@ -29,6 +29,9 @@ pub struct Chrome {
     pub hints: Option<String>,
     /// Live telemetry panes shown beside the drill's alerts and SLOs.
     pub live: Option<LivePanes>,
+    /// In a replay, the live vista the drill ran beside (carried by the recording): its data
+    /// was live and is not recorded, so the replay names it and its panes where they stood.
+    pub vista: Option<crate::debrief::VistaRow>,
 }
 
 /// Live vista panes a drill shows beside the exercise: the vista's last published snapshot and

@@ -29,7 +29,11 @@ pub fn prepare(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: &Theme) -> 
     if area.width >= min.0 && area.height >= min.1 {
         return true;
     }
-    let msg = format!("terminal too small: need {}x{}", min.0, min.1);
+    // What it is, what it needs: the user can see which way to resize.
+    let msg = format!(
+        "terminal too small: {}x{}, need {}x{}",
+        area.width, area.height, min.0, min.1
+    );
     for (i, line) in text::wrap(&msg, area.width.max(1) as usize)
         .iter()
         .enumerate()

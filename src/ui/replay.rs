@@ -10,6 +10,7 @@ use crate::record::{Ghost, Replay};
 use crate::scenario::Mark;
 use crate::ui::chrome::Chrome;
 use crate::ui::console;
+use crate::ui::help::{Line, Scroller};
 use crate::ui::seat::{Command, Flash, Mode, SeatView};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::document::DocCommand;
@@ -58,6 +59,56 @@ pub struct Trainer {
     pub drt: Option<(crate::ui::drt::DrtView, crate::drt::Table)>,
     /// Rows a scribe marked here with "decision here" (the replay's copy, like the table).
     pub marks: Vec<crate::drt::Row>,
+    /// The live vista the drill ran beside, read from the text the recording carries.
+    pub vista: Option<debrief::VistaRow>,
+    /// The opening card about that vista, while it is open (its scroll position).
+    pub card: Option<usize>,
+}
+
+/// The opening card's lines: which vista the drill ran beside, its panes, and why the replay
+/// shows none of their data.
+pub fn vista_card(v: &debrief::VistaRow) -> Vec<Line> {
+    use crate::ui::theme::Meaning;
+    use crate::ui::widgets::text::clean;
+    let mut lines = vec![
+        Line::text(
+            format!("This drill ran beside the live vista {}", clean(&v.file)),
+            Meaning::Title,
+        ),
+        Line::blank(),
+    ];
+    match &v.problem {
+        Some(p) => lines.push(Line::text(
+            format!(
+                "Its text, carried by the recording, does not check here: {}",
+                clean(p)
+            ),
+            Meaning::Warning,
+        )),
+        None => {
+            lines.push(Line::text(clean(&v.title), Meaning::Text));
+            let n = v.panes.len();
+            lines.push(Line::text(
+                format!(
+                    "{n} pane{}: {}",
+                    if n == 1 { "" } else { "s" },
+                    v.panes
+                        .iter()
+                        .map(|p| clean(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Meaning::Text,
+            ));
+        }
+    }
+    lines.push(Line::blank());
+    lines.push(Line::text(
+        "Their data was live and is not in the recording: the replay shows the drill's own signals, \
+         and names the vista's panes where they stood when the screen is wide enough.",
+        Meaning::Muted,
+    ));
+    lines
 }
 
 /// What a key asks of the replay shell.
@@ -67,6 +118,15 @@ pub enum TrainerCommand {
     Quit,
     /// File work for the open table (export, import, save): see [`Trainer::table_files`].
     Table(crate::ui::drt::DrtCommand),
+}
+
+fn card(lines: &[Line]) -> Scroller<'_> {
+    Scroller {
+        title: "replay",
+        lines,
+        hint: Some("any key closes this · then p plays"),
+        max_width: 76,
+    }
 }
 
 /// Converts a reference run into the timeline's ghost overlay.
@@ -88,7 +148,11 @@ impl Trainer {
         let mut view = SeatView::new(seat);
         view.mode = Mode::Playing;
         view.scope = Scope::Replay;
+        let vista = replay.header().vista.as_ref().map(debrief::VistaRow::of);
         Trainer {
+            // The opening card names the vista at any size; larger screens keep it in the
+            // header and where its panes stood.
+            card: vista.as_ref().map(|_| 0),
             replay,
             view,
             ghost,
@@ -99,6 +163,7 @@ impl Trainer {
             document: None,
             drt: None,
             marks: Vec::new(),
+            vista,
         }
     }
 
@@ -174,6 +239,7 @@ impl Trainer {
             ghost: self.ghost.clone(),
             hints: Some(hints),
             live: None,
+            vista: self.vista.clone(),
         }
     }
 
@@ -188,6 +254,16 @@ impl Trainer {
 
     /// Handles an input on a screen of size `area`.
     pub fn on_input(&mut self, input: &Input, area: Rect) -> Option<TrainerCommand> {
+        if let (Some(top), Some(v)) = (self.card, &self.vista) {
+            if let Input::Key(k) = input
+                && keymap::lookup(Scope::Replay, *k) == Some(Act::Abort)
+            {
+                return Some(TrainerCommand::Quit);
+            }
+            let lines = vista_card(v);
+            self.card = card(&lines).on_input(top, input, area);
+            return None;
+        }
         if self.drt.is_some() {
             return self.table_input(input, area);
         }
@@ -366,6 +442,9 @@ impl Trainer {
                 theme,
                 &self.chrome(),
             ),
+        }
+        if let (Some(top), Some(v)) = (self.card, &self.vista) {
+            card(&vista_card(v)).draw(buf, area, top, theme);
         }
     }
 }

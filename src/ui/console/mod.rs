@@ -9,6 +9,7 @@ mod score;
 mod signals;
 mod status;
 
+use crate::debrief::VistaRow;
 use crate::drill::Drill;
 use crate::ui::chrome::{Chrome, LivePanes};
 use crate::ui::layout::{self, MIN_HEIGHT, MIN_WIDTH};
@@ -28,11 +29,10 @@ use score::{cues, runbook};
 use signals::{health, signals};
 use status::status;
 
-/// Splits the health pane to show live panes on its right, one above the other.
-fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
-    let panes = &live.vista.panes;
-    if panes.is_empty() || r.width < 60 || r.height < 3 {
-        return r;
+/// The health pane split in two when there is room for live panes on its right.
+fn beside(r: Rect) -> Option<(Rect, Rect)> {
+    if r.width < 60 || r.height < 3 {
+        return None;
     }
     let left = Rect {
         width: r.width / 2,
@@ -42,6 +42,15 @@ fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rec
         x: r.x + left.width,
         width: r.width - left.width,
         ..r
+    };
+    Some((left, right))
+}
+
+/// Splits the health pane to show live panes on its right, one above the other.
+fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rect {
+    let panes = &live.vista.panes;
+    let Some((left, right)) = beside(r).filter(|_| !panes.is_empty()) else {
+        return r;
     };
     let n = panes.len().min((right.height / 3).max(1) as usize);
     for (i, p) in panes.iter().take(n).enumerate() {
@@ -53,6 +62,55 @@ fn live_panes(buf: &mut Buffer, r: Rect, live: &LivePanes, theme: &Theme) -> Rec
             ..right
         };
         super::vista::draw_pane(buf, pr, p, live.now, false, theme);
+    }
+    left
+}
+
+/// In a replay, where the live panes stood: the vista the drill ran beside, by name, with
+/// its panes' titles (their data was live, so the recording has none of it).
+fn recorded_vista(buf: &mut Buffer, r: Rect, v: &VistaRow, theme: &Theme) -> Rect {
+    let Some((left, right)) = beside(r) else {
+        return r;
+    };
+    let inner = block(
+        buf,
+        right,
+        format!("live vista · {}", clean(&v.file)),
+        false,
+        theme,
+    );
+    let mut lines: Vec<(String, Meaning)> = Vec::new();
+    match &v.problem {
+        Some(p) => lines.push((clean(p), Meaning::Warning)),
+        None => {
+            lines.push((clean(&v.title), Meaning::Title));
+            lines.extend(
+                v.panes
+                    .iter()
+                    .map(|p| (format!("· {}", clean(p)), Meaning::Text)),
+            );
+        }
+    }
+    lines.push(("live data: not in the recording".into(), Meaning::Muted));
+    let rows = usize::from(inner.height);
+    if lines.len() > rows && rows > 0 {
+        // The last row says how many panes did not fit, and that the data is not recorded.
+        let hidden = lines.len() - rows;
+        lines.truncate(rows - 1);
+        lines.push((
+            format!("+{hidden} more · live, not recorded"),
+            Meaning::Muted,
+        ));
+    }
+    for (i, (text, m)) in lines.iter().enumerate().take(rows) {
+        paint::stringn(
+            buf,
+            inner.x,
+            inner.y + i as u16,
+            text,
+            usize::from(inner.width),
+            theme.style(*m),
+        );
     }
     left
 }
@@ -73,7 +131,7 @@ pub fn draw(
     let s = &drill.scenario;
     let a = layout::layout(area, zoom, s.signals.len(), s.cues.len());
     if !a.header.is_empty() {
-        header(buf, a.header, drill, theme);
+        header(buf, a.header, drill, theme, chrome.vista.as_ref());
     }
     for pane in Pane::ALL {
         let r = a.pane(pane);
@@ -90,9 +148,10 @@ pub fn draw(
         match pane {
             Pane::Signals => signals(buf, inner, drill, theme, a.condensed && !seat.zoom),
             Pane::Health => {
-                let inner = match &chrome.live {
-                    Some(live) => live_panes(buf, inner, live, theme),
-                    None => inner,
+                let inner = match (&chrome.live, &chrome.vista) {
+                    (Some(live), _) => live_panes(buf, inner, live, theme),
+                    (None, Some(v)) => recorded_vista(buf, inner, v, theme),
+                    (None, None) => inner,
                 };
                 health(buf, inner, drill, theme, drill.facilitates(seat.seat))
             }
@@ -127,7 +186,7 @@ fn pane_title(pane: Pane, drill: &Drill, seat: &SeatView) -> String {
     }
 }
 
-fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {
+fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme, vista: Option<&VistaRow>) {
     let s = &drill.scenario;
     let seats: Vec<String> = drill
         .seats
@@ -143,11 +202,19 @@ fn header(buf: &mut Buffer, r: Rect, drill: &Drill, theme: &Theme) {
             )
         })
         .collect();
-    let left = format!(
+    let mut left = format!(
         " gamelan · {} · {}",
         clean(&s.meta.title),
         s.meta.difficulty.label()
     );
+    if let Some(v) = vista {
+        let n = v.panes.len();
+        left.push_str(&format!(
+            " · beside the live vista {} ({n} pane{})",
+            clean(&v.file),
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let right = format!("seats: {} ", seats.join(", "));
     paint::stringn(
         buf,

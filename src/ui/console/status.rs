@@ -85,7 +85,7 @@ pub(super) fn status(
     } else {
         (chrome.news.as_ref()).map(|n| (clean(n), theme.style(Meaning::Info)))
     };
-    let (keys, key_style) = keys(drill, chrome, bar);
+    let (keys, key_style) = keys(drill, chrome, seat.mode == Mode::Briefing, bar);
     let essential = width(&fit_keys(&keys, 0));
     let msg_w = message.as_ref().map_or(0, |(m, _)| width(m) + 2);
     let readings: [&[&String]; 3] = [
@@ -98,8 +98,14 @@ pub(super) fn status(
         head_w + rw + msg_w + essential + 4 <= w
     };
     let found = readings.iter().find(|parts| fits(parts));
-    let shown = found.unwrap_or(&readings[2]);
     let instead = own && found.is_none();
+    // The seat's own message, when it cannot sit beside the keys, takes the clock's place
+    // too, so it is read in full until the next key.
+    let shown: &[&String] = match found {
+        Some(parts) => parts,
+        None if own => &[],
+        None => readings[2],
+    };
     let mut x = r.x;
     let mut put = |buf: &mut Buffer, t: &str, style: Style| {
         if x < r.right() {
@@ -146,10 +152,13 @@ pub(super) fn status(
 }
 
 /// The key hints for the status line: the shell's (a replay's transport, a seat's name and
-/// its session), else the drill's own.
-fn keys(drill: &Drill, chrome: &Chrome, bar: Style) -> (String, Style) {
+/// its session), else the briefing's or the drill's own.
+fn keys(drill: &Drill, chrome: &Chrome, briefing: bool, bar: Style) -> (String, Style) {
     if let Some(h) = &chrome.hints {
         (h.clone(), bar)
+    } else if briefing {
+        // The briefing's own keys: space and the cues do nothing until the drill starts.
+        (crate::ui::seat::briefing_hint(), bar)
     } else if drill.is_ended() {
         let k = |a| keymap::key_label(Scope::Ended, a);
         (

@@ -7,7 +7,7 @@
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::paint;
 use crate::ui::widgets::plot::{self, Canvas, GLYPHS};
-use crate::ui::widgets::text::{clean, fit, number, width};
+use crate::ui::widgets::text::{clean, fit, width};
 use crate::vista::annotation::Mark;
 use crate::vista::backfill::Backfill;
 use crate::vista::{Level, PaneDef, PaneState, Series};
@@ -254,9 +254,11 @@ pub fn draw(
         // Labels carry the unit when it fits (`50%`, `0.25s`); a longer one (`B/s`) is
         // written once, under the axis, and the labels keep its prefix (`2Mi`).
         let max = (AXIS_W - 2) as usize;
-        let long = plot::value_ticks(lo, hi, n_ticks)
-            .iter()
-            .any(|v| width(&plot::value_label(*v, u, step)) > max);
+        // A duration (`1h30m`) says its own units: nothing to strip.
+        let long = crate::ui::widgets::quantity::seconds_per(u).is_none()
+            && plot::value_ticks(lo, hi, n_ticks)
+                .iter()
+                .any(|v| width(&plot::value_label(*v, u, step)) > max);
         for v in plot::unit_ticks(lo, hi, n_ticks, u) {
             if let Some(y) = row_of(v) {
                 let full = plot::value_label(v, u, step);
@@ -383,8 +385,7 @@ fn legend<'a>(
         let val = match v {
             None => "–".into(),
             Some(_) if !roomy && cx.cursor.is_none() => String::new(),
-            Some(v) if plot::is_bytes(u) => plot::value_label(v, u, v.abs() / 100.0),
-            Some(v) => format!("{} {}", number(v), clean(u)),
+            Some(v) => crate::ui::widgets::quantity::value_text(v, u),
         };
         let swatch = if glyphs {
             GLYPHS[i % GLYPHS.len()].to_string()

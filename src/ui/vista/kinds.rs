@@ -3,6 +3,7 @@
 
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::widgets::paint;
+use crate::ui::widgets::quantity::value_text;
 use crate::ui::widgets::text::{clean, fit, number, width, wrap};
 use crate::vista::{Level, PaneDef, PaneState};
 use ratatui::buffer::Buffer;
@@ -35,7 +36,7 @@ pub(super) fn gauges(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, t
             def.max.unwrap_or(if v > 100.0 { v * 1.25 } else { 100.0 }),
         );
         let frac = ((v - lo) / (hi - lo).max(1e-9)).clamp(0.0, 1.0);
-        let val = format!(" {} {}", number(v), clean(unit(def, &s.unit)));
+        let val = format!(" {}", value_text(v, unit(def, &s.unit)));
         let bar_w = (r.width as usize)
             .saturating_sub(label_w + width(&val) + 3)
             .max(1);
@@ -71,13 +72,9 @@ pub(super) fn list(buf: &mut Buffer, r: Rect, def: &PaneDef, st: &PaneState, the
     }
     for (n, s) in st.series.iter().enumerate().take(r.height as usize) {
         let v = s.latest().unwrap_or(f64::NAN);
-        let u = unit(def, &s.unit);
-        // Bytes in binary units, as the charts write them (`1.49GiB`, not `1.6G B`).
-        let val = if v.is_finite() && crate::ui::widgets::plot::is_bytes(u) {
-            crate::ui::widgets::plot::value_label(v, u, v.abs() / 100.0)
-        } else {
-            format!("{} {}", number(v), clean(u))
-        };
+        // Bytes in binary units, as the charts write them (`1.49GiB`, not `1.6G B`), times
+        // as durations (`8h 41m`, not `31.3k s`).
+        let val = value_text(v, unit(def, &s.unit));
         let y = r.y + n as u16;
         let vw = width(&val) as u16;
         let shown = vw + 2 < r.width;

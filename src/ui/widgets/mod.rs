@@ -5,6 +5,7 @@ pub mod chart;
 pub mod document;
 pub mod paint;
 pub mod plot;
+pub mod quantity;
 pub mod text;
 
 use crate::ui::theme::{Meaning, Theme};

@@ -134,8 +134,14 @@ pub fn is_bytes(unit: &str) -> bool {
     unit.starts_with('B') || unit.eq_ignore_ascii_case("bytes")
 }
 
-/// [`value_ticks`] for a unit: round in KiB, MiB… when it counts bytes.
+/// [`value_ticks`] for a unit: round in KiB, MiB… when it counts bytes, at round spans (a
+/// minute, an hour, a day…) when it is a time of two minutes or more.
 pub fn unit_ticks(lo: f64, hi: f64, n: usize, unit: &str) -> Vec<f64> {
+    if let Some(k) = super::quantity::seconds_per(unit)
+        && let Some(ticks) = super::quantity::duration_ticks(lo * k, hi * k, n)
+    {
+        return ticks.into_iter().map(|t| t / k).collect();
+    }
     if !is_bytes(unit) {
         return value_ticks(lo, hi, n);
     }
@@ -232,10 +238,16 @@ fn civil(days: i64) -> (i64, u32, u32) {
 }
 
 /// A value with its unit, short enough for an axis: SI prefixes (k, M, G, T), binary ones
-/// (Ki, Mi, Gi) for bytes, and no more digits than the tick spacing `step` needs.
+/// (Ki, Mi, Gi) for bytes, a duration (`6h`, `1h30m`) for a time of a minute or more, and no
+/// more digits than the tick spacing `step` needs.
 pub fn value_label(v: f64, unit: &str, step: f64) -> String {
     if !v.is_finite() {
         return "–".into();
+    }
+    if let Some(k) = super::quantity::seconds_per(unit)
+        && v.abs().max(step.abs()) * k >= 60.0
+    {
+        return super::quantity::duration_label(v * k);
     }
     if v == 0.0 {
         return if unit == "%" { "0%".into() } else { "0".into() };
@@ -306,6 +318,12 @@ mod tests {
         assert_eq!(value_label(2048.0, "B/s", 1024.0), "2KiB/s");
         assert_eq!(value_label(1.5e6, "", 5e5), "1.5M");
         assert_eq!(value_label(0.25, "s", 0.05), "0.25s");
+        assert_eq!(value_label(21_600.0, "s", 21_600.0), "6h");
+        assert_eq!(value_label(90.0, "min", 30.0), "1h30m");
+        assert_eq!(
+            unit_ticks(0.0, 86_400.0, 4, "s"),
+            vec![0.0, 21_600.0, 43_200.0, 64_800.0, 86_400.0]
+        );
         assert_eq!(value_label(-0.0001, "", 0.5), "0.0");
         assert_eq!(value_label(0.0, "B/s", 1e6), "0");
         assert_eq!(
