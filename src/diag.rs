@@ -100,17 +100,71 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Parses a whole TOML file into `T`, reporting every syntax error, or the first shape error,
+/// Parses a whole TOML file into `T`, reporting every syntax error, or every shape error
 /// with its position (and a "did you mean" for a misspelt field or value).
+///
+/// serde stops at the first shape error, so on failure each top-level section, and each
+/// entry of an array of tables (`[[panes]]`), is read again on its own: a file with three
+/// misspelt fields in three panes gets three diagnostics in one `check`, not one a run.
 pub fn parse_toml<T: DeserializeOwned>(file: &str, src: &str) -> Result<T, Vec<Diagnostic>> {
-    let (_, errors) = toml::de::DeTable::parse_recoverable(src);
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(src);
     if !errors.is_empty() {
         return Err(errors
             .iter()
             .map(|e| Diagnostic::from_toml(file, src, e))
             .collect());
     }
-    toml::from_str(src).map_err(|e| vec![Diagnostic::from_toml(file, src, &e)])
+    let first = match toml::from_str(src) {
+        Ok(v) => return Ok(v),
+        Err(e) => Diagnostic::from_toml(file, src, &e),
+    };
+    let mut out = vec![first];
+    out.extend(each_part_alone::<T>(file, src, doc.get_ref()));
+    out.sort_by_key(|d| (d.line, d.col));
+    out.dedup();
+    Err(out)
+}
+
+/// The shape errors of each top-level section and array-of-tables entry of `doc`, each read
+/// as the only thing in the file. A part alone lacks the others, so "missing field" errors
+/// about the top level (they have no position inside the part) are left to the whole read.
+fn each_part_alone<T: DeserializeOwned>(
+    file: &str,
+    src: &str,
+    doc: &toml::de::DeTable<'_>,
+) -> Vec<Diagnostic> {
+    use serde::de::IntoDeserializer;
+    use toml::Spanned;
+    use toml::de::{DeArray, DeTable, DeValue};
+    let whole = 0..src.len();
+    let mut out = Vec::new();
+    for (key, value) in doc.iter() {
+        let parts: Vec<Spanned<DeValue<'_>>> = match value.get_ref() {
+            DeValue::Array(a) if a.iter().all(|e| matches!(e.get_ref(), DeValue::Table(_))) => a
+                .iter()
+                .map(|e| {
+                    let mut one = DeArray::new();
+                    one.push(e.clone());
+                    Spanned::new(value.span(), DeValue::Array(one))
+                })
+                .collect(),
+            _ => vec![value.clone()],
+        };
+        for part in parts {
+            let mut alone = DeTable::new();
+            alone.insert(key.clone(), part);
+            let v = Spanned::new(whole.clone(), DeValue::Table(alone));
+            if let Err(e) = T::deserialize(v.into_deserializer()) {
+                match e.span() {
+                    Some(span) if span != whole => {
+                        out.push(Diagnostic::from_toml(file, src, &e));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
 }
 
 // ---- reading files ----
@@ -526,6 +580,52 @@ mod tests {
                 .starts_with("t.toml:2:1: unknown field `b`"),
             "{}",
             errs[0]
+        );
+    }
+
+    #[test]
+    fn every_part_with_a_shape_error_is_reported_not_only_the_first() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Pane {
+            id: String,
+            title: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Top {
+            title: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            top: Top,
+            #[serde(default)]
+            panes: Vec<Pane>,
+        }
+        let src = "[top]\ntitel = \"x\"\n\n[[panes]]\nid = \"a\"\n\n[[panes]]\nid = \"b\"\ntitl = \"y\"\n\n[[panes]]\ntitle = \"no id\"\n";
+        let errs = parse_toml::<T>("t.toml", src).unwrap_err();
+        let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(errs.len(), 3, "{lines:#?}");
+        assert!(
+            lines[0].starts_with("t.toml:2:1: unknown field `titel`"),
+            "{lines:#?}"
+        );
+        assert!(lines[0].contains("did you mean `title`"), "{lines:#?}");
+        assert!(
+            lines[1].starts_with("t.toml:9:1: unknown field `titl`"),
+            "{lines:#?}"
+        );
+        assert!(lines[2].contains("missing field `id`"), "{lines:#?}");
+        // A part alone lacks the required `[top]`: that is not reported as a problem.
+        let errs = parse_toml::<T>("t.toml", "[[panes]]\nid = \"a\"\nx = 1\n").unwrap_err();
+        let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert!(
+            lines.iter().any(|l| l.contains("unknown field `x`")),
+            "{lines:#?}"
         );
     }
 

@@ -71,8 +71,9 @@ pub(super) fn status(
     // What is said (the seat's own message, a problem, the room's news) and the keys: both
     // show. When the line is short the optional keys go first, then the story clock and the
     // tempo; help, quit and the first hint always stay, except for the seat's own message
-    // (the answer to the key just pressed), which takes the keys' place when both cannot fit.
-    let own = seat.flash.is_some();
+    // (the answer to the key just pressed) and a problem (a file that did not load), which
+    // take the keys' place when both cannot fit: the room's news never does.
+    let own = seat.flash.is_some() || chrome.notice.is_some();
     let message = if let Some(f) = &seat.flash {
         let m = if f.error {
             Meaning::StatusError
