@@ -8,6 +8,7 @@ pub mod openssh;
 pub mod peers;
 pub mod recordings;
 pub mod scale;
+pub mod screen;
 pub mod walk;
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
