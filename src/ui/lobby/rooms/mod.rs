@@ -525,26 +525,11 @@ mod tests {
     use crate::room::registry::SeatLine;
     use crate::scenario::bundled;
 
-    use crate::input::{Input, Key, KeyCode};
-
-    fn key(c: KeyCode) -> Input {
-        Input::Key(Key::plain(c))
-    }
-
-    const SCREEN: Rect = Rect::new(0, 0, 80, 24);
+    use crate::input::{Input, KeyCode};
+    use crate::ui::testing::{SCREEN, drawn, key};
 
     fn text(lobby: &SshLobby, w: u16, h: u16) -> String {
-        let area = Rect::new(0, 0, w, h);
-        let mut buf = Buffer::empty(area);
-        lobby.draw(&mut buf, area, &Theme::default());
-        (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| buf[(x, y)].symbol().to_string())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        drawn(w, h, |buf, area| lobby.draw(buf, area, &Theme::default()))
     }
 
     fn catalogue() -> Catalogue {
