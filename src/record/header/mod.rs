@@ -6,7 +6,7 @@
 //! scenario is an id, never a path: it is looked up in the catalogue and nothing named inside a
 //! recording is ever opened.
 
-use crate::drill::{Drill, SeatId};
+use crate::drill::SeatId;
 use crate::scenario::Scenario;
 pub use crate::scenario::limits::MAX_EMBEDDED_SOURCE_BYTES;
 use serde::{Deserialize, Serialize};
@@ -102,15 +102,16 @@ impl CarriedVista {
 }
 
 impl Header {
-    /// A header for a drill about to start (or just started: `drill.bpm` is the start tempo)
-    /// at wall-clock time now.
-    pub fn for_drill(drill: &Drill, seats: Vec<SeatEntry>) -> Header {
-        Header::new(&drill.scenario, drill.seed, drill.bpm, seats)
-    }
-
-    /// A header started now. Seat names and roles are cut to what a reader accepts, so a
-    /// recording this build writes is always one it reads back.
-    pub fn new(scenario: &Scenario, seed: u64, tempo: u32, seats: Vec<SeatEntry>) -> Header {
+    /// A header of a drill started at `started` (RFC 3339 UTC). Seat names and roles are cut
+    /// to what a reader accepts, so a recording this build writes is always one it reads back.
+    /// The shells' [`Header::new`] passes the wall clock.
+    pub fn started_at(
+        scenario: &Scenario,
+        seed: u64,
+        tempo: u32,
+        seats: Vec<SeatEntry>,
+        started: String,
+    ) -> Header {
         let mut seen = std::collections::HashSet::new();
         let seats = seats
             .into_iter()
@@ -128,7 +129,7 @@ impl Header {
             scenario_hash: scenario.content_hash.clone(),
             seed,
             tempo: tempo.clamp(*TEMPO_RANGE.start(), *TEMPO_RANGE.end()),
-            started: super::rfc3339(std::time::SystemTime::now()),
+            started,
             seats,
             parent: None,
             gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
