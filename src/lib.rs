@@ -6,8 +6,9 @@
 pub mod cli;
 pub mod clock;
 pub mod cmd;
-pub(crate) mod config;
+pub mod config;
 pub mod debrief;
+pub mod decade;
 pub mod diag;
 pub mod drill;
 pub mod drt;

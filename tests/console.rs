@@ -411,3 +411,45 @@ fn lobby_question_mark_opens_its_keys() {
     assert_eq!(l.on_input(&key('q'), SCREEN), None);
     assert!(l.help.is_none());
 }
+
+/// The room's news beside the keys: a session seat's drill console says who joined and keeps
+/// its name, `?` and `q` in view at 80x24; at 200x50 every key too. A drill's own keys stay
+/// beside the news the same way.
+#[test]
+fn news_from_the_room_shows_beside_the_keys() {
+    let d = drill_at(14);
+    let session = Chrome {
+        news: Some("eve joined".into()),
+        hints: Some("bo · session weekly · ? keys · q leave".into()),
+        ..Chrome::default()
+    };
+    for (w, h) in [(80, 24), (200, 50)] {
+        let t = text(&render(w, h, &d, &playing(), &session));
+        let status = t.lines().last().unwrap();
+        for want in [
+            "eve joined",
+            "bo ·",
+            "? keys",
+            "q leave",
+            "RUNNING",
+            "goals",
+        ] {
+            assert!(status.contains(want), "{w}x{h}: {want:?} in {status:?}");
+        }
+        insta::assert_snapshot!(format!("console_news_{w}x{h}"), t);
+    }
+    let wide = text(&render(200, 50, &d, &playing(), &session));
+    assert!(
+        wide.contains("session weekly") && wide.contains("story"),
+        "{wide}"
+    );
+    let own = Chrome {
+        news: Some("the recording stopped".into()),
+        ..Chrome::default()
+    };
+    let t = text(&render(80, 24, &d, &playing(), &own));
+    let status = t.lines().last().unwrap();
+    for want in ["the recording stopped", "? keys", "q quit"] {
+        assert!(status.contains(want), "{want:?} in {status:?}");
+    }
+}

@@ -237,3 +237,38 @@ fn pinned_scenarios_play_their_scripts_to_pinned_state_hashes() {
         }
     }
 }
+
+/// Session recordings made before a format change (tests/fixtures/session-recordings/, by an
+/// earlier build: the weekly script, and a walkthrough of a vista file beside its setlist)
+/// replay to the very same session: (fixture, its state hash, a line its write-up holds).
+const SESSIONS: &[(&str, u64, &str)] = &[
+    (
+        "v1-weekly",
+        0x09984b4ad83abc3b,
+        "| 1:30 | checkout 5xx ratio | cy | question |",
+    ),
+    (
+        "v1-walk",
+        0x16a2adf0bb2f70b5,
+        "Vista: team morning (team.vista.toml).",
+    ),
+];
+
+#[test]
+fn old_session_recordings_replay_to_pinned_state_hashes() {
+    use gamelan::session::{record, writeup};
+    for &(name, want, line) in SESSIONS {
+        let path = format!("{ROOT}/tests/fixtures/session-recordings/{name}.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rec = record::parse(&text, &path).unwrap_or_else(|d| panic!("{d:?}"));
+        let session = rec.replay().unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(
+            session.state_hash(),
+            want,
+            "{name}: {:#x}",
+            session.state_hash()
+        );
+        let md = writeup::markdown(&writeup::build(&session, None));
+        assert!(md.contains(line), "{name}: {md}");
+    }
+}

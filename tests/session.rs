@@ -110,7 +110,25 @@ fn a_recorded_session_debriefs_to_the_same_writeup() {
     let rec = dir.path().join("weekly.jsonl");
     let mut args = WEEKLY.to_vec();
     args.extend(["--record", rec.to_str().unwrap()]);
-    let live = ok(&args);
+    let out = gamelan(&args);
+    assert!(out.status.success(), "{out:?}");
+    let live = stdout(&out);
+    // The DRT segment's table is saved beside the recording, as the DRT view exports it.
+    let (md, csv) = (rec.with_extension("drt.md"), rec.with_extension("drt.csv"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let paths = format!("DRT table saved to {} and {}", md.display(), csv.display());
+    assert!(said.contains(&paths), "{said}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.starts_with("| demanding decision |"), "{md}");
+    assert!(md.contains("the release marker on the 5xx panel"), "{md}");
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv.starts_with("decision,why_difficult,"), "{csv}");
+    assert!(
+        csv.contains("was the hotfix already half rolled out?"),
+        "{csv}"
+    );
+    let back = gamelan::drt::from_csv("weekly.drt.csv", &csv).unwrap();
+    assert_eq!(back.rows.len(), md.lines().count() - 2);
     let again = ok(&["debrief", rec.to_str().unwrap()]);
     let without_start: String = again
         .lines()
@@ -351,6 +369,7 @@ fn shape() -> VistaShape {
     VistaShape {
         title: "test".into(),
         source: "test".into(),
+        story_pace: None,
         panes: vec![PaneName {
             id: "a".into(),
             title: "A".into(),

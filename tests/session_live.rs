@@ -9,22 +9,18 @@
 
 mod common;
 
+use common::session::{join, seat_of, serve, spec, until};
 use common::{BIN, Term, WAIT};
 use gamelan::room::Naming;
-use gamelan::room::session::{SessionRecorder, SessionRoom, SessionSpec, SessionState, StagePlan};
-use gamelan::seat::socket::{self, Frame, Hello, Hosted, ServeCtx, Server, VERSION};
-use gamelan::session::record::{Embedded, Header};
+use gamelan::room::session::StagePlan;
+use gamelan::seat::socket::{self, Frame, Hello, VERSION};
 use gamelan::session::state::Phase;
-use gamelan::session::{Plan, Session, SessionAction, SessionEvent, VistaShape};
-use gamelan::session::{bundled, deck, setlist};
+use gamelan::session::{SessionAction, SessionEvent, bundled};
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 struct Env {
     dir: tempfile::TempDir,
@@ -143,7 +139,10 @@ fn a_facilitator_two_players_and_an_observer_share_a_session() {
     let status = fac.wait_exit();
     assert!(!status.success(), "a signal is the exit status");
     for t in [&bo, &dee, &back] {
-        t.wait_all(&["the facilitator closed the session", "EXIT=0"]);
+        t.wait_all(&[
+            "the session ended: the facilitator closed the session",
+            "EXIT=0",
+        ]);
         assert!(!t.alternate_screen());
     }
     // Back on the main screen: the join hints as printed, and where everything was saved.
@@ -177,176 +176,11 @@ fn a_facilitator_two_players_and_an_observer_share_a_session() {
 
 // ---- in process, over real sockets ----
 
-/// A terminal at the far end of a socket: the host's output read through a vt100 screen.
-#[derive(Clone)]
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<AtomicU64>,
-}
-
-impl Write for Screen {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.parser.lock().unwrap().process(b);
-        self.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-}
-
-/// A joined seat: its keys, its screen, and the pipe's task.
-struct Joined {
-    keys: mpsc::Sender<Vec<u8>>,
-    _sizes: mpsc::Sender<(u16, u16)>,
-    screen: Screen,
-    pipe: tokio::task::JoinHandle<socket::PipeEnd>,
-}
-
-async fn join(sock: &Path, name: &str, observe: bool, cols: u16, rows: u16) -> Joined {
-    let stream = tokio::net::UnixStream::connect(sock).await.unwrap();
-    let (keys, key_rx) = mpsc::channel(16);
-    let (sizes, size_rx) = mpsc::channel(4);
-    let screen = Screen {
-        parser: Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().unwrap(),
-            cols.try_into().unwrap(),
-            0,
-        ))),
-        bytes: Arc::default(),
-    };
-    let hello = Hello {
-        version: VERSION,
-        name: name.into(),
-        observe,
-        cols,
-        rows,
-        term: Some("xterm-256color".into()),
-        ..Hello::default()
-    };
-    let mut out = screen.clone();
-    let pipe =
-        tokio::spawn(async move { socket::pipe(stream, hello, key_rx, size_rx, &mut out).await });
-    Joined {
-        keys,
-        _sizes: sizes,
-        screen,
-        pipe,
-    }
-}
-
-fn spec(dir: &Path) -> SessionSpec {
-    let (_, text) = bundled::setlist("weekly").unwrap();
-    let list = setlist::load_str(text, "sessions/weekly.toml").unwrap();
-    let plan = Plan::resolve(list, |r| {
-        deck::load_str(bundled::deck(&r.name).unwrap(), &r.name)
-    })
-    .unwrap()
-    .with_matrices(|r| gamelan::matrix::file::load_str(bundled::matrix(&r.name).unwrap(), &r.name))
-    .unwrap();
-    let s = gamelan::scenario::bundled()
-        .into_iter()
-        .find(|e| e.scenario.meta.id == "bad-deploy")
-        .unwrap()
-        .scenario;
-    let stages = vec![
-        StagePlan::Simulated {
-            shape: VistaShape::of_scenario(&s),
-            scenario: s.clone(),
-            seed: 1,
-        },
-        StagePlan::Nothing,
-        StagePlan::Drill {
-            scenario: s.clone(),
-            seed: 1,
-            tempo: Some(240),
-        },
-        StagePlan::Nothing,
-        StagePlan::Matrix { save_to: None },
-        StagePlan::Drt {
-            scenario: s.clone(),
-        },
-    ];
-    let started = "2026-12-01T10:00:00Z".to_string();
-    let mut header = Header::new(
-        &Session::new(Arc::new(plan.clone()), 5),
-        started.clone(),
-        Embedded {
-            name: "sessions/weekly.toml".into(),
-            text: text.into(),
-        },
-        vec![Embedded {
-            name: "stack.deck.toml".into(),
-            text: bundled::deck("stack.deck.toml").unwrap().into(),
-        }],
-    );
-    header.matrices = vec![Embedded {
-        name: "checkout.matrix.toml".into(),
-        text: bundled::matrix("checkout.matrix.toml").unwrap().into(),
-    }];
-    SessionSpec {
-        name: "weekly".into(),
-        plan: Arc::new(plan),
-        seed: 5,
-        stages,
-        recorder: Some(SessionRecorder::create(&dir.join("s.jsonl"), &header).unwrap()),
-        started,
-        drill_recordings: Some(dir.to_path_buf()),
-    }
-}
-
-async fn until(room: &SessionRoom, what: &str, ok: impl Fn(&SessionState) -> bool) -> SessionState {
-    let mut rx = room.state();
-    match tokio::time::timeout(WAIT, rx.wait_for(|s| ok(s))).await {
-        Ok(Ok(s)) => s.clone(),
-        _ => panic!("timed out waiting for {what}"),
-    }
-}
-
-async fn until_screen(s: &Screen, needle: &str) {
-    let deadline = Instant::now() + WAIT;
-    while !s.text().contains(needle) {
-        assert!(
-            Instant::now() < deadline,
-            "no {needle:?} on screen:\n{}",
-            s.text()
-        );
-        tokio::time::sleep(Duration::from_millis(30)).await;
-    }
-}
-
-fn seat_of(s: &SessionState, name: &str) -> u32 {
-    s.session
-        .seats
-        .iter()
-        .find(|x| x.name == name)
-        .map(|x| x.id)
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     let dir = tempfile::tempdir().unwrap();
-    let room = SessionRoom::spawn(spec(dir.path()));
-    let socks = dir.path().join("run");
-    let (listener, _guard) = socket::bind(&socks, "weekly").unwrap();
-    let sock = socket::socket_path(&socks, "weekly");
-    let server = Server::start(
-        listener,
-        ServeCtx {
-            room: Hosted::Session(room.clone()),
-            theme: gamelan::ui::theme::Theme::default(),
-            name: "weekly".into(),
-            host: "ana".into(),
-        },
-    )
-    .unwrap();
+    let served = serve(dir.path(), spec(dir.path()));
+    let (room, sock) = (served.room.clone(), served.sock.clone());
     // The facilitator sits at the host; the others join over the socket.
     let ana = room.join("ana", false, Naming::Exact).await.unwrap();
     let bo = join(&sock, "bo", false, 80, 24).await;
@@ -387,10 +221,10 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     let s = until(&room, "the drill", |s| s.drill.is_some()).await;
     let stage = s.drill.clone().unwrap();
     for t in [&bo, &cy, &dee] {
-        until_screen(&t.screen, "Checkout 5xx").await;
+        t.screen.until("Checkout 5xx").await;
     }
     stage.room.start().await;
-    until_screen(&bo.screen, "RUNNING").await;
+    bo.screen.until("RUNNING").await;
     // The observer's cue key never reaches the drill; a participant's does.
     let logs = stage
         .room
@@ -401,7 +235,7 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
         .position(|c| c.id == "logs")
         .unwrap();
     dee.keys.send(b"l".to_vec()).await.unwrap();
-    until_screen(&dee.screen, "observers watch the drill").await;
+    dee.screen.until("observers watch the drill").await;
     assert!(stage.room.drill().cues_done[logs].is_none());
     cy.keys.send(b"l".to_vec()).await.unwrap();
     let mut drill = stage.room.state();
@@ -424,7 +258,7 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     })
     .await;
     assert_eq!(seat_of(&s, "cy"), cy_id);
-    until_screen(&cy.screen, "RUNNING").await;
+    cy.screen.until("RUNNING").await;
     let in_drill = s.drill.as_ref().unwrap().seat_of(cy_id).unwrap();
     assert!(
         stage
@@ -483,7 +317,7 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;
-    server.shutdown(Duration::from_secs(2)).await;
+    served.server.shutdown(Duration::from_secs(2)).await;
     for t in [bo, dee, cy] {
         let end = tokio::time::timeout(WAIT, t.pipe).await.unwrap().unwrap();
         assert!(end.is_clean(), "{end:?}");
@@ -506,20 +340,8 @@ async fn a_drill_segment_with_an_observer_a_rejoin_and_a_slow_seat() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_away() {
     let dir = tempfile::tempdir().unwrap();
-    let room = SessionRoom::spawn(spec(dir.path()));
-    let socks = dir.path().join("run");
-    let (listener, _guard) = socket::bind(&socks, "weekly").unwrap();
-    let sock = socket::socket_path(&socks, "weekly");
-    let server = Server::start(
-        listener,
-        ServeCtx {
-            room: Hosted::Session(room.clone()),
-            theme: gamelan::ui::theme::Theme::default(),
-            name: "weekly".into(),
-            host: "ana".into(),
-        },
-    )
-    .unwrap();
+    let served = serve(dir.path(), spec(dir.path()));
+    let (room, sock) = (served.room.clone(), served.sock.clone());
     let ana = room.join("ana", false, Naming::Exact).await.unwrap();
     let bo = join(&sock, "bo", false, 100, 30).await;
     until(&room, "bo", |s| s.session.seats.len() == 2).await;
@@ -530,20 +352,20 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
         room.act(ana.id, SessionAction::Next).await.unwrap();
     }
     until(&room, "the drill", |s| s.drill.is_some()).await;
-    until_screen(&bo.screen, "Checkout 5xx").await;
+    bo.screen.until("Checkout 5xx").await;
     room.act(ana.id, SessionAction::Leave).await.unwrap();
     let s = until(&room, "ana away", |s| s.session.stand_in().is_some()).await;
     assert_eq!(s.session.conductor(), Some(bo_id));
     assert_eq!(s.session.facilitator, Some(ana.id));
     // bo's strip offers the setlist key; cy's does not, and cy's press is refused.
-    until_screen(&bo.screen, "S setlist").await;
+    bo.screen.until("S setlist").await;
     assert!(
         !cy.screen.text().contains("S setlist"),
         "{}",
         cy.screen.text()
     );
     cy.keys.send(b"S".to_vec()).await.unwrap();
-    until_screen(&cy.screen, "only the facilitator moves t").await;
+    cy.screen.until("only the facilitator moves t").await;
     // Inside the drill console: the setlist key, then + gives the segment 5 more minutes.
     let bpm = || {
         room.state()
@@ -557,19 +379,21 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
     };
     let bpm0 = bpm();
     bo.keys.send(b"S".to_vec()).await.unwrap();
-    until_screen(&bo.screen, "setlist: > next").await;
+    bo.screen.until("setlist: > next").await;
     bo.keys.send(b"+".to_vec()).await.unwrap();
     until(&room, "the extension", |s| {
         s.session.segments[2].extra == 300
     })
     .await;
-    until_screen(&bo.screen, "5 more minutes for this segment").await;
+    bo.screen.until("5 more minutes for this segment").await;
     // The drill kept its tempo (the + never reached it as a tempo change).
     assert_eq!(bpm(), bpm0);
     bo.keys.send(b"S>".to_vec()).await.unwrap();
     let s = until(&room, "the discussion", |s| s.session.current() == Some(3)).await;
     assert!(s.drill.is_none());
-    until_screen(&bo.screen, "conducts while the facilitator is away").await;
+    bo.screen
+        .until("conducts while the facilitator is away")
+        .await;
     // ana comes back and conducts again; bo's > is refused now.
     let back = room.join("ana", false, Naming::Exact).await.unwrap();
     assert_eq!(back.id, ana.id);
@@ -584,7 +408,7 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     bo.keys.send(b">".to_vec()).await.unwrap();
-    until_screen(&bo.screen, "only the facilitator can").await;
+    bo.screen.until("only the facilitator can").await;
     assert_eq!(room.session().current(), Some(3));
     // On through the matrix and DRT segments to the end.
     for _ in 0..3 {
@@ -593,7 +417,7 @@ async fn a_stand_in_moves_the_setlist_from_the_drill_while_the_facilitator_is_aw
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
     let hash = s.session.state_hash();
     room.close("done").await;
-    server.shutdown(Duration::from_secs(2)).await;
+    served.server.shutdown(Duration::from_secs(2)).await;
     for t in [bo, cy] {
         let _ = tokio::time::timeout(WAIT, t.pipe).await;
     }
@@ -644,20 +468,8 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
     spec.stages[4] = StagePlan::Matrix {
         save_to: Some(user_file.clone()),
     };
-    let room = SessionRoom::spawn(spec);
-    let socks = dir.path().join("run");
-    let (listener, _guard) = socket::bind(&socks, "weekly").unwrap();
-    let sock = socket::socket_path(&socks, "weekly");
-    let server = Server::start(
-        listener,
-        ServeCtx {
-            room: Hosted::Session(room.clone()),
-            theme: gamelan::ui::theme::Theme::default(),
-            name: "weekly".into(),
-            host: "ana".into(),
-        },
-    )
-    .unwrap();
+    let served = serve(dir.path(), spec);
+    let (room, sock) = (served.room.clone(), served.sock.clone());
     let ana = room.join("ana", false, Naming::Exact).await.unwrap();
     let bo = join(&sock, "bo", false, 80, 24).await;
     let cy = join(&sock, "cy", false, 200, 50).await;
@@ -673,7 +485,7 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
     })
     .await;
     for t in [&bo, &cy] {
-        until_screen(&t.screen, "Checkout critical path").await;
+        t.screen.until("Checkout critical path").await;
     }
     // bo: four columns right (to bo's own column) and "I know how this works".
     bo.keys
@@ -691,7 +503,7 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
         .send(b"\x1b[D\x1b[D\x1b[D\x1b[Dk".to_vec())
         .await
         .unwrap();
-    until_screen(&bo.screen, "only people and teams know or own").await;
+    bo.screen.until("only people and teams know or own").await;
     let s = until(&room, "both marks and the note", |s| {
         let m = s.session.matrix(4).unwrap();
         m.cell(0, 4).unwrap().mark == Some(gamelan::matrix::Mark::Knows)
@@ -710,7 +522,9 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
         "unchanged"
     );
     // Each seat sees the other's mark.
-    until_screen(&cy.screen, "only bo knows how checkout-api works").await;
+    cy.screen
+        .until("only bo knows how checkout-api works")
+        .await;
     room.act(ana.id, SessionAction::Next).await.unwrap(); // the DRT
     room.act(ana.id, SessionAction::Next).await.unwrap();
     let s = until(&room, "the end", |s| s.saved.is_some()).await;
@@ -733,5 +547,47 @@ async fn two_seats_fill_the_matrix_over_the_socket() {
         assert_eq!(&back, m, "{}", f.display());
     }
     room.close("done").await;
-    server.shutdown(Duration::from_secs(2)).await;
+    served.server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// The room's news reaches the drill console on every joined seat: bo (80x24) and cy
+/// (200x50) sit in the drill segment when eve joins late, and both status lines say so beside
+/// their keys (eve is not told of herself); when the facilitator goes, who conducts meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_joiner_is_news_on_the_drill_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path(), spec(dir.path()));
+    let (room, sock) = (served.room.clone(), served.sock.clone());
+    let ana = room.join("ana", false, Naming::Exact).await.unwrap();
+    let bo = join(&sock, "bo", false, 80, 24).await;
+    until(&room, "bo", |s| s.session.seats.len() == 2).await;
+    let cy = join(&sock, "cy", false, 200, 50).await;
+    until(&room, "cy", |s| s.session.seats.len() == 3).await;
+    for _ in 0..3 {
+        room.act(ana.id, SessionAction::Next).await.unwrap();
+    }
+    until(&room, "the drill", |s| s.drill.is_some()).await;
+    for t in [&bo, &cy] {
+        t.screen.until("Checkout 5xx").await;
+    }
+    let eve = join(&sock, "eve", false, 100, 30).await;
+    for (t, me) in [(&bo, "bo"), (&cy, "cy")] {
+        t.screen.until("eve joined").await;
+        let status = t.screen.last_line();
+        for want in ["eve joined", me, "? keys", "q leave", "READY"] {
+            assert!(status.contains(want), "{want:?} in {status:?}");
+        }
+    }
+    eve.screen.until("Checkout 5xx").await;
+    assert!(!eve.screen.text().contains("eve joined"));
+    // The facilitator goes: the seat present longest conducts meanwhile, and everyone hears.
+    room.act(ana.id, SessionAction::Leave).await.unwrap();
+    cy.screen.until("ana left · bo conducts now").await;
+    bo.screen.until("ana left · you conduct now").await;
+    assert!(bo.screen.last_line().contains("q leave"));
+    room.close("done").await;
+    served.server.shutdown(Duration::from_secs(2)).await;
+    for t in [bo, cy, eve] {
+        let _ = tokio::time::timeout(WAIT, t.pipe).await;
+    }
 }

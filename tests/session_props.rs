@@ -39,6 +39,10 @@ fn theme() -> impl Strategy<Value = String> {
 fn shape() -> impl Strategy<Value = VistaShape> {
     (text(), proptest::collection::vec((text(), text()), 0..80)).prop_map(|(title, panes)| {
         VistaShape {
+            story_pace: title
+                .len()
+                .is_multiple_of(2)
+                .then_some(title.len() as u64 * 900),
             title,
             source: "prop".into(),
             panes: panes
@@ -93,6 +97,8 @@ fn action() -> impl Strategy<Value = A> {
         1 => any::<bool>().prop_map(|on| A::Zoom { on }),
         1 => proptest::option::of(0usize..8).prop_map(|step| A::Tour { step }),
         1 => any::<u64>().prop_map(|seconds| A::Range { seconds }),
+        1 => (prop_oneof![0u64..100_000, any::<u64>()], any::<bool>())
+            .prop_map(|(back, paused)| A::Pan { back, paused }),
         3 => Just(A::Spin),
         2 => seat.prop_map(|person| A::SpinFor { person }),
         1 => text().prop_map(|to| A::Escalate { to }),

@@ -41,6 +41,39 @@ fn snapshots_of_every_segment_kind_and_the_end_at_80x24_and_160x48() {
     }
 }
 
+/// A notice and the keys share the status line: eve joins late while ana runs the wheel, and
+/// ana's status line says so with `?`, the wheel's spin, `> next` and `q` still in view.
+#[test]
+fn snapshots_of_a_notice_beside_the_keys_at_80x24_and_200x50() {
+    let mut r = at("wheel");
+    r.seats.push(SessionSeat::new(4));
+    r.apply(4, A::Join { name: "eve".into() });
+    for (w, h) in [(80, 24), (200, 50)] {
+        let t = text(&r.draw(ANA, w, h));
+        let status = t.lines().last().unwrap();
+        for want in ["eve joined", "space spin", "> next", "? keys", "q leave"] {
+            assert!(status.contains(want), "{w}x{h}: {want:?} in {status:?}");
+        }
+        insta::assert_snapshot!(format!("session_notice_{w}x{h}"), t);
+    }
+}
+
+/// The end screen offers where the DRT table went, beside the write-up's paths.
+#[test]
+fn the_end_says_where_the_drt_table_was_saved() {
+    let mut r = at("end");
+    r.seats[CY as usize].saved = Some("/r/s.writeup.md and /r/s.writeup.json".into());
+    r.seats[CY as usize].tables = vec!["/r/s.drt.md and /r/s.drt.csv".into()];
+    let t = text(&r.draw(CY, 200, 50));
+    contains_all(
+        &t,
+        &[
+            "The write-up, saved to /r/s.writeup.md and /r/s.writeup.json.",
+            "The DRT table, saved to /r/s.drt.md and /r/s.drt.csv.",
+        ],
+    );
+}
+
 fn contains_all(t: &str, needles: &[&str]) {
     for n in needles {
         assert!(t.contains(n), "missing {n:?} in\n{t}");
@@ -507,8 +540,7 @@ fn observers_keys_act_on_nothing() {
         Act::Remark,
         Act::Ask,
         Act::Tour,
-        Act::RangeShorter,
-        Act::RangeLonger,
+        // The range and pan keys move an observer's own lens (looking around): view-only.
         Act::Spin,
         Act::SpinFor,
         Act::Escalate,

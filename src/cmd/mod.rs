@@ -24,7 +24,7 @@ pub(crate) mod replay;
 pub(crate) mod scenarios;
 pub(crate) mod schema;
 pub(crate) mod serve;
-pub(crate) mod session;
+pub mod session;
 pub mod shell;
 pub mod signals;
 pub(crate) mod vista;

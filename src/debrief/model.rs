@@ -50,8 +50,9 @@ pub struct Debrief {
     pub vista: Option<VistaRow>,
 }
 
-/// The live vista file a drill ran beside: what the team could look at besides the drill.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The live vista file a drill ran beside (or a session's walkthrough showed): what the team
+/// could look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VistaRow {
     pub file: String,
     pub hash: String,

@@ -110,7 +110,7 @@ impl Session {
                 text,
                 question,
             } => self.remark(seat, *pane, text, *question, out),
-            A::Focus { .. } | A::Zoom { .. } | A::Tour { .. } | A::Range { .. } => {
+            A::Focus { .. } | A::Zoom { .. } | A::Tour { .. } | A::Range { .. } | A::Pan { .. } => {
                 self.drive(seat, &input.action, out)
             }
             A::MatrixMark { row, col, mark } => self.matrix_mark(seat, row, col, *mark, out),

@@ -88,6 +88,13 @@ pub enum SessionAction {
     Range {
         seconds: u64,
     },
+    /// Presenter: where the charts' window ends, `back` seconds behind live (in the vista's
+    /// own seconds), `paused` there (the window stays put as time goes on) or trailing live.
+    /// `back: 0, paused: false` is live.
+    Pan {
+        back: u64,
+        paused: bool,
+    },
     /// Spin the wheel: a theme, a prompt and (by the setlist's `pick`) a person.
     Spin,
     /// Facilitator: spin on someone's behalf; `person` answers.
@@ -175,6 +182,10 @@ pub struct VistaShape {
     /// Where it came from: `vista.toml of ana`, a file, `scenario bad-deploy`.
     pub source: String,
     pub panes: Vec<PaneName>,
+    /// A simulated vista's clock: story seconds per minute of the session (the scenario's
+    /// story seconds a beat times its tempo). `None`: a live vista, on the wall clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story_pace: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,6 +200,9 @@ impl VistaShape {
         VistaShape {
             title: s.meta.title.clone(),
             source: format!("scenario {}", s.meta.id),
+            story_pace: Some(
+                u64::from(s.tempo.story_seconds_per_beat).saturating_mul(u64::from(s.tempo.bpm)),
+            ),
             panes: s
                 .signals
                 .iter()
@@ -205,6 +219,7 @@ impl VistaShape {
         VistaShape {
             title: v.title.clone(),
             source,
+            story_pace: None,
             panes: v
                 .panes
                 .iter()
@@ -214,6 +229,11 @@ impl VistaShape {
                 })
                 .collect(),
         }
+    }
+
+    /// Seconds the vista's clock moves in a minute of the session: 60 on the wall clock.
+    pub fn pace(&self) -> u64 {
+        self.story_pace.unwrap_or(60).max(1)
     }
 
     /// The index of a pane by id, or by its 1-based number.
@@ -429,6 +449,7 @@ impl SessionAction {
             SessionAction::Zoom { .. } => "zoom",
             SessionAction::Tour { .. } => "tour",
             SessionAction::Range { .. } => "range",
+            SessionAction::Pan { .. } => "pan",
             SessionAction::Spin => "spin",
             SessionAction::SpinFor { .. } => "spin-for",
             SessionAction::Escalate { .. } => "escalate",

@@ -1,6 +1,8 @@
 //! Session recordings: JSON Lines like a drill's (docs/session-format.md). Line 1 is the
-//! header, which carries the setlist's and decks' own text, so a recording replays exactly
-//! even after the files change or on another machine; every later line is one
+//! header, which carries the setlist's, decks' and matrices' own text, and each walkthrough's
+//! vista file (checked against its hash on reading, as a drill's live vista is), so a recording
+//! replays exactly, and names the walkthrough's panes, even after the files change or on
+//! another machine; every later line is one
 //! [`SessionInput`] in the order the session applied it. Only the text is handled here: the
 //! shell reads and appends the file.
 
@@ -34,6 +36,21 @@ pub struct Header {
     pub matrices: Vec<Embedded>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gamelan_version: Option<String>,
+    /// Each walkthrough's vista file (the setlist's `vista`, or the presenter's own
+    /// vista.toml), as the session ran it. Absent for a simulated vista (the scenario is named
+    /// by the setlist) and in recordings made before it was carried.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vistas: Vec<SegmentVista>,
+}
+
+/// A walkthrough's vista file inside a session recording: its segment, and the file's name,
+/// content hash and text as a drill recording carries its live vista.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentVista {
+    /// The walkthrough segment, from 0.
+    pub segment: usize,
+    #[serde(flatten)]
+    pub vista: crate::record::CarriedVista,
 }
 
 /// A file's text kept in the recording.
@@ -68,6 +85,7 @@ impl Header {
             decks,
             matrices: Vec::new(),
             gamelan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            vistas: Vec::new(),
         }
     }
 
@@ -76,6 +94,30 @@ impl Header {
         let mut s = serde_json::to_string(self).expect("a header always serializes");
         s.push('\n');
         s
+    }
+
+    /// What is wrong with the carried vista files, if anything: each is bounded and is the
+    /// very text its hash names, and a segment carries at most one.
+    fn vistas_problem(&self) -> Option<String> {
+        if self.vistas.len() > super::setlist::MAX_SEGMENTS {
+            return Some(format!(
+                "\"vistas\" holds {} files; a session has at most {} segments",
+                self.vistas.len(),
+                super::setlist::MAX_SEGMENTS
+            ));
+        }
+        for (i, v) in self.vistas.iter().enumerate() {
+            if let Err(e) = v.vista.check() {
+                return Some(format!("\"vistas\"[{i}]: {e}"));
+            }
+            if self.vistas[..i].iter().any(|o| o.segment == v.segment) {
+                return Some(format!(
+                    "\"vistas\"[{i}]: segment {} carries a vista file twice",
+                    v.segment + 1
+                ));
+            }
+        }
+        None
     }
 
     /// The plan the recording was made with, rebuilt from the embedded text.
@@ -156,6 +198,9 @@ pub fn parse(text: &str, file: &str) -> Result<Recording, Vec<Diagnostic>> {
             ),
         )]);
     }
+    if let Some(problem) = header.vistas_problem() {
+        return Err(vec![at(1, problem)]);
+    }
     let mut inputs = Vec::new();
     let mut diags = Vec::new();
     let mut last = 0;
@@ -203,6 +248,26 @@ impl Recording {
                 &self.header.setlist.name,
                 "the embedded setlist and decks do not match the recorded hash",
             )]);
+        }
+        for v in &self.header.vistas {
+            let walks_a_file = matches!(
+                s.plan.setlist.segments.get(v.segment).map(|g| &g.kind),
+                Some(super::SegmentKind::Walkthrough {
+                    vista: super::setlist::VistaSource::File { .. }
+                        | super::setlist::VistaSource::Presenter,
+                    ..
+                })
+            );
+            if !walks_a_file {
+                return Err(vec![Diagnostic::whole(
+                    &self.header.setlist.name,
+                    format!(
+                        "the recording carries the vista file {} for segment {}, which is not a walkthrough of a vista file",
+                        v.vista.file,
+                        v.segment + 1
+                    ),
+                )]);
+            }
         }
         for i in &self.inputs {
             s.apply(i);

@@ -1,5 +1,6 @@
-//! What the shell around a screen adds to its frame: the notice line, the pulse, a ghost run on
-//! the timeline, live panes. Plain values, set by the shell and read by the views.
+//! What the shell around a screen adds to its frame: the notice line, the room's news, the
+//! pulse, a ghost run on the timeline, live panes. Plain values, set by the shell and read by
+//! the views.
 
 /// Another run of the same scenario, drawn under the timeline for comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +19,10 @@ pub struct Chrome {
     pub mode: Option<String>,
     /// A problem to keep on the status line (a bad theme or config file).
     pub notice: Option<String>,
+    /// News from the room around the drill, for a few beats (a session's notices: who joined,
+    /// left or came back, who presents, facilitates or conducts now). Shown beside the key
+    /// hints, never instead of them.
+    pub news: Option<String>,
     /// Another run of the same scenario drawn on the timeline.
     pub ghost: Option<Ghost>,
     /// Extra key hints for the status line, e.g. replay transport keys.

@@ -170,6 +170,7 @@ impl Trainer {
             pulse: false,
             mode: Some(mode),
             notice,
+            news: None,
             ghost: self.ghost.clone(),
             hints: Some(hints),
             live: None,

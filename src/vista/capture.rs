@@ -326,7 +326,7 @@ pub fn fmt_num(v: f64) -> String {
     if v == 0.0 {
         return "0.0".into();
     }
-    let mag = v.abs().log10().floor() as i32;
+    let mag = crate::decade::decade(v);
     let decimals = (6 - mag).clamp(0, 15) as usize;
     let mut s = format!("{v:.decimals$}");
     if s.contains('.') {

@@ -230,6 +230,7 @@ impl VistaHandle {
                 panes: list,
                 version: current.version.wrapping_add(1),
                 marks: current.marks.clone(),
+                clock: None,
             });
         });
         // New panes start only now, so that their first publish finds their slot.

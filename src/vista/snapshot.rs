@@ -39,6 +39,9 @@ pub struct VistaSnapshot {
     pub version: u64,
     /// The annotation sources' markers, in the config's order.
     pub marks: Arc<Vec<super::annotation::MarkSet>>,
+    /// The time on the vista's own clock when this was taken, when it is not the wall clock:
+    /// a simulated vista's story time, which its points are stamped with and its charts end at.
+    pub clock: Option<f64>,
 }
 
 /// Lines a pane of this definition keeps.
@@ -73,6 +76,7 @@ impl VistaSnapshot {
             panes,
             version: 0,
             marks: Arc::default(),
+            clock: None,
         }
     }
 

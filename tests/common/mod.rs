@@ -9,6 +9,7 @@ pub mod peers;
 pub mod recordings;
 pub mod scale;
 pub mod screen;
+pub mod session;
 pub mod walk;
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};

@@ -14,7 +14,7 @@ use crate::scenario::Catalogue;
 use crate::seat::local::LocalInput;
 use crate::seat::session::SessionSeatState;
 use crate::seat::socket::{self, Hosted, ServeCtx, Server};
-use crate::session::record::{Embedded, Header};
+use crate::session::record::{Embedded, Header, SegmentVista};
 use crate::session::setlist::{SegmentKind, VistaSource};
 use crate::session::{Session, VistaShape};
 use color_eyre::eyre::{Result, bail, eyre};
@@ -40,8 +40,9 @@ pub fn default_name(found: &Found) -> String {
 /// Resolves setlist `arg` for a live room named `name`: the plan, what each segment runs
 /// (each walkthrough's vista, each drill's scenario at `tempo`), and a recorder at `record`
 /// (default: the recordings folder). A recording that cannot be made is a notice, not an
-/// error: the session runs unrecorded.
-pub(crate) fn open_spec(
+/// error: the session runs unrecorded. The tests open their rooms through it too, so they run
+/// what a user runs.
+pub fn open_spec(
     paths: &Paths,
     arg: &str,
     seed: u64,
@@ -51,7 +52,7 @@ pub(crate) fn open_spec(
 ) -> Result<(SessionSpec, Option<String>), Vec<Diagnostic>> {
     let found = find(paths, arg)?;
     let resolved = resolve(paths, &found)?;
-    let mut stages = stages(paths, &found, &resolved.plan, seed, tempo)?;
+    let (mut stages, vistas) = stages(paths, &found, &resolved.plan, seed, tempo)?;
     for (stage, file) in stages.iter_mut().zip(&resolved.matrix_files) {
         if let (StagePlan::Nothing, Some(f)) = (&stage, file) {
             *stage = StagePlan::Matrix {
@@ -72,6 +73,8 @@ pub(crate) fn open_spec(
         resolved.decks,
     );
     header.matrices = resolved.matrices;
+    // The vista files as the room runs them, so a debrief elsewhere names their panes.
+    header.vistas = vistas;
     let path = record.unwrap_or_else(|| journal::default_path(&paths.recordings(), &started, name));
     let (recorder, notice) = match SessionRecorder::create(&path, &header) {
         Ok(r) => (Some(r), None),
@@ -89,17 +92,18 @@ pub(crate) fn open_spec(
     Ok((spec, notice))
 }
 
-/// What the room runs beside each segment.
+/// What the room runs beside each segment, and the vista files its walkthroughs show.
 fn stages(
     paths: &Paths,
     found: &Found,
     plan: &crate::session::Plan,
     seed: u64,
     tempo: Option<u32>,
-) -> Result<Vec<StagePlan>, Vec<Diagnostic>> {
+) -> Result<(Vec<StagePlan>, Vec<SegmentVista>), Vec<Diagnostic>> {
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
     let mut out = Vec::new();
-    for seg in &plan.setlist.segments {
+    let mut vistas = Vec::new();
+    for (segment, seg) in plan.setlist.segments.iter().enumerate() {
         out.push(match &seg.kind {
             SegmentKind::Walkthrough { vista, .. } => match vista {
                 VistaSource::Scenario { scenario } => {
@@ -111,7 +115,10 @@ fn stages(
                     }
                 }
                 other => {
-                    let (cfg, label) = vista_config(paths, found, other)?;
+                    let (cfg, label, file) = vista_config(paths, found, other)?;
+                    if let Some(vista) = file {
+                        vistas.push(SegmentVista { segment, vista });
+                    }
                     StagePlan::Vista {
                         shape: VistaShape::of_vista(&cfg, label),
                         config: Arc::new(cfg),
@@ -132,7 +139,7 @@ fn stages(
             _ => StagePlan::Nothing,
         });
     }
-    Ok(out)
+    Ok((out, vistas))
 }
 
 /// The lines printed before the terminal is taken: how others join, exactly as they type it.

@@ -7,6 +7,7 @@
 pub(crate) mod live;
 mod recordings;
 
+pub use live::open_spec;
 pub(crate) use recordings::{summary_of, writeup_of_recording};
 
 use crate::cmd::debrief::DebriefFormat;
@@ -41,7 +42,8 @@ pub struct SessionArgs {
     #[arg(long, value_enum, default_value_t = DebriefFormat::Markdown)]
     pub format: DebriefFormat,
     /// Record the session's inputs to PATH (JSON Lines); `gamelan debrief PATH` prints its
-    /// write-up again. Live, the default is the data directory's recordings folder.
+    /// write-up again, and each DRT segment's table is saved beside it (`NAME.drt.md`,
+    /// `NAME.drt.csv`). Live, the default is the data directory's recordings folder.
     #[arg(long, value_name = "PATH")]
     pub record: Option<PathBuf>,
     /// Live: the session's name, which others join by (default: the setlist's file name).
@@ -127,6 +129,8 @@ pub struct Resolved {
     pub matrices: Vec<Embedded>,
     /// Per segment: the user's matrix file a matrix segment saves back to (`None` when bundled).
     pub matrix_files: Vec<Option<PathBuf>>,
+    /// Each walkthrough's vista file, for the recording to carry.
+    pub vistas: Vec<record::SegmentVista>,
 }
 
 /// Resolves a setlist's references: each deck (beside the setlist, else bundled), each
@@ -182,10 +186,17 @@ pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>
     // The scenario references are checked even when a deck is broken.
     let catalogue = Catalogue::load(Some(&paths.scenarios()));
     let mut env = Env::default();
-    for seg in &list.segments {
+    let mut vistas = Vec::new();
+    for (segment, seg) in list.segments.iter().enumerate() {
         let (vista, drill) = match &seg.kind {
             SegmentKind::Walkthrough { vista, .. } => {
-                (Some(vista_shape(paths, found, &catalogue, vista)), None)
+                let shown = vista_shape(paths, found, &catalogue, vista).map(|(shape, file)| {
+                    if let Some(vista) = file {
+                        vistas.push(record::SegmentVista { segment, vista });
+                    }
+                    shape
+                });
+                (Some(shown), None)
             }
             SegmentKind::Drill { scenario, .. } | SegmentKind::Drt { scenario, .. } => {
                 (None, Some(scenario_of(&catalogue, found, scenario)))
@@ -216,6 +227,7 @@ pub fn resolve(paths: &Paths, found: &Found) -> Result<Resolved, Vec<Diagnostic>
             decks,
             matrices,
             matrix_files,
+            vistas,
         }),
         _ => Err(problems),
     }
@@ -296,30 +308,58 @@ fn scenario_of(
         })
 }
 
+/// The vista a walkthrough shows, and the vista file a recording carries for it (none for a
+/// scenario's simulated vista, or the built-in vista of this machine).
 fn vista_shape(
     paths: &Paths,
     found: &Found,
     catalogue: &Catalogue,
     source: &VistaSource,
-) -> Result<VistaShape, Vec<Diagnostic>> {
+) -> Result<(VistaShape, Option<crate::record::CarriedVista>), Vec<Diagnostic>> {
     match source {
         VistaSource::Scenario { scenario } => scenario_of(catalogue, found, scenario)
-            .map(|s| VistaShape::of_scenario(&s))
+            .map(|s| (VistaShape::of_scenario(&s), None))
             .map_err(|d| vec![d]),
         _ => {
-            let (cfg, label) = vista_config(paths, found, source)?;
-            Ok(VistaShape::of_vista(&cfg, label))
+            let (cfg, label, file) = vista_config(paths, found, source)?;
+            Ok((VistaShape::of_vista(&cfg, label), file))
         }
     }
 }
 
-/// The vista.toml a walkthrough shows (a file beside the setlist, or the presenter's own)
-/// and how the write-up names it. A scenario's simulated vista has no file: `None`.
+/// A vista file's config read from its text, and that very text to carry in a recording.
+fn vista_file(
+    path: &Path,
+    name: &str,
+) -> Result<
+    (
+        crate::vista::VistaConfig,
+        Option<crate::record::CarriedVista>,
+    ),
+    Vec<Diagnostic>,
+> {
+    let shown = path.display().to_string();
+    let text = crate::vista::regular::read_to_string(path, crate::vista::regular::MAX_CONFIG_BYTES)
+        .map_err(|e| vec![Diagnostic::whole(&shown, e)])?;
+    let cfg = crate::vista::VistaConfig::parse(&text, &shown)?;
+    Ok((cfg, crate::record::CarriedVista::new(name, &text)))
+}
+
+/// The vista.toml a walkthrough shows (a file beside the setlist, or the presenter's own),
+/// how the write-up names it, and the file a recording carries for it (its text as read;
+/// none for the built-in vista of this machine). A scenario's simulated vista has no file.
 pub(crate) fn vista_config(
     paths: &Paths,
     found: &Found,
     source: &VistaSource,
-) -> Result<(crate::vista::VistaConfig, String), Vec<Diagnostic>> {
+) -> Result<
+    (
+        crate::vista::VistaConfig,
+        String,
+        Option<crate::record::CarriedVista>,
+    ),
+    Vec<Diagnostic>,
+> {
     match source {
         VistaSource::Scenario { scenario } => Err(vec![scenario.problem(
             &found.name,
@@ -338,24 +378,36 @@ pub(crate) fn vista_config(
                     file.problem(&found.name, format!("no vista file {}", path.display())),
                 ]);
             }
-            let cfg = crate::vista::VistaConfig::load(&path)?;
-            Ok((cfg, file.name.clone()))
+            let (cfg, carried) = vista_file(&path, &file.name)?;
+            Ok((cfg, file.name.clone(), carried))
         }
         VistaSource::Presenter => {
             // The presenter's own file is not the setlist's problem: a bad one falls back to
             // the built-in vista of this machine, and the write-up says why.
             let path = crate::vista::config::default_path(paths);
-            Ok(match crate::cmd::vista::load(&path, false) {
-                Ok(cfg) if path.exists() => {
-                    (cfg, format!("the presenter's vista, {}", path.display()))
-                }
-                Ok(cfg) => (cfg, "the presenter's vista (this machine)".to_string()),
+            let read = if path.exists() {
+                vista_file(&path, "vista.toml").map(|(cfg, file)| (cfg, Some(file)))
+            } else {
+                Ok((crate::vista::default_config(), None))
+            };
+            Ok(match read {
+                Ok((cfg, Some(file))) => (
+                    cfg,
+                    format!("the presenter's vista, {}", path.display()),
+                    file,
+                ),
+                Ok((cfg, None)) => (
+                    cfg,
+                    "the presenter's vista (this machine)".to_string(),
+                    None,
+                ),
                 Err(d) => (
                     crate::vista::default_config(),
                     format!(
                         "this machine, since the presenter's vista has problems: {}",
                         d.first().map_or_else(String::new, ToString::to_string)
                     ),
+                    None,
                 ),
             })
         }
@@ -397,11 +449,17 @@ pub(crate) fn run(
             resolved.decks.clone(),
         );
         header.matrices = resolved.matrices.clone();
+        header.vistas = resolved.vistas.clone();
         write_recording(path, &header, &inputs)
             .map_err(|e| eyre!("{}: cannot write the recording: {e}", path.display()))?;
         eprintln!("recorded to {} (gamelan debrief {0})", path.display());
+        // Each DRT segment's table beside the recording, as a live room saves it.
+        let tables = crate::room::session::drt_files::to_save(&session, path, None);
+        for (md, csv) in crate::room::session::drt_files::save(&tables).map_err(|e| eyre!(e))? {
+            eprintln!("DRT table saved to {} and {}", md.display(), csv.display());
+        }
     }
-    let w = writeup::build(&session, None);
+    let w = writeup::build(&session, None).with_vistas(&resolved.vistas);
     let text = match args.format {
         DebriefFormat::Markdown => writeup::markdown(&w),
         DebriefFormat::Json => writeup::json(&w),

@@ -32,7 +32,9 @@ pub(crate) fn writeup_of_recording(path: &Path, format: DebriefFormat) -> Result
     let name = path.display().to_string();
     let rec = record::parse(&text, &name).map_err(|d| eyre!("{}", diag::render(&d)))?;
     let session = rec.replay().map_err(|d| eyre!("{}", diag::render(&d)))?;
-    let w = writeup::build(&session, Some(rec.header.started.clone()));
+    // The walkthroughs' vista files come from the recording, never from this machine.
+    let w =
+        writeup::build(&session, Some(rec.header.started.clone())).with_vistas(&rec.header.vistas);
     Ok(Some(match format {
         DebriefFormat::Markdown => writeup::markdown(&w),
         DebriefFormat::Json => writeup::json(&w),

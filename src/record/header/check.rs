@@ -4,7 +4,7 @@
 use super::columns::{char_col, key_col};
 use super::{
     CarriedVista, FORMAT_VERSION, Header, HeaderError, MAX_EMBEDDED_SOURCE_BYTES, MAX_HEADER_SEATS,
-    MAX_NAME, MAX_PATH, OLDEST_VERSION, Parent, SeatEntry, TEMPO_RANGE,
+    MAX_NAME, MAX_PATH, OLDEST_VERSION, Parent, SeatEntry, TEMPO_RANGE, has_control,
 };
 use crate::drill::SeatId;
 use serde_json::{Map, Value};
@@ -189,25 +189,7 @@ fn carried_vista(v: &Value) -> Result<CarriedVista, String> {
             shown(v)
         )
     })?;
-    if carried.file.chars().count() > MAX_NAME || has_control(&carried.file) {
-        return Err(format!(
-            "\"vista\".\"file\" must be a file name of at most {MAX_NAME} characters"
-        ));
-    }
-    if carried.source.len() > MAX_EMBEDDED_SOURCE_BYTES {
-        return Err(format!(
-            "\"vista\" holds {} bytes; a recording carries a vista file of at most {MAX_EMBEDDED_SOURCE_BYTES} bytes",
-            carried.source.len()
-        ));
-    }
-    let actual = crate::scenario::content_hash(&carried.source);
-    if actual != carried.hash {
-        return Err(format!(
-            "\"vista\".\"source\" does not match its \"hash\": its content hash is {actual}, not {}; \
-             the recording was edited or damaged",
-            carried.hash
-        ));
-    }
+    carried.check()?;
     Ok(carried)
 }
 
@@ -313,10 +295,6 @@ fn parent(v: &Value) -> Result<Parent, String> {
             shown(v)
         )),
     }
-}
-
-fn has_control(s: &str) -> bool {
-    s.chars().any(char::is_control)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` with plausible ranges.

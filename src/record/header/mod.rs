@@ -94,6 +94,31 @@ impl CarriedVista {
         })
     }
 
+    /// Whether this is a vista a recording may carry: a short file name, a bounded text, and
+    /// the very text its hash names (an edit or damage is caught here, not replayed).
+    pub fn check(&self) -> Result<(), String> {
+        if self.file.chars().count() > MAX_NAME || has_control(&self.file) {
+            return Err(format!(
+                "\"vista\".\"file\" must be a file name of at most {MAX_NAME} characters"
+            ));
+        }
+        if self.source.len() > MAX_EMBEDDED_SOURCE_BYTES {
+            return Err(format!(
+                "\"vista\" holds {} bytes; a recording carries a vista file of at most {MAX_EMBEDDED_SOURCE_BYTES} bytes",
+                self.source.len()
+            ));
+        }
+        let actual = crate::scenario::content_hash(&self.source);
+        if actual != self.hash {
+            return Err(format!(
+                "\"vista\".\"source\" does not match its \"hash\": its content hash is {actual}, not {}; \
+                 the recording was edited or damaged",
+                self.hash
+            ));
+        }
+        Ok(())
+    }
+
     /// The carried vista as a config, checked as `gamelan check` would the file; on any
     /// machine, with nothing but the recording.
     pub fn config(&self) -> Result<crate::vista::VistaConfig, Vec<crate::diag::Diagnostic>> {
@@ -143,6 +168,10 @@ impl Header {
     pub fn has_end_line(&self) -> bool {
         self.gamelan_recording >= 2
     }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
 }
 
 fn clean(s: &str) -> String {

@@ -2,6 +2,7 @@
 //! what the room does about the events (start and stop a segment's vista or drill, seat
 //! people in the drill, save the write-up), and one published snapshot per change.
 
+use super::drt_files;
 use super::journal::{self, SessionRecorder};
 use super::stage::{self, Live, StagePlan};
 use super::{Saved, SessionMsg, SessionSpec, SessionState};
@@ -32,6 +33,10 @@ struct Core {
     saved: Option<Saved>,
     /// The last drill that ran, by segment: a DRT segment after it starts from its table.
     finished: Option<(usize, crate::drill::Drill)>,
+    /// Where each DRT segment's table was last saved, by segment.
+    tables: Vec<(usize, (PathBuf, PathBuf))>,
+    /// The notice saying where the write-up went: news for the seats, not a problem.
+    saved_notice: Option<String>,
 }
 
 pub(super) async fn run(
@@ -56,6 +61,8 @@ pub(super) async fn run(
         notice: None,
         saved: None,
         finished: None,
+        tables: Vec::new(),
+        saved_notice: None,
     };
     let mut closed: Option<String> = None;
     while closed.is_none() {
@@ -124,8 +131,9 @@ impl Core {
     /// A beat went by: the walkthrough's vista as of now.
     fn on_beat(&mut self) {
         if let Live::Simulated { sim, .. } = &mut self.live {
+            // The story moves on the session's clock, never the wall clock.
             sim.set_session_bpm(self.session.plan.setlist.bpm);
-            sim.beat(crate::vista::time::now_unix());
+            sim.beat();
         }
         self.vista = self.live.vista();
     }
@@ -136,18 +144,30 @@ impl Core {
         let mut queue = VecDeque::from([(seat, action)]);
         let mut first: Option<Vec<SessionEvent>> = None;
         let mut ended = false;
+        let mut tables_left = Vec::new();
         while let Some((seat, action)) = queue.pop_front() {
             let input = SessionInput::new(self.beat, seat, action);
             self.record(&input).await;
             let events = self.session.apply(&input);
             for e in &events {
                 ended |= matches!(e, SessionEvent::Ended { .. });
+                if let SessionEvent::SegmentLeft { segment, .. } = e
+                    && self.session.drt(*segment).is_some()
+                {
+                    tables_left.push(*segment);
+                }
                 self.react(e, &mut queue).await;
             }
             first.get_or_insert(events);
         }
         if ended {
             self.save().await;
+        } else {
+            for segment in tables_left {
+                if let Err(e) = self.save_tables(Some(segment)).await {
+                    self.notice = Some(e);
+                }
+            }
         }
         first.unwrap_or_default()
     }
@@ -226,11 +246,13 @@ impl Core {
                 ));
             }
             StagePlan::Vista { shape, .. } | StagePlan::Simulated { shape, .. } => {
-                let bpm = f64::from(self.session.plan.setlist.bpm.max(1));
-                self.live = stage::start_vista(segment, &plan, 60.0 / bpm);
+                let range = match &self.session.plan.setlist.segments[segment].kind {
+                    crate::session::SegmentKind::Walkthrough { range, .. } => *range,
+                    _ => 3600,
+                };
+                self.live = stage::start_vista(segment, &plan, range);
                 if let Live::Simulated { sim, .. } = &mut self.live {
                     sim.set_session_bpm(self.session.plan.setlist.bpm);
-                    sim.beat(crate::vista::time::now_unix());
                 }
                 self.vista = self.live.vista();
                 queue.push_back((
@@ -351,9 +373,35 @@ impl Core {
         }
     }
 
+    /// Saves DRT segment `only`'s table (`None`: every one reached) beside the recording, on
+    /// the blocking pool, and keeps where.
+    async fn save_tables(&mut self, only: Option<usize>) -> Result<(), String> {
+        let Some(rec) = self.recording.as_deref() else {
+            return Ok(());
+        };
+        let files = drt_files::to_save(&self.session, rec, only);
+        if files.is_empty() {
+            return Ok(());
+        }
+        let segments: Vec<usize> = files.iter().map(|f| f.segment).collect();
+        let paths = tokio::task::spawn_blocking(move || drt_files::save(&files))
+            .await
+            .map_err(|e| format!("the DRT table was not saved: {e}"))??;
+        for (segment, p) in segments.into_iter().zip(paths) {
+            self.tables.retain(|(s, _)| *s != segment);
+            self.tables.push((segment, p));
+        }
+        self.tables.sort_by_key(|(s, _)| *s);
+        Ok(())
+    }
+
     /// Saves the write-up beside the recording (on the blocking pool).
     async fn save(&mut self) {
-        let w = writeup::build(&self.session, Some(self.started.clone()));
+        let vistas = self
+            .recorder
+            .as_ref()
+            .map_or(&[][..], SessionRecorder::vistas);
+        let w = writeup::build(&self.session, Some(self.started.clone())).with_vistas(vistas);
         let (md, js) = (writeup::markdown(&w), writeup::json(&w));
         let inputs = self.recorder.as_ref().map_or(0, SessionRecorder::inputs);
         let mut saved = Saved {
@@ -361,8 +409,16 @@ impl Core {
             writeup: None,
             inputs,
             matrices: Vec::new(),
-            problem: self.notice.clone(),
+            drt: Vec::new(),
+            problem: self
+                .notice
+                .clone()
+                .filter(|n| Some(n) != self.saved_notice.as_ref()),
         };
+        match self.save_tables(None).await {
+            Ok(()) => saved.drt = self.tables.iter().map(|(_, p)| p.clone()).collect(),
+            Err(e) => saved.problem = Some(e),
+        }
         let matrices =
             journal::matrices_to_save(&self.session, &self.stages, self.recording.as_deref());
         if !matrices.is_empty() {
@@ -380,6 +436,7 @@ impl Core {
             match written {
                 Ok(Ok(paths)) => {
                     self.notice = Some(format!("write-up saved to {}", paths.0.display()));
+                    self.saved_notice = self.notice.clone();
                     saved.writeup = Some(paths);
                 }
                 Ok(Err(e)) => saved.problem = Some(format!("the write-up was not saved: {e}")),

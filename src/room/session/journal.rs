@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 /// The recording file of one live session.
 pub struct SessionRecorder {
     path: PathBuf,
+    /// The walkthroughs' vista files its header carries, for the write-up saved beside it.
+    vistas: Vec<record::SegmentVista>,
     file: Option<File>,
     inputs: u64,
     failure: Option<String>,
@@ -36,6 +38,7 @@ impl SessionRecorder {
         file.flush()?;
         Ok(SessionRecorder {
             path: path.to_path_buf(),
+            vistas: header.vistas.clone(),
             file: Some(file),
             inputs: 0,
             failure: None,
@@ -45,6 +48,11 @@ impl SessionRecorder {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The walkthroughs' vista files the header carries.
+    pub fn vistas(&self) -> &[record::SegmentVista] {
+        &self.vistas
     }
 
     /// Inputs written whole.

@@ -4,9 +4,11 @@
 //! session, the walkthrough's vista and the drill segment's drill room. The metronome ticks
 //! at the setlist's tempo and each beat publishes one snapshot that every seat draws at its
 //! own size. What the room runs beside a segment (a vista, a drill) is in [`stage`]; its
-//! recording in [`journal`]; the open sessions of a `serve` in [`registry`].
+//! recording in [`journal`]; its DRT tables saved beside the recording in [`drt_files`]; the
+//! open sessions of a `serve` in [`registry`].
 
 mod core;
+pub mod drt_files;
 pub mod journal;
 pub mod registry;
 mod sim;
@@ -65,6 +67,8 @@ pub struct Saved {
     /// The matrices the session filled, where they were saved (beside the write-up, and back
     /// to the user's own files).
     pub matrices: Vec<PathBuf>,
+    /// Each DRT segment's table, Markdown and CSV, beside the recording.
+    pub drt: Vec<(PathBuf, PathBuf)>,
     /// What went wrong recording or saving, if anything.
     pub problem: Option<String>,
 }
@@ -89,6 +93,13 @@ impl Saved {
         }
         for m in &self.matrices {
             out.push_str(&format!("\nmatrix saved to {}", m.display()));
+        }
+        for (md, csv) in &self.drt {
+            out.push_str(&format!(
+                "\nDRT table saved to {} and {}",
+                md.display(),
+                csv.display()
+            ));
         }
         if let Some(p) = &self.problem {
             out.push_str(&format!("\n{p}"));

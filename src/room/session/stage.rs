@@ -115,8 +115,8 @@ impl Live {
     }
 }
 
-/// Starts the vista of a walkthrough segment.
-pub(super) fn start_vista(segment: usize, plan: &StagePlan, beat_seconds: f64) -> Live {
+/// Starts the vista of a walkthrough segment whose charts open at `range` seconds.
+pub(super) fn start_vista(segment: usize, plan: &StagePlan, range: u64) -> Live {
     match plan {
         StagePlan::Vista { config, .. } => {
             let handle = crate::vista::spawn(config);
@@ -129,11 +129,7 @@ pub(super) fn start_vista(segment: usize, plan: &StagePlan, beat_seconds: f64) -
         }
         StagePlan::Simulated { scenario, seed, .. } => Live::Simulated {
             segment,
-            sim: Box::new(super::sim::SimVista::new(
-                scenario.clone(),
-                *seed,
-                beat_seconds,
-            )),
+            sim: Box::new(super::sim::SimVista::new(scenario.clone(), *seed, range)),
         },
         _ => Live::Nothing,
     }

@@ -41,8 +41,10 @@ pub async fn run(
         }
         // Every wakeup below changes what the seat shows, so each turn draws (and ratatui
         // writes only the cells that changed).
-        if let Some(d) = &mut seat.drill {
-            d.seat.chrome.notice = state.notice.clone().or_else(|| notice.clone());
+        if let Some(d) = &mut seat.drill
+            && d.seat.chrome.notice.is_none()
+        {
+            d.seat.chrome.notice = notice.clone();
         }
         term.draw(|f| {
             area = f.area();

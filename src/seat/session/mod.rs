@@ -75,6 +75,9 @@ impl SessionSeatState {
                 .writeup
                 .as_ref()
                 .map(|(md, json)| format!("{} and {}", md.display(), json.display()));
+            self.ui.tables = (saved.drt.iter())
+                .map(|(md, csv)| format!("{} and {}", md.display(), csv.display()))
+                .collect();
         }
         self.ui.notice = state
             .notice
@@ -94,6 +97,14 @@ impl SessionSeatState {
             (Some(stage), _) => self.sit(stage),
             (None, Some(_)) => self.drill = None,
             (None, None) => {}
+        }
+        // The drill console shows the session's news and problems as the session's screen
+        // does, from the same notices.
+        if let Some(d) = &mut self.drill {
+            d.seat.chrome.news = self.ui.news(&state.session);
+            if self.ui.notice.is_some() {
+                d.seat.chrome.notice = self.ui.notice.clone();
+            }
         }
     }
 

@@ -281,32 +281,39 @@ async fn seat(
     let left = format!("{} left the drill `{}`", seat.name, ctx.name);
     let room = room.clone();
     let theme = ctx.theme.clone();
-    serve_peer(rd, wr, &hello, left, move |peer, depth| async move {
-        let theme = theme_for_depth(&theme, depth);
-        match peer {
-            Ok(mut peer) => {
-                let end = driver::drive(room, seat, &theme, &mut peer).await;
-                peer.give_back().await;
-                end
+    serve_peer(
+        rd,
+        wr,
+        &hello,
+        (left, "drill"),
+        move |peer, depth| async move {
+            let theme = theme_for_depth(&theme, depth);
+            match peer {
+                Ok(mut peer) => {
+                    let end = driver::drive(room, seat, &theme, &mut peer).await;
+                    peer.give_back().await;
+                    end
+                }
+                Err(e) => {
+                    let _ = room.send(seat.id, crate::drill::Action::Leave).await;
+                    e.into()
+                }
             }
-            Err(e) => {
-                let _ = room.send(seat.id, crate::drill::Action::Leave).await;
-                e.into()
-            }
-        }
-    })
+        },
+    )
     .await;
 }
 
 /// Runs a seated connection: reads the peer's frames into a [`Peer`] until it leaves, breaks
 /// the protocol or stops reading, drains the seat's bounded output onto the socket, runs
 /// `drive` on the peer (drawn in the colours its Hello asks for) and says goodbye with why
-/// the seat ended (`left` when the person left).
+/// the seat ended (`left` when the person left; "the `what` ended: …" when its drill or
+/// session closed).
 pub(crate) async fn serve_peer<F, Fut>(
     mut rd: tokio::net::unix::OwnedReadHalf,
     mut wr: tokio::net::unix::OwnedWriteHalf,
     hello: &Hello,
-    left: String,
+    (left, what): (String, &str),
     drive: F,
 ) where
     F: FnOnce(io::Result<Peer>, ColourDepth) -> Fut,
@@ -400,6 +407,7 @@ pub(crate) async fn serve_peer<F, Fut>(
     let reason = match (problem, ended) {
         (Some(p), _) => p,
         (None, SeatEnd::Left) => left,
+        (None, SeatEnd::RoomClosed(why)) => format!("the {what} ended: {why}"),
         (None, end) => end.message(),
     };
     let _ = bye_tx.send(Bye::new(reason));

@@ -79,23 +79,29 @@ pub(super) async fn seat(
     let room = room.clone();
     let theme = ctx.theme.clone();
     let observe = hello.observe;
-    serve_peer(rd, wr, &hello, left, move |peer, depth| async move {
-        let theme = theme_for_depth(&theme, depth);
-        match peer {
-            Ok(mut peer) => {
-                let end =
-                    crate::seat::session::drive(room, seated, observe, &theme, &mut peer).await;
-                peer.give_back().await;
-                end
+    serve_peer(
+        rd,
+        wr,
+        &hello,
+        (left, "session"),
+        move |peer, depth| async move {
+            let theme = theme_for_depth(&theme, depth);
+            match peer {
+                Ok(mut peer) => {
+                    let end =
+                        crate::seat::session::drive(room, seated, observe, &theme, &mut peer).await;
+                    peer.give_back().await;
+                    end
+                }
+                Err(e) => {
+                    let _ = room
+                        .act(seated.id, crate::session::SessionAction::Leave)
+                        .await;
+                    e.into()
+                }
             }
-            Err(e) => {
-                let _ = room
-                    .act(seated.id, crate::session::SessionAction::Leave)
-                    .await;
-                e.into()
-            }
-        }
-    })
+        },
+    )
     .await;
 }
 

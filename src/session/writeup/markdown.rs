@@ -117,6 +117,8 @@ fn segment_md(md: &mut String, s: &SegmentReport) {
         Detail::Walkthrough {
             vista,
             source,
+            panes,
+            file,
             remarks,
         } => {
             match vista {
@@ -126,6 +128,17 @@ fn segment_md(md: &mut String, s: &SegmentReport) {
                 None => {
                     let _ = writeln!(md, "Vista: {} (not shown).\n", line(source));
                 }
+            }
+            if !panes.is_empty() {
+                let p: Vec<String> = panes.iter().map(|x| line(x)).collect();
+                let _ = writeln!(md, "Panes: {}.\n", p.join(" · "));
+            }
+            if let Some(f) = file {
+                let _ = writeln!(
+                    md,
+                    "Vista file carried in the recording: {}.\n",
+                    line(&f.summary())
+                );
             }
             if remarks.is_empty() {
                 let _ = writeln!(md, "No remarks.");

@@ -74,6 +74,12 @@ pub enum Detail {
     Walkthrough {
         vista: Option<String>,
         source: String,
+        /// The shown vista's panes, by title, in its order.
+        panes: Vec<String>,
+        /// The vista file the recording carries for this walkthrough, read with nothing but
+        /// the recording (see [`Writeup::with_vistas`]).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<crate::debrief::VistaRow>,
         remarks: Vec<RemarkRow>,
     },
     Wheel {
@@ -173,6 +179,24 @@ pub struct Refusal {
     pub reason: String,
 }
 
+impl Writeup {
+    /// The write-up with each walkthrough's vista file as a recording carries it: its name,
+    /// hash, title and panes, read from the carried text with this build (a problem with it
+    /// is said in its place), so a debrief anywhere names what the walkthrough showed.
+    pub fn with_vistas(mut self, vistas: &[super::record::SegmentVista]) -> Writeup {
+        for v in vistas {
+            if let Some(SegmentReport {
+                detail: Detail::Walkthrough { file, .. },
+                ..
+            }) = self.segments.get_mut(v.segment)
+            {
+                *file = Some(crate::debrief::VistaRow::of(&v.vista));
+            }
+        }
+        self
+    }
+}
+
 /// The write-up of `s` as it stands.
 pub fn build(s: &Session, started: Option<String>) -> Writeup {
     let list = &s.plan.setlist;
@@ -219,6 +243,12 @@ pub fn build(s: &Session, started: Option<String>) -> Writeup {
                             format!("scenario {}", scenario.name)
                         }
                     },
+                    panes: w
+                        .vista
+                        .iter()
+                        .flat_map(|v| v.panes.iter().map(|p| p.title.clone()))
+                        .collect(),
+                    file: None,
                     remarks: w
                         .remarks
                         .iter()

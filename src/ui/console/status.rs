@@ -58,6 +58,48 @@ pub(super) fn status(
         Status::Paused => ("⏸ PAUSED".to_string(), Meaning::Warning),
         Status::Ended(r) => (format!("■ ENDED ({})", clean(r)), Meaning::Title),
     };
+    let head_w = 1 + chrome.mode.as_ref().map_or(0, |m| width(m) + 2) + width(&state);
+    let met = drill
+        .objectives
+        .iter()
+        .filter(|v| matches!(v, Verdict::Met(_)))
+        .count();
+    let tempo = format!("  ♩={}", drill.bpm);
+    let place = format!("  bar {}", s.bar_beat(drill.beat));
+    let story = format!("  story {}", story_clock(s.story_seconds(drill.beat)));
+    let goals = format!("  goals {met}/{}", s.objectives.len());
+    // What is said (the seat's own message, a problem, the room's news) and the keys: both
+    // show. When the line is short the optional keys go first, then the story clock and the
+    // tempo; help, quit and the first hint always stay, except for the seat's own message
+    // (the answer to the key just pressed), which takes the keys' place when both cannot fit.
+    let own = seat.flash.is_some();
+    let message = if let Some(f) = &seat.flash {
+        let m = if f.error {
+            Meaning::StatusError
+        } else {
+            Meaning::Accent
+        };
+        Some((clean(&f.text), theme.style(m)))
+    } else if let Some(n) = &chrome.notice {
+        Some((clean(n), theme.style(Meaning::StatusError)))
+    } else {
+        (chrome.news.as_ref()).map(|n| (clean(n), theme.style(Meaning::Info)))
+    };
+    let (keys, key_style) = keys(drill, chrome, bar);
+    let essential = width(&fit_keys(&keys, 0));
+    let msg_w = message.as_ref().map_or(0, |(m, _)| width(m) + 2);
+    let readings: [&[&String]; 3] = [
+        &[&tempo, &place, &story, &goals],
+        &[&tempo, &place, &goals],
+        &[&place, &goals],
+    ];
+    let fits = |parts: &[&String]| {
+        let rw: usize = parts.iter().map(|p| width(p)).sum();
+        head_w + rw + msg_w + essential + 4 <= w
+    };
+    let found = readings.iter().find(|parts| fits(parts));
+    let shown = found.unwrap_or(&readings[2]);
+    let instead = own && found.is_none();
     let mut x = r.x;
     let mut put = |buf: &mut Buffer, t: &str, style: Style| {
         if x < r.right() {
@@ -77,40 +119,42 @@ pub(super) fn status(
         put(buf, " ", bar);
     }
     put(buf, &state, theme.style(st).add_modifier(Modifier::BOLD));
-    let met = drill
-        .objectives
-        .iter()
-        .filter(|v| matches!(v, Verdict::Met(_)))
-        .count();
-    put(
-        buf,
-        &format!(
-            "  ♩={}  bar {}  story {}  goals {met}/{}",
-            drill.bpm,
-            s.bar_beat(drill.beat),
-            story_clock(s.story_seconds(drill.beat)),
-            s.objectives.len()
-        ),
-        bar,
-    );
-    let right = if let Some(f) = &seat.flash {
-        (
-            format!(" {} ", clean(&f.text)),
-            if f.error {
-                theme.style(Meaning::StatusError)
-            } else {
-                theme.style(Meaning::Accent)
-            },
-        )
-    } else if let Some(n) = &chrome.notice {
-        (format!(" {} ", clean(n)), theme.style(Meaning::StatusError))
-    } else if let Some(h) = &chrome.hints {
-        (format!(" {h} "), bar)
+    for part in shown.iter() {
+        put(buf, part, bar);
+    }
+    let used = (x - r.x) as usize;
+    if used + 2 >= w {
+        return;
+    }
+    let room = w - used - 2;
+    if let (true, Some((m, style))) = (instead, &message) {
+        let text = fit(&format!(" {m} "), room);
+        let tx = r.right() - width(&text).min(room) as u16;
+        paint::stringn(buf, tx, r.y, &text, room, *style);
+        return;
+    }
+    let keys = fit_keys(&keys, room.saturating_sub(msg_w));
+    let text = fit(&format!(" {keys} "), room);
+    let kw = width(&text).min(room);
+    paint::stringn(buf, r.right() - kw as u16, r.y, &text, room, key_style);
+    if let Some((m, style)) = message
+        && room > kw + 2
+    {
+        let mw = room - kw - 1;
+        paint::stringn(buf, x + 1, r.y, fit(&format!(" {m} "), mw), mw, style);
+    }
+}
+
+/// The key hints for the status line: the shell's (a replay's transport, a seat's name and
+/// its session), else the drill's own.
+fn keys(drill: &Drill, chrome: &Chrome, bar: Style) -> (String, Style) {
+    if let Some(h) = &chrome.hints {
+        (h.clone(), bar)
     } else if drill.is_ended() {
         let k = |a| keymap::key_label(Scope::Ended, a);
         (
             format!(
-                " {} debrief · {} html · {} table · {} quit ",
+                "{} debrief · {} html · {} table · {} quit",
                 k(Act::Debrief),
                 k(Act::DebriefHtml),
                 k(Act::Table),
@@ -122,7 +166,7 @@ pub(super) fn status(
         let k = |a| keymap::key_label(Scope::Drill, a);
         (
             format!(
-                " {} keys · {} pause · {} note · {} quit ",
+                "{} keys · {} pause · {} note · {} quit",
                 k(Act::Help),
                 k(Act::Pause),
                 k(Act::Note),
@@ -130,14 +174,21 @@ pub(super) fn status(
             ),
             bar,
         )
-    };
-    let used = (x - r.x) as usize;
-    let rw = width(&right.0);
-    if used + 2 < w {
-        let room = w - used - 2;
-        let text = fit(&right.0, room);
-        let tx = r.right() - width(&text).min(room) as u16;
-        let _ = rw;
-        paint::stringn(buf, tx, r.y, &text, room, right.1);
     }
+}
+
+/// `keys` (hints joined by ` · `) in at most `room` cells: the optional hints go from the
+/// end first; the first (the seat's name, or the main key), help and quit always stay.
+pub fn fit_keys(keys: &str, room: usize) -> String {
+    let help = format!("{} ", keymap::key_label(Scope::Drill, Act::Help));
+    let quit = format!("{} ", keymap::key_label(Scope::Drill, Act::Quit));
+    let mut items: Vec<&str> = keys.split(" · ").collect();
+    let kept = |i: usize, h: &str| i == 0 || h.starts_with(&help) || h.starts_with(&quit);
+    while width(&items.join(" · ")) > room {
+        let Some(i) = (0..items.len()).rev().find(|&i| !kept(i, items[i])) else {
+            break;
+        };
+        items.remove(i);
+    }
+    items.join(" · ")
 }

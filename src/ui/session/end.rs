@@ -33,7 +33,10 @@ pub(super) fn scroll_rows(v: &SessionSeat, s: &Session, body: Rect) -> (Rect, Ve
         Some(p) => format!("saved to {}", clean(p)),
         None => "not saved from this screen: `gamelan debrief` prints it from the recording".into(),
     };
-    let head = format!("The session has ended: {reason}. The write-up, {saved}.");
+    let mut head = format!("The session has ended: {reason}. The write-up, {saved}.");
+    for t in &v.tables {
+        head.push_str(&format!(" The DRT table, saved to {}.", clean(t)));
+    }
     for mut r in wrapped(&head, wd, 0, Meaning::Accent) {
         r.bold = true;
         rows.push(r);

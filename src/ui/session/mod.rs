@@ -87,6 +87,9 @@ pub struct SessionSeat {
     pub lens_segment: Option<usize>,
     /// Where the shell saved the write-up, when it has (shown at the end).
     pub saved: Option<String>,
+    /// Where the shell saved each DRT segment's table (`X.drt.md and X.drt.csv`), shown at
+    /// the end beside the write-up's paths.
+    pub tables: Vec<String>,
     /// A problem the shell wants this seat to see (a vista that failed to load).
     pub notice: Option<String>,
     /// Where the walkthrough's panes were last drawn, so a click lands on what it hit.
@@ -149,6 +152,7 @@ impl SessionSeat {
             scroll: (None, 0),
             lens_segment: None,
             saved: None,
+            tables: Vec::new(),
             notice: None,
             drawn: PaneHits::default(),
             cell: (0, 0),
@@ -165,6 +169,13 @@ impl SessionSeat {
         area: Rect,
     ) -> Vec<SessionCommand> {
         input::on_input(self, input, session, area)
+    }
+
+    /// The room's news for this seat while it is recent (who joined, left or came back, who
+    /// presents, facilitates or conducts now): the session's status line shows it, and so
+    /// does the drill console in a drill segment, from this one path.
+    pub fn news(&self, session: &Session) -> Option<String> {
+        status::room_notice(self, session)
     }
 
     /// The lens in force in the current segment: a lens set in another segment follows, and

@@ -38,12 +38,15 @@ fn refusal(v: &SessionSeat, s: &Session) -> Option<(u64, String)> {
 const NOTICE_BEATS: u64 = 3;
 
 /// The room's latest news about the others, while it is recent: a seat joined, rejoined or
-/// left, the presenter or facilitator role changed hands. A seat is not told of itself.
+/// left, the presenter or facilitator role changed hands, who conducts while the facilitator
+/// is away. A seat is not told of itself, nor of what happened before it came.
 pub fn room_notice(v: &SessionSeat, s: &Session) -> Option<String> {
+    // What happened before this seat arrived is no news to it.
+    let since = s.seat(v.seat).map_or(0, |m| m.joined);
     s.log
         .iter()
         .rev()
-        .take_while(|l| l.beat + NOTICE_BEATS >= s.beat)
+        .take_while(|l| l.beat + NOTICE_BEATS >= s.beat && l.beat >= since)
         .find_map(|l| {
             let name = |id| clean(s.seat_name(id));
             match &l.event {
@@ -62,7 +65,16 @@ pub fn room_notice(v: &SessionSeat, s: &Session) -> Option<String> {
                     (false, true) => format!("{} is back", name(*seat)),
                     (false, false) => format!("{} joined", name(*seat)),
                 }),
-                SessionEvent::Left { seat } => Some(format!("{} left", name(*seat))),
+                SessionEvent::Left { seat } => Some(match s.stand_in() {
+                    // The facilitator went: who conducts in the meantime is news too.
+                    Some(c) if s.facilitator == Some(*seat) && c == v.seat => {
+                        format!("{} left · you conduct now", name(*seat))
+                    }
+                    Some(c) if s.facilitator == Some(*seat) => {
+                        format!("{} left · {} conducts now", name(*seat), name(c))
+                    }
+                    _ => format!("{} left", name(*seat)),
+                }),
                 // The roles a seat gets by arriving first are no news to it.
                 SessionEvent::PresenterIs { seat } | SessionEvent::FacilitatorIs { seat }
                     if *seat == v.seat && s.seat(v.seat).is_some_and(|m| m.joined == l.beat) =>
@@ -107,8 +119,18 @@ pub fn hints(v: &SessionSeat, s: &Session, room: usize) -> String {
     {
         *n = format!("{next} next");
     }
-    while width(&join(&h, &nav)) > room && (h.len() > 1 || (nav.is_some() && !h.is_empty())) {
+    while width(&join(&h, &nav)) > room && h.len() > 1 {
         h.pop();
+    }
+    // The segment's main key stays, cut to its first hint, while there is any room for it.
+    if width(&join(&h, &nav)) > room
+        && let Some(first) = h.first_mut()
+        && let Some((main, _)) = first.split_once(" · ")
+    {
+        *first = main.to_string();
+    }
+    if width(&join(&h, &nav)) > room && nav.is_some() {
+        h.clear();
     }
     join(&h, &nav)
 }
@@ -216,24 +238,55 @@ pub(super) fn draw(buf: &mut Buffer, r: Rect, v: &SessionSeat, s: &Session, them
         }
         Mode::Pick(_) => (" ↑↓ choose · enter pick · esc cancel".to_string(), bar),
         Mode::Confirm(_) => (" y or enter: yes · any other key: no".to_string(), bar),
-        Mode::Browse => match (&v.flash, refusal(v, s), &v.notice) {
-            (Some(f), Some((at, r)), _) if at >= f.beat => {
-                (format!(" {r} "), theme.style(Meaning::StatusError))
-            }
-            (Some(f), _, _) if f.error => (
-                format!(" {} ", clean(&f.text)),
-                theme.style(Meaning::StatusError),
-            ),
-            (Some(f), _, _) => (format!(" {} ", clean(&f.text)), theme.style(Meaning::Info)),
-            (None, Some((_, r)), _) => (format!(" {r} "), theme.style(Meaning::StatusError)),
-            (None, None, Some(n)) => (format!(" {} ", clean(n)), theme.style(Meaning::StatusError)),
-            _ => match room_notice(v, s) {
-                Some(n) => (format!(" {n} "), theme.style(Meaning::Info)),
+        Mode::Browse => {
+            let said = match (&v.flash, refusal(v, s), &v.notice) {
+                (Some(f), Some((at, r)), _) if at >= f.beat => {
+                    Some((r, theme.style(Meaning::StatusError)))
+                }
+                (Some(f), _, _) if f.error => {
+                    Some((clean(&f.text), theme.style(Meaning::StatusError)))
+                }
+                (Some(f), _, _) => Some((clean(&f.text), theme.style(Meaning::Info))),
+                (None, Some((_, r)), _) => Some((r, theme.style(Meaning::StatusError))),
+                (None, None, Some(n)) => Some((clean(n), theme.style(Meaning::StatusError))),
+                _ => room_notice(v, s).map(|n| (n, theme.style(Meaning::Info))),
+            };
+            // The seat's own message (the answer to its key, the room's refusal of it) takes
+            // the keys' place when both cannot fit; news and problems never do.
+            let own = v.flash.is_some() || refusal(v, s).is_some();
+            let essential = width(&hints(v, s, 0)) + 3;
+            match said {
+                Some((text, style)) if own && width(&text) + essential > w => {
+                    (format!(" {text} "), style)
+                }
+                Some((text, style)) => return beside_hints(buf, r, (v, s), &text, style, theme),
                 None => (format!(" {}", hints(v, s, w.saturating_sub(1))), bar),
-            },
-        },
+            }
+        }
     };
     buf.set_stringn(r.x, r.y, fit(&text, w), w, style);
+}
+
+/// A message on the left and the keys right-aligned on one line: the essential keys (help,
+/// the segment's main key, the facilitator's next, leave) always show, the message takes
+/// what is left, and the other keys come back as room allows.
+fn beside_hints(
+    buf: &mut Buffer,
+    r: Rect,
+    (v, s): (&SessionSeat, &Session),
+    text: &str,
+    style: ratatui::style::Style,
+    theme: &Theme,
+) {
+    let w = r.width as usize;
+    let said = format!(" {text} ");
+    let essential = width(&hints(v, s, 0)) + 1;
+    let keys = hints(v, s, w.saturating_sub(width(&said) + 2).max(essential));
+    let keys = fit(&format!("{keys} "), w);
+    let kw = width(&keys);
+    buf.set_stringn(r.x, r.y, fit(&said, w - kw), w - kw, style);
+    let x = r.x + (w - kw) as u16;
+    buf.set_stringn(x, r.y, &keys, kw, theme.style(Meaning::Status));
 }
 
 #[cfg(test)]
@@ -266,5 +319,66 @@ mod tests {
         assert_eq!(room_notice(&ana, &s).as_deref(), Some("bo is back"));
         at(&mut s, 10, 0, A::Note { text: "x".into() });
         assert_eq!(room_notice(&ana, &s), None, "old news is gone");
+        // The facilitator goes: who conducts meanwhile is part of the news.
+        at(&mut s, 11, 2, A::Join { name: "cy".into() });
+        at(&mut s, 20, 0, A::Leave);
+        let cy = SessionSeat::new(2);
+        assert_eq!(
+            room_notice(&cy, &s).as_deref(),
+            Some("ana left · bo conducts now")
+        );
+        assert_eq!(
+            room_notice(&bo, &s).as_deref(),
+            Some("ana left · you conduct now")
+        );
+    }
+
+    fn line(v: &SessionSeat, s: &Session, w: u16) -> String {
+        let r = Rect::new(0, 0, w, 1);
+        let mut buf = Buffer::empty(r);
+        draw(&mut buf, r, v, s, &Theme::default());
+        (0..w).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_notice_leaves_the_essential_keys_in_view() {
+        let mut s = Session::new(Arc::new(bundled::plan("weekly").unwrap()), 1);
+        let at = |s: &mut Session, beat, seat, action| {
+            s.apply(&SessionInput::new(beat, seat, action));
+        };
+        at(&mut s, 0, 0, A::Join { name: "ana".into() });
+        at(&mut s, 1, 0, A::Next);
+        at(&mut s, 2, 0, A::Next); // the wheel
+        at(&mut s, 3, 1, A::Join { name: "bo".into() });
+        let ana = SessionSeat::new(0);
+        let bo = SessionSeat::new(1);
+        for w in [80, 200] {
+            let l = line(&ana, &s, w);
+            for want in ["bo joined", "space spin", "> next", "? keys", "q leave"] {
+                assert!(l.contains(want), "{w} columns: {want:?} in {l:?}");
+            }
+        }
+        let wide = line(&ana, &s, 200);
+        assert!(
+            wide.contains("d themes") && wide.contains("s skip"),
+            "{wide}"
+        );
+        // bo's own arrival is no news to bo: the keys, whole.
+        let own = line(&bo, &s, 80);
+        assert!(own.trim_start().starts_with("space spin"), "{own:?}");
+        // A notice too long for the line is cut; the keys stay whole.
+        at(
+            &mut s,
+            4,
+            2,
+            A::Join {
+                name: "c".repeat(64),
+            },
+        );
+        let l = line(&ana, &s, 80);
+        assert!(
+            l.contains("…") && l.trim_end().ends_with("q leave"),
+            "{l:?}"
+        );
     }
 }

@@ -6,8 +6,9 @@
 use super::header::secs;
 use super::list::{self, Row, wrapped};
 use super::{SessionScreen, SessionSeat};
+use crate::keymap::{self, Act, Scope};
 use crate::session::setlist::VistaSource;
-use crate::session::walkthrough::{View, Walkthrough};
+use crate::session::walkthrough::{Lens, View, Walkthrough};
 use crate::session::{SegmentKind, Session, clock, format_duration};
 use crate::ui::theme::{Meaning, Theme};
 use crate::ui::vista::nav::TimeNav;
@@ -218,21 +219,33 @@ fn lens_line(
         where_.push_str(&format!(" · tour {}/{n}", t + 1));
     }
     where_.push_str(&format!(" · range {}", format_duration(view.range)));
+    // A panned view says so first, where even a narrow screen shows it.
+    let at = super::input::walkthrough::when(view, w, s);
+    let panned = at.as_ref().map_or_else(String::new, |a| format!(" · {a}"));
     let presents = s.presenter == Some(seat) && s.seat(seat).is_some_and(|m| !m.observer);
+    let live_key = keymap::key_label(Scope::Session, Act::Live);
     let (text, meaning) = if presents {
+        let back = if at.is_some() {
+            format!(" · {live_key} back to live")
+        } else {
+            String::new()
+        };
         (
-            format!(" ▶ you present: everyone follows you · {where_}"),
+            format!(" ▶ you present: everyone follows you{panned} · {where_}{back}"),
             Meaning::Accent,
         )
     } else if view.following {
         (
-            format!(" ▶ following {presenter} · {where_} · l looks around"),
+            format!(" ▶ following {presenter}{panned} · {where_} · l looks around"),
             Meaning::Info,
         )
     } else {
+        let theirs = Lens::default().view(w);
+        let theirs_at = super::input::walkthrough::when(&theirs, w, s)
+            .map_or_else(String::new, |a| format!(" · {a}"));
         (
             format!(
-                " ◎ LOOKING AROUND on your own · {where_} · l snaps back to {presenter} (pane {})",
+                " ◎ LOOKING AROUND on your own{panned} · {where_} · l snaps back to {presenter} (pane {}{theirs_at})",
                 w.focus + 1
             ),
             Meaning::Warning,
@@ -293,11 +306,15 @@ fn draw_vista(
             theme,
         );
     }
-    // Every seat's charts show the walkthrough's one time window (the setlist's range, then
-    // the presenter's), live: a follower sees what the presenter sees.
+    // Every follower's charts show the presenter's time window (the setlist's range, then the
+    // presenter's, live or panned back); a seat looking around, its own. A simulated vista
+    // ends at its own story time, on which its points are stamped.
+    let now = snap.clock.unwrap_or(screen.now);
+    let s = screen.session;
+    let behind = view.pan.behind(s.beat, w.pace(), s.plan.setlist.bpm);
     let nav = TimeNav {
         span: Some(view.range as f64),
-        end: None,
+        end: (!view.pan.is_live()).then_some(now - behind as f64),
         cursor: None,
     };
     let look = Look {
@@ -309,7 +326,7 @@ fn draw_vista(
             buf,
             *rect,
             &snap.panes[*k],
-            screen.now,
+            now,
             *p == view.focus,
             theme,
             &look,

@@ -3,6 +3,7 @@
 //! ticks for values (1, 2, 5 × 10ⁿ) and for time (seconds to days), and compact value labels
 //! with units. Pure, allocation-light: one cell array per plot, reused across series.
 
+use crate::decade::{decade, pow10};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -155,7 +156,7 @@ pub fn value_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         return Vec::new();
     }
     let raw = (hi - lo) / n.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = pow10(decade(raw));
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
@@ -255,7 +256,7 @@ pub fn value_label(v: f64, unit: &str, step: f64) -> String {
     let digits = if sstep == 0.0 || sstep >= 1.0 {
         0
     } else {
-        ((-sstep.log10()).ceil() as usize).min(3)
+        (-decade(sstep)).clamp(0, 3) as usize
     };
     let unit = match (unit, bytes) {
         ("bytes", _) => "B",

@@ -5,7 +5,7 @@
 
 mod matrix;
 mod mouse;
-mod walkthrough;
+pub(super) mod walkthrough;
 
 use super::mode::{Choice, Confirm, Entry, EntryKind, Mode, Picker, PickerKind, choices};
 use super::{Flash, SessionCommand, SessionSeat, help_lines, scroll_key};
@@ -272,7 +272,10 @@ fn on_act(v: &mut SessionSeat, a: Act, s: &Session, area: Rect) -> Out {
         Act::FocusNext | Act::FocusPrev | Act::Zoom | Act::Unzoom | Act::LookAround => {
             return walkthrough::look(v, a, s);
         }
-        Act::Tour | Act::RangeShorter | Act::RangeLonger => return walkthrough::present(v, a, s),
+        Act::Tour => return walkthrough::present(v, a, s),
+        Act::RangeShorter | Act::RangeLonger | Act::PanBack | Act::PanForward | Act::Live => {
+            return walkthrough::time(v, a, s);
+        }
         Act::Remark | Act::Ask => {
             let what = if a == Act::Remark {
                 "remark on panes"

@@ -1,175 +1,11 @@
-//! Session scripts: one action per line, `BEAT SEAT ACTION ARGS`, `#` starts a comment
-//! (docs/session-format.md). A script is what `gamelan session --headless` plays, so a
-//! setlist and its decks can be tested in CI like a scenario's cue scripts.
-//!
-//! Parsing checks everything it can on its own (the words, durations, seats named, theme
-//! ids); what depends on the session as it runs (a pane of the vista shown, a drill's cue) is
-//! resolved by the runner, which reports it at the same `file:line:col`.
+//! Each script line read: its beat (a number or a session time), its seat, and its action
+//! word with what follows, checked against the setlist (seats, themes, matrices).
 
-use super::input::{Mark, SessionAction};
-use super::reader::did_you_mean;
-use super::setlist::Plan;
-use super::{SeatId, limits, parse_duration};
-use crate::diag::Diagnostic;
-
-/// Most lines a script may hold.
-pub const MAX_LINES: usize = 100_000;
-
-/// One script line, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptLine {
-    pub beat: u64,
-    pub seat: SeatId,
-    pub step: Step,
-    /// Where it was written: 1-based line, and the column of the action word.
-    pub line: usize,
-    pub col: usize,
-}
-
-/// What a line does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// A session action, complete.
-    Act(SessionAction),
-    /// Presenter: focus a pane (its id or 1-based number).
-    Focus(String),
-    /// Presenter: the tour at a pane, or off.
-    Tour(Option<String>),
-    /// A remark or question, on a named pane or the one in focus.
-    Remark {
-        pane: Option<String>,
-        text: String,
-        question: bool,
-    },
-    /// Words for the drill of the current drill segment, as in a cue script (`ack`, `note
-    /// TEXT`, `hint`…); `col` is where they start.
-    Drill { words: String, col: usize },
-}
-
-/// A parsed script: its lines and the seats it names, in order of first appearance (a
-/// seat's id is its index).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Script {
-    pub lines: Vec<ScriptLine>,
-    pub seats: Vec<String>,
-}
-
-/// Parses a script for `plan`; every problem is reported with its position.
-pub fn parse(src: &str, file: &str, plan: &Plan) -> Result<Script, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let rows = rows(src);
-    if rows.len() > MAX_LINES {
-        return Err(vec![Diagnostic::whole(
-            file,
-            format!(
-                "{} lines; a script may have at most {MAX_LINES}",
-                rows.len()
-            ),
-        )]);
-    }
-    // Seats are numbered by their first appearance as the actor of a line.
-    let mut seats: Vec<String> = Vec::new();
-    for r in &rows {
-        if let Some(name) = r.words.get(1)
-            && valid_seat(name.1).is_ok()
-            && !seats.iter().any(|s| s == name.1)
-            && seats.len() < limits::SEATS
-        {
-            seats.push(name.1.to_string());
-        }
-    }
-    let themes: Vec<&str> = plan
-        .decks
-        .iter()
-        .flatten()
-        .flat_map(|d| d.themes.iter().map(|t| t.id.as_str()))
-        .collect();
-    let matrices: Vec<&crate::matrix::Matrix> = plan.matrices.iter().flatten().collect();
-    let cx = Cx {
-        bpm: plan.setlist.bpm,
-        seats: &seats,
-        themes: &themes,
-        matrices: &matrices,
-    };
-    let mut lines = Vec::new();
-    let mut last = 0;
-    for r in &rows {
-        let mut err = |col: usize, message: String| {
-            diags.push(Diagnostic {
-                file: file.to_string(),
-                line: r.line,
-                col,
-                message,
-            })
-        };
-        match cx.line(r, last) {
-            Ok(l) => {
-                last = l.beat;
-                lines.push(l);
-            }
-            Err((col, msg)) => err(col, msg),
-        }
-    }
-    if diags.is_empty() {
-        Ok(Script { lines, seats })
-    } else {
-        Err(diags)
-    }
-}
-
-/// A non-empty line split into words with their 1-based columns, and the text after each.
-struct Row<'a> {
-    line: usize,
-    words: Vec<(usize, &'a str)>,
-    text: &'a str,
-}
-
-fn rows(src: &str) -> Vec<Row<'_>> {
-    let mut out = Vec::new();
-    for (n, raw) in src.lines().enumerate() {
-        let text = raw.split('#').next().unwrap_or("");
-        let mut words = Vec::new();
-        let mut start: Option<(usize, usize)> = None;
-        for (col, (i, c)) in (1..).zip(text.char_indices()) {
-            if c.is_whitespace() {
-                if let Some((b, cl)) = start.take() {
-                    words.push((cl, &text[b..i]));
-                }
-            } else if start.is_none() {
-                start = Some((i, col));
-            }
-        }
-        if let Some((b, cl)) = start {
-            words.push((cl, &text[b..]));
-        }
-        if !words.is_empty() {
-            out.push(Row {
-                line: n + 1,
-                words,
-                text,
-            });
-        }
-    }
-    out
-}
-
-fn valid_seat(name: &str) -> Result<(), String> {
-    if name == "room" {
-        return Err("`room` is the room itself; a script acts as people".into());
-    }
-    let ok = name.chars().count() <= limits::NAME
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{name}` is not a seat name (letters, digits, -, _ or ., at most {} characters)",
-            limits::NAME
-        ))
-    }
-}
+use super::rows::{Row, rest_from, rest_from_args, valid_seat};
+use super::{ScriptLine, Step};
+use crate::session::input::{Mark, SessionAction};
+use crate::session::reader::did_you_mean;
+use crate::session::{SeatId, parse_duration};
 
 const WORDS: &[&str] = &[
     "join",
@@ -189,6 +25,7 @@ const WORDS: &[&str] = &[
     "zoom",
     "tour",
     "range",
+    "pan",
     "spin",
     "spin-for",
     "escalate",
@@ -204,18 +41,18 @@ const WORDS: &[&str] = &[
     "cell-note",
 ];
 
-struct Cx<'a> {
-    bpm: u32,
-    seats: &'a [String],
-    themes: &'a [&'a str],
+pub(super) struct Cx<'a> {
+    pub bpm: u32,
+    pub seats: &'a [String],
+    pub themes: &'a [&'a str],
     /// The setlist's matrices: a `mark` or `cell-note` names a row and column of one.
-    matrices: &'a [&'a crate::matrix::Matrix],
+    pub matrices: &'a [&'a crate::matrix::Matrix],
 }
 
 type Fail = (usize, String);
 
 impl Cx<'_> {
-    fn line(&self, r: &Row<'_>, last: u64) -> Result<ScriptLine, Fail> {
+    pub(super) fn line(&self, r: &Row<'_>, last: u64) -> Result<ScriptLine, Fail> {
         let (bcol, beat_word) = r.words[0];
         let beat = self.beat(beat_word).map_err(|m| (bcol, m))?;
         if beat < last {
@@ -381,7 +218,7 @@ impl Cx<'_> {
                 Err((c, format!("no theme `{w}` in this setlist's decks{hint}")))
             }
         };
-        if let Some(step) = super::drt::script_step(word, wcol, args, rest) {
+        if let Some(step) = crate::session::drt::script_step(word, wcol, args, rest) {
             return step.map(Step::Act);
         }
         let act = |a: SessionAction| none(Step::Act(a));
@@ -422,6 +259,7 @@ impl Cx<'_> {
             "range" => Ok(Step::Act(A::Range {
                 seconds: self.duration(args.first(), word, wcol)?,
             })),
+            "pan" => crate::session::walkthrough::script_pan(args, wcol).map(Step::Act),
             "presenter" => Ok(Step::Act(A::HandPresenter { to: seat_arg()? })),
             "facilitator" => Ok(Step::Act(A::HandFacilitator { to: seat_arg()? })),
             "spin-for" => Ok(Step::Act(A::SpinFor {
@@ -538,7 +376,7 @@ impl Cx<'_> {
                 let words: Vec<&str> = WORDS
                     .iter()
                     .copied()
-                    .chain(super::drt::WORDS.iter().map(|(w, _)| *w))
+                    .chain(crate::session::drt::WORDS.iter().map(|(w, _)| *w))
                     .collect();
                 let msg = match did_you_mean(other, words.iter().copied()) {
                     Some(k) => format!("unknown action `{other}`; did you mean `{k}`?"),
@@ -550,24 +388,11 @@ impl Cx<'_> {
     }
 }
 
-/// The text of `line` from character column `col` on.
-fn rest_from(line: &str, col: usize) -> &str {
-    let at = line
-        .char_indices()
-        .nth(col - 1)
-        .map_or(line.len(), |(i, _)| i);
-    &line[at..]
-}
-
-/// `rest` starts at column `start`; the part of it from column `col` on.
-fn rest_from_args(rest: &str, start: usize, col: usize) -> &str {
-    rest_from(rest, col - start + 1).trim_end()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::session::setlist;
+    use super::super::{Step, parse};
+    use crate::session::SessionAction;
+    use crate::session::setlist::{self, Plan};
 
     fn plan() -> Plan {
         let s = setlist::load_str(

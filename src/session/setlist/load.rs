@@ -1,220 +1,15 @@
-//! A setlist: the session's title and its segments in order, each with a planned length
-//! (docs/session-format.md). [`load_str`] checks a file and reports every problem with its
-//! `file:line:col`; [`Plan`] is a setlist with the decks its wheel segments name.
+//! Reading a setlist file: every key checked, every problem reported at its `file:line:col`,
+//! each segment by its kind.
 
-use super::deck::Deck;
-use super::reader::{Reader, Text, is_id, unknown};
-use super::{limits, parse_duration};
+use super::{
+    DEFAULT_BPM, DEFAULT_RANGE, DEFAULT_TURN_MINUTES, MAX_SEGMENTS, Pick, Reference, Segment,
+    SegmentKind, Setlist, VistaSource,
+};
 use crate::diag::Diagnostic;
-use serde::Serialize;
+use crate::session::reader::{Reader, Text, is_id, unknown};
+use crate::session::{limits, parse_duration};
 use std::ops::Range;
 use toml::de::DeTable;
-
-/// Most segments a setlist may have.
-pub const MAX_SEGMENTS: usize = 64;
-/// Default beats per minute of the session clock: one beat a second.
-pub const DEFAULT_BPM: u32 = 60;
-/// Default length of a wheel turn, in minutes.
-pub const DEFAULT_TURN_MINUTES: f64 = 10.0;
-/// Default time range of a walkthrough's charts, in seconds.
-pub const DEFAULT_RANGE: u64 = 3600;
-
-/// A whole setlist.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Setlist {
-    pub title: String,
-    pub summary: String,
-    /// Beats per minute of the session clock; planned lengths are kept in beats.
-    pub bpm: u32,
-    pub segments: Vec<Segment>,
-    /// FNV-1a of the file's text: tells two versions of a setlist apart in a recording.
-    pub content_hash: String,
-}
-
-impl Setlist {
-    /// Seconds of session time in `beats`.
-    pub fn seconds(&self, beats: u64) -> u64 {
-        beats.saturating_mul(60) / u64::from(self.bpm.max(1))
-    }
-}
-
-/// One segment of the setlist.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Segment {
-    pub title: String,
-    /// Planned length in beats of the session clock.
-    pub planned: u64,
-    /// For the facilitator: what this segment is for.
-    pub note: String,
-    pub kind: SegmentKind,
-}
-
-/// What a segment runs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SegmentKind {
-    /// The presenter walks everyone through a vista.
-    Walkthrough {
-        vista: VistaSource,
-        /// Time range the charts open at, in seconds.
-        range: u64,
-    },
-    /// Spin the Wheel of Expertise with a deck.
-    Wheel {
-        deck: Reference,
-        /// Length of one turn, in beats.
-        turn: u64,
-        pick: Pick,
-    },
-    /// A drill of a scenario, run in its own room.
-    Drill {
-        scenario: Reference,
-        seed: Option<u64>,
-    },
-    /// Free discussion, with an optional opening question.
-    Discussion { prompt: String },
-    /// Fill a knowledge matrix together (a matrix file beside the setlist, or bundled).
-    Matrix { matrix: Reference },
-    /// Build a Decision Requirements Table together, from a scenario's rows; `drill` is the
-    /// earlier drill segment of the same scenario whose decisions it starts from, if any.
-    Drt {
-        scenario: Reference,
-        drill: Option<usize>,
-    },
-}
-
-impl SegmentKind {
-    pub fn name(&self) -> &'static str {
-        match self {
-            SegmentKind::Walkthrough { .. } => "walkthrough",
-            SegmentKind::Wheel { .. } => "wheel",
-            SegmentKind::Drill { .. } => "drill",
-            SegmentKind::Discussion { .. } => "discussion",
-            SegmentKind::Matrix { .. } => "matrix",
-            SegmentKind::Drt { .. } => "drt",
-        }
-    }
-}
-
-/// Whose vista a walkthrough shows.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum VistaSource {
-    /// The presenter's own vista.toml.
-    Presenter,
-    /// A vista file, relative to the setlist.
-    File { file: Reference },
-    /// The simulated vista of a scenario (its signals).
-    Scenario { scenario: Reference },
-}
-
-/// Who answers a wheel turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Pick {
-    /// The wheel picks a present player, fewest turns first.
-    Wheel,
-    /// Whoever spins answers (the seat whose turn it is).
-    Spinner,
-}
-
-/// A name in a file that the shell resolves later (a deck file, a scenario id), with where it
-/// was written so a failed lookup is reported at that spot.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Reference {
-    pub name: String,
-    pub line: usize,
-    pub col: usize,
-}
-
-impl Reference {
-    /// A problem with this reference, at its position in `file`.
-    pub fn problem(&self, file: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            file: file.to_string(),
-            line: self.line,
-            col: self.col,
-            message: message.into(),
-        }
-    }
-}
-
-/// A setlist with the deck of each wheel segment: what a [`Session`](super::Session) runs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Plan {
-    pub setlist: Setlist,
-    /// One entry per segment: the deck of a wheel segment, `None` for the others.
-    pub decks: Vec<Option<Deck>>,
-    /// One entry per segment: the matrix a matrix segment starts from, `None` for the others.
-    pub matrices: Vec<Option<crate::matrix::Matrix>>,
-}
-
-impl Plan {
-    /// Resolves every wheel segment's deck with `deck`; every failure is reported.
-    pub fn resolve(
-        setlist: Setlist,
-        mut deck: impl FnMut(&Reference) -> Result<Deck, Vec<Diagnostic>>,
-    ) -> Result<Plan, Vec<Diagnostic>> {
-        let mut decks = Vec::new();
-        let mut problems = Vec::new();
-        for seg in &setlist.segments {
-            decks.push(match &seg.kind {
-                SegmentKind::Wheel { deck: r, .. } => match deck(r) {
-                    Ok(d) => Some(d),
-                    Err(d) => {
-                        problems.extend(d);
-                        None
-                    }
-                },
-                _ => None,
-            });
-        }
-        if problems.is_empty() {
-            let matrices = vec![None; setlist.segments.len()];
-            Ok(Plan {
-                setlist,
-                decks,
-                matrices,
-            })
-        } else {
-            Err(problems)
-        }
-    }
-
-    /// Resolves every matrix segment's matrix with `matrix`; every failure is reported.
-    pub fn with_matrices(
-        mut self,
-        mut matrix: impl FnMut(&Reference) -> Result<crate::matrix::Matrix, Vec<Diagnostic>>,
-    ) -> Result<Plan, Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        for (i, seg) in self.setlist.segments.iter().enumerate() {
-            if let SegmentKind::Matrix { matrix: r } = &seg.kind {
-                match matrix(r) {
-                    Ok(m) => self.matrices[i] = Some(m),
-                    Err(d) => problems.extend(d),
-                }
-            }
-        }
-        if problems.is_empty() {
-            Ok(self)
-        } else {
-            Err(problems)
-        }
-    }
-
-    /// A fingerprint of the setlist, its decks and its matrices.
-    pub fn content_hash(&self) -> String {
-        let mut h = crate::fnv::Fnv::default();
-        h.write(self.setlist.content_hash.as_bytes());
-        for d in self.decks.iter().flatten() {
-            h.write(d.content_hash.as_bytes());
-        }
-        for m in self.matrices.iter().flatten() {
-            h.write(crate::matrix::file::to_toml(m).as_bytes());
-        }
-        format!("{:016x}", h.finish())
-    }
-}
 
 const KINDS: &[&str] = &[
     "walkthrough",
@@ -297,7 +92,7 @@ pub fn load_str(src: &str, file: &str) -> Result<Setlist, Vec<Diagnostic>> {
         summary,
         bpm,
         segments,
-        content_hash: super::content_hash(src),
+        content_hash: crate::session::content_hash(src),
     });
     r.finish(ok)
 }
