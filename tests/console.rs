@@ -1,6 +1,8 @@
 //! The console drawn into ratatui's TestBackend: snapshots at 80x24 and 160x48, styles where
 //! colour carries meaning, and every size from 1x1 to 500x200 without a panic.
 
+mod common;
+
 use gamelan::drill::{Action, Drill};
 use gamelan::headless::{self, parse_script};
 use gamelan::input::{Input, Key, KeyCode};
@@ -50,18 +52,9 @@ fn render(w: u16, h: u16, drill: &Drill, view: &SeatView, chrome: &Chrome) -> Bu
     t.backend().buffer().clone()
 }
 
+/// The screen's rows, each trimmed and ended by a newline.
 fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut line = String::new();
-        for x in 0..a.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    format!("{}\n", common::screen::rows(buf))
 }
 
 #[test]

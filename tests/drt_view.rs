@@ -3,6 +3,8 @@
 //! from the scenario, a decision point taken, a scribe's mark and a cell being edited; and
 //! every size from 1x1 up without a panic.
 
+mod common;
+
 use gamelan::drill::{Action, Drill, Input};
 use gamelan::drt::{Column, DrtInput};
 use gamelan::headless::{self, parse_script};
@@ -84,18 +86,9 @@ fn render(w: u16, h: u16, view: &DrtView, d: &Drill) -> Buffer {
     buf
 }
 
+/// The screen's rows, each trimmed and ended by a newline.
 fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut line = String::new();
-        for x in 0..a.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    format!("{}\n", common::screen::rows(buf))
 }
 
 fn view(d: &Drill) -> DrtView {

@@ -5,10 +5,11 @@
 //! themes: several series a pane with their names, units on the y axis, thresholds, the
 //! annotation's markers, the cursor.
 
-use gamelan::input::{Input, Key};
+mod common;
+
+use common::screen::{self, press_vista as press, rows as text};
 use gamelan::ui::theme::Theme;
-use gamelan::ui::vista::{VistaView, draw};
-use gamelan::ui::vista_input::hit_areas;
+use gamelan::ui::vista::VistaView;
 use gamelan::vista::annotation::{Mark, MarkSet};
 use gamelan::vista::config::SourceDef;
 use gamelan::vista::grafana::{self, Offline, Options};
@@ -175,31 +176,7 @@ fn snapshot(cfg: &VistaConfig) -> VistaSnapshot {
 }
 
 fn render(snap: &VistaSnapshot, view: &mut VistaView, w: u16, h: u16, theme: &Theme) -> Buffer {
-    view.sync(snap, NOW);
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    draw(&mut buf, area, snap, NOW, view, theme);
-    buf
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn press(view: &mut VistaView, snap: &VistaSnapshot, keys: &str, area: Rect) {
-    for c in keys.chars() {
-        let areas = hit_areas(snap, view, area);
-        view.on_input(&Input::Key(Key::char(c)), snap.panes.len(), &areas, area);
-    }
+    screen::vista(snap, view, NOW, (w, h), theme)
 }
 
 #[test]

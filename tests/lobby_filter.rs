@@ -2,15 +2,15 @@
 //! `TestBackend`: the local lobby (`gamelan`) and the SSH lobby (`gamelan serve`). Both use
 //! `scenario::query`, so what they show is what `gamelan scenarios` prints for the same filter.
 
+mod common;
+
+use common::screen::drawn;
 use gamelan::input::{Input, Key, KeyCode};
 use gamelan::scenario::query::{Query, Sort};
 use gamelan::scenario::{Catalogue, Difficulty, bundled};
 use gamelan::ui::lobby::catalogue::{Lobby, LobbyCommand};
 use gamelan::ui::lobby::rooms::{Pick, SshLobby};
 use gamelan::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 fn catalogue() -> Catalogue {
@@ -28,38 +28,12 @@ fn code(c: KeyCode) -> Input {
     Input::Key(Key::plain(c))
 }
 
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    (0..a.height)
-        .map(|y| {
-            (0..a.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn draw_local(l: &Lobby, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| {
-        let area = f.area();
-        l.draw(f.buffer_mut(), area, &Theme::default())
-    })
-    .unwrap();
-    text(t.backend().buffer())
+    drawn(w, h, |buf, area| l.draw(buf, area, &Theme::default()))
 }
 
 fn draw_ssh(l: &SshLobby, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| {
-        let area = f.area();
-        l.draw(f.buffer_mut(), area, &Theme::default())
-    })
-    .unwrap();
-    text(t.backend().buffer())
+    drawn(w, h, |buf, area| l.draw(buf, area, &Theme::default()))
 }
 
 fn ids(q: &Query) -> Vec<String> {

@@ -4,6 +4,7 @@
 mod common;
 
 use common::gamelan_with_data as gamelan;
+use common::recordings::{BAD_DEPLOY_WIN, play_recorded};
 use common::text;
 
 use gamelan::drill::{Action, Drill, Input, Status};
@@ -631,18 +632,7 @@ fn headless_replay_to_a_beat_equals_headless_play_stopped_there() {
     let dir = tempfile::tempdir().unwrap();
     // Recorded by the real binary.
     let path = dir.path().join("win.jsonl");
-    let out = gamelan(
-        dir.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            path.to_str().unwrap(),
-        ],
-    );
+    let out = play_recorded(dir.path(), "bad-deploy", BAD_DEPLOY_WIN, Some(&path));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let lines = script(&scenario, "bad-deploy.win.cues");
     assert_eq!(
@@ -701,17 +691,7 @@ fn recordings_are_listed_with_their_outcome() {
     );
     for cues in ["win", "lose"] {
         let script = format!("scenarios/bad-deploy.{cues}.cues");
-        let out = gamelan(
-            dir.path(),
-            &[
-                "play",
-                "bad-deploy",
-                "--headless",
-                "--cues",
-                &script,
-                "--record",
-            ],
-        );
+        let out = play_recorded(dir.path(), "bad-deploy", &script, None);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let files: Vec<PathBuf> = std::fs::read_dir(dir.path().join("recordings"))
@@ -854,17 +834,7 @@ fn old_recordings_keep_loading_and_replaying_to_the_same_state() {
 #[test]
 fn a_recording_closed_cleanly_ends_with_its_end_line_and_one_cut_short_is_incomplete() {
     let dir = tempfile::tempdir().unwrap();
-    let out = gamelan(
-        dir.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-        ],
-    );
+    let out = play_recorded(dir.path(), "bad-deploy", BAD_DEPLOY_WIN, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).starts_with("recorded to "),
@@ -936,17 +906,11 @@ fn a_recording_closed_cleanly_ends_with_its_end_line_and_one_cut_short_is_incomp
 #[test]
 fn recording_to_dev_full_is_a_clear_error_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let out = gamelan(
+    let out = play_recorded(
         dir.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            "/dev/full",
-        ],
+        "bad-deploy",
+        BAD_DEPLOY_WIN,
+        Some(Path::new("/dev/full")),
     );
     assert!(!out.status.success());
     let err = text(&out.stderr);

@@ -9,50 +9,19 @@
 
 mod common;
 
-use common::{Term, WAIT};
+use common::WAIT;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::openssh::{SSH, Server, Site};
+use common::openssh::{Server, Site};
 
 /// `ssh … list` without a terminal: (succeeded, stdout, stderr, how long it took).
 fn list(server: &Server, key: &Path) -> (bool, String, String, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(SSH)
-        .args(server.ssh_args(key, "ana"))
-        .arg("list")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if started.elapsed() > WAIT {
-            let _ = child.kill();
-            panic!("ssh list did not finish; server log:\n{}", server.log());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (mut out, mut err) = (String::new(), String::new());
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (status.success(), out, err, started.elapsed())
+    let (ok, out, err) = server.batch(key, "ana", &[], "list");
+    (ok, out, err, started.elapsed())
 }
 
 /// Reads until the server closes the connection (or `until`); returns when it closed.
@@ -157,9 +126,7 @@ fn sigterm_lets_a_lobby_seat_go_with_status_0_and_its_terminal_back() {
     let site = Site::new();
     let key = site.authorized_key("ana");
     let mut server = site.serve(&[]);
-    let mut args = vec!["-tt".to_string()];
-    args.extend(server.ssh_args(&key, "ana"));
-    let mut t = Term::spawn("ana", SSH, &args, &[], 80, 24);
+    let mut t = server.term(&key, "ana", 80, 24);
     t.wait_all(&["welcome, ana", "Scenarios: start a new drill"]);
     assert!(t.alternate_screen());
 

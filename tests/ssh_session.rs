@@ -6,152 +6,44 @@
 
 mod common;
 
-use common::{Term, WAIT};
-use std::io::{BufRead, BufReader, Read};
+use common::openssh::{Server, Site};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
-use common::openssh::{SSH, SSH_KEYGEN, require_openssh};
-
-struct Server {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+/// `gamelan serve` with one key every player logs in with.
+struct Sessions {
+    site: Site,
+    server: Server,
+    key: PathBuf,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let log =
-                std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default();
-            eprintln!("server log:\n{log}");
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        require_openssh();
-        let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("key");
-        let out = Command::new(SSH_KEYGEN)
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", "team", "-f"])
-            .arg(&key)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        std::fs::copy(
-            key.with_extension("pub"),
-            dir.path().join("authorized_keys"),
-        )
-        .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gamelan"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
-            .arg(dir.path().join("authorized_keys"))
-            .arg("--host-key")
-            .arg(dir.path().join("host_key"))
-            .env("GAMELAN_CONFIG_DIR", dir.path().join("config"))
-            .env("GAMELAN_DATA_DIR", dir.path().join("data"))
-            .env("GAMELAN_RUNTIME_DIR", dir.path().join("run"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx.recv_timeout(WAIT).expect("serve started");
-        let port = line
-            .split("127.0.0.1:")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .and_then(|p| p.parse().ok())
-            .expect("a port");
-        Server { child, port, dir }
-    }
-
-    fn args(&self, user: &str) -> Vec<String> {
-        let key = self.dir.path().join("key");
-        [
-            "-p",
-            &self.port.to_string(),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-i",
-            &key.display().to_string(),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("{user}@127.0.0.1")])
-        .collect()
+impl Sessions {
+    fn start() -> Sessions {
+        let site = Site::new();
+        let key = site.authorized_key("team");
+        let server = site.serve(&[]);
+        Sessions { site, server, key }
     }
 
     /// `ssh -tt USER@HOST [COMMAND]` in a pseudo-terminal.
-    fn term(&self, user: &str, command: Option<&str>, cols: u16, rows: u16) -> Term {
-        let mut args = vec!["-tt".to_string()];
-        args.extend(self.args(user));
-        args.extend(command.map(str::to_string));
-        Term::spawn(user, SSH, &args, &[], cols, rows)
-    }
-
-    /// `ssh HOST list`.
-    fn list(&self) -> String {
-        let mut child = Command::new(SSH)
-            .args(self.args("lister"))
-            .arg("list")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        let _ = child.wait();
-        out
-    }
-
-    fn wait_list(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let l = self.list();
-            if ok(&l) {
-                return l;
-            }
-            assert!(Instant::now() < deadline, "no {what} in:\n{l}");
-            std::thread::sleep(Duration::from_millis(100));
+    fn term(&self, user: &str, command: Option<&str>, cols: u16, rows: u16) -> common::Term {
+        match command {
+            Some(c) => self.server.term_running(&self.key, user, c, cols, rows),
+            None => self.server.term(&self.key, user, cols, rows),
         }
     }
 
+    fn wait_list(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.server.wait_list(&self.key, what, ok)
+    }
+
     fn recordings(&self) -> PathBuf {
-        self.dir.path().join("data").join("recordings")
+        self.site.path("data/recordings")
     }
 }
 
 #[test]
 fn a_session_over_openssh_with_players_and_observers() {
-    let server = Server::start();
+    let server = Sessions::start();
     let ana = server.term("ana", Some("session weekly"), 100, 30);
     ana.wait_until("ana's seat", |_| ana.alternate_screen());
     let list = server.wait_list("the session", |l| l.contains("weekly-1"));
@@ -192,7 +84,7 @@ fn a_session_over_openssh_with_players_and_observers() {
     }
     // The server stops: every seat is told why and gets its terminal back.
     unsafe {
-        libc::kill(server.child.id() as i32, libc::SIGTERM);
+        libc::kill(server.server.pid(), libc::SIGTERM);
     }
     for t in [&ana, &bo, &cy, &dee] {
         t.wait_for("the session ended: the server is shutting down (weekly-1)");
@@ -216,7 +108,7 @@ fn a_session_over_openssh_with_players_and_observers() {
 /// the write-up saved on the server says what happened.
 #[test]
 fn three_openssh_clients_walk_the_weekly_session_by_its_printed_keys() {
-    let server = Server::start();
+    let server = Sessions::start();
     let ana = server.term("ana", Some("session weekly"), 100, 30);
     ana.wait_until("ana's seat", |_| ana.alternate_screen());
     server.wait_list("the session", |l| l.contains("weekly-1"));

@@ -4,6 +4,7 @@
 mod common;
 
 use common::gamelan_with_data as gamelan;
+use common::recordings::{BAD_DEPLOY_WIN, play_recorded};
 use common::text;
 
 use std::path::Path;
@@ -37,17 +38,7 @@ fn printed_commands(stderr: &str) -> Vec<Vec<String>> {
 fn the_commands_printed_on_exit_work_on_a_machine_with_only_the_recording() {
     let here = tempfile::tempdir().unwrap();
     let file = outside_scenario(here.path(), "my-deploy");
-    let out = gamelan(
-        here.path(),
-        &[
-            "play",
-            file.to_str().unwrap(),
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-        ],
-    );
+    let out = play_recorded(here.path(), file.to_str().unwrap(), BAD_DEPLOY_WIN, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     let commands = printed_commands(&stderr);
@@ -92,18 +83,7 @@ fn a_scenario_edited_since_replays_as_recorded_unless_the_edit_is_asked_for() {
     std::fs::create_dir_all(&config).unwrap();
     let file = outside_scenario(&config, "mine");
     let rec = data.path().join("r.jsonl");
-    let out = gamelan(
-        data.path(),
-        &[
-            "play",
-            "mine",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            rec.to_str().unwrap(),
-        ],
-    );
+    let out = play_recorded(data.path(), "mine", BAD_DEPLOY_WIN, Some(&rec));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let before = text(&gamelan(data.path(), &["debrief", rec.to_str().unwrap()]).stdout);
     // The author edits the scenario: the rollback no longer helps.
@@ -139,18 +119,7 @@ fn a_scenario_edited_since_replays_as_recorded_unless_the_edit_is_asked_for() {
 fn a_damaged_embedded_scenario_is_a_clear_error_at_its_column() {
     let data = tempfile::tempdir().unwrap();
     let rec = data.path().join("r.jsonl");
-    let out = gamelan(
-        data.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            rec.to_str().unwrap(),
-        ],
-    );
+    let out = play_recorded(data.path(), "bad-deploy", BAD_DEPLOY_WIN, Some(&rec));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let good = std::fs::read_to_string(&rec).unwrap();
     let first = good.lines().next().unwrap();
@@ -176,18 +145,7 @@ fn recordings_hides_drills_that_never_started_and_says_how_many() {
     let dir = data.path().join("recordings");
     std::fs::create_dir_all(&dir).unwrap();
     let played = dir.join("2025-05-01T140000Z-bad-deploy.jsonl");
-    let out = gamelan(
-        data.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            played.to_str().unwrap(),
-        ],
-    );
+    let out = play_recorded(data.path(), "bad-deploy", BAD_DEPLOY_WIN, Some(&played));
     assert!(out.status.success(), "{}", text(&out.stderr));
     // Two drills opened and left at the briefing: a join and a leave, no beat.
     let header = std::fs::read_to_string(&played)
@@ -340,18 +298,7 @@ fn a_drill_beside_a_live_vista_carries_the_file_and_debriefs_it_anywhere() {
     );
     // A drill without live panes carries no vista: its signals come from the scenario.
     let plain = here.path().join("plain.jsonl");
-    let out = gamelan(
-        here.path(),
-        &[
-            "play",
-            "bad-deploy",
-            "--headless",
-            "--cues",
-            "scenarios/bad-deploy.win.cues",
-            "--record",
-            plain.to_str().unwrap(),
-        ],
-    );
+    let out = play_recorded(here.path(), "bad-deploy", BAD_DEPLOY_WIN, Some(&plain));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let first = std::fs::read_to_string(&plain).unwrap();
     assert!(!first.lines().next().unwrap().contains("\"vista\""));

@@ -1,9 +1,12 @@
 //! Charts as a user sees them: axes, several series, thresholds, the cursor and markers, at
 //! 80x24 and 160x48, in the dark, high-contrast and mono themes; and the keys that move time.
 
+mod common;
+
+use common::screen::{self, find, press_vista as press, rows as text};
 use gamelan::input::{Input, Key, KeyCode, Mouse, MouseKind};
 use gamelan::ui::theme::{Meaning, Theme};
-use gamelan::ui::vista::{VistaView, draw};
+use gamelan::ui::vista::VistaView;
 use gamelan::ui::vista_input::hit_areas;
 use gamelan::vista::annotation::{Mark, MarkSet};
 use gamelan::vista::state::{Reading, Value};
@@ -89,44 +92,9 @@ fn snapshot() -> VistaSnapshot {
     snap
 }
 
+/// The fixture drawn as at 14:10, the end of its ten minutes.
 fn render(snap: &VistaSnapshot, view: &mut VistaView, w: u16, h: u16, theme: &Theme) -> Buffer {
-    let now = T0 + 600.0;
-    view.sync(snap, now);
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    draw(&mut buf, area, snap, now, view, theme);
-    buf
-}
-
-fn text(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    text(buf).lines().enumerate().find_map(|(y, l)| {
-        l.find(needle)
-            .map(|i| (l[..i].chars().count() as u16, y as u16))
-    })
-}
-
-fn key(c: char) -> Input {
-    Input::Key(Key::char(c))
-}
-
-fn press(view: &mut VistaView, snap: &VistaSnapshot, keys: &str, area: Rect) {
-    for c in keys.chars() {
-        let areas = hit_areas(snap, view, area);
-        view.on_input(&key(c), snap.panes.len(), &areas, area);
-    }
+    screen::vista(snap, view, T0 + 600.0, (w, h), theme)
 }
 
 #[test]

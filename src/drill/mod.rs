@@ -9,20 +9,24 @@ mod cond;
 mod decide;
 mod effects;
 mod events;
+mod input;
 mod judge;
 pub mod prove;
 mod rng;
 pub mod script;
+mod seats;
 mod tools;
 
 pub use decide::{Chosen, DecisionState};
 pub use effects::ActiveEffect;
 pub use events::{Event, LogEntry};
+pub use input::{Action, Input};
 pub use rng::Rng;
+pub use seats::{SeatInfo, display_seat_name, seat_name};
 pub use tools::{ActiveRate, ActiveView, PaneView};
 
 use crate::scenario::Scenario;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -33,84 +37,11 @@ pub const HISTORY: usize = crate::scenario::limits::MAX_LAG_BEATS as usize;
 /// Identifies a seat within one drill.
 pub type SeatId = u32;
 
-/// Everything that can happen to a drill, as one value: the unit of recording.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
-pub enum Action {
-    /// The metronome: advance one beat.
-    Tick,
-    Cue {
-        cue: String,
-    },
-    Note {
-        text: String,
-    },
-    Pause,
-    Resume,
-    Tempo {
-        bpm: u32,
-    },
-    /// Reveal the next rung of the hint ladder.
-    Hint,
-    /// Fire a contingency inject by hand.
-    Fire {
-        inject: String,
-    },
-    /// Choose a facilitator's option of an open decision point.
-    Decide {
-        decision: String,
-        option: String,
-    },
-    /// A seat joins; `role: None` plays every role (a solo player).
-    Join {
-        name: String,
-        role: Option<String>,
-    },
-    Leave,
-    End {
-        reason: String,
-    },
-    /// A scribe's "decision here": marks this beat as a decision worth a row of the Decision
-    /// Requirements Table and snapshots every signal's value. Any seat may press it, during the
-    /// drill or after it ended.
-    DecisionHere {
-        #[serde(default, skip_serializing_if = "String::is_empty")]
-        text: String,
-    },
-    /// An edit of the drill's Decision Requirements Table, after the drill or during it: the
-    /// first one builds the table from what the drill did ([`crate::drt::from_drill`]), so a
-    /// replay of the recording rebuilds the same table.
-    Drt(crate::drt::DrtInput),
-}
-
-/// An action from a seat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Input {
-    pub seat: SeatId,
-    #[serde(flatten)]
-    pub action: Action,
-}
-
-impl Input {
-    pub fn new(seat: SeatId, action: Action) -> Input {
-        Input { seat, action }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Status {
     Running,
     Paused,
     Ended(String),
-}
-
-/// A participant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SeatInfo {
-    pub id: SeatId,
-    pub name: String,
-    pub role: Option<String>,
-    pub present: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -324,7 +255,7 @@ impl Drill {
             }
             _ if !conducts => self.reject(
                 seat,
-                action_name(&input.action),
+                input::action_name(&input.action),
                 // The reason is part of the log, so of every recording's state hash: kept.
                 "only a facilitator can do that",
             ),
@@ -392,45 +323,6 @@ impl Drill {
         });
     }
 
-    fn join(&mut self, seat: SeatId, name: &str, role: Option<&str>) {
-        if let Some(r) = role
-            && self.scenario.role(r).is_none()
-        {
-            return self.reject(seat, "join", &format!("no role `{r}` in this scenario"));
-        }
-        let name = seat_name(name);
-        let info = SeatInfo {
-            id: seat,
-            name,
-            role: role.map(str::to_string),
-            present: true,
-        };
-        if self.seat_index.len() != self.seats.len() {
-            // `seats` was changed from outside the core: index it afresh.
-            self.seat_index = (self.seats.iter().enumerate())
-                .map(|(i, s)| (s.id, i))
-                .collect();
-        }
-        match self.seat_pos(seat) {
-            Some(i) => self.seats[i] = info,
-            None => {
-                self.seat_index.insert(seat, self.seats.len());
-                self.seats.push(info);
-            }
-        }
-        self.push(Event::Joined { seat });
-    }
-
-    /// Where seat `id` is in `seats`: through the index, or by a scan when `seats` was changed
-    /// from outside the core and no longer matches it.
-    pub(super) fn seat_pos(&self, id: SeatId) -> Option<usize> {
-        match self.seat_index.get(&id) {
-            Some(&i) if self.seats.get(i).is_some_and(|s| s.id == id) => Some(i),
-            None if self.seat_index.len() == self.seats.len() => None,
-            _ => self.seats.iter().position(|s| s.id == id),
-        }
-    }
-
     fn end(&mut self, reason: String) {
         if matches!(self.status, Status::Ended(_)) {
             return;
@@ -442,52 +334,6 @@ impl Drill {
 
     pub fn is_ended(&self) -> bool {
         matches!(self.status, Status::Ended(_))
-    }
-
-    /// Whether `seat` may conduct: start the metronome, pause, change the tempo, reveal hints,
-    /// fire contingencies, end the drill. A seat that may facilitate (a facilitator role, or
-    /// every role) always conducts. When no such seat is present, the lead conducts: the first
-    /// seat in join order that is still present. The seat that opened the drill is the lead;
-    /// if it leaves, the next seat to have joined takes over, and it leads again when it takes
-    /// its seat back (a returning seat keeps its place). The shells ask this too, so the
-    /// briefing's Enter and the core agree.
-    pub fn conducts(&self, seat: SeatId) -> bool {
-        let Some(info) = self.seat_pos(seat).map(|i| &self.seats[i]) else {
-            return false;
-        };
-        self.may_facilitate(info) || self.conductor().is_some_and(|c| c.id == seat)
-    }
-
-    /// The seat to name as conducting: the first present seat that may facilitate, else the
-    /// lead (see [`Drill::conducts`]); `None` when nobody is present.
-    pub fn conductor(&self) -> Option<&SeatInfo> {
-        let present = || self.seats.iter().filter(|s| s.present);
-        present()
-            .find(|s| self.may_facilitate(s))
-            .or_else(|| present().next())
-    }
-
-    /// Whether `seat` sees the facilitator's view: hidden flags, suggested contingencies. A
-    /// seat in a facilitator role or playing every role does.
-    pub fn facilitates(&self, seat: SeatId) -> bool {
-        self.seats
-            .iter()
-            .find(|s| s.id == seat)
-            .is_some_and(|s| self.may_facilitate(s))
-    }
-
-    /// A facilitator role, or every role (`None`).
-    fn may_facilitate(&self, seat: &SeatInfo) -> bool {
-        match &seat.role {
-            None => true,
-            Some(r) => self.scenario.role(r).is_some_and(|r| r.facilitator),
-        }
-    }
-
-    /// Seat name for display.
-    pub fn seat_name(&self, seat: SeatId) -> &str {
-        self.seat_pos(seat)
-            .map_or("?", |i| self.seats[i].name.as_str())
     }
 
     /// A fingerprint of the whole state: equal hashes mean equal drills.
@@ -517,35 +363,4 @@ pub const TEMPO_RANGE: std::ops::RangeInclusive<u32> = 10..=600;
 /// `bpm` held to [`TEMPO_RANGE`].
 pub fn clamp_tempo(bpm: u32) -> u32 {
     bpm.clamp(*TEMPO_RANGE.start(), *TEMPO_RANGE.end())
-}
-
-/// A seat name as the shells show and compare it: what the drill keeps ([`seat_name`]),
-/// without surrounding spaces.
-pub fn display_seat_name(name: &str) -> String {
-    seat_name(name).trim().to_string()
-}
-
-/// A seat's name as the drill keeps it: no control characters, at most 64 characters.
-/// Transports use it too, so a returning seat's name matches the stored one.
-pub fn seat_name(name: &str) -> String {
-    name.chars().filter(|c| !c.is_control()).take(64).collect()
-}
-
-fn action_name(action: &Action) -> &'static str {
-    match action {
-        Action::Tick => "tick",
-        Action::Cue { .. } => "cue",
-        Action::Note { .. } => "note",
-        Action::Pause => "pause",
-        Action::Resume => "resume",
-        Action::Tempo { .. } => "tempo",
-        Action::Hint => "hint",
-        Action::Fire { .. } => "fire",
-        Action::Decide { .. } => "decide",
-        Action::Join { .. } => "join",
-        Action::Leave => "leave",
-        Action::End { .. } => "end",
-        Action::DecisionHere { .. } => "decision_here",
-        Action::Drt(_) => "drt",
-    }
 }

@@ -4,7 +4,7 @@
 //! Because the drill core is deterministic, a recording is only the header (scenario, its
 //! content hash, seed, tempo) and the inputs in order; replaying them rebuilds every state.
 //! [`header`] and [`decode`] are pure (bytes in, a checked [`Recording`] out); [`file`] opens
-//! files and [`recorder`] writes them.
+//! files, [`recorder`] writes them, and a header started now reads the clock in `start`.
 
 pub mod decode;
 pub mod file;
@@ -12,6 +12,7 @@ pub mod header;
 pub mod recorder;
 pub mod replay;
 pub mod source;
+mod start;
 
 #[cfg(test)]
 mod proptests;

@@ -72,13 +72,7 @@ mod tests {
     }
 
     fn screen(doc: &Document, w: u16, h: u16) -> String {
-        let area = Rect::new(0, 0, w, h);
-        let mut buf = Buffer::empty(area);
-        doc.draw(&mut buf, area, &Theme::default());
-        (0..h)
-            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::ui::testing::drawn(w, h, |buf, area| doc.draw(buf, area, &Theme::default()))
     }
 
     #[test]

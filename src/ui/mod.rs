@@ -10,6 +10,8 @@ pub mod lobby;
 pub mod replay;
 pub mod seat;
 pub mod session;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
 pub mod timeline;
 pub mod vista;

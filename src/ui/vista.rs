@@ -8,171 +8,20 @@ mod alert_groups;
 pub mod chart;
 mod kinds;
 pub mod nav;
+mod pane;
+mod tour;
+mod view;
+
+pub use pane::{Look, draw_pane, draw_pane_with};
+pub use view::{Seen, VistaView};
 
 use super::theme::{Meaning, Theme};
-use crate::ui::widgets::block;
 use crate::ui::widgets::paint;
-use crate::ui::widgets::text::{clean, fit, width, wrap};
-use crate::vista::annotation::{self, MarkSet};
-use crate::vista::backfill::Backfill;
-use crate::vista::{Display, Grid, PaneDef, PaneSnapshot, Status, VistaSnapshot};
-use kinds::{alerts, gauges, list, log, slo};
-use nav::{TimeNav, natural_span};
+use crate::ui::widgets::text::{clean, fit, width};
+use crate::vista::{Grid, VistaSnapshot};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use ratatui::widgets::{Clear, Widget};
-
-/// One viewer's state: focus, zoom, tour, and what the status line says.
-#[derive(Debug, Clone, Default)]
-pub struct VistaView {
-    pub focus: usize,
-    pub zoom: bool,
-    /// The help overlay is open, scrolled to this line.
-    pub help: Option<usize>,
-    /// The tour is on: the focused pane's note is shown.
-    pub touring: bool,
-    /// A reload problem (`file:line:col: message`), kept until a good reload.
-    pub notice: Option<String>,
-    /// The time window, the cursor.
-    pub nav: TimeNav,
-    /// `(pane id, series id)` of the series switched off.
-    pub hidden: Vec<(String, String)>,
-    /// The search being typed after `/`.
-    pub search: Option<String>,
-    /// The last search, for `n` and `N`.
-    pub query: String,
-    /// History fetched beyond the panes' rings (Prometheus panes panned into the past).
-    pub backfill: Vec<Backfill>,
-    /// The local time's offset from UTC in seconds (the shell sets it; 0 shows UTC).
-    pub utc_offset: i64,
-    /// What [`VistaView::sync`] copied from the last snapshot, for inputs.
-    pub seen: Seen,
-}
-
-/// What the view knows of the vista between frames (set by [`VistaView::sync`]).
-#[derive(Debug, Clone, Default)]
-pub struct Seen {
-    /// The clock at the last frame, unix seconds.
-    pub now: f64,
-    pub titles: Vec<String>,
-    /// Each pane's own span (see [`nav::natural_span`]).
-    pub spans: Vec<f64>,
-    /// The focused pane's id and series ids.
-    pub focus_id: String,
-    pub focus_series: Vec<String>,
-}
-
-impl VistaView {
-    /// Takes what inputs need from the snapshot about to be drawn at `now`.
-    pub fn sync(&mut self, snap: &VistaSnapshot, now: f64) {
-        self.seen.now = now;
-        if self.seen.titles.len() != snap.panes.len()
-            || self
-                .seen
-                .titles
-                .iter()
-                .zip(&snap.panes)
-                .any(|(t, p)| *t != p.def.title)
-        {
-            self.seen.titles = snap.panes.iter().map(|p| p.def.title.clone()).collect();
-        }
-        self.seen.spans.clear();
-        self.seen
-            .spans
-            .extend(snap.panes.iter().map(|p| natural_span(&p.def, &p.state)));
-        if let Some(p) = snap
-            .panes
-            .get(self.focus.min(snap.panes.len().saturating_sub(1)))
-        {
-            if self.seen.focus_id != p.def.id {
-                self.seen.focus_id.clone_from(&p.def.id);
-            }
-            if self.seen.focus_series.len() != p.state.series.len()
-                || self
-                    .seen
-                    .focus_series
-                    .iter()
-                    .zip(&p.state.series)
-                    .any(|(a, b)| *a != b.id)
-            {
-                self.seen.focus_series = p.state.series.iter().map(|s| s.id.clone()).collect();
-            }
-        }
-    }
-
-    /// The span in force for the focused pane.
-    pub fn span(&self) -> f64 {
-        let own = self.seen.spans.get(self.focus).copied().unwrap_or(600.0);
-        self.nav.span.unwrap_or(own.max(1.0))
-    }
-
-    /// The windows older than a Prometheus pane's ring that the screen shows and no backfill
-    /// covers yet: `(pane index, start, end)` for the shell to fetch.
-    pub fn wanted_history(&self, snap: &VistaSnapshot, now: f64) -> Vec<(usize, f64, f64)> {
-        if self.nav.is_live() && self.nav.span.is_none() {
-            return Vec::new();
-        }
-        let mut out = Vec::new();
-        for (i, p) in snap.panes.iter().enumerate() {
-            if p.def.kind != Display::Chart || !crate::vista::backfill::can_backfill(&p.def) {
-                continue;
-            }
-            let (t0, t1) = self.nav.window(natural_span(&p.def, &p.state), now);
-            let held = p
-                .state
-                .series
-                .iter()
-                .filter_map(|s| s.points.first().map(|p| p.0))
-                .fold(f64::INFINITY, f64::min);
-            let covered = self
-                .backfill
-                .iter()
-                .any(|b| b.pane == p.def.id && b.covers(t0, t1.min(held)));
-            if t0 < held - p.def.refresh.as_secs_f64() * 2.0 && !covered {
-                out.push((i, t0, t1));
-            }
-        }
-        out
-    }
-
-    /// Keeps a fetched history (one a pane: the newest replaces the older).
-    pub fn take_history(&mut self, b: Backfill) {
-        self.backfill.retain(|o| o.pane != b.pane);
-        if let Some(e) = &b.error {
-            self.notice = Some(e.clone());
-        }
-        self.backfill.push(b);
-    }
-}
-
-/// What every chart shares besides its pane: the view's window and the markers.
-pub struct Look<'a> {
-    pub nav: &'a TimeNav,
-    pub hidden: &'a [(String, String)],
-    pub marks: &'a [MarkSet],
-    pub backfill: &'a [Backfill],
-    pub utc_offset: i64,
-}
-
-impl Look<'_> {
-    const LIVE: TimeNav = TimeNav {
-        span: None,
-        end: None,
-        cursor: None,
-    };
-
-    /// Live, nothing hidden, no markers: how a drill's live pane draws.
-    pub fn plain() -> Look<'static> {
-        Look {
-            nav: &Self::LIVE,
-            hidden: &[],
-            marks: &[],
-            backfill: &[],
-            utc_offset: 0,
-        }
-    }
-}
 
 /// Where the panes go in a screen of size `area`: under the title line, above the status
 /// line. At least 6 rows high (the vista's smallest size).
@@ -291,7 +140,7 @@ pub fn draw(
     if view.touring
         && let Some(p) = panes.get(view.focus)
     {
-        tour_card(buf, body, &p.def, view.focus, panes.len(), theme);
+        tour::tour_card(buf, body, &p.def, view.focus, panes.len(), theme);
     }
     if let Some(top) = view.help {
         super::help::draw(buf, area, "vista keys", &help_lines(), top, theme);
@@ -365,191 +214,6 @@ fn secs(s: f64) -> std::time::Duration {
     } else {
         0.0
     })
-}
-
-fn age(secs: f64) -> String {
-    if secs < 90.0 {
-        format!("{secs:.0}s")
-    } else if secs < 5400.0 {
-        format!("{:.0}m", secs / 60.0)
-    } else {
-        format!("{:.0}h", secs / 3600.0)
-    }
-}
-
-/// Draws one pane: its frame with a health badge (the age of its data at `now`), an error line
-/// when failing, then its data (a chart live, with nothing hidden and no markers).
-pub fn draw_pane(
-    buf: &mut Buffer,
-    r: Rect,
-    pane: &PaneSnapshot,
-    now: f64,
-    focused: bool,
-    theme: &Theme,
-) {
-    draw_pane_with(buf, r, pane, now, focused, theme, &Look::plain());
-}
-
-/// [`draw_pane`] with the view's window, cursor, hidden series and markers.
-pub fn draw_pane_with(
-    buf: &mut Buffer,
-    r: Rect,
-    pane: &PaneSnapshot,
-    now: f64,
-    focused: bool,
-    theme: &Theme,
-    look: &Look<'_>,
-) {
-    let (def, st) = (&*pane.def, &pane.state);
-    let badge = match st.status {
-        Status::Waiting => "…".to_string(),
-        Status::Ok => st
-            .last_success
-            .map_or_else(String::new, |t| age((now - t).max(0.0))),
-        Status::Stale => "stale".into(),
-        Status::Error => "error".into(),
-    };
-    let inner = block(
-        buf,
-        r,
-        format!("{} · {badge}", clean(&def.title)),
-        focused,
-        theme,
-    );
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
-    let mut body = inner;
-    if st.status == Status::Error
-        && let Some(e) = &st.last_error
-    {
-        let retry = st.next_poll.map_or_else(String::new, |t| {
-            format!(" · retry in {}", age((t - now).max(0.0)))
-        });
-        let msg = format!("▲ {}{retry}", clean(&e.message));
-        // With no data to show, the whole pane may say what is wrong and what to fix.
-        let most = if st.has_data() {
-            2
-        } else {
-            inner.height as usize
-        };
-        for (n, l) in wrap(&msg, inner.width as usize)
-            .iter()
-            .take(most.min(inner.height as usize))
-            .enumerate()
-        {
-            paint::stringn(
-                buf,
-                inner.x,
-                inner.y + n as u16,
-                l,
-                inner.width as usize,
-                theme.style(Meaning::Critical),
-            );
-        }
-        let used = wrap(&msg, inner.width as usize).len().min(most) as u16;
-        body = Rect {
-            y: inner.y + used,
-            height: inner.height.saturating_sub(used),
-            ..inner
-        };
-    } else if st.status == Status::Waiting {
-        paint::stringn(
-            buf,
-            inner.x,
-            inner.y,
-            "waiting for the first reading…",
-            inner.width as usize,
-            theme.style(Meaning::Muted),
-        );
-        return;
-    }
-    if body.height == 0 {
-        return;
-    }
-    match def.kind {
-        Display::Chart => {
-            let (t0, t1) = look.nav.window(natural_span(def, st), now);
-            let hidden: Vec<String> = look
-                .hidden
-                .iter()
-                .filter(|(p, _)| *p == def.id)
-                .map(|(_, s)| s.clone())
-                .collect();
-            let marks = annotation::in_window(look.marks, t0, t1);
-            let cx = chart::ChartCtx {
-                t0,
-                t1,
-                cursor: look.nav.cursor_at((t0, t1)),
-                hidden: &hidden,
-                marks: &marks,
-                backfill: look.backfill.iter().find(|b| b.pane == def.id),
-                offset: look.utc_offset,
-            };
-            chart::draw(buf, body, def, st, &cx, theme);
-        }
-        Display::Gauge => gauges(buf, body, def, st, theme),
-        Display::List => list(buf, body, def, st, theme),
-        Display::Log => log(buf, body, st, theme),
-        Display::Slo => slo(buf, body, st, theme),
-        Display::Alerts => match &st.alert_groups {
-            Some(g) => alert_groups::draw(buf, body, g, now, theme),
-            None => alerts(buf, body, st, theme),
-        },
-    }
-}
-
-fn tour_card(buf: &mut Buffer, body: Rect, def: &PaneDef, n: usize, total: usize, theme: &Theme) {
-    let w = body.width.saturating_sub(4).clamp(20, 72);
-    let note = if def.note.trim().is_empty() {
-        "(no note for this pane yet: add `note = \"…\"` in vista.toml)"
-    } else {
-        def.note.trim()
-    };
-    let lines = wrap(
-        &crate::ui::widgets::reflow(note),
-        w.saturating_sub(4) as usize,
-    );
-    let h = lines.len() as u16 + 4;
-    let r = Rect {
-        x: body.x + (body.width.saturating_sub(w)) / 2,
-        y: body.bottom().saturating_sub(h + 1),
-        width: w.min(body.width),
-        height: h.min(body.height),
-    };
-    Clear.render(r, buf);
-    buf.set_style(r, theme.style(Meaning::Text));
-    let inner = block(
-        buf,
-        r,
-        format!("tour {}/{} · {}", n + 1, total, clean(&def.title)),
-        true,
-        theme,
-    );
-    for (i, l) in lines
-        .iter()
-        .enumerate()
-        .take(inner.height.saturating_sub(1) as usize)
-    {
-        paint::stringn(
-            buf,
-            inner.x + 1,
-            inner.y + i as u16,
-            l,
-            inner.width.saturating_sub(1) as usize,
-            theme.style(Meaning::Text),
-        );
-    }
-    if inner.height > 0 {
-        paint::stringn(
-            buf,
-            inner.x + 1,
-            inner.bottom() - 1,
-            "→ next · ← back · esc ends the tour",
-            inner.width as usize,
-            theme.style(Meaning::Muted),
-        );
-    }
 }
 
 #[cfg(test)]
@@ -626,14 +290,7 @@ source = { type = "command", command = "x" }
     }
 
     fn text(buf: &Buffer) -> String {
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::ui::testing::rows(buf)
     }
 
     fn find(buf: &Buffer, needle: &str) -> (u16, u16) {

@@ -8,6 +8,7 @@ pub mod openssh;
 pub mod peers;
 pub mod recordings;
 pub mod scale;
+pub mod screen;
 pub mod session;
 pub mod walk;
 

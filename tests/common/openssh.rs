@@ -219,10 +219,55 @@ impl Server {
         cols: u16,
         rows: u16,
     ) -> Term {
+        self.tt(key, user, options, env, None, cols, rows)
+    }
+
+    /// `ssh -tt USER@HOST COMMAND` (`session weekly`, `join NAME`…) in a pseudo-terminal.
+    pub fn term_running(
+        &self,
+        key: &Path,
+        user: &str,
+        command: &str,
+        cols: u16,
+        rows: u16,
+    ) -> Term {
+        self.tt(key, user, &[], &[], Some(command), cols, rows)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tt(
+        &self,
+        key: &Path,
+        user: &str,
+        options: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+        command: Option<&str>,
+        cols: u16,
+        rows: u16,
+    ) -> Term {
         let mut args = vec!["-tt".to_string()];
         args.extend(options.iter().map(|s| s.to_string()));
         args.extend(self.ssh_args(key, user));
+        args.extend(command.map(str::to_string));
         Term::spawn(user, SSH, &args, env, cols, rows)
+    }
+
+    /// Runs `ssh HOST list` (as `lister`) until its output satisfies `ok`; returns it, or
+    /// panics after [`WAIT`] naming `what`.
+    pub fn wait_list(&self, key: &Path, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let (_, list, _) = self.batch(key, "lister", &[], "list");
+            if ok(&list) {
+                return list;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {what} in:\n{list}\nserver log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn signal(&self, sig: i32) {
@@ -249,6 +294,10 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = self.log.lock().map(|l| l.clone()).unwrap_or_default();
+            eprintln!("server log:\n{log}");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -19,13 +19,17 @@
 
 pub mod auth;
 mod channel;
+mod command;
 pub mod gate;
 mod library;
+mod lobby;
 pub mod scenarios;
 mod session;
 
 pub use crate::room::registry::{Departure, Registry, RoomInfo};
 pub use channel::*;
+pub use command::*;
+pub(crate) use lobby::lobby;
 
 use crate::config::Paths;
 use crate::seat::driver::{ColourDepth, SeatIn, clamp_size};

@@ -219,15 +219,7 @@ mod tests {
     use crate::vista::alert_groups::{AlertGroup, Silence};
 
     fn text(buf: &Buffer) -> String {
-        let a = buf.area;
-        (0..a.height)
-            .map(|y| {
-                (0..a.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-                    + "\n"
-            })
-            .collect()
+        crate::ui::testing::rows(buf) + "\n"
     }
 
     #[test]

@@ -1,10 +1,7 @@
 use super::*;
-use crate::input::{Input, Key, KeyCode};
+use crate::input::KeyCode;
+use crate::ui::testing::{SCREEN, ch, drawn};
 use crate::ui::theme::Theme;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-
-const SCREEN: Rect = Rect::new(0, 0, 80, 24);
 
 fn row(name: &str, scenario: &str, seats: &[&str], outcome: &str) -> LibraryRow {
     LibraryRow {
@@ -52,25 +49,15 @@ fn library() -> Library {
 }
 
 fn press(l: &mut Library, c: char) -> Option<LibraryCommand> {
-    l.on_input(&Input::Key(Key::char(c)), SCREEN)
+    l.on_input(&ch(c), SCREEN)
 }
 
 fn key(l: &mut Library, code: KeyCode) -> Option<LibraryCommand> {
-    l.on_input(&Input::Key(Key::plain(code)), SCREEN)
+    l.on_input(&crate::ui::testing::key(code), SCREEN)
 }
 
 fn text(l: &Library, w: u16, h: u16) -> String {
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    l.draw(&mut buf, area, &Theme::default());
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    drawn(w, h, |buf, area| l.draw(buf, area, &Theme::default()))
 }
 
 fn names(l: &Library) -> Vec<String> {

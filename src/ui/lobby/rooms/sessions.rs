@@ -212,22 +212,13 @@ fn people(s: &SessionInfo) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Input, Key, KeyCode};
+    use crate::input::KeyCode;
     use crate::scenario::{Catalogue, bundled};
     use crate::ui::lobby::rooms::Pick;
-
-    fn key(c: KeyCode) -> Input {
-        Input::Key(Key::plain(c))
-    }
+    use crate::ui::testing::{drawn, key};
 
     fn text(l: &SshLobby, w: u16, h: u16) -> String {
-        let area = Rect::new(0, 0, w, h);
-        let mut buf = Buffer::empty(area);
-        l.draw(&mut buf, area, &Theme::default());
-        (0..h)
-            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        drawn(w, h, |buf, area| l.draw(buf, area, &Theme::default()))
     }
 
     fn lobby() -> SshLobby {
