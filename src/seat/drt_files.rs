@@ -26,52 +26,98 @@ pub fn export_dir(paths: &Paths) -> PathBuf {
     paths.data.join("drt")
 }
 
+/// What a command's file work found, to be shown on the view (on the seat's own task).
+enum Done {
+    Exported(Format, Result<String, String>),
+    Imported(String, Result<Vec<crate::drt::Row>, String>),
+    Prepared(Result<(Plan, bool, Vec<crate::drt::LineDiff>), String>),
+    Saved(Result<String, String>),
+    Nothing,
+}
+
 impl DrtFiles {
     /// Does the file part of `cmd` (a no-op for edits and closing), reporting on `view`; an
-    /// import read well comes back as the edit to send.
+    /// import read well comes back as the edit to send. Blocks on the file system: for a
+    /// blocking context (the replay console's loop, the SSH library's file work).
     pub fn run(&mut self, cmd: &DrtCommand, t: &Table, view: &mut DrtView) -> Option<DrtInput> {
-        let paths = Paths::discover();
+        let pending = self.take_for(cmd);
+        let done = work(cmd, t, pending);
+        self.show(done, view)
+    }
+
+    /// [`DrtFiles::run`] with the file work on tokio's blocking pool, so a seat's task (which
+    /// shares its thread with the room and the other seats) never waits on a disk.
+    pub async fn run_off_thread(
+        &mut self,
+        cmd: &DrtCommand,
+        t: &Table,
+        view: &mut DrtView,
+    ) -> Option<DrtInput> {
+        if matches!(
+            cmd,
+            DrtCommand::Edit(_) | DrtCommand::Close | DrtCommand::Quit
+        ) {
+            return None;
+        }
+        let pending = self.take_for(cmd);
+        let (cmd, t) = (cmd.clone(), t.clone());
+        let done = tokio::task::spawn_blocking(move || work(&cmd, &t, pending))
+            .await
+            .unwrap_or_else(|e| Done::Saved(Err(format!("the file work stopped: {e}"))));
+        self.show(done, view)
+    }
+
+    /// The reviewed save, handed to the work that writes it.
+    fn take_for(&mut self, cmd: &DrtCommand) -> Option<Plan> {
         match cmd {
-            DrtCommand::Export(f) => {
-                let r = export(&paths, t, *f);
+            DrtCommand::WriteSave => self.pending.take(),
+            _ => None,
+        }
+    }
+
+    fn show(&mut self, done: Done, view: &mut DrtView) -> Option<DrtInput> {
+        match done {
+            Done::Exported(f, r) => {
                 if let (Ok(p), Format::Csv) = (&r, f) {
                     view.last_csv = Some(p.clone());
                 }
                 view.said(r.map(|p| format!("exported to {p}")));
                 None
             }
-            DrtCommand::Import(path) => match import(path) {
-                Ok(rows) => {
-                    view.said(Ok(format!("imported {} rows from {path}", rows.len())));
-                    Some(DrtInput::Import { rows })
-                }
-                Err(e) => {
-                    view.said(Err(e));
-                    None
-                }
-            },
-            DrtCommand::PrepareSave => {
-                match prepare(&paths, t) {
-                    Ok((plan, copy, diff)) => {
-                        view.review(plan.path.display().to_string(), copy, diff);
-                        self.pending = Some(plan);
-                    }
-                    Err(e) => view.said(Err(e)),
-                }
+            Done::Imported(path, Ok(rows)) => {
+                view.said(Ok(format!("imported {} rows from {path}", rows.len())));
+                Some(DrtInput::Import { rows })
+            }
+            Done::Imported(_, Err(e)) | Done::Prepared(Err(e)) => {
+                view.said(Err(e));
                 None
             }
-            DrtCommand::WriteSave => {
-                let r = match self.pending.take() {
-                    None => Err("nothing reviewed to write".into()),
-                    Some(p) => {
-                        write(&p.path, &p.text).map(|()| format!("saved into {}", p.path.display()))
-                    }
-                };
+            Done::Prepared(Ok((plan, copy, diff))) => {
+                view.review(plan.path.display().to_string(), copy, diff);
+                self.pending = Some(plan);
+                None
+            }
+            Done::Saved(r) => {
                 view.said(r);
                 None
             }
-            DrtCommand::Edit(_) | DrtCommand::Close | DrtCommand::Quit => None,
+            Done::Nothing => None,
         }
+    }
+}
+
+/// The file system part of `cmd`: everything that reads or writes a file.
+fn work(cmd: &DrtCommand, t: &Table, pending: Option<Plan>) -> Done {
+    let paths = Paths::discover();
+    match cmd {
+        DrtCommand::Export(f) => Done::Exported(*f, export(&paths, t, *f)),
+        DrtCommand::Import(path) => Done::Imported(path.clone(), import(path)),
+        DrtCommand::PrepareSave => Done::Prepared(prepare(&paths, t)),
+        DrtCommand::WriteSave => Done::Saved(match pending {
+            None => Err("nothing reviewed to write".into()),
+            Some(p) => write(&p.path, &p.text).map(|()| format!("saved into {}", p.path.display())),
+        }),
+        DrtCommand::Edit(_) | DrtCommand::Close | DrtCommand::Quit => Done::Nothing,
     }
 }
 

@@ -193,7 +193,7 @@ impl SeatSession {
                     let _ = self.room.send(self.seat, Action::Leave).await;
                     return true;
                 }
-                other => self.drt_files.run(other, &table, view),
+                other => self.drt_files.run_off_thread(other, &table, view).await,
             };
             if let Some(e) = edit
                 && self.room.send(self.seat, Action::Drt(e)).await.is_err()
