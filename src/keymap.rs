@@ -385,7 +385,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::FilterLength, &[ch('m')], "filter by length: at most 30, 45, 60, 90 minutes, then all", &[S::Lobby, S::Rooms]),
     b(A::FilterTag, &[ch('/')], "filter by a tag or family: type it, enter applies, esc cancels", &[S::Lobby, S::Rooms]),
     b(A::SortNext, &[ch('s')], "sort by id, difficulty, minutes, family", &[S::Lobby, S::Rooms]),
-    b(A::ClearFilter, &[ch('x')], "clear the filter and the sort", &[S::Lobby, S::Rooms]),
+    b(A::ClearFilter, &[ch('x')], "clear the filter and the sort (esc also clears a filter before it quits)", &[S::Lobby, S::Rooms]),
     // Everywhere.
     b(A::Help, &[ch('?')], "this help", EVERY_HELP),
     b(A::Quit, &[ch('q')], "quit (asks while the drill runs)", &[S::Drill]),

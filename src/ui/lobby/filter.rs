@@ -3,7 +3,7 @@
 //! that says what is in force, and what to say when nothing matches. The meaning of a filter
 //! is `scenario::query`'s, so the lobbies and `gamelan scenarios` always agree.
 
-use crate::input::{Input, KeyCode};
+use crate::input::{Input, Key, KeyCode};
 use crate::keymap::{self, Act, Scope};
 use crate::scenario::query::Query;
 use crate::scenario::{Difficulty, Entry};
@@ -72,6 +72,12 @@ impl Filter {
                 KeyCode::Char(c) if !c.is_control() && text.chars().count() < 40 => text.push(c),
                 _ => {}
             }
+            return Changed::Yes;
+        }
+        // Esc on a narrowed list widens it again before it means quit: a newcomer who pressed
+        // `d` and then esc wants the whole catalogue back, not the shell.
+        if *key == Key::plain(KeyCode::Esc) && self.narrows() {
+            *self = Filter::default();
             return Changed::Yes;
         }
         let Some(act) = keymap::lookup(scope, *key) else {
@@ -156,7 +162,6 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Key;
     use crate::scenario::bundled;
     use crate::scenario::query::Sort;
 
@@ -235,5 +240,20 @@ mod tests {
         let [what, how] = f.nothing_matches(Scope::Lobby);
         assert!(what.contains("tag dnszzz"), "{what}");
         assert!(how.contains("press x"), "{how}");
+    }
+
+    #[test]
+    fn esc_widens_a_narrowed_list_before_it_quits() {
+        let cat = crate::scenario::bundled();
+        let mut f = Filter::default();
+        press(&mut f, 'd', &cat);
+        assert!(f.narrows());
+        let esc = Input::Key(Key::plain(KeyCode::Esc));
+        assert!(matches!(f.on_input(Scope::Lobby, &esc, &cat), Changed::Yes));
+        assert!(!f.narrows(), "the whole catalogue is back");
+        // With nothing to widen, esc is the screen's again (quit).
+        assert!(matches!(f.on_input(Scope::Lobby, &esc, &cat), Changed::No));
+        press(&mut f, 'd', &cat);
+        assert!(matches!(f.on_input(Scope::Rooms, &esc, &cat), Changed::Yes));
     }
 }
