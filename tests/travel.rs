@@ -26,11 +26,10 @@ fn outside_scenario(dir: &Path, id: &str) -> std::path::PathBuf {
 /// The commands the exit message names (debrief, replay, the HTML debrief), as the user
 /// would copy them.
 fn printed_commands(stderr: &str) -> Vec<Vec<String>> {
-    let open = stderr.find("(gamelan debrief ").expect(stderr);
-    let inner = &stderr[open + 1..stderr[open..].find(')').unwrap() + open];
-    inner
-        .split(" · ")
-        .map(|c| c.split_whitespace().skip(1).map(String::from).collect())
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  gamelan "))
+        .map(|c| c.split_whitespace().map(String::from).collect())
         .collect()
 }
 

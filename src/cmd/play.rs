@@ -125,9 +125,19 @@ impl RecordingsMade {
         format!("{what}{}", status.exit_message())
     }
 
-    /// One line a recording, in the order they were made.
+    /// Each recording's exit lines ([`record::RecordingStatus::exit_lines`]), in the order
+    /// they were made.
     pub fn lines(&self) -> Vec<String> {
-        self.0.iter().map(Self::line).collect()
+        self.0
+            .iter()
+            .flat_map(|(what, status)| {
+                let mut lines = status.exit_lines();
+                if let Some(first) = lines.first_mut() {
+                    first.insert_str(0, what);
+                }
+                lines
+            })
+            .collect()
     }
 
     /// Prints [`RecordingsMade::lines`] on standard error (call after the terminal is restored).
@@ -303,6 +313,8 @@ pub(crate) fn play_headless_recorded(
         color_eyre::eyre::bail!("{}", status.exit_message());
     }
     write!(out, "{}", headless::outcome_markdown(&drill))?;
-    eprintln!("{}", status.exit_message());
+    for line in status.exit_lines() {
+        eprintln!("{line}");
+    }
     Ok(())
 }

@@ -59,7 +59,24 @@ pub struct RecordingStatus {
 }
 
 impl RecordingStatus {
-    /// What to tell the user when the program exits: "recorded to …" only when complete.
+    /// What to tell the user on standard error when the program exits: "recorded to PATH",
+    /// then one line a command to look at it (to copy from an 80-column terminal); an
+    /// incomplete recording in one line.
+    pub fn exit_lines(&self) -> Vec<String> {
+        let p = self.path.display();
+        if !self.complete {
+            return vec![self.exit_message()];
+        }
+        let page = self.path.with_extension("debrief.html");
+        vec![
+            format!("recorded to {p}"),
+            format!("  gamelan debrief {p}"),
+            format!("  gamelan replay {p}"),
+            format!("  gamelan debrief {p} --format html -o {}", page.display()),
+        ]
+    }
+
+    /// The same in one line, for a status line: "recorded to …" only when complete.
     pub fn exit_message(&self) -> String {
         let p = self.path.display();
         if self.complete {
