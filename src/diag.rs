@@ -520,6 +520,26 @@ pub fn csv_header(
     }
 }
 
+/// The records after a CSV file's header, each with the byte offset where it starts in
+/// `src`; the first one that is not CSV is reported at its position and ends the reading.
+pub fn csv_records(
+    records: impl Iterator<Item = Result<::csv::StringRecord, ::csv::Error>>,
+    src: &str,
+    ck: &mut Checker<'_>,
+) -> Vec<(usize, ::csv::StringRecord)> {
+    let mut out = Vec::new();
+    for rec in records {
+        match rec {
+            Ok(r) => out.push((r.position().map_or(0, |p| p.byte() as usize), r)),
+            Err(e) => {
+                ck.error(csv_error_span(src, &e), format!("not CSV: {e}"));
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Where a CSV reader's error points: its byte position in `src` (the start when it has none).
 pub fn csv_error_span(src: &str, e: &::csv::Error) -> Range<usize> {
     let at = e

@@ -43,18 +43,7 @@ pub fn from_csv(file: &str, src: &str) -> Result<Table, Vec<Diagnostic>> {
         );
     }
     let mut rows = Vec::new();
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                ck.error(
-                    crate::diag::csv_error_span(src, &e),
-                    format!("not CSV: {e}"),
-                );
-                break;
-            }
-        };
-        let start = rec.position().map_or(0, |p| p.byte() as usize);
+    for (start, rec) in crate::diag::csv_records(records, src, &mut ck) {
         if rec.len() != head.len() {
             ck.error(
                 crate::diag::csv_field_span(src, start, rec.len().min(head.len())),

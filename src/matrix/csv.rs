@@ -73,18 +73,7 @@ pub fn from_csv(file: &str, src: &str, title: &str) -> Result<Matrix, Vec<Diagno
     let mut rows = Vec::new();
     let mut cells: Vec<(usize, usize, Option<Mark>, String)> = Vec::new();
     let mut seen = HashSet::new();
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                ck.error(
-                    crate::diag::csv_error_span(src, &e),
-                    format!("not CSV: {e}"),
-                );
-                break;
-            }
-        };
-        let start = rec.position().map_or(0, |p| p.byte() as usize);
+    for (start, rec) in crate::diag::csv_records(records, src, &mut ck) {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

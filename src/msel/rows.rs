@@ -67,18 +67,7 @@ fn rows_checked(src: &str, ck: &mut Checker<'_>) -> Vec<Row> {
         return Vec::new();
     }
     let mut rows = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                ck.error(
-                    crate::diag::csv_error_span(src, &e),
-                    format!("not CSV: {e}"),
-                );
-                break;
-            }
-        };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
+    for (start, record) in crate::diag::csv_records(records, src, ck) {
         let line = record.position().map_or(0, |p| p.line() as usize);
         let cell = |c: Column| -> (&str, usize) {
             columns
