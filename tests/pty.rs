@@ -7,19 +7,44 @@ mod common;
 use common::Term;
 use std::ffi::OsStr;
 
+/// A user's own config and data folders under a temporary home, and a file for what the
+/// console says on standard error; every console started from it is `ana`'s.
+struct Home {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    said: std::path::PathBuf,
+    config: std::path::PathBuf,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        Home {
+            config: dir.path().join("config"),
+            data: dir.path().join("data"),
+            said: dir.path().join("said.txt"),
+            _dir: dir,
+        }
+    }
+
+    /// `script` in a shell in a terminal of `w`x`h`, with `$G`, the folders and `$SAID` set.
+    fn sh(&self, name: &str, script: &str, w: u16, h: u16) -> Term {
+        let env = [
+            ("GAMELAN_CONFIG_DIR", self.config.as_os_str()),
+            ("GAMELAN_DATA_DIR", self.data.as_os_str()),
+            ("USER", OsStr::new("ana")),
+            ("SAID", self.said.as_os_str()),
+        ];
+        Term::sh(name, script, &env, w, h)
+    }
+}
+
 #[test]
 fn play_keys_resize_quit_restores_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    let env = [
-        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
-        ("GAMELAN_DATA_DIR", data.as_os_str()),
-        ("USER", OsStr::new("ana")),
-    ];
-    let mut t = Term::sh(
+    let home = Home::new();
+    let mut t = home.sh(
         "play",
         "\"$G\" play bad-deploy --tempo 240; echo EXIT=$?; stty -a",
-        &env,
         80,
         24,
     );
@@ -75,23 +100,18 @@ fn play_keys_resize_quit_restores_the_terminal() {
         screen.contains(" icanon") && screen.contains(" echo "),
         "terminal still raw:\n{screen}"
     );
-    let recorded = std::fs::read_dir(data.join("recordings")).unwrap().count();
+    let recorded = std::fs::read_dir(home.data.join("recordings"))
+        .unwrap()
+        .count();
     assert_eq!(recorded, 1, "the drill was recorded");
 }
 
 #[test]
 fn the_end_screen_writes_the_html_debrief_and_the_exit_says_how() {
-    let dir = tempfile::tempdir().unwrap();
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    let env = [
-        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
-        ("GAMELAN_DATA_DIR", data.as_os_str()),
-        ("USER", OsStr::new("ana")),
-    ];
-    let mut t = Term::sh(
+    let home = Home::new();
+    let mut t = home.sh(
         "play",
         "\"$G\" play bad-deploy --tempo 600; echo EXIT=$?",
-        &env,
         80,
         24,
     );
@@ -104,7 +124,7 @@ fn the_end_screen_writes_the_html_debrief_and_the_exit_says_how() {
     });
     t.press("H");
     let screen = t.wait_for("wrote ");
-    let recs = data.join("recordings");
+    let recs = home.data.join("recordings");
     let page = std::fs::read_dir(&recs)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -123,16 +143,8 @@ fn the_end_screen_writes_the_html_debrief_and_the_exit_says_how() {
 
 #[test]
 fn quitting_the_lobby_says_where_each_drill_and_fork_was_recorded() {
-    let dir = tempfile::tempdir().unwrap();
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    let said = dir.path().join("said.txt");
-    let env = [
-        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
-        ("GAMELAN_DATA_DIR", data.as_os_str()),
-        ("USER", OsStr::new("ana")),
-        ("SAID", said.as_os_str()),
-    ];
-    let mut t = Term::sh("lobby", "\"$G\" 2>\"$SAID\"; echo EXIT=$?", &env, 100, 30);
+    let home = Home::new();
+    let mut t = home.sh("lobby", "\"$G\" 2>\"$SAID\"; echo EXIT=$?", 100, 30);
     // Two drills from the lobby, each left while it runs.
     for _ in 0..2 {
         t.wait_for("r recordings");
@@ -160,14 +172,14 @@ fn quitting_the_lobby_says_where_each_drill_and_fork_was_recorded() {
     t.press("q");
     assert!(t.wait_exit().success(), "{}", t.text());
     t.wait_for("EXIT=0");
-    let said = std::fs::read_to_string(&said).unwrap();
+    let said = std::fs::read_to_string(&home.said).unwrap();
     // "recorded to PATH", then the commands to look at it, one a line.
     let lines: Vec<&str> = said.lines().filter(|l| !l.starts_with("  ")).collect();
     let commands: Vec<&str> = said
         .lines()
         .filter(|l| l.starts_with("  gamelan "))
         .collect();
-    let mut recs: Vec<String> = std::fs::read_dir(data.join("recordings"))
+    let mut recs: Vec<String> = std::fs::read_dir(home.data.join("recordings"))
         .unwrap()
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
@@ -194,21 +206,12 @@ fn quitting_the_lobby_says_where_each_drill_and_fork_was_recorded() {
 
 #[test]
 fn a_replay_forks_into_the_seat_its_player_held() {
-    let dir = tempfile::tempdir().unwrap();
-    let (config, data) = (dir.path().join("config"), dir.path().join("data"));
-    let said = dir.path().join("said.txt");
-    let env = [
-        ("GAMELAN_CONFIG_DIR", config.as_os_str()),
-        ("GAMELAN_DATA_DIR", data.as_os_str()),
-        ("USER", OsStr::new("ana")),
-        ("SAID", said.as_os_str()),
-    ];
+    let home = Home::new();
     // A drill left while it runs, then its replay forked by the same player.
-    let mut t = Term::sh(
+    let mut t = home.sh(
         "fork",
         "\"$G\" play bad-deploy --tempo 240 --record \"$GAMELAN_DATA_DIR/run.jsonl\" && \
          \"$G\" replay \"$GAMELAN_DATA_DIR/run.jsonl\" 2>\"$SAID\"; echo EXIT=$?",
-        &env,
         100,
         30,
     );
@@ -232,6 +235,6 @@ fn a_replay_forks_into_the_seat_its_player_held() {
     assert!(t.wait_exit().success(), "{}", t.text());
     let screen = t.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
-    let said = std::fs::read_to_string(&said).unwrap();
+    let said = std::fs::read_to_string(&home.said).unwrap();
     assert!(said.starts_with("fork recorded to "), "{said}");
 }
